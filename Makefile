@@ -1,0 +1,64 @@
+# Chuxin: `make run` starts the demo on the embedded default; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+ASSETS := chuxin/static/vendor/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint messages assets clean bench chromium
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	$(PIP) install --quiet --no-deps -e .
+	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json scripts/vendor-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent vendor
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+run: $(STAMP) $(ASSETS)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Chuxin is at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: chuxin-demo-2026):"
+	@echo "    worker      Party-affairs worker, grassroots committee"
+	@echo "    secretary1  secretary, 机关第一党支部"
+	@echo "    committee1  committee member, 研发中心党支部"
+	@echo "    viewer      superior viewer, 市国资委党委"
+	@echo "    member1     plain member (or log in with that member's phone number)"
+	@echo "    admin       superuser"
+	@echo ""
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests need Chromium: Debian's package, installed when missing (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) $(ASSETS) chromium
+	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules chuxin/static/vendor staticfiles

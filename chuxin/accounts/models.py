@@ -1,0 +1,56 @@
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    phone = models.CharField(_("mobile phone"), max_length=20, null=True, blank=True, unique=True)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    must_change_password = models.BooleanField(_("must change password at next login"), default=True)
+    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    def is_locked(self, now: datetime.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class Role(models.TextChoices):
+    """Roles granted on an organization; each reaches the organization's whole subtree."""
+
+    WORKER = "worker", _("Party-affairs worker")
+    SECRETARY = "secretary", _("secretary")
+    COMMITTEE = "committee", _("committee member")
+    VIEWER = "viewer", _("superior viewer")
+    MEMBER = "member", _("member")
+
+
+class RoleGrant(TimeStampedModel):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants")
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["organization_id", "role"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="role_grant_unique"),
+            models.CheckConstraint(condition=Q(role__in=[r.value for r in Role]), name="role_grant_valid_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from chuxin.core.access import Need, require
+from chuxin.orgs.models import Organization
+
+from . import services
+from .forms import LoginForm, PasswordChangeForm, RoleGrantForm
+from .models import RoleGrant
+
+
+@sensitive_post_parameters("password")
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.login_attempt(
+                request=request, identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
+            )
+        except services.LoginRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            login(request, user)
+            target = request.POST.get("next") or request.GET.get("next")
+            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                return redirect(target)
+            return redirect("core:home")
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change_view(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def org_access_view(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    require(request.user, organization, Need.ADMIN)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant(
+                actor=request.user, user=form.user, organization=organization, role=form.cleaned_data["role"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The role has been granted."))
+            return redirect("accounts:org-access", pk=organization.pk)
+    grants = organization.role_grants.select_related("user", "granted_by").order_by("role", "user__username")
+    return render(
+        request, "accounts/org_access.html", {"organization": organization, "grants": grants, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke_view(request, pk: int):
+    grant = get_object_or_404(RoleGrant.objects.select_related("organization", "user"), pk=pk)
+    require(request.user, grant.organization, Need.ADMIN)
+    try:
+        services.role_revoke(actor=request.user, grant=grant, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role has been revoked."))
+    return redirect("accounts:org-access", pk=grant.organization_id)

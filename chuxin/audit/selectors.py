@@ -1,0 +1,23 @@
+from django.db.models import Q, QuerySet
+
+from chuxin.core.access import Need, scope_prefixes
+from chuxin.orgs.paths import subtree_q
+
+from .models import AuditEntry
+
+
+def audit_entry_list(user, *, action: str = "", q: str = "") -> QuerySet[AuditEntry]:
+    """Entries about organizations in the user's admin scope, plus the user's own account events."""
+    prefixes = scope_prefixes(user, Need.ADMIN)
+    if prefixes == [""]:
+        scope = Q()
+    else:
+        scope = Q(pk__in=[])
+        for prefix in prefixes:
+            scope |= subtree_q(prefix, "organization_path")
+    qs = AuditEntry.objects.filter(scope)
+    if action:
+        qs = qs.filter(action=action)
+    if q:
+        qs = qs.filter(Q(actor_name__icontains=q) | Q(target_repr__icontains=q))
+    return qs.order_by("-at", "-id")

@@ -1,0 +1,105 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.access import Need
+from chuxin.orgs import selectors as org_selectors
+from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
+from chuxin.orgs.models import Department, Organization
+
+from . import citizen_id
+from .models import Member
+from .rules import AGE_BANDS, ETHNIC_GROUPS
+
+
+class MemberForm(StyledMixin, forms.ModelForm):
+    citizen_id = forms.CharField(label=_("Citizen ID number"), max_length=18, required=True)
+    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=[(e, e) for e in ETHNIC_GROUPS], initial="汉族")
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "citizen_id", "phone", "education", "organization",
+            "category", "joined_on", "full_member_on", "status", "work_unit", "department", "post",
+        ]
+        widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = org_selectors.organization_choices(user, need=Need.MANAGE).order_by(
+            "path"
+        )
+        units = org_selectors.work_unit_list(user)
+        self.fields["work_unit"].queryset = units
+        self.fields["department"].queryset = Department.objects.filter(work_unit__in=units.values("pk")).select_related(
+            "work_unit"
+        )
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        if self.instance.pk:
+            # The stored number is never put back into the page; leave it empty to keep it.
+            self.fields["citizen_id"].required = False
+            self.fields["citizen_id"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": self.instance.citizen_id_masked
+            }
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip().replace(" ", "").replace("-", "")
+        if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+            raise ValidationError(_("A mobile phone number has 11 digits and starts with 1."))
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("citizen_id") or "").strip()
+        if number:
+            try:
+                data["citizen_id"] = citizen_id.validate(
+                    number, birth_date=data.get("birth_date"), gender=data.get("gender")
+                )
+            except ValidationError as error:
+                self.add_error("citizen_id", error)
+        return data
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "citizen_id"}
+
+
+class MemberFilterForm(StyledMixin, forms.Form):
+    q = forms.CharField(label=_("Name, pinyin initials or phone"), required=False, max_length=50)
+    organization = OrgChoiceField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
+                                  required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))] + Member.Category.choices,
+                                 required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Member.Status.choices, required=False)
+    age_band = forms.ChoiceField(label=_("Age"), choices=[("", _("All"))] + [(k, label) for k, label, *_r in AGE_BANDS],
+                                 required=False)
+    education = forms.ChoiceField(label=_("Education"), choices=[("", _("All"))] + Member.Education.choices,
+                                  required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = org_selectors.organization_list(user).only(
+            "id", "name", "depth", "path"
+        ).order_by("path")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CHUXIN_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an Excel workbook saved as .xlsx (Excel 2007 or later)."))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise ValidationError(_("This file is not a real .xlsx workbook. Open it in Excel and save it as .xlsx."))
+        return upload

@@ -1,0 +1,110 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.models import TimeStampedModel
+
+
+class Member(TimeStampedModel):
+    """A Party member's file (党员档案)."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    class Education(models.TextChoices):
+        POSTGRADUATE = "postgraduate", _("postgraduate")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        JUNIOR_COLLEGE = "junior_college", _("junior college")
+        SECONDARY = "secondary", _("secondary vocational or high school")
+        JUNIOR_HIGH = "junior_high", _("junior high school or below")
+
+    class Category(models.TextChoices):
+        FULL = "full", _("full member")
+        PROBATIONARY = "probationary", _("probationary member")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        TRANSFERRED_OUT = "transferred_out", _("transferred out")
+        SUSPENDED = "suspended", _("suspended")
+        LEFT = "left", _("left the Party")
+        DECEASED = "deceased", _("deceased")
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("Party organization"), on_delete=models.PROTECT, related_name="members"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    # Derived from `name` by the services, for search by pinyin ("zhangsan") or initials ("zs").
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"))
+    citizen_id_encrypted = models.TextField(editable=False)
+    citizen_id_masked = models.CharField(_("citizen ID number"), max_length=18, editable=False)
+    citizen_id_digest = models.CharField(max_length=64, unique=True, editable=False)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    work_unit = models.ForeignKey(
+        "orgs.WorkUnit",
+        verbose_name=_("work unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    post = models.CharField(_("post"), max_length=50, blank=True)
+    joined_on = models.DateField(_("date joined (political birthday)"))
+    full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.FULL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["name_pinyin", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [
+            models.Index(fields=["organization", "status", "category"], name="member_org_status_cat"),
+            models.Index(fields=["name_initials", "id"], name="member_initials"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(joined_on__gt=models.F("birth_date")), name="member_joined_after_birth"),
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=models.F("joined_on")),
+                name="member_full_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age(self, today: datetime.date | None = None) -> int:
+        today = today or timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def party_standing_years(self) -> int:
+        today = timezone.localdate()
+        joined = self.joined_on
+        return today.year - joined.year - ((today.month, today.day) < (joined.month, joined.day))

@@ -1,0 +1,178 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chuxin.accounts.services import account_create_for_member
+from chuxin.core.access import Need, can, has_any, require
+from chuxin.core.forms import add_service_errors
+from chuxin.core.htmx import partial_name
+
+from . import exporting, importing, services
+from .forms import ImportForm, MemberFilterForm, MemberForm
+from .models import Member
+from .selectors import MemberFilters, member_list
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def access_member(user, pk, *, need: Need) -> Member:
+    """A member file: the member may always read their own; anyone else goes through the policy."""
+    member = Member.objects.select_related("organization", "work_unit", "department", "user").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    if member.user_id == user.pk and need <= Need.READ:
+        return member
+    require(user, member.organization, need)
+    return member
+
+
+def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    filters = MemberFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = MemberFilters(
+            organization=data["organization"], category=data["category"], status=data["status"],
+            education=data["education"], age_band=data["age_band"], q=data["q"],
+        )
+    return form, filters
+
+
+@login_required
+def list_view(request):
+    if not has_any(request.user, Need.READ):
+        raise PermissionDenied
+    form, filters = _filters(request)
+    page = Paginator(member_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form, "page_obj": page, "querystring_base": urlencode(query) + "&" if query else "",
+        "export_query": urlencode(query), "can_manage": has_any(request.user, Need.MANAGE),
+        "today": timezone.localdate(),
+    }
+    return render(request, partial_name(request, "members/list.html", "results"), context)
+
+
+@login_required
+def detail_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.READ)
+    context = {
+        "member": member,
+        "can_edit": can(request.user, member.organization, Need.MANAGE),
+        "can_reveal": member.user_id == request.user.pk or can(request.user, member.organization, Need.ADMIN),
+        "can_admin": can(request.user, member.organization, Need.ADMIN),
+        "positions": member.positions.select_related("organization").order_by("-started_on"),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+def create_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                actor=request.user, citizen_id_number=form.cleaned_data["citizen_id"], request=request,
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The member file has been created."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": None})
+
+
+@login_required
+def edit_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.MANAGE)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                actor=request.user, member=Member.objects.get(pk=member.pk),
+                citizen_id_number=form.cleaned_data.get("citizen_id") or None, request=request,
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The member file has been saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def reveal_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.READ)
+    if member.user_id != request.user.pk:
+        require(request.user, member.organization, Need.ADMIN)
+    number = services.member_reveal_citizen_id(actor=request.user, member=member, request=request)
+    return render(request, "members/detail.html#citizen-id", {"member": member, "revealed": number})
+
+
+@login_required
+@require_POST
+def account_create_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.ADMIN)
+    try:
+        user, password = account_create_for_member(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/account_created.html", {"member": member, "account": user, "password": password})
+
+
+@login_required
+def import_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importing.import_members(actor=request.user, upload=form.cleaned_data["file"], request=request)
+        if result.ok:
+            messages.success(
+                request,
+                _("Import finished: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
+    return render(request, "members/import.html", {"form": form, "result": result})
+
+
+@login_required
+def import_template_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    response = HttpResponse(importing.build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="members-template.xlsx"'
+    return response
+
+
+@login_required
+def export_view(request):
+    if not has_any(request.user, Need.READ):
+        raise PermissionDenied
+    _form, filters = _filters(request)
+    reveal = request.GET.get("full_id") == "1"
+    if reveal and not has_any(request.user, Need.ADMIN):
+        raise PermissionDenied
+    content = exporting.export_members(
+        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.xlsx"'
+    return response

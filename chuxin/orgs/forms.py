@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.access import Need
+
+from . import selectors
+from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StyledMixin:
+    """Bootstrap classes on every widget, so templates render fields in one loop."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return "\u3000" * max(0, obj.depth - 1) + obj.name
+
+
+class OrganizationForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
+        widgets = {
+            "established_on": DATE, "term_start": DATE, "term_end": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"term_end": _("Left empty, it is set from the term start and the kind's term length.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_unit"].queryset = selectors.work_unit_list(user)
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class MoveForm(StyledMixin, forms.Form):
+    parent = OrgChoiceField(label=_("New parent organization"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            selectors.organization_choices(user, need=Need.ADMIN)
+            .exclude(path__startswith=organization.path)
+            .order_by("path")
+        )
+
+
+class PositionForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["kind", "member", "person_name", "partner_unit", "started_on", "ended_on"]
+        widgets = {"started_on": DATE, "ended_on": DATE}
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from chuxin.members.models import Member
+
+        from .paths import subtree_q
+
+        self.fields["member"].queryset = Member.objects.filter(
+            subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE
+        ).order_by("name_pinyin")
+        self.fields["partner_unit"].queryset = organization.partner_units.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("member") and not (data.get("person_name") or "").strip():
+            raise forms.ValidationError(_("Choose a member, or give the name of a person from a partner unit."))
+        return data
+
+
+class WorkUnitForm(StyledMixin, forms.ModelForm):
+    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
+
+    class Meta:
+        model = WorkUnit
+        fields = ["name", "code", "address", "organization"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = selectors.organization_choices(user, need=Need.ADMIN).order_by("path")
+
+
+class DepartmentForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "sort_order"]
+
+    def __init__(self, *args, work_unit: WorkUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.work_unit = work_unit
+
+
+class PartnerUnitForm(StyledMixin, forms.ModelForm):
+    host = OrgChoiceField(label=_("Host organization"), queryset=Organization.objects.none())
+
+    class Meta:
+        model = PartnerUnit
+        fields = [
+            "host", "name", "party_organization_name", "contact_name", "contact_phone", "address", "agreement_on",
+            "is_active", "notes",
+        ]
+        widgets = {"agreement_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = selectors.organization_choices(user, need=Need.ADMIN).order_by("path")

@@ -1,0 +1,196 @@
+"""Reads of the organization tree, always narrowed to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from chuxin.core.access import Need, require, scope_prefixes, scope_q
+
+from . import rules
+from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+from .paths import ancestor_paths, subtree_q
+
+
+def organization_list(user, *, need: Need = Need.READ) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_q(user, need))
+
+
+def organization_roots(user) -> QuerySet[Organization]:
+    """The tops of the user's visible forest: the organizations their grants sit on, nested ones dropped."""
+    prefixes = scope_prefixes(user, Need.READ)
+    if prefixes == [""]:
+        qs = Organization.objects.filter(parent__isnull=True)
+    else:
+        qs = Organization.objects.filter(path__in=prefixes)
+    return qs.annotate(child_count=Count("children")).order_by("path")
+
+
+def organization_children(user, parent: Organization) -> QuerySet[Organization]:
+    require(user, parent, Need.READ)
+    return parent.children.annotate(child_count=Count("children")).order_by("path")
+
+
+def organization_choices(user, *, need: Need) -> QuerySet[Organization]:
+    return organization_list(user, need=need).filter(status=Organization.Status.ACTIVE).only(
+        "id", "name", "path", "depth", "kind"
+    )
+
+
+def organization_breadcrumbs(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__in=org.ancestor_paths).order_by("path").only("id", "name", "path")
+
+
+def current_positions(org: Organization, today: datetime.date | None = None) -> QuerySet[Position]:
+    today = today or timezone.localdate()
+    return (
+        org.positions.filter(started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("member", "partner_unit")
+        .order_by("kind", "started_on")
+    )
+
+
+def past_positions(org: Organization, today: datetime.date | None = None) -> QuerySet[Position]:
+    today = today or timezone.localdate()
+    return org.positions.filter(ended_on__lt=today).select_related("member", "partner_unit").order_by("-ended_on")
+
+
+def organization_facts(org: Organization, today: datetime.date | None = None) -> rules.OrgFacts:
+    from chuxin.members.models import Member
+
+    full = Member.objects.filter(
+        subtree_q(org.path, "organization__path"),
+        status=Member.Status.ACTIVE,
+        category=Member.Category.FULL,
+    ).count()
+    seats = list(current_positions(org, today).values_list("kind", "member_id", "person_name"))
+    return _facts(full, seats)
+
+
+def _facts(full_members: int, seats: list[tuple[str, int | None, str]]) -> rules.OrgFacts:
+    people = {member_id or name for _kind, member_id, name in seats}
+    has_committee = any(rules.is_committee_seat(kind) for kind, _m, _n in seats)
+    return rules.OrgFacts(full_members=full_members, committee_seats=len(people), has_committee=has_committee)
+
+
+def organization_warnings(org: Organization, today: datetime.date | None = None) -> list[rules.Warning]:
+    today = today or timezone.localdate()
+    return rules.check(org, organization_facts(org, today), today)
+
+
+def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list[rules.Warning]]]:
+    """Every active organization in the user's scope that breaks a rule, for the worker's home page.
+
+    Three queries whatever the tree's size: the organizations, full members per organization, current seats.
+    """
+    from chuxin.members.models import Member
+
+    today = timezone.localdate()
+    orgs = list(
+        organization_list(user, need=Need.READ)
+        .filter(status=Organization.Status.ACTIVE)
+        .exclude(kind=Organization.Kind.PARTY_GROUP)
+        .only("id", "name", "path", "kind", "status", "term_end")
+    )
+    if not orgs:
+        return []
+    full_by_path: dict[str, int] = dict(
+        Member.objects.filter(
+            scope_q(user, Need.READ, "organization__path"),
+            status=Member.Status.ACTIVE,
+            category=Member.Category.FULL,
+        )
+        .values_list("organization__path")
+        .annotate(n=Count("id"))
+        .values_list("organization__path", "n")
+    )
+    seats_by_org: dict[int, list] = defaultdict(list)
+    for org_id, kind, member_id, name in (
+        Position.objects.filter(scope_q(user, Need.READ, "organization__path"), started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .values_list("organization_id", "kind", "member_id", "person_name")
+    ):
+        seats_by_org[org_id].append((kind, member_id, name))
+    # Roll counts up to every ancestor, so a branch's count includes its Party groups.
+    full_in_subtree: dict[str, int] = defaultdict(int)
+    for path, n in full_by_path.items():
+        for prefix in ancestor_paths(path):
+            full_in_subtree[prefix] += n
+    result = []
+    for org in orgs:
+        full = full_in_subtree.get(org.path, 0)
+        found = rules.check(org, _facts(full, seats_by_org.get(org.id, [])), today)
+        if found:
+            result.append((org, found))
+            if len(result) >= limit:
+                break
+    return result
+
+
+def work_unit_list(user) -> QuerySet[WorkUnit]:
+    return (
+        WorkUnit.objects.filter(scope_q(user, Need.READ, "organization__path"))
+        .select_related("organization")
+        .annotate(department_count=Count("departments"))
+        .order_by("name")
+    )
+
+
+def department_list(work_unit: WorkUnit) -> QuerySet[Department]:
+    return work_unit.departments.annotate(member_count=Count("members")).order_by("sort_order", "name")
+
+
+def partner_unit_list(user) -> QuerySet[PartnerUnit]:
+    return (
+        PartnerUnit.objects.filter(scope_q(user, Need.READ, "host__path"))
+        .select_related("host")
+        .annotate(seat_count=Count("positions"))
+        .order_by("host__path", "name")
+    )
+
+
+# Single objects: fetched through the access policy (404 out of scope, 403 too weak a role).
+
+def access_organization(user, pk, *, need: Need) -> Organization:
+    org = Organization.objects.select_related("parent", "work_unit").filter(pk=pk).first()
+    if org is None:
+        raise Http404
+    require(user, org, need)
+    return org
+
+
+def access_position(user, pk, *, need: Need) -> Position:
+    position = Position.objects.select_related("organization", "member", "partner_unit").filter(pk=pk).first()
+    if position is None:
+        raise Http404
+    require(user, position.organization, need)
+    return position
+
+
+def access_work_unit(user, pk, *, need: Need) -> WorkUnit:
+    unit = WorkUnit.objects.select_related("organization").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    require(user, unit.organization, need)
+    return unit
+
+
+def access_department(user, pk, *, need: Need) -> Department:
+    department = Department.objects.select_related("work_unit__organization").filter(pk=pk).first()
+    if department is None:
+        raise Http404
+    require(user, department.work_unit.organization, need)
+    return department
+
+
+def access_partner_unit(user, pk, *, need: Need) -> PartnerUnit:
+    partner = PartnerUnit.objects.select_related("host").filter(pk=pk).first()
+    if partner is None:
+        raise Http404
+    require(user, partner.host, need)
+    return partner

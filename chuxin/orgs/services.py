@@ -1,0 +1,254 @@
+"""Writes to the organization tree, work units, partner units and committee positions.
+
+Each service checks the rules that span rows (tree shape, kinds), runs full_clean, saves in a transaction
+and writes the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from chuxin.audit.models import AuditEntry
+from chuxin.audit.services import audit_record, diff, snapshot
+
+from . import rules
+from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+from .paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
+
+ORG_FIELDS = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
+
+
+def _check_kind(kind: str, parent: Organization | None) -> None:
+    if parent is None:
+        if kind not in rules.ROOT_KINDS:
+            raise ValidationError({"kind": _("Only a committee can stand at the top of the tree.")})
+        return
+    if kind not in rules.ALLOWED_CHILDREN.get(parent.kind, ()):
+        raise ValidationError(
+            {
+                "kind": _("A %(kind)s cannot be placed under a %(parent)s.")
+                % {"kind": Organization.Kind(kind).label, "parent": parent.get_kind_display()}
+            }
+        )
+    if not parent.is_active:
+        raise ValidationError(_("The parent organization is deactivated."))
+
+
+def _new_path(parent: Organization | None) -> str:
+    prefix = parent.path if parent else ""
+    siblings = Organization.objects.filter(parent=parent) if parent else Organization.objects.filter(parent=None)
+    last = siblings.order_by("-path").values_list("path", flat=True).first()
+    if parent and len(prefix) // STEP_LEN >= MAX_DEPTH:
+        raise ValidationError(_("The tree cannot be deeper than %(n)s levels.") % {"n": MAX_DEPTH})
+    return next_child_path(prefix, last)
+
+
+@transaction.atomic
+def organization_create(*, actor, parent: Organization | None, request=None, **fields: Any) -> Organization:
+    kind = fields.get("kind", "")
+    _check_kind(kind, parent)
+    org = Organization(parent=parent, **fields)
+    if org.term_start and not org.term_end:
+        org.term_end = rules.default_term_end(kind, org.term_start)
+    org.path = _new_path(parent)
+    org.depth = len(org.path) // STEP_LEN
+    org.full_clean()
+    org.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org, request=request)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, actor, organization: Organization, request=None, **fields: Any) -> Organization:
+    before = snapshot(organization, ORG_FIELDS)
+    if fields.get("kind", organization.kind) != organization.kind:
+        _check_kind(fields["kind"], organization.parent)
+        for child in organization.children.only("kind"):
+            if child.kind not in rules.ALLOWED_CHILDREN.get(fields["kind"], ()):
+                raise ValidationError({"kind": _("The organizations under this one would no longer fit this kind.")})
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    if organization.term_start and not organization.term_end:
+        organization.term_end = rules.default_term_end(organization.kind, organization.term_start)
+    organization.full_clean()
+    organization.save()
+    changes = diff(organization, before, ORG_FIELDS)
+    if changes:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
+            changes=changes, request=request,
+        )
+    return organization
+
+
+@transaction.atomic
+def organization_move(*, actor, organization: Organization, new_parent: Organization, request=None) -> Organization:
+    """Re-hang a subtree: one UPDATE rewrites every descendant's path prefix."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if new_parent.path.startswith(organization.path):
+        raise ValidationError({"parent": _("An organization cannot be moved under itself or its own subtree.")})
+    if new_parent.pk == organization.parent_id:
+        raise ValidationError({"parent": _("The organization is already there.")})
+    _check_kind(organization.kind, new_parent)
+    old_path, old_parent = organization.path, organization.parent
+    new_path = _new_path(new_parent)
+    depth_change = (len(new_path) - len(old_path)) // STEP_LEN
+    deepest = (
+        Organization.objects.filter(subtree_q(old_path)).order_by("-depth").values_list("depth", flat=True).first()
+    )
+    if deepest + depth_change > MAX_DEPTH:
+        raise ValidationError(_("The tree cannot be deeper than %(n)s levels.") % {"n": MAX_DEPTH})
+    Organization.objects.filter(subtree_q(old_path)).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
+    organization.refresh_from_db()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.MOVE, target=organization, organization=organization,
+        changes={"parent": [str(old_parent or ""), str(new_parent)]}, request=request,
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_deactivate(*, actor, organization: Organization, request=None) -> Organization:
+    from chuxin.members.models import Member
+
+    if organization.children.filter(status=Organization.Status.ACTIVE).exists():
+        raise ValidationError(
+            _("Move or deactivate the organizations under this one first.")
+        )
+    active = Member.objects.filter(organization=organization, status=Member.Status.ACTIVE).count()
+    if active:
+        raise ValidationError(
+            _("%(n)s active members still belong here; transfer them to another organization first.") % {"n": active}
+        )
+    organization.status = Organization.Status.DEACTIVATED
+    organization.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.DEACTIVATE, target=organization, organization=organization,
+        request=request,
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_reactivate(*, actor, organization: Organization, request=None) -> Organization:
+    if organization.parent and not organization.parent.is_active:
+        raise ValidationError(_("The parent organization is deactivated."))
+    organization.status = Organization.Status.ACTIVE
+    organization.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
+        changes={"status": ["deactivated", "active"]}, request=request,
+    )
+    return organization
+
+
+POSITION_FIELDS = ["kind", "member", "person_name", "partner_unit", "started_on", "ended_on"]
+
+
+def _check_position(position: Position) -> None:
+    if position.member_id and position.member.organization.path[: len(position.organization.path)] != (
+        position.organization.path
+    ) and not position.partner_unit_id:
+        raise ValidationError(
+            {"member": _("The member must belong to this organization or one under it.")}
+        )
+    if position.partner_unit_id and position.partner_unit.host_id != position.organization_id:
+        raise ValidationError({"partner_unit": _("This partner unit is not on this organization's joint committee.")})
+    if position.kind == Position.Kind.PART_TIME and not position.partner_unit_id:
+        raise ValidationError({"partner_unit": _("A part-time member comes from a partner unit; choose it.")})
+    if position.kind == Position.Kind.SECRETARY and position.ended_on is None:
+        others = Position.objects.filter(
+            organization=position.organization, kind=Position.Kind.SECRETARY, ended_on__isnull=True
+        ).exclude(pk=position.pk)
+        if others.exists():
+            raise ValidationError(
+                {"kind": _("The organization already has a serving secretary; end that term first.")}
+            )
+
+
+@transaction.atomic
+def position_create(*, actor, organization: Organization, request=None, **fields: Any) -> Position:
+    position = Position(organization=organization, **fields)
+    position.full_clean()
+    _check_position(position)
+    position.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization, request=request,
+    )
+    return position
+
+
+@transaction.atomic
+def position_update(*, actor, position: Position, request=None, **fields: Any) -> Position:
+    before = snapshot(position, POSITION_FIELDS)
+    for name, value in fields.items():
+        setattr(position, name, value)
+    position.full_clean()
+    _check_position(position)
+    position.save()
+    changes = diff(position, before, POSITION_FIELDS)
+    if changes:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.UPDATE, target=position, organization=position.organization,
+            changes=changes, request=request,
+        )
+    return position
+
+
+def _save_simple(*, actor, instance, organization, fields: list[str], request, creating: bool, before=None):
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:  # a concurrent twin slipped past full_clean's uniqueness check
+        raise ValidationError(_("This name is already in use.")) from exc
+    if creating:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=instance, organization=organization,
+                     request=request)
+    else:
+        changes = diff(instance, before, fields)
+        if changes:
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=instance, organization=organization,
+                         changes=changes, request=request)
+    return instance
+
+
+WORK_UNIT_FIELDS = ["name", "code", "address", "organization"]
+PARTNER_FIELDS = [
+    "name", "party_organization_name", "contact_name", "contact_phone", "address", "agreement_on", "is_active",
+    "notes",
+]
+
+
+@transaction.atomic
+def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, request=None) -> WorkUnit:
+    return _save_simple(
+        actor=actor, instance=work_unit, organization=work_unit.organization, fields=WORK_UNIT_FIELDS,
+        request=request, creating=before is None, before=before,
+    )
+
+
+@transaction.atomic
+def department_save(*, actor, department: Department, before: dict | None = None, request=None) -> Department:
+    return _save_simple(
+        actor=actor, instance=department, organization=department.work_unit.organization,
+        fields=["name", "sort_order"], request=request, creating=before is None, before=before,
+    )
+
+
+@transaction.atomic
+def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None, request=None) -> PartnerUnit:
+    return _save_simple(
+        actor=actor, instance=partner, organization=partner.host, fields=PARTNER_FIELDS,
+        request=request, creating=before is None, before=before,
+    )

@@ -1,0 +1,262 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chuxin.audit.services import snapshot
+from chuxin.core.access import Need, can
+from chuxin.core.forms import add_service_errors
+from chuxin.core.htmx import partial_name
+
+from . import selectors, services
+from .forms import DepartmentForm, MoveForm, OrganizationForm, PartnerUnitForm, PositionForm, WorkUnitForm
+from .models import PartnerUnit, WorkUnit
+
+
+@login_required
+def tree_view(request):
+    roots = selectors.organization_roots(request.user)
+    if not roots:
+        raise PermissionDenied
+    return render(request, "orgs/tree.html", {"nodes": roots, "can_admin": can_admin_any(request.user)})
+
+
+def can_admin_any(user) -> bool:
+    from chuxin.core.access import has_any
+
+    return has_any(user, Need.ADMIN)
+
+
+@login_required
+def children_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.READ)
+    nodes = selectors.organization_children(request.user, org)
+    return render(request, "orgs/tree.html#nodes", {"nodes": nodes})
+
+
+@login_required
+def detail_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.READ)
+    context = {
+        "org": org,
+        "breadcrumbs": selectors.organization_breadcrumbs(org),
+        "warnings": selectors.organization_warnings(org),
+        "children": selectors.organization_children(request.user, org),
+        "positions": selectors.current_positions(org),
+        "facts": selectors.organization_facts(org),
+        "can_admin": can(request.user, org, Need.ADMIN),
+        "can_manage": can(request.user, org, Need.MANAGE),
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+@login_required
+def create_view(request):
+    parent = None
+    if request.GET.get("parent"):
+        parent = selectors.access_organization(request.user, _int(request.GET["parent"]), need=Need.ADMIN)
+    elif not request.user.is_superuser:
+        raise PermissionDenied  # only a superuser starts a new tree
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields}
+        try:
+            org = services.organization_create(actor=request.user, parent=parent, request=request, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organization has been created."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent, "org": None})
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def edit_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
+    form = OrganizationForm(request.POST or None, instance=org, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields}
+        try:
+            services.organization_update(actor=request.user, organization=org, request=request, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organization has been saved."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": org.parent, "org": org})
+
+
+@login_required
+def move_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
+    form = MoveForm(request.POST or None, user=request.user, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_move(
+                actor=request.user, organization=org, new_parent=form.cleaned_data["parent"], request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organization and everything under it have been moved."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/move.html", {"form": form, "org": org})
+
+
+@login_required
+@require_POST
+def deactivate_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
+    try:
+        if org.is_active:
+            services.organization_deactivate(actor=request.user, organization=org, request=request)
+            messages.success(request, _("The organization has been deactivated."))
+        else:
+            services.organization_reactivate(actor=request.user, organization=org, request=request)
+            messages.success(request, _("The organization is active again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("orgs:detail", pk=org.pk)
+
+
+@login_required
+def committee_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.PUBLIC)
+    context = {
+        "org": org,
+        "positions": selectors.current_positions(org),
+        "past_positions": selectors.past_positions(org),
+        "can_manage": can(request.user, org, Need.MANAGE),
+        "can_read": can(request.user, org, Need.READ),
+    }
+    return render(request, "orgs/committee.html", context)
+
+
+@login_required
+def position_create_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.MANAGE)
+    form = PositionForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PositionForm.Meta.fields}
+        try:
+            services.position_create(actor=request.user, organization=org, request=request, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The position has been recorded."))
+            return redirect("orgs:committee", pk=org.pk)
+    return render(request, "orgs/position_form.html", {"form": form, "org": org, "position": None})
+
+
+@login_required
+def position_edit_view(request, pk: int):
+    position = selectors.access_position(request.user, pk, need=Need.MANAGE)
+    org = position.organization
+    form = PositionForm(request.POST or None, instance=position, organization=org)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PositionForm.Meta.fields}
+        try:
+            services.position_update(actor=request.user, position=position, request=request, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The position has been saved."))
+            return redirect("orgs:committee", pk=org.pk)
+    return render(request, "orgs/position_form.html", {"form": form, "org": org, "position": position})
+
+
+@login_required
+def work_units_view(request):
+    units = selectors.work_unit_list(request.user)
+    return render(request, "orgs/work_units.html", {"units": units, "can_admin": can_admin_any(request.user)})
+
+
+@login_required
+def work_unit_form_view(request, pk: int | None = None):
+    unit = selectors.access_work_unit(request.user, pk, need=Need.ADMIN) if pk else None
+    if unit is None and not can_admin_any(request.user):
+        raise PermissionDenied
+    before = snapshot(unit, services.WORK_UNIT_FIELDS) if unit else None
+    form = WorkUnitForm(request.POST or None, instance=unit or WorkUnit(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.work_unit_save(actor=request.user, work_unit=form.instance, before=before, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The work unit has been saved."))
+            return redirect("orgs:work-unit", pk=unit.pk)
+    return render(request, "orgs/simple_form.html", {"form": form, "title": _("Work unit"), "back": "orgs:work-units"})
+
+
+@login_required
+def work_unit_detail_view(request, pk: int):
+    unit = selectors.access_work_unit(request.user, pk, need=Need.READ)
+    can_admin = can(request.user, unit.organization, Need.ADMIN)
+    form = DepartmentForm(request.POST or None, work_unit=unit)
+    if request.method == "POST":
+        if not can_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.department_save(actor=request.user, department=form.instance, request=request)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The department has been added."))
+                return redirect("orgs:work-unit", pk=unit.pk)
+    context = {"unit": unit, "departments": selectors.department_list(unit), "form": form, "can_admin": can_admin}
+    return render(request, partial_name(request, "orgs/work_unit_detail.html", "departments"), context)
+
+
+@login_required
+def department_edit_view(request, pk: int):
+    department = selectors.access_department(request.user, pk, need=Need.ADMIN)
+    before = snapshot(department, ["name", "sort_order"])
+    form = DepartmentForm(request.POST or None, instance=department, work_unit=department.work_unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.department_save(actor=request.user, department=form.instance, before=before, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The department has been saved."))
+            return redirect("orgs:work-unit", pk=department.work_unit_id)
+    return render(
+        request, "orgs/simple_form.html",
+        {"form": form, "title": _("Department"), "back": "orgs:work-units", "object": department},
+    )
+
+
+@login_required
+def partners_view(request):
+    partners = selectors.partner_unit_list(request.user)
+    return render(request, "orgs/partners.html", {"partners": partners, "can_admin": can_admin_any(request.user)})
+
+
+@login_required
+def partner_form_view(request, pk: int | None = None):
+    partner = selectors.access_partner_unit(request.user, pk, need=Need.ADMIN) if pk else None
+    if partner is None and not can_admin_any(request.user):
+        raise PermissionDenied
+    before = snapshot(partner, services.PARTNER_FIELDS) if partner else None
+    form = PartnerUnitForm(request.POST or None, instance=partner or PartnerUnit(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_unit_save(actor=request.user, partner=form.instance, before=before, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The partner unit has been saved."))
+            return redirect("orgs:partners")
+    return render(request, "orgs/simple_form.html", {"form": form, "title": _("Partner unit"), "back": "orgs:partners"})

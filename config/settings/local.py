@@ -1,0 +1,11 @@
+"""The embedded default for `make run`: SQLite, no other server, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="chuxin-local-development-key-not-for-production-use")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# The embedded database and uploads live in ./var, made on first use.
+VAR_DIR.mkdir(exist_ok=True)  # noqa: F405

@@ -1,0 +1,14 @@
+"""Settings for the test suite. DATABASE_URL / REDIS_URL switch it to PostgreSQL and Redis in CI."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "chuxin-test-key-0123456789abcdef0123456789abcdef"
+ALLOWED_HOSTS = ["*"]
+# Argon2 is deliberately slow; tests create hundreds of users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

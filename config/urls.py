@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from chuxin.core.views import healthz_view
+
+urlpatterns = [
+    path("healthz", healthz_view, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("chuxin.accounts.urls")),
+    path("orgs/", include("chuxin.orgs.urls")),
+    path("members/", include("chuxin.members.urls")),
+    path("audit/", include("chuxin.audit.urls")),
+    path("", include("chuxin.core.urls")),
+]
+
+handler400 = "chuxin.core.errors.bad_request"
+handler403 = "chuxin.core.errors.permission_denied"
+handler404 = "chuxin.core.errors.page_not_found"
+handler500 = "chuxin.core.errors.server_error"

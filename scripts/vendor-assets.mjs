@@ -1,0 +1,26 @@
+// Copy the pinned npm assets into chuxin/static/vendor so the platform serves every asset itself.
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const nm = join(root, "node_modules");
+const out = join(root, "chuxin", "static", "vendor");
+
+const copies = [
+  ["bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"],
+  ["bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"],
+  ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
+  ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
+  ["bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"],
+  ["bootstrap-icons/font/fonts", "bootstrap-icons/fonts"],
+  ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+];
+
+rmSync(out, { recursive: true, force: true });
+for (const [from, to] of copies) {
+  const target = join(out, to);
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(join(nm, from), target, { recursive: true });
+}
+console.log(`vendored ${copies.length} assets into ${out}`);
