@@ -133,6 +133,12 @@ class Command(BaseCommand):
                 member.name_pinyin, member.name_initials = name_keys(name)
                 apply_citizen_id(member, make_citizen_id(rng, born, male))
                 members.append(member)
+        # A few recent recruits still on probation (one year from the branch meeting's vote).
+        for index, days in ((12, 120), (25, 200), (33, 300), (50, 45)):
+            recruit = members[index]
+            recruit.joined_on = today - datetime.timedelta(days=days)
+            recruit.full_member_on = None
+            recruit.category = Member.Category.PROBATIONARY
         # Two members who left the branch's books, so filters by status show something.
         members[5].status = Member.Status.TRANSFERRED_OUT
         members[40].status = Member.Status.DECEASED
