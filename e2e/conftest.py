@@ -1,0 +1,100 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+The sync Playwright API runs an asyncio loop in the test thread; Django refuses ORM calls from a thread with a
+running loop unless told it is safe, which it is here (the loop only drives the browser).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+E2E_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test under e2e/ is a browser test, whether or not its module says so.
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _chromium_missing() -> str | None:
+    if Path(CHROMIUM).exists():
+        return None
+    reason = f"Chromium not found at {CHROMIUM} (install Debian's package: apt-get install chromium)"
+    if os.environ.get("CHUXIN_E2E_REQUIRED"):
+        pytest.fail(reason + "; CHUXIN_E2E_REQUIRED is set, so the browser tests may not be skipped.")
+    return reason
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    reason = _chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, live_server, **context_options):
+    # zh-CN so that LocaleMiddleware picks the default Chinese UI, as for a real user in China.
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", accept_downloads=True, **context_options
+    )
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A desktop-sized page in a fresh browser context (no cookies), with base_url set to the live server."""
+    context, page = _new_page(browser, live_server, viewport={"width": 1366, "height": 860})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server) -> Iterator:
+    """A phone-sized page (375x740, touch), as a member on their phone sees the platform."""
+    context, page = _new_page(
+        browser, live_server, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, username, password=PASSWORD): fill the login form and submit it, as a person does."""
+    from conftest import PASSWORD
+
+    def do_login(page, username: str, password: str = PASSWORD, *, expect_ok: bool = True):
+        if "/accounts/login/" not in page.url:
+            page.goto("/accounts/login/")
+        form = page.locator("form:has(input[name=identifier])")
+        form.locator("input[name=identifier]").fill(username)
+        form.locator("input[name=password]").fill(password)
+        # The submit button, not its text: it reads 登录 or "Log in" depending on the translations.
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        if expect_ok:
+            assert "/accounts/login/" not in page.url, f"login as {username} failed: {page.url}"
+        return page
+
+    return do_login
