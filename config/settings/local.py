@@ -9,3 +9,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 
 # The embedded database and uploads live in ./var, made on first use.
 VAR_DIR.mkdir(exist_ok=True)  # noqa: F405
+
+# `make run` serves static files straight from the app folders; collectstatic is for production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
