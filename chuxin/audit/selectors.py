@@ -9,13 +9,13 @@ from .models import AuditEntry
 def audit_entry_list(user, *, action: str = "", q: str = "") -> QuerySet[AuditEntry]:
     """Entries about organizations in the user's admin scope, plus the user's own account events."""
     prefixes = scope_prefixes(user, Need.ADMIN)
-    if prefixes == [""]:
-        scope = Q()
-    else:
-        scope = Q(pk__in=[])
+    qs = AuditEntry.objects.all()
+    if prefixes != [""]:
+        # The user's own account events (logins, failures, lockouts, password changes) belong to no organization.
+        scope = Q(target_type="accounts.user", target_id=str(user.pk))
         for prefix in prefixes:
             scope |= subtree_q(prefix, "organization_path")
-    qs = AuditEntry.objects.filter(scope)
+        qs = qs.filter(scope)
     if action:
         qs = qs.filter(action=action)
     if q:

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-PATTERN = re.compile(r"^\d{17}[\dX]$")
+PATTERN = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
 
 def normalize(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    # NFKC turns full-width digits and Ｘ (typed with a Chinese input method) into ASCII, so the same number
+    # always has the same digest.
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
 
 
 def check_char(first17: str) -> str:

@@ -78,9 +78,11 @@ def _facts(full_members: int, seats: list[tuple[str, int | None, str]]) -> rules
     return rules.OrgFacts(full_members=full_members, committee_seats=len(people), has_committee=has_committee)
 
 
-def organization_warnings(org: Organization, today: datetime.date | None = None) -> list[rules.Warning]:
+def organization_warnings(
+    org: Organization, today: datetime.date | None = None, facts: rules.OrgFacts | None = None
+) -> list[rules.Warning]:
     today = today or timezone.localdate()
-    return rules.check(org, organization_facts(org, today), today)
+    return rules.check(org, facts if facts is not None else organization_facts(org, today), today)
 
 
 def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list[rules.Warning]]]:

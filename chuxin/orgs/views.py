@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chuxin.audit.services import snapshot
-from chuxin.core.access import Need, can
+from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
 
 from . import selectors, services
 from .forms import DepartmentForm, MoveForm, OrganizationForm, PartnerUnitForm, PositionForm, WorkUnitForm
-from .models import PartnerUnit, WorkUnit
+from .models import Organization, PartnerUnit, Position, WorkUnit
 
 
 @login_required
@@ -40,13 +40,14 @@ def children_view(request, pk: int):
 @login_required
 def detail_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.READ)
+    facts = selectors.organization_facts(org)  # once: the warnings and the facts panel share it
     context = {
         "org": org,
         "breadcrumbs": selectors.organization_breadcrumbs(org),
-        "warnings": selectors.organization_warnings(org),
+        "warnings": selectors.organization_warnings(org, facts=facts),
         "children": selectors.organization_children(request.user, org),
         "positions": selectors.current_positions(org),
-        "facts": selectors.organization_facts(org),
+        "facts": facts,
         "can_admin": can(request.user, org, Need.ADMIN),
         "can_manage": can(request.user, org, Need.MANAGE),
     }
@@ -87,7 +88,11 @@ def edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields}
         try:
-            services.organization_update(actor=request.user, organization=org, request=request, **fields)
+            # A fresh copy: the valid form has already written its values onto `org`, and the service compares
+            # against the stored row (kind rules, the audit diff).
+            services.organization_update(
+                actor=request.user, organization=Organization.objects.get(pk=org.pk), request=request, **fields
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -166,7 +171,9 @@ def position_edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PositionForm.Meta.fields}
         try:
-            services.position_update(actor=request.user, position=position, request=request, **fields)
+            # A fresh copy, as in edit_view: the service's audit diff compares against the stored row.
+            stored = Position.objects.select_related("organization", "member", "partner_unit").get(pk=position.pk)
+            services.position_update(actor=request.user, position=stored, request=request, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -177,6 +184,8 @@ def position_edit_view(request, pk: int):
 
 @login_required
 def work_units_view(request):
+    if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
+        raise PermissionDenied
     units = selectors.work_unit_list(request.user)
     return render(request, "orgs/work_units.html", {"units": units, "can_admin": can_admin_any(request.user)})
 
@@ -240,6 +249,8 @@ def department_edit_view(request, pk: int):
 
 @login_required
 def partners_view(request):
+    if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
+        raise PermissionDenied
     partners = selectors.partner_unit_list(request.user)
     return render(request, "orgs/partners.html", {"partners": partners, "can_admin": can_admin_any(request.user)})
 

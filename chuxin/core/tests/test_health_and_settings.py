@@ -1,0 +1,136 @@
+"""The health check, production settings that refuse to start unsafely, and the error pages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from chuxin.accounts.models import User
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+# Health
+
+
+@pytest.mark.skipif(bool(settings.REDIS_URL), reason="with Redis configured the answer has a redis check too")
+def test_healthz_answers_ok_as_json(db, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_needs_no_login_even_for_an_account_that_must_change_its_password(db, client):
+    user = User.objects.create_user(username="fresh", password="x-123456789", must_change_password=True)
+    client.force_login(user)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_healthz_reports_a_broken_database(db, client, monkeypatch):
+    from chuxin.core import views
+
+    class Broken:
+        def cursor(self):
+            raise ConnectionError("database is gone")
+
+    monkeypatch.setattr(views, "connection", Broken())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "checks": {"database": "error: ConnectionError"}}
+
+
+# Production settings
+
+
+def start_production(**env: str) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter, as the WSGI server would."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    clean |= {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_ALLOWED_HOSTS": "chuxin.example.org"}
+    clean |= env
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed command
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    # An empty value, so a stray .env file cannot fill it in (read_env never overrides a set variable).
+    result = start_production(DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = start_production(DJANGO_SECRET_KEY="too-short")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_proper_secret_key():
+    result = start_production(DJANGO_SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_names_a_missing_allowed_hosts():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "k" * 50}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+# Error pages
+
+
+def in_zh(message: str) -> str:
+    with translation.override("zh-hans"):
+        return gettext(message)
+
+
+def test_a_404_renders_in_the_layout_for_a_logged_in_user(world, client_for):
+    response = client_for(world.worker).get(reverse("orgs:detail", kwargs={"pk": 999999}))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "errors/404.html" in [t.name for t in response.templates]
+    assert "cx-topbar" in html  # the navigation bar of the normal layout
+    assert reverse("accounts:logout") in html
+    assert in_zh("There is nothing here, or it is not within your organizations.") in html
+
+
+def test_an_unknown_address_is_a_404_in_the_layout(world, client_for):
+    response = client_for(world.secretary).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "cx-topbar" in response.content.decode()
+
+
+def test_a_403_renders_in_the_layout_for_a_logged_in_user(world, client_for):
+    response = client_for(world.secretary).get(reverse("audit:list"))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "errors/403.html" in [t.name for t in response.templates]
+    assert "cx-topbar" in html
+    assert in_zh("Your role does not allow this. Ask your Party-affairs worker if you need it.") in html
+
+
+def test_a_404_for_an_anonymous_visitor_renders_without_the_navigation(db, client):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "cx-topbar" not in html
+    assert in_zh("Not found") in html
