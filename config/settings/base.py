@@ -14,7 +14,19 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+
+
+class Env(environ.Env):
+    """django-environ, but a malformed number names its variable instead of a bare ValueError."""
+
+    def int(self, var, default=environ.Env.NOTSET):
+        try:
+            return super().int(var, default=default)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{var} must be a whole number, not {self.str(var)!r}") from exc
+
+
+env = Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(str(env_file))

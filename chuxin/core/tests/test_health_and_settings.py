@@ -134,3 +134,16 @@ def test_a_404_for_an_anonymous_visitor_renders_without_the_navigation(db, clien
     assert response.status_code == 404
     assert "cx-topbar" not in html
     assert in_zh("Not found") in html
+
+
+def test_a_malformed_number_setting_names_its_variable():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "CHUXIN_LOGIN_MAX_FAILURES": "abc"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "CHUXIN_LOGIN_MAX_FAILURES must be a whole number" in result.stderr
