@@ -10,6 +10,12 @@ urlpatterns = [
     path("orgs/", include("chuxin.orgs.urls")),
     path("members/", include("chuxin.members.urls")),
     path("audit/", include("chuxin.audit.urls")),
+    path("notifications/", include("chuxin.notifications.urls")),
+    path("responsibilities/", include("chuxin.responsibilities.urls")),
+    path("plans/", include("chuxin.plans.urls")),
+    path("directives/", include("chuxin.directives.urls")),
+    path("reports/", include("chuxin.reports.urls")),
+    path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.core.urls")),
 ]
 

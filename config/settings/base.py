@@ -45,11 +45,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "chuxin.core",
     "chuxin.accounts",
     "chuxin.audit",
     "chuxin.orgs",
     "chuxin.members",
+    "chuxin.notifications",
+    "chuxin.responsibilities",
+    "chuxin.plans",
+    "chuxin.directives",
+    "chuxin.reports",
+    "chuxin.workbench",
 ]
 
 MIDDLEWARE = [

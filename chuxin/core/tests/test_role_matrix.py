@@ -274,6 +274,28 @@ EXPECT: dict[str, list[Route]] = {
 }
 
 
+def _app_routes() -> None:
+    """Apps after the foundation add their URLs in chuxin/<app>/tests/matrix_routes.py, a `routes()` function
+    returning more EXPECT entries built with the helpers above (imported lazily from this module)."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("chuxin."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.matrix_routes")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.matrix_routes":
+                raise
+            continue
+        EXPECT.update(module.routes())
+
+
+_app_routes()
+
+
 def rank(role: str, where: str) -> int:
     return RANKS[role].get("B1" if where == "OWN" else where, 0)
 

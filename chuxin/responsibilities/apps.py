@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResponsibilitiesConfig(AppConfig):
+    name = "chuxin.responsibilities"
+    label = "responsibilities"
