@@ -176,6 +176,13 @@ def _check_position(position: Position) -> None:
             )
 
 
+def _ensure_responsibility_lists(position: Position) -> None:
+    # A person taking a seat gets this year's responsibility list (责任清单); lazy: the app builds on this one.
+    from chuxin.responsibilities.services import responsibility_list_ensure
+
+    responsibility_list_ensure(position=position)
+
+
 @transaction.atomic
 def position_create(*, actor, organization: Organization, request=None, **fields: Any) -> Position:
     position = Position(organization=organization, **fields)
@@ -185,6 +192,7 @@ def position_create(*, actor, organization: Organization, request=None, **fields
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization, request=request,
     )
+    _ensure_responsibility_lists(position)
     return position
 
 
@@ -202,6 +210,7 @@ def position_update(*, actor, position: Position, request=None, **fields: Any) -
             actor=actor, action=AuditEntry.Action.UPDATE, target=position, organization=position.organization,
             changes=changes, request=request,
         )
+    _ensure_responsibility_lists(position)
     return position
 
 
