@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
@@ -11,6 +12,7 @@ from chuxin.orgs.models import Department, Organization
 from . import citizen_id
 from .models import Member
 from .rules import AGE_BANDS, ETHNIC_GROUPS
+from .selectors import member_filter_organizations
 
 
 class MemberForm(StyledMixin, forms.ModelForm):
@@ -66,9 +68,26 @@ class MemberForm(StyledMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "citizen_id"}
 
 
+class _OfferedChoices(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.offered():
+            yield self.choice(obj)
+
+
+class OrgFilterField(OrgChoiceField):
+    """Accepts any organization of its queryset but renders only the options `offered()` returns."""
+
+    iterator = _OfferedChoices
+
+    def offered(self) -> list[Organization]:
+        return list(self.queryset)
+
+
 class MemberFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Name, pinyin initials or phone"), required=False, max_length=50)
-    organization = OrgChoiceField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
+    organization = OrgFilterField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
                                   required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))] + Member.Category.choices,
                                  required=False)
@@ -80,9 +99,12 @@ class MemberFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = org_selectors.organization_list(user).only(
-            "id", "name", "depth", "path"
-        ).order_by("path")
+        field = self.fields["organization"]
+        field.queryset = org_selectors.organization_list(user).only("id", "name", "depth", "path").order_by("path")
+        # A big scope offers only its upper levels (see member_filter_organizations), fetched when rendered.
+        field.offered = lambda: member_filter_organizations(
+            user, selected=getattr(self, "cleaned_data", {}).get("organization")
+        )
 
 
 class ImportForm(forms.Form):

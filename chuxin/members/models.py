@@ -35,7 +35,8 @@ class Member(TimeStampedModel):
         DECEASED = "deceased", _("deceased")
 
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("Party organization"), on_delete=models.PROTECT, related_name="members"
+        "orgs.Organization", verbose_name=_("Party organization"), on_delete=models.PROTECT, related_name="members",
+        db_index=False,  # member_org_list starts with it; a second index only lures SQLite into a slower plan
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -84,7 +85,12 @@ class Member(TimeStampedModel):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         indexes = [
-            models.Index(fields=["organization", "status", "category"], name="member_org_status_cat"),
+            # The member list: members of the organizations in scope, filtered by status and category, in name
+            # order. With the name in the index the database picks a page's 50 rows from the index alone and
+            # reads only those rows, instead of reading every member in scope to sort them (about 25 ms instead
+            # of 170-600 ms for 100,000 members on SQLite; see bench/). It also serves the per-organization
+            # counts by status and category, and the foreign key (hence db_index=False on `organization`).
+            models.Index(fields=["organization", "status", "category", "name_pinyin", "id"], name="member_org_list"),
             models.Index(fields=["name_initials", "id"], name="member_initials"),
         ]
         constraints = [

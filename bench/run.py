@@ -1,0 +1,396 @@
+"""Chuxin's benchmarks: the member list, the organization tree, the Excel import and the demo server's memory.
+
+    make bench                     # = .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py --members 100000 --orgs 10000 --repeat 30
+    .venv/bin/python bench/run.py --skip-import --skip-server      # pages only
+
+It works on its own SQLite file (/tmp/chuxin-bench.sqlite3 unless --db says otherwise), never on ./var:
+migrate, `seed_scale` with --small members, measure the pages, `seed_scale --fresh` with --members and
+--orgs, measure them again, then import an --import-rows workbook in a subprocess, then start the demo server
+(`manage.py runserver --noreload` on config.settings.local with `seed_demo` data, as `make run` does, on its
+own SQLite file) and read its resident memory. It prints a table and writes bench/results/latest.json.
+
+A page's time is the server's: from the test client's request to its response, in this process, with
+DEBUG off; the median and 95th percentile of --repeat requests after a few unmeasured ones. Its query count
+is taken once more with CaptureQueriesContext, at both sizes: it must not grow with the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import warnings
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+
+PAGE_TARGET_MS = 100
+IMPORT_TARGET_S = 10
+MEMORY_TARGET_MB = 300
+DEMO_PASSWORD = "chuxin-demo-2026"  # seed_demo's
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Chuxin benchmarks (see bench/README.md).")
+    parser.add_argument("--members", type=int, default=100_000, help="members at full size (default 100000)")
+    parser.add_argument("--orgs", type=int, default=10_000, help="organizations at full size (default 10000)")
+    parser.add_argument("--small", type=int, default=1_000,
+                        help="members at the small size the query counts are compared with (default 1000)")
+    parser.add_argument("--repeat", type=int, default=30, help="measured requests per page (default 30)")
+    parser.add_argument("--import-rows", type=int, default=10_000, help="rows in the imported workbook")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/chuxin-bench.sqlite3"), help="the benchmark database")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-server", action="store_true")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    args.db = args.db.resolve()
+    if (ROOT / "var") in args.db.parents:
+        parser.error("keep the benchmark database out of ./var (that is the demo's); use /tmp")
+    return args
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def bench_env(db: Path) -> dict[str, str]:
+    """The environment of this process and the import's subprocess: local settings, DEBUG off, the bench file."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_DEBUG": "0",
+        "DATABASE_URL": sqlite_url(db),
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages
+
+
+def page_plan() -> list[tuple[str, str, bool, bool]]:
+    """(name, url, htmx, has a target) for the current data; ids are looked up, so it runs after seeding."""
+    from chuxin.orgs.models import Organization
+
+    root = Organization.objects.get(code="S-SUP")
+    committee = Organization.objects.filter(code__startswith="S-C").order_by("code").first()
+    general = Organization.objects.filter(code__startswith="S-G").order_by("code").first()
+    return [
+        ("member list", "/members/", False, True),
+        ("member list ?category=full&q=z", "/members/?category=full&q=z", False, True),
+        ("member list ?organization=<committee>", f"/members/?organization={committee.pk}", False, True),
+        ("member list ?status=active (htmx)", "/members/?status=active", True, True),
+        ("tree /orgs/", "/orgs/", False, True),
+        ("tree children of the top (htmx)", f"/orgs/{root.pk}/children/", True, True),
+        ("tree children of a committee (htmx)", f"/orgs/{committee.pk}/children/", True, True),
+        ("tree children of a general branch (htmx)", f"/orgs/{general.pk}/children/", True, True),
+        # No target: shown so their cost at scale is known.
+        ("member list, page 100", "/members/?page=100", False, False),
+        ("member list ?q=张 (name contains)", "/members/?q=%E5%BC%A0", False, False),
+        ("member list ?education=bachelor", "/members/?education=bachelor", False, False),
+        ("home (counts, warnings)", "/", False, False),
+    ]
+
+
+def measure_pages(repeat: int) -> dict[str, dict]:
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from chuxin.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-worker"))
+    results = {}
+    for name, url, htmx, has_target in page_plan():
+        headers = {"HX-Request": "true"} if htmx else {}
+        for _ in range(3):  # warm-up: templates compiled, SQLite pages cached
+            response = client.get(url, headers=headers)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+        times = []
+        for _ in range(repeat):
+            # A server closes its connection after each request (CONN_MAX_AGE=0), so each request opens one
+            # with an empty page cache; the test client keeps it open unless told.
+            connections.close_all()
+            started = time.perf_counter()
+            client.get(url, headers=headers)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, headers=headers)
+        times.sort()
+        results[name] = {
+            "url": url, "htmx": htmx, "has_target": has_target,
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(statistics.quantiles(times, n=20)[18], 1) if len(times) >= 2 else round(times[0], 1),
+            "max_ms": round(times[-1], 1),
+            "queries": len(queries),
+            "bytes": len(response.content),
+        }
+    return results
+
+
+def seed(members: int, orgs: int | None) -> float:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    options = {"members": members, "fresh": True, "stdout": io.StringIO()}
+    if orgs is not None:
+        options["orgs"] = orgs
+    call_command("seed_scale", **options)
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Import
+
+
+def measure_import(args, env: dict[str, str]) -> dict:
+    from make_import_file import make_rows, write_xlsx
+
+    from chuxin.orgs.models import Organization, WorkUnit
+
+    # Rows spread over 200 branches and Party groups under the first committee, as one unit's file would be.
+    committee = Organization.objects.filter(code__startswith="S-C").order_by("code").first()
+    homes = list(
+        Organization.objects.filter(path__startswith=committee.path, kind__in=["branch", "party_group"])
+        .order_by("path").values_list("code", flat=True)[:200]
+    )
+    unit = WorkUnit.objects.filter(organization=committee).values_list("name", flat=True).first() or ""
+    path = Path("/tmp/chuxin-bench-import.xlsx")
+    write_xlsx(path, make_rows(args.import_rows, homes, work_unit=unit))
+    done = subprocess.run(
+        [PYTHON, str(BENCH / "measure_import.py"), str(path)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the import failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["organizations"] = len(homes)
+    path.unlink(missing_ok=True)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The demo server
+
+
+def status_kb(pid: int) -> dict[str, int]:
+    found = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _sep, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0])
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_demo_server() -> dict:
+    db = Path("/tmp/chuxin-bench-demo.sqlite3")
+    remove_db(db)
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS")}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": sqlite_url(db)}
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, capture_output=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open("/tmp/chuxin-bench-demo-server.log", "w")  # noqa: SIM115  (closed below)
+    server = subprocess.Popen(manage + ["runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT,
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                opener.open(f"{base}/healthz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the demo server did not start; see /tmp/chuxin-bench-demo-server.log") from None
+                time.sleep(0.3)
+        started = status_kb(server.pid)
+        login_page = opener.open(f"{base}/accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "identifier": "worker",
+                                       "password": DEMO_PASSWORD}).encode()
+        landed = opener.open(urllib.request.Request(f"{base}/accounts/login/", data=form,
+                                                    headers={"Referer": f"{base}/accounts/login/"}))
+        landed.read()
+        if landed.geturl().rstrip("/") != base:
+            raise SystemExit(f"logging in to the demo server failed (landed on {landed.geturl()})")
+        logged_in = status_kb(server.pid)
+        pages = ["/", "/members/", "/orgs/", "/members/?q=z", "/orgs/units/"]
+        for _round in range(5):
+            for page in pages:
+                response = opener.open(f"{base}{page}")
+                response.read()
+                if response.status != 200:
+                    raise SystemExit(f"the demo server answered {response.status} for {page}")
+        after = status_kb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        remove_db(db)
+    return {
+        "command": "manage.py runserver --noreload (config.settings.local, DEBUG on, seed_demo data)",
+        "pages": pages, "rounds": 5,
+        "rss_after_start_mb": round(started["VmRSS"] / 1024, 1),
+        "rss_after_login_mb": round(logged_in["VmRSS"] / 1024, 1),
+        # The login's password check (Argon2, Django's default cost: 100 MiB of memory) is the peak.
+        "peak_after_login_mb": round(logged_in["VmHWM"] / 1024, 1),
+        "rss_after_pages_mb": round(after["VmRSS"] / 1024, 1),
+        "peak_rss_mb": round(after["VmHWM"] / 1024, 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Report
+
+
+def machine() -> dict:
+    cpu = ""
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as info:
+        memory_kb = int(info.readline().split()[1])
+    import django
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "os": platform.platform(), "python": platform.python_version(), "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version, "commit": commit.stdout.strip(),
+    }
+
+
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def report(results: dict) -> list[str]:
+    small_n, big_n = results["sizes"]["small_members"], results["sizes"]["members"]
+    lines = [
+        f"Chuxin benchmarks, {results['date']} on {results['machine']['cpu']} ({results['machine']['cores']} cores), "
+        f"SQLite {results['machine']['sqlite']}, load average {results['load_before']} before",
+        f"Seeding {big_n:,} members and {results['sizes']['orgs']:,} organizations: {results['seed_seconds']} s",
+        "",
+        f"{'page':44} {'median':>8} {'p95':>8} {'queries':>9} {'queries':>9} {'KB':>5}  median <{PAGE_TARGET_MS} ms,",
+        f"{'':44} {'ms':>8} {'ms':>8} {f'@{small_n:,}':>9} {f'@{big_n:,}':>9} {'':5}  same queries",
+    ]
+    for name, big in results["pages"].items():
+        small = results["pages_small"][name]
+        ok = None
+        if big["has_target"]:
+            ok = big["median_ms"] < PAGE_TARGET_MS and small["queries"] == big["queries"]
+        notes = "" if small["queries"] == big["queries"] else " (queries grew)"
+        if big["has_target"] and big["p95_ms"] >= PAGE_TARGET_MS:
+            notes += " (p95 over)"
+        lines.append(
+            f"{name:44} {big['median_ms']:8.1f} {big['p95_ms']:8.1f} {small['queries']:9} {big['queries']:9}"
+            f" {big['bytes'] // 1024:5}  {verdict(ok)}{notes}"
+        )
+    if "import" in results:
+        imp = results["import"]
+        create, again = imp["runs"]["create"], imp["runs"]["reimport_unchanged"]
+        lines += [
+            "",
+            f"Import of {imp['rows']:,} rows ({imp['file_kb']} KB .xlsx, {imp['organizations']} organizations) "
+            f"into {imp['members_before']:,} members, in a subprocess:",
+            f"  check + write (all new):      {create['seconds']:6.2f} s  {verdict(create['ok'] and create['seconds'] < IMPORT_TARGET_S)}"
+            f"  (target < {IMPORT_TARGET_S} s; created {create['created']:,}, errors {create['errors']})",
+            f"  again (all unchanged):        {again['seconds']:6.2f} s  (every row checked, nothing to write)",
+            f"  peak resident memory:         {imp['peak_rss_mb']:6.1f} MB {verdict(imp['peak_rss_mb'] < MEMORY_TARGET_MB)}"
+            f"  (target < {MEMORY_TARGET_MB} MB; {imp['baseline_rss_mb']} MB before the import)",
+        ]
+    if "demo_server" in results:
+        demo = results["demo_server"]
+        lines += [
+            "",
+            f"Demo server ({demo['command']}), after logging in and {demo['rounds']} rounds of "
+            f"{', '.join(demo['pages'])}:",
+            f"  resident: {demo['rss_after_start_mb']} MB started, {demo['rss_after_pages_mb']} MB after the pages "
+            f"{verdict(demo['rss_after_pages_mb'] < MEMORY_TARGET_MB)} (target < {MEMORY_TARGET_MB} MB)",
+            f"  peak: {demo['peak_rss_mb']} MB {verdict(demo['peak_rss_mb'] < MEMORY_TARGET_MB)}, reached while logging in "
+            f"({demo['peak_after_login_mb']} MB by then): Argon2's password check takes 100 MiB for a moment",
+        ]
+    return lines
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    env = bench_env(args.db)
+    os.environ.update(env)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic in a bench
+    import django
+
+    remove_db(args.db)
+    django.setup()
+    from django.core.management import call_command
+
+    results: dict = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "database": str(args.db),
+        "sizes": {"small_members": args.small, "members": args.members, "orgs": args.orgs},
+        "targets": {"page_ms": PAGE_TARGET_MS, "import_s": IMPORT_TARGET_S, "memory_mb": MEMORY_TARGET_MB},
+    }
+    print(f"migrating {args.db} ...", flush=True)
+    call_command("migrate", verbosity=0)
+    print(f"seeding {args.small:,} members and measuring ...", flush=True)
+    seed(args.small, None)
+    results["pages_small"] = measure_pages(max(5, args.repeat // 3))
+    print(f"seeding {args.members:,} members and {args.orgs:,} organizations ...", flush=True)
+    results["seed_seconds"] = round(seed(args.members, args.orgs), 1)
+    print(f"measuring pages ({args.repeat} requests each) ...", flush=True)
+    results["pages"] = measure_pages(args.repeat)
+    if not args.skip_import:
+        print(f"importing {args.import_rows:,} rows ...", flush=True)
+        results["import"] = measure_import(args, env)
+    if not args.skip_server:
+        print("measuring the demo server ...", flush=True)
+        results["demo_server"] = measure_demo_server()
+    results["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = report(results) + [f"load average {results['load_after']} after"]
+    print()
+    print("\n".join(lines))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
