@@ -27,6 +27,7 @@ assets: $(ASSETS)
 run: $(STAMP) $(ASSETS)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py send_reminders --now
 	@echo ""
 	@echo "  Chuxin is at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: chuxin-demo-2026):"
@@ -36,8 +37,13 @@ run: $(STAMP) $(ASSETS)
 	@echo "    viewer      superior viewer, 市国资委党委"
 	@echo "    member1     plain member (or log in with that member's phone number)"
 	@echo "    admin       superuser"
+	@echo "  Background jobs (reminders, emails): a database worker runs beside the server and stops with it."
 	@echo ""
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker and the server share one shell, so the trap stops the worker however runserver ends (Ctrl-C too).
+	export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Chromium: Debian's package, installed when missing (never a downloaded browser).
 chromium:

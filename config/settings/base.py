@@ -124,6 +124,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background jobs (reminders, notification emails) through Django's tasks framework (the django-tasks backport).
+# Embedded default: the database backend, run by `manage.py db_worker` (`make run` starts it). With Redis: RQ,
+# run by `manage.py rqworker --job-class django_tasks_rq.Job default`.
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env.int("CHUXIN_TASK_TIMEOUT", default=600)}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["chuxin.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
@@ -178,6 +188,10 @@ FIELD_ENCRYPTION_KEY = env("CHUXIN_FIELD_ENCRYPTION_KEY", default="")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="chuxin@localhost")
+# Notifications also go out by email (to accounts with an address) when this is on; the in-app centre always.
+CHUXIN_NOTIFY_BY_EMAIL = env.bool("CHUXIN_NOTIFY_BY_EMAIL", default=False)
+# The address people reach the platform at, for links in emails (e.g. https://dangjian.example.cn).
+CHUXIN_SITE_URL = env("CHUXIN_SITE_URL", default="http://127.0.0.1:8000")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

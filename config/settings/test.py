@@ -15,3 +15,5 @@ STORAGES = {
 # Tests serve static files through the finders; there is no collected folder to index.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Background tasks run inline, so a test sees their effect at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from chuxin.core.htmx import partial_name
+
+from .selectors import notification_get, notification_list, unread_count
+from .services import is_local_path, notification_mark_read, notifications_mark_all_read
+
+CHANGED = "notifications-changed"  # the htmx event that refreshes the bell's badge
+
+
+@login_required
+def list_view(request):
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    page = Paginator(notification_list(request.user, unread_only=show == "unread"), 30).get_page(
+        request.GET.get("page")
+    )
+    context = {"page_obj": page, "show": show, "querystring_base": "show=unread&" if show == "unread" else ""}
+    return render(request, partial_name(request, "notifications/list.html", "results"), context)
+
+
+@login_required
+def open_view(request, pk: int):
+    """Mark the notification read and go where the recipient acts; only ever to a path on this site."""
+    notification = notification_mark_read(user=request.user, notification=notification_get(request.user, pk))
+    return redirect(notification.url if is_local_path(notification.url) else "notifications:list")
+
+
+@require_POST
+@login_required
+def mark_all_read_view(request):
+    notifications_mark_all_read(user=request.user)
+    if request.htmx:
+        response = list_view(request)
+        response["HX-Trigger"] = CHANGED
+        return response
+    return redirect("notifications:list")
+
+
+@login_required
+def badge_view(request):
+    """The unread count for the bell in the top bar, fetched by htmx so pages pay no query for it. Rendered
+    without the request's context processors: the bell needs one COUNT, not the navigation's queries."""
+    return HttpResponse(render_to_string("notifications/badge.html", {"unread": unread_count(request.user)}))
