@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("feed/", views.feed_settings_view, name="feed-settings"),
+    path("feed/<slug:token>.ics", views.feed_view, name="feed"),
+]

@@ -1,0 +1,80 @@
+"""How work items look: the icon and label of each kind, the groups' headings, the state badge's colour."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.workbench import WorkItem
+
+from .selectors import Group, is_overdue
+
+# kind -> (label, Bootstrap icon); a kind not listed (a new app) still shows, with a plain icon.
+KINDS: dict[str, tuple[Promise, str]] = {
+    "task": (_("Tasks"), "check2-square"),
+    "directive": (_("Directives"), "megaphone"),
+    "report": (_("Reports"), "file-earmark-text"),
+    "responsibility": (_("Responsibility items"), "shield-check"),
+}
+DEFAULT_KIND = (_("Other"), "circle")
+
+GROUP_LABELS: dict[str, Promise] = {
+    Group.OVERDUE: _("Overdue"),
+    Group.THIS_WEEK: _("This week"),
+    Group.LATER: _("Later"),
+    Group.NO_DATE: _("No date"),
+}
+
+SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Row:
+    item: WorkItem
+    icon: str
+    kind_label: Promise
+    badge: str  # Bootstrap colour of the state badge
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: Promise
+    rows: list[Row]
+
+
+def icon_of(kind: str) -> str:
+    return KINDS.get(kind, DEFAULT_KIND)[1]
+
+
+def badge_of(item: WorkItem, today: datetime.date) -> str:
+    if is_overdue(item, today):
+        return "danger"
+    if item.due is not None and item.due <= today + datetime.timedelta(days=SOON_DAYS):
+        return "warning"
+    return "secondary"
+
+
+def kind_rows(groups: dict[str, list[WorkItem]], today: datetime.date) -> list[Section]:
+    return [
+        Section(
+            key,
+            GROUP_LABELS[key],
+            [Row(item, icon_of(item.kind), KINDS.get(item.kind, DEFAULT_KIND)[0], badge_of(item, today),
+                 item.due == today) for item in items],
+        )
+        for key, items in groups.items()
+    ]
+
+
+def kind_summary(counts: dict[str, int]) -> list[dict]:
+    """The counts on top: the known kinds always (a zero says "nothing waiting"), then any others."""
+    known = [{"kind": kind, "label": label, "icon": icon, "count": counts.get(kind, 0)}
+             for kind, (label, icon) in KINDS.items()]
+    others = [{"kind": kind, "label": DEFAULT_KIND[0], "icon": DEFAULT_KIND[1], "count": count}
+              for kind, count in counts.items() if kind not in KINDS]
+    return known + others

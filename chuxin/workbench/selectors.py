@@ -1,0 +1,185 @@
+"""My workbench: the open work every app hands to a person, gathered once per request.
+
+Each installed chuxin app whose `selectors` module defines `workbench_items(user) -> list[WorkItem]` is a
+provider (see chuxin/core/workbench.py); an app without one simply gives no work. The page, the navigation
+count, the calendar and the iCalendar feed all read the one list `my_items` returns.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+
+from chuxin.core.workbench import WorkItem
+
+if TYPE_CHECKING:
+    from chuxin.accounts.models import User
+
+Provider = Callable[["User"], list[WorkItem]]
+
+_CACHE_ATTR = "_chuxin_workbench_items"
+
+
+def providers() -> list[Provider]:
+    """`workbench_items` of every installed chuxin app that has one, in INSTALLED_APPS order."""
+    found: list[Provider] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("chuxin.") or config.name == "chuxin.workbench":
+            continue
+        module_name = f"{config.name}.selectors"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # a provider that fails to import is a bug to show, not an app without work
+            continue
+        provider = getattr(module, "workbench_items", None)
+        if callable(provider):
+            found.append(provider)
+    return found
+
+
+def my_items(user: User) -> list[WorkItem]:
+    """Everything waiting for the user, soonest first (no date last). Kept on the user object, so the page and
+    the navigation count of one request share one gathering (as chuxin.core.access keeps standings)."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    items: list[WorkItem] = []
+    if user.is_authenticated and user.is_active:
+        for provider in providers():
+            items.extend(provider(user))
+    items.sort(key=lambda item: item.sort_key)
+    setattr(user, _CACHE_ATTR, items)
+    return items
+
+
+def forget(user: User) -> None:
+    """Drop the gathered items after a write within the same request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def open_count(user: User) -> int:
+    """For the navigation badge."""
+    return len(my_items(user))
+
+
+def is_overdue(item: WorkItem, today: datetime.date) -> bool:
+    return item.overdue or (item.due is not None and item.due < today)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The page: groups by when
+
+
+class Group:
+    OVERDUE = "overdue"
+    THIS_WEEK = "this_week"
+    LATER = "later"
+    NO_DATE = "no_date"
+    ORDER = (OVERDUE, THIS_WEEK, LATER, NO_DATE)
+
+
+def week_end(today: datetime.date) -> datetime.date:
+    """The Sunday closing today's week (weeks run Monday to Sunday)."""
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def group_of(item: WorkItem, today: datetime.date) -> str:
+    if is_overdue(item, today):
+        return Group.OVERDUE
+    if item.due is None:
+        return Group.NO_DATE
+    if item.due <= week_end(today):
+        return Group.THIS_WEEK
+    return Group.LATER
+
+
+def grouped(items: list[WorkItem], today: datetime.date) -> dict[str, list[WorkItem]]:
+    """{group: items}, every group present (maybe empty), in Group.ORDER, each still soonest first."""
+    groups: dict[str, list[WorkItem]] = {name: [] for name in Group.ORDER}
+    for item in items:
+        groups[group_of(item, today)].append(item)
+    return groups
+
+
+def counts_by_kind(items: list[WorkItem]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The month calendar
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    is_today: bool
+    items: list[WorkItem] = field(default_factory=list)
+
+
+@dataclass
+class Month:
+    first: datetime.date
+    weeks: list[list[Day]]  # Monday first; includes the neighbouring months' days that fill the first/last week
+    previous: datetime.date | None  # None past the calendar's ends
+    next: datetime.date | None
+
+    @property
+    def days_with_items(self) -> list[Day]:
+        """This month's days that carry deadlines, for the phone's list."""
+        return [day for week in self.weeks for day in week if day.in_month and day.items]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(day.items) for day in self.days_with_items)
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)  # not \d: it takes full-width digits too
+MIN_YEAR, MAX_YEAR = 1900, 2999  # far beyond any plan; keeps previous/next inside what date can hold
+
+
+def parse_month(value: str | None, today: datetime.date) -> datetime.date | None:
+    """'YYYY-MM' -> its first day; missing -> this month; anything else -> None (the view answers 404)."""
+    if not value:
+        return today.replace(day=1)
+    match = _MONTH.fullmatch(value)
+    if match is None:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        return None
+    return datetime.date(year, month, 1)
+
+
+def month_calendar(items: list[WorkItem], first: datetime.date, today: datetime.date) -> Month:
+    """The weeks of `first`'s month with each dated item on its due day (the neighbouring months' days in the
+    first and last week get theirs too, so a deadline on the 31st shows beside the 1st)."""
+    by_day: dict[datetime.date, list[WorkItem]] = {}
+    for item in items:
+        if item.due is not None:
+            by_day.setdefault(item.due, []).append(item)
+    weeks = [
+        [Day(date, date.month == first.month, date == today, by_day.get(date, [])) for date in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=31)).replace(day=1)
+    return Month(
+        first=first,
+        weeks=weeks,
+        previous=previous if previous.year >= MIN_YEAR else None,
+        next=following if following.year <= MAX_YEAR else None,
+    )

@@ -1,0 +1,20 @@
+"""The workbench's URLs in the role matrix. Every account has a workbench (empty when nothing waits); the
+calendar feed is public (calendar apps can't log in): its token stands for its user, an unknown one is 404
+(tested in test_feed.py)."""
+
+
+def routes() -> dict:
+    from chuxin.core.tests.test_role_matrix import Route, login_only, query
+
+    def feed_token(env, where):
+        from chuxin.workbench.models import FeedToken
+
+        feed = env.once("feed-token", lambda: FeedToken.objects.create(user=env.world.secretary))
+        return {"token": feed.token}, {}
+
+    return {
+        "workbench:home": [login_only("get")],
+        "workbench:calendar": [login_only("get"), login_only("get", query(month="2026-02"))],
+        "workbench:feed-settings": [login_only("get"), login_only("post")],
+        "workbench:feed": [Route("get", None, "public", feed_token)],
+    }

@@ -1,0 +1,112 @@
+"""The workbench page and the month calendar."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+D = datetime.date
+WEDNESDAY = D(2026, 11, 25)
+
+
+def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, fixed_today, client_for):
+    fixed_today(WEDNESDAY)
+    me = world.secretary
+    fake_work.give(me, D(2026, 11, 20), title="逾期的任务", state="overdue", overdue=True)
+    fake_work.give(me, WEDNESDAY, kind="directive", title="今天要签收的指示", state="to acknowledge")
+    fake_work.give(me, D(2026, 12, 31), kind="report", title="年度报告", state="due")
+    fake_work.give(me, None, kind="responsibility", title="一岗双责", state="open")
+    fake_work.give(world.committee, WEDNESDAY, title="别人的任务")
+    response = client_for(me).get(reverse("workbench:home"))
+    assert response.status_code == 200
+    groups = {s.key: [r.item.title for r in s.rows] for s in response.context["groups"]}
+    assert groups == {"overdue": ["逾期的任务"], "this_week": ["今天要签收的指示"], "later": ["年度报告"],
+                      "no_date": ["一岗双责"]}
+    assert {k["kind"]: k["count"] for k in response.context["kinds"]} == {
+        "task": 1, "directive": 1, "report": 1, "responsibility": 1}
+    html = response.content.decode()
+    assert "别人的任务" not in html
+    for text in ("逾期的任务", "第一支部", "2026-11-20", "to acknowledge", "bi-megaphone", 'href="/directives/'):
+        assert text in html
+
+
+def test_an_empty_workbench_says_nothing_is_waiting(world, fake_work, client_for):
+    response = client_for(world.stranger).get(reverse("workbench:home"))
+    assert response.status_code == 200
+    assert response.context["total"] == 0
+    assert "Nothing is waiting for you." in response.content.decode()
+
+
+def test_a_kind_the_workbench_does_not_know_still_shows(world, fake_work, client_for):
+    fake_work.give(world.secretary, D(2026, 1, 1), kind="meeting", title="支部委员会会议")
+    response = client_for(world.secretary).get(reverse("workbench:home"))
+    assert "支部委员会会议" in response.content.decode()
+    assert {"kind": "meeting", "count": 1} in [{"kind": k["kind"], "count": k["count"]}
+                                               for k in response.context["kinds"]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The calendar
+
+
+def days(month) -> dict[D, list[str]]:
+    return {day.date: [i.title for i in day.items] for week in month.weeks for day in week if day.items}
+
+
+def test_the_calendar_puts_items_on_their_days_across_month_boundaries(world, fake_work, fixed_today, client_for):
+    fixed_today(D(2026, 2, 10))
+    me = world.secretary
+    fake_work.give(me, D(2026, 1, 31), title="一月底")
+    fake_work.give(me, D(2026, 2, 1), title="二月初")
+    fake_work.give(me, D(2026, 2, 28), title="二月底")
+    fake_work.give(me, D(2026, 3, 1), title="三月初")
+    fake_work.give(me, None, title="没有日期")
+    client = client_for(me)
+
+    february = client.get(reverse("workbench:calendar"), {"month": "2026-02"}).context["month"]
+    # Feb 2026 starts on a Sunday: the grid's first week is Jan 26 - Feb 1, its last ends Sunday Mar 1.
+    assert february.weeks[0][0].date == D(2026, 1, 26)
+    assert february.weeks[-1][-1].date == D(2026, 3, 1)
+    assert days(february) == {D(2026, 1, 31): ["一月底"], D(2026, 2, 1): ["二月初"], D(2026, 2, 28): ["二月底"],
+                              D(2026, 3, 1): ["三月初"]}
+    # The phone's list is this month's days only.
+    assert [d.date for d in february.days_with_items] == [D(2026, 2, 1), D(2026, 2, 28)]
+    assert not february.weeks[0][5].in_month and february.weeks[0][6].in_month
+
+    january = client.get(reverse("workbench:calendar"), {"month": "2026-01"}).context["month"]
+    assert [(d.date, [i.title for i in d.items]) for d in january.days_with_items] == [(D(2026, 1, 31), ["一月底"])]
+
+
+def test_the_calendar_defaults_to_this_month_and_marks_today(world, fake_work, fixed_today, client_for):
+    fixed_today(D(2026, 12, 31))
+    response = client_for(world.secretary).get(reverse("workbench:calendar"))
+    month = response.context["month"]
+    assert month.first == D(2026, 12, 1)
+    assert [d.date for w in month.weeks for d in w if d.is_today] == [D(2026, 12, 31)]
+    # previous and next cross the year
+    assert (month.previous, month.next) == (D(2026, 11, 1), D(2027, 1, 1))
+    html = response.content.decode()
+    assert "?month=2026-11" in html and "?month=2027-01" in html and 'aria-current="date"' in html
+
+
+def test_another_month_links_back_to_this_one(world, fake_work, fixed_today, client_for):
+    fixed_today(D(2026, 11, 25))
+    month = client_for(world.secretary).get(reverse("workbench:calendar"), {"month": "2027-01"}).context["month"]
+    assert not any(d.is_today for w in month.weeks for d in w)
+    assert month.previous == D(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "value", ["garbage", "2026-13", "2026-00", "2026-1", "26-01", "2026/01", "0000-01", "9999-12", "2026-01-01",
+              "２０２６-01", "-2026-01", "2026-+1"]
+)
+def test_a_bad_month_is_not_found(world, fake_work, client_for, value):
+    assert client_for(world.secretary).get(reverse("workbench:calendar"), {"month": value}).status_code == 404
+
+
+def test_the_calendars_ends_have_no_link_beyond_them(world, fake_work, client_for):
+    client = client_for(world.secretary)
+    assert client.get(reverse("workbench:calendar"), {"month": "1900-01"}).context["month"].previous is None
+    assert client.get(reverse("workbench:calendar"), {"month": "2999-12"}).context["month"].next is None

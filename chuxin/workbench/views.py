@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import ics, selectors, services
+from .models import FeedToken
+from .presentation import kind_rows, kind_summary
+
+
+@login_required
+def home_view(request):
+    items = selectors.my_items(request.user)
+    today = timezone.localdate()
+    context = {
+        "groups": kind_rows(selectors.grouped(items, today), today),
+        "kinds": kind_summary(selectors.counts_by_kind(items)),
+        "total": len(items),
+        "today": today,
+    }
+    return render(request, "workbench/home.html", context)
+
+
+@login_required
+def calendar_view(request):
+    today = timezone.localdate()
+    first = selectors.parse_month(request.GET.get("month"), today)
+    if first is None:
+        raise Http404
+    month = selectors.month_calendar(selectors.my_items(request.user), first, today)
+    return render(request, "workbench/calendar.html", {"month": month, "today": today})
+
+
+@login_required
+def feed_settings_view(request):
+    if request.method == "POST":
+        feed = services.feed_token_regenerate(actor=request.user, request=request)
+        messages.success(request, _("Your calendar link is ready. A link made before no longer works."))
+        return redirect("workbench:feed-settings")
+    feed = FeedToken.objects.filter(user=request.user).first()
+    url = request.build_absolute_uri(reverse("workbench:feed", kwargs={"token": feed.token})) if feed else ""
+    webcal = "webcal://" + url.split("://", 1)[1] if url else ""
+    return render(request, "workbench/feed_settings.html", {"feed": feed, "url": url, "webcal": webcal})
+
+
+@never_cache
+@require_GET
+def feed_view(request, token: str):
+    """No login: calendar apps can't log in. The long random token in the URL stands for the user."""
+    feed = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404
+    items = selectors.my_items(feed.user)
+    body = ics.calendar_text(
+        items,
+        name=_("Chuxin: my deadlines"),
+        absolute=request.build_absolute_uri,
+        now=timezone.now(),
+        describe=lambda item: " · ".join(part for part in (item.state, item.organization) if part),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="chuxin.ics"'
+    return response
