@@ -1,0 +1,84 @@
+"""Daily reminders for periodic reports: open the periods that have started, then remind the reporters
+REMIND_DAYS before the due day and once the due day has passed (once per period, reporter and kind)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Report, ReportPeriod, ReportRequirement
+from .periods import periods_open
+from .selectors import REMIND_DAYS, expected_reporters
+
+
+def _recipients(period: ReportPeriod, reporters, today: datetime.date) -> dict[tuple[int, int | None], list]:
+    """Who to remind for each reporter: the post holder, or the organization's secretaries (grants and seats)."""
+    from chuxin.accounts.models import Role, RoleGrant, User
+    from chuxin.orgs.models import Position
+
+    org_ids = [r.organization.pk for r in reporters]
+    people: dict[tuple[int, int | None], list] = {}
+    if period.requirement.audience == ReportRequirement.Audience.POSTS:
+        users = {u.pk: u for u in User.objects.filter(pk__in=[r.holder_id for r in reporters], is_active=True)}
+        for r in reporters:
+            if r.holder_id in users:
+                people[r.key] = [users[r.holder_id]]
+        return people
+    by_org: dict[int, dict[int, object]] = {}
+    for grant in RoleGrant.objects.filter(organization_id__in=org_ids, role=Role.SECRETARY,
+                                          user__is_active=True).select_related("user"):
+        by_org.setdefault(grant.organization_id, {})[grant.user.pk] = grant.user
+    from django.db.models import Q
+    for position in Position.objects.filter(
+        organization_id__in=org_ids, kind=Position.Kind.SECRETARY, started_on__lte=today,
+        member__user__is_active=True,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).select_related("member__user"):
+        by_org.setdefault(position.organization_id, {})[position.member.user.pk] = position.member.user
+    for r in reporters:
+        people[r.key] = list(by_org.get(r.organization.pk, {}).values())
+    return people
+
+
+def due_reminders(today: datetime.date) -> list:
+    from chuxin.notifications.reminders import Reminder
+
+    periods_open(today)
+    periods = (
+        ReportPeriod.objects.filter(
+            requirement__is_active=True,
+            due_on__lte=today + datetime.timedelta(days=REMIND_DAYS),
+            due_on__gte=today - datetime.timedelta(days=60),  # stop nagging about long-dead periods
+        )
+        .select_related("requirement__organization")
+        .order_by("due_on")
+    )
+    reminders = []
+    for period in periods:
+        reporters = expected_reporters(period, today)
+        done = {
+            (r.organization_id, r.holder_id): r
+            for r in period.reports.only("id", "organization_id", "holder_id", "status")
+        }
+        overdue = today > period.due_on
+        recipients = _recipients(period, reporters, today)
+        for reporter in reporters:
+            report = done.get(reporter.key)
+            if report is not None and report.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):
+                continue
+            if report is not None:
+                url = reverse("reports:report", args=[report.pk])
+            else:
+                url = reverse("reports:write", args=[period.pk, reporter.organization.pk])
+            title = (_("Report overdue: %(title)s") if overdue else _("Report due on %(due)s: %(title)s")) % {
+                "title": f"{period.requirement.title} {period.label} · {reporter.organization.name}",
+                "due": period.due_on.isoformat(),
+            }
+            stage = "overdue" if overdue else "due"
+            for user in recipients.get(reporter.key, []):
+                reminders.append(Reminder(
+                    recipient=user, kind="report_due", target=period, title=title, url=url,
+                    dedup_key=f"{stage}:{period.due_on:%Y-%m-%d}:{reporter.organization.pk}",
+                ))
+    return reminders

@@ -1,0 +1,317 @@
+"""Reads of report requirements, periods and reports, narrowed to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.core.access import Need, can, require, scope_q
+from chuxin.core.workbench import WorkItem
+from chuxin.orgs.models import Organization, Position
+from chuxin.orgs.paths import ancestor_paths, subtree_q
+
+from .models import Report, ReportPeriod, ReportRequirement
+from .periods import periods_open
+
+REMIND_DAYS = 3  # "due soon" starts this many days before the due day
+LOOKBACK_DAYS = 366  # missing reports older than this stop appearing on the workbench
+
+
+def requirement_list(user) -> QuerySet[ReportRequirement]:
+    return (
+        ReportRequirement.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
+        .select_related("organization")
+        .order_by("organization__path", "title")
+    )
+
+
+def access_requirement(user, pk, *, need: Need) -> ReportRequirement:
+    requirement = ReportRequirement.objects.select_related("organization").filter(pk=pk).first()
+    if requirement is None:
+        raise Http404
+    require(user, requirement.organization, need)
+    return requirement
+
+
+def access_period(user, pk, *, need: Need) -> ReportPeriod:
+    period = ReportPeriod.objects.select_related("requirement__organization").filter(pk=pk).first()
+    if period is None:
+        raise Http404
+    require(user, period.requirement.organization, need)
+    return period
+
+
+def access_report(user, pk) -> Report:
+    """The author's side: the post holder themself, or MANAGE on the reporting organization (its secretary,
+    or anyone managing above it, which includes the reviewers)."""
+    report = access_report_basic(pk)
+    if report.holder_id is not None and report.holder_id == user.pk:
+        return report
+    require(user, report.organization, Need.MANAGE)
+    return report
+
+
+def access_report_for_review(user, pk) -> Report:
+    report = access_report_basic(pk)
+    require(user, report.period.requirement.organization, Need.MANAGE)
+    return report
+
+
+def access_report_basic(pk) -> Report:
+    report = (
+        Report.objects.select_related("period__requirement__organization", "organization", "holder", "author",
+                                      "reviewer")
+        .filter(pk=pk).first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def is_reviewer(user, report: Report) -> bool:
+    return can(user, report.period.requirement.organization, Need.MANAGE)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who must report
+
+
+@dataclass(frozen=True)
+class Reporter:
+    organization: Organization
+    holder_id: int | None = None
+    holder_name: str = ""
+
+    @property
+    def key(self) -> tuple[int, int | None]:
+        return (self.organization.pk, self.holder_id)
+
+    @property
+    def name(self) -> str:
+        return f"{self.organization.name} · {self.holder_name}" if self.holder_name else self.organization.name
+
+
+def _on_day(period: ReportPeriod, today: datetime.date) -> datetime.date:
+    return min(period.end, today)
+
+
+def expected_reporters(period: ReportPeriod, today: datetime.date | None = None) -> list[Reporter]:
+    """Everyone who owes a report for the period, in tree order. One query.
+
+    Organizations: the active organizations of the chosen kinds in the reviewer's subtree (itself included).
+    Posts: whoever holds one of the chosen posts in the subtree on the period's last day (or today, while the
+    period runs) and has a login account: without one they cannot write.
+    """
+    requirement = period.requirement
+    where = subtree_q(requirement.organization.path, "path")
+    if requirement.audience == ReportRequirement.Audience.ORGANIZATIONS:
+        orgs = Organization.objects.filter(
+            where, kind__in=requirement.org_kinds or [], status=Organization.Status.ACTIVE
+        ).only("id", "name", "path", "kind").order_by("path")
+        return [Reporter(org) for org in orgs]
+    day = _on_day(period, today or timezone.localdate())
+    positions = (
+        Position.objects.filter(
+            subtree_q(requirement.organization.path, "organization__path"),
+            kind__in=requirement.position_kinds or [], started_on__lte=day, member__user__isnull=False,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .select_related("organization", "member")
+        .only("id", "kind", "organization__id", "organization__name", "organization__path", "organization__kind",
+              "member__id", "member__name", "member__user_id")
+        .order_by("organization__path", "kind", "id")
+    )
+    seen: set[tuple[int, int]] = set()
+    result = []
+    for position in positions:
+        key = (position.organization_id, position.member.user_id)
+        if key in seen:
+            continue  # one person holding two chosen seats in one organization writes one report
+        seen.add(key)
+        result.append(Reporter(position.organization, position.member.user_id, position.member.name))
+    return result
+
+
+@dataclass
+class Row:
+    reporter: Reporter
+    report: Report | None
+    state: str  # draft / submitted / returned / accepted / missing / not_due
+    late: bool
+
+
+def period_table(period: ReportPeriod, today: datetime.date | None = None) -> list[Row]:
+    """Every expected reporter with their report and state. Two queries: the reporters, the reports."""
+    today = today or timezone.localdate()
+    reporters = expected_reporters(period, today)
+    reports = {
+        (r.organization_id, r.holder_id): r
+        for r in period.reports.select_related("author").only(
+            "id", "organization_id", "holder_id", "status", "submitted_at", "first_submitted_at", "author__id",
+            "author__username", "author__display_name", "author__first_name", "author__last_name", "period_id",
+        )
+    }
+    rows = []
+    for reporter in reporters:
+        report = reports.get(reporter.key)
+        if report is not None:
+            report.period = period  # is_late reads the due day without another query
+        if report is not None and report.status != Report.Status.DRAFT:
+            state = report.status
+        elif period.is_past_due(today):
+            state = "missing"
+        else:
+            state = "draft" if report is not None else "not_started"
+        rows.append(Row(reporter, report, state, bool(report and report.is_late)))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What a person must write
+
+
+@dataclass
+class Duty:
+    """One report a user owes: for an organization they are secretary of, or for a post they hold."""
+
+    period: ReportPeriod
+    organization: Organization
+    holder_id: int | None
+    report: Report | None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "not_started"
+
+
+def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Position]]:
+    """Organizations the user writes for as their secretary (a secretary grant or a secretary seat), and the
+    seats they hold. Two queries."""
+    from chuxin.accounts.models import Role, RoleGrant
+
+    positions = list(
+        Position.objects.filter(member__user=user, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("organization")
+    )
+    orgs = {
+        g.organization.pk: g.organization
+        for g in RoleGrant.objects.filter(user=user, role=Role.SECRETARY).select_related("organization")
+    }
+    for position in positions:
+        if position.kind == Position.Kind.SECRETARY:
+            orgs.setdefault(position.organization.pk, position.organization)
+    return list(orgs.values()), positions
+
+
+def my_duties(user, today: datetime.date | None = None, *, open_only: bool = True) -> list[Duty]:
+    """Reports the user must write: periods whose end is near or past, not yet submitted (or returned).
+
+    Constant queries: seats (2), requirements (1), opening periods (1 when none is missing), periods (1),
+    reports (1).
+    """
+    today = today or timezone.localdate()
+    if not user.is_authenticated:
+        return []
+    orgs, positions = _my_seats(user, today)
+    if not orgs and not positions:
+        return []
+    paths = {p for org in orgs for p in ancestor_paths(org.path)}
+    paths |= {p for pos in positions for p in ancestor_paths(pos.organization.path)}
+    requirements = list(
+        ReportRequirement.objects.filter(is_active=True, organization__path__in=paths).select_related("organization")
+    )
+    if not requirements:
+        return []
+    periods_open(today, requirements)
+    by_req = {r.pk: r for r in requirements}
+    periods = list(
+        ReportPeriod.objects.filter(
+            requirement__in=requirements, start__lte=today,
+            due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
+        ).order_by("due_on", "requirement_id")
+    )
+    for period in periods:
+        period.requirement = by_req[period.requirement_id]
+    wanted: list[tuple[ReportPeriod, Organization, int | None]] = []
+    for period in periods:
+        requirement = period.requirement
+        if requirement.audience == ReportRequirement.Audience.ORGANIZATIONS:
+            for org in orgs:
+                if org.path.startswith(requirement.organization.path) and org.kind in requirement.org_kinds \
+                        and org.status == Organization.Status.ACTIVE:
+                    wanted.append((period, org, None))
+        else:
+            done: set[int] = set()
+            for pos in positions:
+                if pos.organization.path.startswith(requirement.organization.path) \
+                        and pos.kind in requirement.position_kinds and pos.organization_id not in done:
+                    done.add(pos.organization_id)
+                    wanted.append((period, pos.organization, user.pk))
+    if not wanted:
+        return []
+    reports = {
+        (r.period_id, r.organization_id, r.holder_id): r
+        for r in Report.objects.filter(period__in={p.pk for p, _o, _h in wanted})
+        .filter(Q(holder__isnull=True) | Q(holder=user))
+        .only("id", "period_id", "organization_id", "holder_id", "status", "version")
+    }
+    duties = []
+    for period, org, holder_id in wanted:
+        report = reports.get((period.pk, org.pk, holder_id))
+        if open_only:
+            if report is not None and report.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):
+                continue
+            returned = report is not None and report.status == Report.Status.RETURNED
+            if not returned and today < period.end - datetime.timedelta(days=7):
+                continue  # the period has barely begun: nothing to write yet
+        duties.append(Duty(period, org, holder_id, report))
+    return duties
+
+
+def reports_to_review(user) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(
+            scope_q(user, Need.MANAGE, "period__requirement__organization__path"), status=Report.Status.SUBMITTED
+        )
+        .select_related("period__requirement", "organization", "author", "holder")
+        .order_by("period__due_on", "submitted_at")
+    )
+
+
+def duty_url(duty: Duty) -> str:
+    if duty.report is not None:
+        return reverse("reports:report", args=[duty.report.pk])
+    return reverse("reports:write", args=[duty.period.pk, duty.organization.pk])
+
+
+def workbench_items(user) -> list[WorkItem]:
+    """Reports the user must write (due soon, overdue or returned) and reports waiting for their review."""
+    today = timezone.localdate()
+    items = []
+    for duty in my_duties(user, today):
+        overdue = today > duty.period.due_on
+        if duty.status == Report.Status.RETURNED:
+            state = _("returned")
+        elif overdue:
+            state = _("overdue")
+        else:
+            state = _("to write")
+        items.append(WorkItem(
+            kind="report", title=f"{duty.period.requirement.title} {duty.period.label}", url=duty_url(duty),
+            due=duty.period.due_on, state=state, organization=duty.organization.name, overdue=overdue,
+            uid=f"report-{duty.period.pk}-{duty.organization.pk}-{duty.holder_id or 0}@chuxin",
+        ))
+    for report in reports_to_review(user)[:200]:
+        items.append(WorkItem(
+            kind="report", title=f"{report.period.requirement.title} {report.period.label} · {report.organization.name}",
+            url=reverse("reports:review", args=[report.pk]), due=None, state=_("to review"),
+            organization=report.organization.name, uid=f"report-review-{report.pk}@chuxin",
+        ))
+    return items

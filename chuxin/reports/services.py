@@ -1,0 +1,307 @@
+"""Writes for periodic reports: requirements, starting, saving, submitting and reviewing reports.
+
+A report is one row per (period, organization[, post holder]), guaranteed by the database, so starting twice or
+submitting twice never makes two. Saving checks the version the author loaded (optimistic locking): a stale save
+is refused and the view gives the author their text back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.audit.models import AuditEntry
+from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, can, require
+from chuxin.orgs.models import Organization
+
+from . import facts as report_facts
+from .models import Report, ReportPeriod, ReportRequirement
+from .richtext import is_blank, sanitize
+from .selectors import expected_reporters
+
+logger = logging.getLogger(__name__)
+
+REQUIREMENT_FIELDS = [
+    "title", "description", "audience", "org_kinds", "position_kinds", "frequency", "due_day", "sections",
+    "starts_on", "is_active",
+]
+
+
+def _clean_sections(sections: list[dict]) -> list[dict]:
+    cleaned = []
+    for section in sections or []:
+        title = str(section.get("title", "")).strip()[:200]
+        if title:
+            cleaned.append({"title": title, "guidance": str(section.get("guidance", "")).strip()[:1000]})
+    if not cleaned:
+        raise ValidationError({"sections": _("Give the report at least one section.")})
+    return cleaned
+
+
+def _check_audience(requirement: ReportRequirement) -> None:
+    A = ReportRequirement.Audience
+    if requirement.audience == A.ORGANIZATIONS and not requirement.org_kinds:
+        raise ValidationError({"org_kinds": _("Choose which kinds of organization report.")})
+    if requirement.audience == A.POSTS and not requirement.position_kinds:
+        raise ValidationError({"position_kinds": _("Choose which posts report.")})
+
+
+@transaction.atomic
+def requirement_create(*, actor, organization: Organization, request=None, **fields) -> ReportRequirement:
+    fields["sections"] = _clean_sections(fields.get("sections", []))
+    requirement = ReportRequirement(organization=organization, created_by=actor, **fields)
+    _check_audience(requirement)
+    requirement.full_clean()
+    requirement.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization,
+                 request=request)
+    return requirement
+
+
+@transaction.atomic
+def requirement_update(*, actor, requirement: ReportRequirement, request=None, **fields) -> ReportRequirement:
+    before = snapshot(requirement, REQUIREMENT_FIELDS)
+    if "sections" in fields:
+        fields["sections"] = _clean_sections(fields["sections"])
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    _check_audience(requirement)
+    requirement.full_clean()
+    requirement.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=requirement,
+                 organization=requirement.organization, changes=diff(requirement, before, REQUIREMENT_FIELDS),
+                 request=request)
+    return requirement
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reports
+
+
+def reporter_check(*, actor, period: ReportPeriod, organization: Organization) -> int | None:
+    """May `actor` write `organization`'s report for `period`? Returns the holder key (None for an organization's
+    report). 404 when the organization owes no such report or the actor has no standing there; 403 when the
+    actor stands there but is neither its manager nor the post holder."""
+    requirement = period.requirement
+    reporters = {r.key for r in expected_reporters(period)}
+    if requirement.audience == ReportRequirement.Audience.ORGANIZATIONS:
+        if (organization.pk, None) not in reporters:
+            raise Http404
+        require(actor, organization, Need.MANAGE)
+        return None
+    if (organization.pk, actor.pk) in reporters:
+        return actor.pk
+    if not any(org_id == organization.pk for org_id, _h in reporters):
+        raise Http404
+    require(actor, organization, Need.PUBLIC)
+    raise PermissionDenied
+
+
+def _initial_sections(requirement: ReportRequirement, gathered: dict) -> list[dict]:
+    sections = [{"title": s["title"], "html": ""} for s in requirement.sections]
+    if sections:
+        sections[0]["html"] = report_facts.summary_html(gathered)
+    return sections
+
+
+def report_start(*, actor, period: ReportPeriod, organization: Organization, request=None) -> Report:
+    """The draft of `organization`'s report for `period`, created with the period's facts on first call.
+    Idempotent: a second call (or a concurrent one) returns the same report."""
+    holder_id = reporter_check(actor=actor, period=period, organization=organization)
+    existing = Report.objects.filter(period=period, organization=organization, holder_id=holder_id).first()
+    if existing is not None:
+        return existing
+    gathered = report_facts.gather(organization, period.start, period.end)
+    report = Report(
+        period=period, organization=organization, holder_id=holder_id, author=actor, facts=gathered,
+        sections=_initial_sections(period.requirement, gathered),
+    )
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=report, organization=organization,
+                         request=request)
+    except IntegrityError:
+        # Someone started it in the same instant: theirs is the report.
+        return Report.objects.get(period=period, organization=organization, holder_id=holder_id)
+    return report
+
+
+def _may_write(actor, report: Report) -> bool:
+    if report.holder_id is not None:
+        return report.holder_id == actor.pk or can(actor, report.organization, Need.MANAGE)
+    return can(actor, report.organization, Need.MANAGE)
+
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        _("Someone else saved this report after you opened it. Your text is kept below: copy what you need, "
+          "reload the page and apply it again.")
+    )
+
+
+def report_save(*, actor, report: Report, sections: list[str], version: int, request=None) -> Report:
+    """Store the author's section texts (sanitized) if nobody saved in between."""
+    if not _may_write(actor, report):
+        raise PermissionDenied
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    titles = [s.get("title", "") for s in report.sections]
+    new_sections = [
+        {"title": title, "html": sanitize(sections[i] if i < len(sections) else "")} for i, title in enumerate(titles)
+    ]
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, version=version, status__in=Report.EDITABLE).update(
+            sections=new_sections, version=version + 1, author=actor, updated_at=timezone.now()
+        )
+        if not updated:
+            raise _stale()
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization,
+                     request=request)
+    report.sections, report.version, report.author = new_sections, version + 1, actor
+    return report
+
+
+def _notify(**kwargs) -> None:
+    try:
+        from chuxin.notifications.services import notify
+    except ImportError:
+        logger.warning("notifications app not available; %s not sent", kwargs.get("kind"))
+        return
+    notify(**kwargs)
+
+
+def _evidence(**kwargs) -> None:
+    try:
+        from chuxin.responsibilities.services import evidence_record
+    except ImportError:
+        logger.warning("responsibilities app not available; evidence %s not recorded", kwargs.get("kind"))
+        return
+    evidence_record(**kwargs)
+
+
+def _reviewers(report: Report):
+    """The people who review: secretaries and Party-affairs workers granted on the requirement's organization."""
+    from chuxin.accounts.models import Role, RoleGrant
+
+    org = report.period.requirement.organization
+    return [
+        g.user for g in RoleGrant.objects.filter(
+            organization=org, role__in=[Role.SECRETARY, Role.WORKER], user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
+                  request=None) -> Report:
+    """Hand the report in (first time or after a return). A second submit of a report already in is harmless."""
+    if not _may_write(actor, report):
+        raise PermissionDenied
+    if sections is not None and report.is_editable:
+        try:
+            report = report_save(actor=actor, report=report, sections=sections, version=version, request=request)
+        except ValidationError:
+            # A double click racing itself: the first click already handed in this very text.
+            current = Report.objects.get(pk=report.pk)
+            sent = [sanitize(text) for text in sections]
+            if current.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED) and sent == [
+                s.get("html", "") for s in current.sections
+            ]:
+                return current
+            raise
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):
+            return locked  # the double click: already in, nothing more to do
+        if all(is_blank(s.get("html", "")) for s in locked.sections):
+            raise ValidationError(_("Write at least one section before submitting."))
+        now = timezone.now()
+        locked.status = Report.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.author = actor
+        locked.version += 1
+        locked.save()
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
+                     changes={"status": ["", Report.Status.SUBMITTED]}, request=request)
+        locked.period = report.period
+        _evidence(kind="report_filed", organization=locked.organization, user=actor, on=timezone.localdate(now),
+                  target=locked)
+        title = _("Report to review: %(title)s") % {"title": f"{locked.period} · {locked.organization}"}
+        url = reverse("reports:review", args=[locked.pk])
+        for reviewer in _reviewers(locked):
+            if reviewer.pk != actor.pk:
+                _notify(recipient=reviewer, kind="assigned", target=locked, title=title, url=url,
+                        dedup_key=f"submitted:{now:%Y%m%d%H%M%S%f}")
+    return locked
+
+
+def report_resubmit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
+                    request=None) -> Report:
+    if report.status not in (Report.Status.RETURNED, Report.Status.SUBMITTED):
+        raise ValidationError(_("Only a returned report can be submitted again."))
+    return report_submit(actor=actor, report=report, sections=sections, version=version, request=request)
+
+
+def _review_check(actor, report: Report) -> None:
+    if not can(actor, report.period.requirement.organization, Need.MANAGE):
+        raise PermissionDenied
+
+
+def _tell_author(report: Report, kind: str, title: str) -> None:
+    recipient = report.author or report.holder
+    if recipient is not None:
+        _notify(recipient=recipient, kind=kind, target=report, title=title,
+                url=reverse("reports:report", args=[report.pk]),
+                dedup_key=f"{kind}:{report.reviewed_at:%Y%m%d%H%M%S%f}")
+
+
+def report_return(*, actor, report: Report, comment: str, request=None) -> Report:
+    _review_check(actor, report)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should be changed.")})
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status == Report.Status.RETURNED:
+            return locked
+        if locked.status != Report.Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted report can be returned."))
+        locked.status, locked.review_comment = Report.Status.RETURNED, comment
+        locked.reviewer, locked.reviewed_at = actor, timezone.now()
+        locked.version += 1
+        locked.save()
+        locked.period = report.period
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
+                     changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]}, request=request)
+        _tell_author(locked, "returned", _("Report returned: %(title)s") % {"title": str(locked.period)})
+    return locked
+
+
+def report_accept(*, actor, report: Report, comment: str = "", request=None) -> Report:
+    _review_check(actor, report)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status == Report.Status.ACCEPTED:
+            return locked
+        if locked.status != Report.Status.SUBMITTED:
+            raise ValidationError(_("Only a submitted report can be accepted."))
+        locked.status, locked.review_comment = Report.Status.ACCEPTED, (comment or "").strip()
+        locked.reviewer, locked.reviewed_at = actor, timezone.now()
+        locked.version += 1
+        locked.save()
+        locked.period = report.period
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
+                     changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]}, request=request)
+        _evidence(kind="report_accepted", organization=locked.organization, user=locked.author or locked.holder,
+                  on=timezone.localdate(locked.reviewed_at), target=locked)
+        _tell_author(locked, "accepted", _("Report accepted: %(title)s") % {"title": str(locked.period)})
+    return locked

@@ -1,0 +1,50 @@
+"""The reports URLs in the role matrix. Objects live at the target organization: the requirement is that
+organization's own (it reviews), and the organization reports to itself as a branch."""
+
+import datetime
+
+
+def routes() -> dict:
+    from chuxin.core.access import Need
+    from chuxin.core.tests.test_role_matrix import anywhere, login_only, obj
+    from chuxin.orgs.models import Organization
+    from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
+
+    M = Need.MANAGE
+    start = datetime.date(2026, 1, 1)
+
+    def requirement(env, where):
+        return env.once(("report-requirement", where), lambda: ReportRequirement.objects.create(
+            organization=env.org(where), title=f"月报-{where}", audience="organizations",
+            org_kinds=[Organization.Kind.BRANCH], frequency="monthly", due_day=10,
+            sections=[{"title": "工作情况", "guidance": ""}], starts_on=start))
+
+    def period(env, where):
+        return env.once(("report-period", where), lambda: ReportPeriod.objects.create(
+            requirement=requirement(env, where), start=start, end=datetime.date(2026, 1, 31),
+            due_on=datetime.date(2026, 2, 10)))
+
+    def report(env, where):
+        return env.once(("report", where), lambda: Report.objects.create(
+            period=period(env, where), organization=env.org(where), status="submitted",
+            sections=[{"title": "工作情况", "html": "<p>完成</p>"}]))
+
+    def requirement_pk(env, where):
+        return {"pk": requirement(env, where).pk}, {}
+
+    def write(env, where):
+        return {"period": period(env, where).pk, "org": env.org(where).pk}, {}
+
+    def report_pk(env, where):
+        return {"pk": report(env, where).pk}, {}
+
+    return {
+        "reports:mine": [login_only("get")],
+        "reports:requirements": [anywhere("get", M)],
+        "reports:requirement-create": [anywhere("get", M)],
+        "reports:requirement": [obj("get", M, requirement_pk)],
+        "reports:requirement-edit": [obj("get", M, requirement_pk)],
+        "reports:write": [obj("get", M, write), obj("post", M, write)],
+        "reports:report": [obj("get", M, report_pk)],
+        "reports:review": [obj("get", M, report_pk)],
+    }

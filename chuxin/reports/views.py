@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.core.access import Need, has_any
+from chuxin.core.forms import add_service_errors
+from chuxin.orgs.models import Organization
+
+from . import facts, selectors, services
+from .forms import RequirementForm, ReviewForm
+from .models import Report, ReportPeriod
+from .periods import periods_open
+
+
+@login_required
+def mine_view(request):
+    today = timezone.localdate()
+    duties = selectors.my_duties(request.user, today, open_only=False)
+    to_review = list(selectors.reports_to_review(request.user)[:100])
+    context = {"duties": duties, "to_review": to_review, "today": today,
+               "can_manage": has_any(request.user, Need.MANAGE)}
+    return render(request, "reports/mine.html", context)
+
+
+@login_required
+def requirement_list_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    requirements = list(selectors.requirement_list(request.user))
+    periods_open(timezone.localdate(), requirements)  # nothing waits for the daily job
+    return render(request, "reports/requirements.html", {"requirements": requirements})
+
+
+@login_required
+def requirement_create_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    form = RequirementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement = services.requirement_create(
+                actor=request.user, organization=form.cleaned_data["organization"], request=request,
+                **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report requirement has been created."))
+            return redirect("reports:requirement", pk=requirement.pk)
+    return render(request, "reports/requirement_form.html", {"form": form, "requirement": None})
+
+
+@login_required
+def requirement_edit_view(request, pk: int):
+    requirement = selectors.access_requirement(request.user, pk, need=Need.MANAGE)
+    form = RequirementForm(request.POST or None, instance=requirement, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_update(
+                actor=request.user, requirement=selectors.access_requirement(request.user, pk, need=Need.MANAGE),
+                request=request, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report requirement has been saved."))
+            return redirect("reports:requirement", pk=pk)
+    return render(request, "reports/requirement_form.html", {"form": form, "requirement": requirement})
+
+
+@login_required
+def requirement_view(request, pk: int):
+    requirement = selectors.access_requirement(request.user, pk, need=Need.MANAGE)
+    today = timezone.localdate()
+    periods_open(today, [requirement])
+    periods = list(requirement.periods.order_by("-start")[:24])
+    for period in periods:
+        period.requirement = requirement
+    chosen = periods[0] if periods else None
+    if request.GET.get("period"):
+        chosen = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
+        if chosen is None:
+            raise Http404
+    rows = selectors.period_table(chosen, today) if chosen else []
+    context = {
+        "requirement": requirement, "periods": periods, "period": chosen, "rows": rows, "today": today,
+        "late": [row for row in rows if row.late],
+        "missing": [row for row in rows if row.state == "missing"],
+        "counts": {state: sum(1 for row in rows if row.state == state)
+                   for state in ("accepted", "submitted", "returned", "draft", "not_started", "missing")},
+    }
+    return render(request, "reports/requirement.html", context)
+
+
+@login_required
+def write_view(request, period: int, org: int):
+    """The start of a report: the requirement and its sections; POST creates the pre-filled draft."""
+    period = get_object_or_404(ReportPeriod.objects.select_related("requirement__organization"), pk=period)
+    organization = get_object_or_404(Organization, pk=org)
+    holder_id = services.reporter_check(actor=request.user, period=period, organization=organization)
+    existing = Report.objects.filter(period=period, organization=organization, holder_id=holder_id).first()
+    if existing is not None:
+        return redirect("reports:report", pk=existing.pk)
+    if request.method == "POST":
+        report = services.report_start(actor=request.user, period=period, organization=organization, request=request)
+        return redirect("reports:report", pk=report.pk)
+    return render(request, "reports/write.html", {"period": period, "organization": organization})
+
+
+def _posted_sections(request, report: Report) -> list[str]:
+    return [request.POST.get(f"section-{i}", "") for i in range(len(report.sections))]
+
+
+@login_required
+def report_view(request, pk: int):
+    report = selectors.access_report(request.user, pk)
+    texts = [s.get("html", "") for s in report.sections]
+    errors: list[str] = []
+    if request.method == "POST":
+        texts = _posted_sections(request, report)
+        version = _int(request.POST.get("version"))
+        try:
+            if request.POST.get("action") == "submit":
+                services.report_submit(actor=request.user, report=report, sections=texts, version=version,
+                                       request=request)
+                messages.success(request, _("The report has been submitted."))
+            else:
+                services.report_save(actor=request.user, report=report, sections=texts, version=version,
+                                     request=request)
+                messages.success(request, _("The draft has been saved."))
+        except ValidationError as error:
+            errors = error.messages  # the author's text stays in the form
+        else:
+            return redirect("reports:report", pk=report.pk)
+    context = {
+        "report": report, "period": report.period, "facts_panel": facts.panel(report.facts),
+        "sections": [
+            {"title": s.get("title", ""), "html": s.get("html", ""), "text": texts[i] if i < len(texts) else "",
+             "guidance": _guidance(report, i)}
+            for i, s in enumerate(report.sections)
+        ],
+        "errors": errors, "is_reviewer": selectors.is_reviewer(request.user, report),
+        "version": request.POST.get("version", report.version) if errors else report.version,
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _guidance(report: Report, index: int) -> str:
+    template = report.period.requirement.sections
+    return template[index].get("guidance", "") if index < len(template) else ""
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+@login_required
+def review_view(request, pk: int):
+    report = selectors.access_report_for_review(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        comment = form.cleaned_data["comment"]
+        try:
+            if request.POST.get("action") == "return":
+                services.report_return(actor=request.user, report=report, comment=comment, request=request)
+                messages.success(request, _("The report has been returned to its author."))
+            else:
+                services.report_accept(actor=request.user, report=report, comment=comment, request=request)
+                messages.success(request, _("The report has been accepted."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            url = reverse("reports:requirement", args=[report.period.requirement_id])
+            return redirect(f"{url}?period={report.period_id}")
+    context = {"report": report, "period": report.period, "facts_panel": facts.panel(report.facts), "form": form}
+    return render(request, "reports/review.html", context)
