@@ -282,11 +282,33 @@ ITEM_FIELDS = ["text", "evidence_kind", "required_count", "sort_order"]
 
 @transaction.atomic
 def templates_adopt(*, actor, organization: Organization, request=None) -> list[ResponsibilityTemplate]:
-    """Give the organization templates of its own (the defaults), to edit for its subtree."""
-    made = templates_create_defaults(organization)
-    for template in made:
+    """Give the organization templates of its own to edit for its subtree: a copy of each template that applies
+    to it now (from a committee above), or the defaults where none does."""
+    have = set(organization.responsibility_templates.values_list("post_kind", flat=True))
+    paths = organization.ancestor_paths
+    made = []
+    for post_kind, (title, defaults) in DEFAULT_TEMPLATES.items():
+        if post_kind in have:
+            continue
+        source = (
+            ResponsibilityTemplate.objects.filter(organization__path__in=paths, post_kind=post_kind)
+            .order_by("-organization__path")
+            .first()
+        )
+        rows = (
+            [(i.text, i.evidence_kind, i.required_count) for i in source.items.order_by("sort_order", "pk")]
+            if source else defaults
+        )
+        template = ResponsibilityTemplate.objects.create(
+            organization=organization, post_kind=post_kind, title=source.title if source else title
+        )
+        TemplateItem.objects.bulk_create(
+            TemplateItem(template=template, text=text, evidence_kind=kind, required_count=count, sort_order=i * 10)
+            for i, (text, kind, count) in enumerate(rows, start=1)
+        )
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=template, organization=organization,
                      request=request)
+        made.append(template)
     return made
 
 
