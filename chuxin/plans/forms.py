@@ -1,0 +1,118 @@
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.access import Need
+from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
+from chuxin.orgs.models import Organization
+from chuxin.orgs.selectors import organization_choices
+
+from . import selectors
+from .models import Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class PlanForm(StyledMixin, forms.ModelForm):
+    owner = PersonChoiceField(label=_("Owner"), queryset=None,
+                              help_text=_("The person who confirms that tasks are complete."))
+
+    class Meta:
+        model = Plan
+        fields = ["year", "title", "owner"]
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.eligible_people(organization)
+
+
+class PlanOrgForm(StyledMixin, forms.Form):
+    """The organization picker on the plan list: where the user may write a plan."""
+
+    organization = OrgChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organization_choices(user, need=Need.MANAGE).order_by("path")
+
+
+class PlanItemForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["area", "title", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = PlanArea.objects.filter(pk__in=[a.pk for a in selectors.area_list(
+            plan.organization)]).order_by("order", "id")
+
+
+class TaskForm(StyledMixin, forms.ModelForm):
+    lead = PersonChoiceField(label=_("Lead (亲自抓)"), queryset=None, required=False)
+    responsible = PersonChoiceField(label=_("Responsible (具体抓)"), queryset=None, required=False)
+    cooperating = PeopleChoiceField(label=_("Cooperating (配合抓)"), queryset=None, required=False,
+                                    widget=forms.SelectMultiple(attrs={"size": 5}))
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = ["title", "description", "department", "start_on", "due_on"]
+        widgets = {"start_on": DATE, "due_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = selectors.eligible_people(organization)
+        for name in ("lead", "responsible", "cooperating"):
+            self.fields[name].queryset = people
+        self.fields["department"].queryset = selectors.allowed_departments(organization)
+        if not self.is_bound:
+            self.initial.setdefault("token", secrets.token_urlsafe(16))
+            if self.instance.pk:
+                self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_on"), data.get("due_on")
+        if start and due and due < start:
+            self.add_error("due_on", _("The due date is before the start date."))
+        return data
+
+
+class ProgressForm(StyledMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["progress", "note", "attachment"]
+        widgets = {
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"progress": _("Progress (%)")}
+
+
+class MilestoneForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on"]
+        widgets = {"due_on": DATE}
+
+
+class AreaForm(StyledMixin, forms.ModelForm):
+    class Meta:
+        model = PlanArea
+        fields = ["name", "order"]
+
+
+AreaFormSet = forms.modelformset_factory(PlanArea, form=AreaForm, extra=1, can_delete=False)

@@ -1,0 +1,267 @@
+"""The annual plan (年度党建工作计划): areas, items, tasks with their people, milestones and progress."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chuxin.core.models import TimeStampedModel
+
+# A task whose due date is this many days away or fewer shows as "due soon".
+DUE_SOON_DAYS = 7
+
+# The areas an organization starts with; it may add, rename and reorder its own.
+DEFAULT_AREAS = ("政治建设", "思想建设", "组织建设", "作风建设", "纪律建设", "制度建设")
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "txt", "zip"]
+
+
+def validate_attachment_size(file) -> None:
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The attachment is larger than %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+
+
+class PlanArea(TimeStampedModel):
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="plan_areas"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["organization_id", "order", "id"]
+        verbose_name = _("plan area")
+        verbose_name_plural = _("plan areas")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="plan_area_unique_name_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_plans",
+        help_text=_("The person who confirms that tasks are complete."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-year", "organization__path"]
+        verbose_name = _("annual plan")
+        verbose_name_plural = _("annual plans")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="plan_unique_per_org_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class PlanItem(TimeStampedModel):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
+    area = models.ForeignKey(PlanArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="items")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan_id", "area__order", "order", "id"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        SUBMITTED = "submitted_for_confirmation", _("submitted for confirmation")
+        DONE = "done", _("done")
+
+    plan_item = models.ForeignKey(PlanItem, verbose_name=_("plan item"), on_delete=models.CASCADE,
+                                  related_name="tasks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="plan_tasks",
+    )
+    start_on = models.DateField(_("start date"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.OPEN)
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # Optimistic locking: every write bumps it; a write based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    # The form's one-time token: a double-submitted form finds the task it already made.
+    creation_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["plan_item_id", "due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("start_on")), name="task_due_not_before_start"),
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
+            models.UniqueConstraint(
+                fields=["plan_item", "creation_token"], condition=~Q(creation_token=""), name="task_unique_token",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on", "status"], name="task_due_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_on and self.due_on and self.due_on < self.start_on:
+            raise ValidationError({"due_on": _("The due date is before the start date.")})
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    def overdue_on(self, today: datetime.date) -> bool:
+        return not self.is_done and self.due_on < today
+
+    def due_soon_on(self, today: datetime.date) -> bool:
+        return not self.is_done and today <= self.due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
+    @property
+    def is_due_soon(self) -> bool:
+        return self.due_soon_on(timezone.localdate())
+
+    @property
+    def state(self) -> str:
+        """One word for the badge: done, to_confirm, overdue, due_soon, in_progress, open."""
+        if self.is_done:
+            return "done"
+        if self.status == self.Status.SUBMITTED:
+            return "to_confirm"
+        if self.is_overdue:
+            return "overdue"
+        if self.is_due_soon:
+            return "due_soon"
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+STATE_LABELS = {
+    "done": _("done"),
+    "to_confirm": _("awaiting confirmation"),
+    "overdue": _("overdue"),
+    "due_soon": _("due soon"),
+    "in_progress": _("in progress"),
+    "open": _("not started"),
+}
+
+
+class TaskAssignment(TimeStampedModel):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead (亲自抓)")
+        RESPONSIBLE = "responsible", _("responsible (具体抓)")
+        COOPERATING = "cooperating", _("cooperating (配合抓)")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="task_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["task_id", "role", "id"]
+        verbose_name = _("task assignment")
+        verbose_name_plural = _("task assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "user"], name="task_assignment_one_role_per_person"),
+            models.UniqueConstraint(fields=["task"], condition=Q(role="lead"), name="task_assignment_one_lead"),
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(role="responsible"), name="task_assignment_one_responsible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Milestone(TimeStampedModel):
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task_id", "due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("note"), blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to="plans/progress/%Y/%m/", blank=True,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size],
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["task_id", "-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.progress}%"

@@ -1,0 +1,60 @@
+"""Daily reminders for plan tasks, collected by the notifications app's job.
+
+due_soon: the task is due within REMIND_DAYS_BEFORE days -> its lead and responsible person.
+overdue: the due date has passed and the task is not done or submitted -> every assignee and the plan's owner.
+The dedup key carries the due date, so each reminder goes out once, and again only if the deadline moves.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Plan, Task, TaskAssignment
+
+REMIND_DAYS_BEFORE = 3
+
+
+def _reminder_class():
+    try:
+        from chuxin.notifications.reminders import Reminder
+    except ImportError:  # the notifications app is built beside this one
+        from dataclasses import make_dataclass
+
+        return make_dataclass("Reminder", ["recipient", "kind", "target", "title", "url", "dedup_key"])
+    return Reminder
+
+
+def due_reminders(today: datetime.date) -> list:
+    """Three queries: tasks due soon or overdue in published plans (with their owners), their assignments."""
+    Reminder = _reminder_class()
+    tasks = list(
+        Task.objects.filter(
+            plan_item__plan__status=Plan.Status.PUBLISHED,
+            status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS],
+            due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+        )
+        .select_related("plan_item__plan__owner")
+        .prefetch_related("assignments__user")
+    )
+    found = []
+    for task in tasks:
+        url = reverse("plans:task", args=[task.pk])
+        key = f"due:{task.due_on:%Y-%m-%d}"
+        assignments = list(task.assignments.all())
+        if task.due_on < today:
+            title = _("Overdue since %(date)s: %(task)s") % {"date": f"{task.due_on:%Y-%m-%d}", "task": task.title}
+            recipients = {a.user_id: a.user for a in assignments}
+            owner = task.plan_item.plan.owner
+            recipients.setdefault(owner.pk, owner)
+            kind = "overdue"
+        else:
+            title = _("Due on %(date)s: %(task)s") % {"date": f"{task.due_on:%Y-%m-%d}", "task": task.title}
+            recipients = {a.user_id: a.user for a in assignments
+                          if a.role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.RESPONSIBLE)}
+            kind = "due_soon"
+        for user in recipients.values():
+            found.append(Reminder(recipient=user, kind=kind, target=task, title=title, url=url, dedup_key=key))
+    return found

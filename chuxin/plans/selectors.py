@@ -1,0 +1,262 @@
+"""Reads of plans and tasks, narrowed to what the user may see, with their relations fetched once."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.core.access import Need, rank_on, require, scope_q
+from chuxin.core.workbench import WorkItem
+from chuxin.orgs.models import Department, Organization
+from chuxin.orgs.paths import subtree_q
+
+from .models import DEFAULT_AREAS, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who and what a plan of an organization may reach
+
+
+def eligible_people(organization: Organization) -> QuerySet:
+    """Login accounts that may be given a task of this organization's plan: a member file (active) or a role
+    somewhere in its subtree."""
+    from chuxin.accounts.models import User
+    from chuxin.members.models import Member
+
+    in_files = Member.objects.filter(
+        subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE, user__isnull=False
+    ).values("user_id")
+    from chuxin.accounts.models import RoleGrant
+
+    with_roles = RoleGrant.objects.filter(subtree_q(organization.path, "organization__path")).values("user_id")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=in_files) | Q(pk__in=with_roles))
+        .order_by("display_name", "username")
+    )
+
+
+def allowed_departments(organization: Organization) -> QuerySet[Department]:
+    """Departments of the work units inside the organization's subtree, and of the unit it sits in: a branch
+    inside a company works with the company's departments (whose unit hangs on the committee above), but never
+    with a sibling branch's own unit."""
+    q = subtree_q(organization.path, "work_unit__organization__path") | Q(
+        work_unit__organization__path__in=organization.ancestor_paths
+    )
+    if organization.work_unit_id:
+        q |= Q(work_unit_id=organization.work_unit_id)
+    return Department.objects.filter(q).select_related("work_unit").order_by("work_unit__name", "sort_order", "name")
+
+
+def area_list(organization: Organization) -> list[PlanArea]:
+    """The organization's areas; the defaults are written the first time anyone asks."""
+    areas = list(PlanArea.objects.filter(organization=organization).order_by("order", "id"))
+    if not areas:
+        PlanArea.objects.bulk_create(
+            [PlanArea(organization=organization, name=name, order=(i + 1) * 10) for i, name in enumerate(DEFAULT_AREAS)],
+            ignore_conflicts=True,
+        )
+        areas = list(PlanArea.objects.filter(organization=organization).order_by("order", "id"))
+    return areas
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+
+
+def plan_list(user, *, year: int | None = None) -> QuerySet[Plan]:
+    qs = Plan.objects.filter(scope_q(user, Need.READ, "organization__path")).select_related("organization", "owner")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "organization__path")
+
+
+def plan_years(user) -> list[int]:
+    return list(
+        Plan.objects.filter(scope_q(user, Need.READ, "organization__path"))
+        .order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+@dataclass
+class AreaGroup:
+    area: PlanArea
+    items: list[PlanItem] = field(default_factory=list)
+
+
+def _task_people(task: Task) -> None:
+    """Split the prefetched assignments into the three roles, for the table and the export."""
+    task.lead = task.responsible = None
+    task.cooperating = []
+    for a in task.assignments.all():
+        if a.role == TaskAssignment.Role.LEAD:
+            task.lead = a.user
+        elif a.role == TaskAssignment.Role.RESPONSIBLE:
+            task.responsible = a.user
+        else:
+            task.cooperating.append(a.user)
+
+
+def plan_table(plan: Plan) -> list[AreaGroup]:
+    """The decomposition table: items grouped by area, each with its tasks and their people.
+
+    Three queries whatever the plan's size: items with their areas, tasks with departments, assignments with
+    their users."""
+    tasks = Prefetch(
+        "tasks",
+        queryset=Task.objects.select_related("department").prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("user").order_by("role", "id"))
+        ).order_by("due_on", "id"),
+    )
+    items = PlanItem.objects.filter(plan=plan).select_related("area").prefetch_related(tasks)
+    groups: OrderedDict[int, AreaGroup] = OrderedDict()
+    for item in items.order_by("area__order", "area_id", "order", "id"):
+        for task in item.tasks.all():
+            _task_people(task)
+        groups.setdefault(item.area_id, AreaGroup(item.area)).items.append(item)
+    return list(groups.values())
+
+
+def plan_counts(groups: list[AreaGroup]) -> dict[str, int]:
+    counts = {"items": 0, "tasks": 0, "done": 0, "overdue": 0, "due_soon": 0, "to_confirm": 0}
+    for group in groups:
+        for item in group.items:
+            counts["items"] += 1
+            for task in item.tasks.all():
+                counts["tasks"] += 1
+                if task.state in counts:
+                    counts[task.state] += 1
+    return counts
+
+
+def task_history(task: Task) -> QuerySet[ProgressUpdate]:
+    return task.updates.select_related("author").order_by("-created_at", "-id")
+
+
+def task_with_people(task: Task) -> Task:
+    task.assignment_list = list(task.assignments.select_related("user").order_by("role", "id"))
+    task.lead = task.responsible = None
+    task.cooperating = []
+    for a in task.assignment_list:
+        if a.role == TaskAssignment.Role.LEAD:
+            task.lead = a.user
+        elif a.role == TaskAssignment.Role.RESPONSIBLE:
+            task.responsible = a.user
+        else:
+            task.cooperating.append(a.user)
+    return task
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Single objects through the access policy
+
+
+def access_plan(user, pk, *, need: Need) -> Plan:
+    plan = Plan.objects.select_related("organization", "owner").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    require(user, plan.organization, need)
+    return plan
+
+
+def access_plan_item(user, pk, *, need: Need) -> PlanItem:
+    item = PlanItem.objects.select_related("plan__organization", "plan__owner", "area").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    require(user, item.plan.organization, need)
+    return item
+
+
+def is_assignee(user, task: Task) -> bool:
+    return user.is_authenticated and task.assignments.filter(user=user).exists()
+
+
+def access_task(user, pk, *, need: Need, assignee_ok: bool = False) -> Task:
+    """The task, if the user's standing on the plan's organization meets `need`; with `assignee_ok`, an assignee
+    with any standing there (a plain member) is let in as well."""
+    task = (
+        Task.objects.select_related("plan_item__plan__organization", "plan_item__plan__owner", "plan_item__area",
+                                    "department__work_unit")
+        .filter(pk=pk).first()
+    )
+    if task is None:
+        raise Http404
+    org = task.plan_item.plan.organization
+    rank = rank_on(user, org.path)
+    if rank == 0:
+        raise Http404
+    if rank >= need or (assignee_ok and is_assignee(user, task)):
+        return task
+    require(user, org, need)  # raises 403
+    return task
+
+
+def can_confirm(user, task: Task) -> bool:
+    plan = task.plan_item.plan
+    return plan.owner_id == user.pk or rank_on(user, plan.organization.path) >= Need.MANAGE
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# For other apps: the workbench and periodic reports
+
+
+def workbench_items(user) -> list[WorkItem]:
+    """My open tasks in published plans (assigned to me, not yet submitted), and tasks waiting for my
+    confirmation as a plan's owner. Two queries whatever their number."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    items: list[WorkItem] = []
+    base = Task.objects.filter(plan_item__plan__status=Plan.Status.PUBLISHED).select_related(
+        "plan_item__plan__organization"
+    ).only("id", "title", "due_on", "status", "plan_item__plan__organization__name")
+    mine = base.filter(
+        assignments__user=user, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]
+    ).distinct()
+    for task in mine:
+        overdue = task.overdue_on(today)
+        if overdue:
+            state = _("overdue")
+        elif task.due_soon_on(today):
+            state = _("due soon")
+        else:
+            state = str(Task.Status(task.status).label)
+        items.append(WorkItem(
+            kind="task", title=task.title, url=reverse("plans:task", args=[task.pk]), due=task.due_on, state=state,
+            organization=task.plan_item.plan.organization.name, overdue=overdue, uid=f"task-{task.pk}@chuxin",
+        ))
+    for task in base.filter(plan_item__plan__owner=user, status=Task.Status.SUBMITTED):
+        items.append(WorkItem(
+            kind="task", title=task.title, url=reverse("plans:task", args=[task.pk]), due=task.due_on,
+            state=_("to confirm"), organization=task.plan_item.plan.organization.name,
+            overdue=False, uid=f"task-confirm-{task.pk}@chuxin",
+        ))
+    return items
+
+
+def period_facts(organization: Organization, start: datetime.date, end: datetime.date, *, limit: int = 10) -> dict:
+    """What the plans of the organization's subtree say about a period, for pre-filling a periodic report.
+
+    tasks_done: confirmed complete between start and end (inclusive); tasks_overdue: due before the end of the
+    period and not done by then. Titles are capped at `limit`; the counts are exact.
+    """
+    tz = timezone.get_current_timezone()
+    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    in_tree = Task.objects.filter(subtree_q(organization.path, "plan_item__plan__organization__path"))
+    done = in_tree.filter(status=Task.Status.DONE, confirmed_at__gte=start_at, confirmed_at__lt=end_at)
+    overdue = in_tree.filter(due_on__lt=end).exclude(status=Task.Status.DONE, confirmed_at__lt=end_at)
+    done_titles = list(done.order_by("confirmed_at", "id").values_list("title", flat=True)[:limit])
+    overdue_titles = list(overdue.order_by("due_on", "id").values_list("title", flat=True)[:limit])
+    return {
+        "tasks_done": done.count() if len(done_titles) == limit else len(done_titles),
+        "tasks_done_titles": done_titles,
+        "tasks_overdue": overdue.count() if len(overdue_titles) == limit else len(overdue_titles),
+        "tasks_overdue_titles": overdue_titles,
+    }

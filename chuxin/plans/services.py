@@ -1,0 +1,418 @@
+"""Writes to plans, items, tasks and their progress.
+
+Every service checks the rules that span rows (scope of people and departments, dates, versions), runs
+full_clean, saves in a transaction with its audit entry, and notifies the people concerned (notifications are
+idempotent, so a retried write never notifies twice).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.audit.models import AuditEntry
+from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, rank_on
+
+from . import selectors
+from .models import Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+
+
+class StaleTask(ValidationError):
+    """The task changed after the user opened it; `latest` is the task as it is now."""
+
+    def __init__(self, latest: Task):
+        super().__init__(_("The task changed since you opened it; here is the latest. Your note is kept below."))
+        self.latest = latest
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Side effects in other apps, imported lazily: the apps are built beside this one.
+
+
+def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
+    try:
+        from chuxin.notifications.services import notify
+    except ImportError:  # the notifications app is not there yet
+        return
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+
+
+def _record_evidence(*, kind: str, organization, user, on: datetime.date, target) -> None:
+    try:
+        from chuxin.responsibilities.services import evidence_record
+    except ImportError:
+        return
+    evidence_record(kind=kind, organization=organization, user=user, on=on, target=target)
+
+
+def task_url(task: Task) -> str:
+    return reverse("plans:task", args=[task.pk])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Areas
+
+
+@transaction.atomic
+def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str, int]], request=None) -> None:
+    """Rename, reorder and add areas in one go: rows of (existing area or None, name, order)."""
+    for area, name, order in rows:
+        name = (name or "").strip()
+        if area is None:
+            if not name:
+                continue
+            area = PlanArea(organization=organization)
+        elif area.organization_id != organization.pk:
+            raise PermissionDenied
+        area.name, area.order = name, order
+        area.full_clean()
+        try:
+            with transaction.atomic():
+                area.save()
+        except IntegrityError as exc:
+            raise ValidationError(_("Two areas cannot have the same name: %(name)s") % {"name": name}) from exc
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=organization, request=request,
+                 target_repr=_("plan areas of %(org)s") % {"org": organization.name})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Plans and items
+
+PLAN_FIELDS = ["year", "title", "owner"]
+
+
+def _check_owner(plan: Plan) -> None:
+    owner = plan.owner
+    eligible = selectors.eligible_people(plan.organization).filter(pk=owner.pk).exists()
+    if not eligible and rank_on(owner, plan.organization.path) < Need.MANAGE:
+        raise ValidationError({"owner": _("%(name)s is outside this organization; choose someone inside it.")
+                               % {"name": owner}})
+
+
+@transaction.atomic
+def plan_create(*, actor, organization, year: int, title: str, owner, request=None) -> Plan:
+    if Plan.objects.filter(organization=organization, year=year).exists():
+        raise ValidationError({"year": _("%(org)s already has a plan for %(year)s.")
+                               % {"org": organization.name, "year": year}})
+    plan = Plan(organization=organization, year=year, title=title, owner=owner)
+    plan.full_clean()
+    _check_owner(plan)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as exc:  # a twin saved between the check and the insert
+        raise ValidationError({"year": _("This organization already has a plan for that year.")}) from exc
+    selectors.area_list(organization)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=plan, organization=organization,
+                 request=request)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, request=None, **fields: Any) -> Plan:
+    before = snapshot(plan, PLAN_FIELDS)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    _check_owner(plan)
+    plan.save()
+    changes = diff(plan, before, PLAN_FIELDS)
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
+                     changes=changes, request=request)
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, actor, plan: Plan, request=None) -> Plan:
+    """Publish the plan: its tasks appear on the assignees' workbenches and each assignee is told once."""
+    if plan.is_published:
+        return plan
+    plan.status, plan.published_at = Plan.Status.PUBLISHED, timezone.now()
+    plan.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
+                 changes={"status": ["draft", "published"]}, request=request)
+    for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "user"):
+        _notify_assigned(a.task, a.user)
+    return plan
+
+
+ITEM_FIELDS = ["area", "title", "description", "order"]
+
+
+def _check_item(item: PlanItem) -> None:
+    if item.area.organization_id != item.plan.organization_id:
+        raise ValidationError({"area": _("This area belongs to another organization.")})
+
+
+@transaction.atomic
+def plan_item_create(*, actor, plan: Plan, request=None, **fields: Any) -> PlanItem:
+    item = PlanItem(plan=plan, **fields)
+    item.full_clean()
+    _check_item(item)
+    item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=plan.organization,
+                 request=request)
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, actor, item: PlanItem, request=None, **fields: Any) -> PlanItem:
+    before = snapshot(item, ITEM_FIELDS)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    _check_item(item)
+    item.save()
+    changes = diff(item, before, ITEM_FIELDS)
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=item, organization=item.plan.organization,
+                     changes=changes, request=request)
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tasks
+
+TASK_FIELDS = ["title", "description", "department", "start_on", "due_on"]
+
+
+def _check_task(task: Task, organization) -> None:
+    if task.department_id and not selectors.allowed_departments(organization).filter(pk=task.department_id).exists():
+        raise ValidationError({"department": _("The department %(dept)s is outside %(org)s and its work unit.")
+                               % {"dept": task.department.name, "org": organization.name}})
+
+
+def _check_people(organization, lead, responsible, cooperating) -> None:
+    chosen = [("lead", lead), ("responsible", responsible)] + [("cooperating", u) for u in cooperating]
+    ids = {u.pk for _f, u in chosen if u is not None}
+    inside = set(selectors.eligible_people(organization).filter(pk__in=ids).values_list("pk", flat=True))
+    errors: dict[str, list[str]] = {}
+    for field_name, user in chosen:
+        if user is not None and user.pk not in inside:
+            errors.setdefault(field_name, []).append(
+                _("%(name)s is outside %(org)s; only its members and role holders can be assigned.")
+                % {"name": user, "org": organization.name}
+            )
+    seen: set[int] = set()
+    for field_name, user in chosen:
+        if user is None:
+            continue
+        if user.pk in seen:
+            errors.setdefault(field_name, []).append(
+                _("%(name)s already has another role on this task; one role per person.") % {"name": user}
+            )
+        seen.add(user.pk)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _notify_assigned(task: Task, user) -> None:
+    _send(recipient=user, kind="assigned", target=task, url=task_url(task),
+          title=_("You have been assigned: %(task)s") % {"task": task.title})
+
+
+def _set_people(task: Task, lead, responsible, cooperating) -> list:
+    """Make the assignments match the chosen people; returns the people newly assigned."""
+    wanted = {}
+    for user in cooperating:
+        wanted[user.pk] = (user, TaskAssignment.Role.COOPERATING)
+    if responsible is not None:
+        wanted[responsible.pk] = (responsible, TaskAssignment.Role.RESPONSIBLE)
+    if lead is not None:
+        wanted[lead.pk] = (lead, TaskAssignment.Role.LEAD)
+    current = {a.user_id: a for a in task.assignments.all()}
+    task.assignments.exclude(user_id__in=list(wanted)).delete()
+    # Clear changed roles first, so the one-lead / one-responsible constraints never see two at once.
+    changed = [a for uid, a in current.items() if uid in wanted and a.role != wanted[uid][1]]
+    TaskAssignment.objects.filter(pk__in=[a.pk for a in changed]).delete()
+    added = []
+    for uid, (user, role) in wanted.items():
+        if uid in current and current[uid].role == role:
+            continue
+        TaskAssignment.objects.create(task=task, user=user, role=role)
+        if uid not in current:
+            added.append(user)
+    return added
+
+
+@transaction.atomic
+def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, request=None) -> Task:
+    cooperating = list(cooperating)
+    plan = task.plan_item.plan
+    _check_people(plan.organization, lead, responsible, cooperating)
+    added = _set_people(task, lead, responsible, cooperating)
+    if plan.is_published:
+        for user in added:
+            _notify_assigned(task, user)
+    return task
+
+
+@transaction.atomic
+def task_create(
+    *, actor, plan_item: PlanItem, title: str, start_on: datetime.date, due_on: datetime.date,
+    description: str = "", department=None, lead=None, responsible=None, cooperating: Iterable = (),
+    token: str = "", request=None,
+) -> Task:
+    """Create a task with its people. A form submitted twice carries the same token and gets the first task."""
+    if token:
+        existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
+        if existing:
+            return existing
+    task = Task(plan_item=plan_item, title=title, description=description, department=department,
+                start_on=start_on, due_on=due_on, creation_token=token)
+    task.full_clean(exclude=["creation_token"])
+    organization = plan_item.plan.organization
+    _check_task(task, organization)
+    cooperating = list(cooperating)
+    _check_people(organization, lead, responsible, cooperating)
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError:  # the twin request won the race: it made the task
+        existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
+        if token and existing:
+            return existing
+        raise
+    task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=cooperating,
+                request=request)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
+                 request=request)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *, actor, task: Task, expected_version: int, lead=None, responsible=None, cooperating: Iterable = (),
+    request=None, **fields: Any,
+) -> Task:
+    stored = Task.objects.select_for_update().select_related("plan_item__plan__organization").get(pk=task.pk)
+    if stored.version != expected_version:
+        raise StaleTask(stored)
+    before = snapshot(stored, TASK_FIELDS)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean(exclude=["creation_token"])
+    organization = stored.plan_item.plan.organization
+    _check_task(stored, organization)
+    stored.version = F("version") + 1
+    stored.save()
+    stored.refresh_from_db()
+    task_assign(actor=actor, task=stored, lead=lead, responsible=responsible, cooperating=cooperating,
+                request=request)
+    changes = diff(stored, before, TASK_FIELDS)
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=stored, organization=organization,
+                     changes=changes, request=request)
+    return stored
+
+
+@transaction.atomic
+def progress_update(
+    *, actor, task: Task, progress: int, note: str = "", attachment=None, expected_version: int, request=None,
+) -> ProgressUpdate:
+    """An assignee reports progress. The write is refused when the task moved on since the form was opened
+    (StaleTask carries the latest state); reaching 100% submits the task to the plan's owner."""
+    if not task.assignments.filter(user=actor).exists():
+        raise PermissionDenied(_("Only the people assigned to this task can update its progress."))
+    if task.status == Task.Status.DONE:
+        raise ValidationError(_("The task is already confirmed complete; ask the owner to reopen it."))
+    update = ProgressUpdate(task=task, author=actor, progress=progress, note=note or "",
+                            attachment=attachment or "")
+    update.full_clean()
+    status = Task.Status.SUBMITTED if progress >= 100 else Task.Status.IN_PROGRESS
+    # The version check and the write are one UPDATE, so two racing updates cannot both pass.
+    changed = Task.objects.filter(pk=task.pk, version=expected_version).exclude(status=Task.Status.DONE).update(
+        progress=progress, status=status, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not changed:
+        raise StaleTask(Task.objects.get(pk=task.pk))
+    update.save()
+    task.refresh_from_db(fields=["progress", "status", "version", "updated_at"])
+    if status == Task.Status.SUBMITTED:
+        plan = task.plan_item.plan
+        _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
+              title=_("Please confirm completion: %(task)s") % {"task": task.title},
+              dedup_key=f"confirm:{task.version}")
+    return update
+
+
+@transaction.atomic
+def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
+    if not selectors.can_confirm(actor, task):
+        raise PermissionDenied(_("Only the plan's owner or its organization's secretary can confirm completion."))
+    if task.status == Task.Status.DONE:
+        return task
+    now = timezone.now()
+    changed = Task.objects.filter(pk=task.pk).exclude(status=Task.Status.DONE).update(
+        status=Task.Status.DONE, progress=100, confirmed_by=actor, confirmed_at=now,
+        version=F("version") + 1, updated_at=now,
+    )
+    task.refresh_from_db()
+    if not changed:
+        return task
+    organization = task.plan_item.plan.organization
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
+                 changes={"status": ["", str(Task.Status.DONE.label)]}, request=request)
+    people = list(task.assignments.select_related("user"))
+    responsible = next((a.user for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
+    responsible = responsible or next((a.user for a in people if a.role == TaskAssignment.Role.LEAD), None)
+    if responsible is not None:
+        _record_evidence(kind="task_done", organization=organization, user=responsible,
+                         on=timezone.localdate(now), target=task)
+    for a in people:
+        _send(recipient=a.user, kind="accepted", target=task, url=task_url(task),
+              title=_("Completion confirmed: %(task)s") % {"task": task.title}, dedup_key=f"done:{task.version}")
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, actor, task: Task, request=None) -> Task:
+    if not selectors.can_confirm(actor, task):
+        raise PermissionDenied
+    if task.status not in (Task.Status.DONE, Task.Status.SUBMITTED):
+        return task
+    Task.objects.filter(pk=task.pk).update(
+        status=Task.Status.IN_PROGRESS, progress=min(task.progress, 90), confirmed_by=None, confirmed_at=None,
+        version=F("version") + 1, updated_at=timezone.now(),
+    )
+    task.refresh_from_db()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
+                 organization=task.plan_item.plan.organization, changes={"status": ["", "reopened"]},
+                 request=request)
+    for a in task.assignments.select_related("user"):
+        _send(recipient=a.user, kind="returned", target=task, url=task_url(task),
+              title=_("Reopened: %(task)s") % {"task": task.title}, dedup_key=f"reopen:{task.version}")
+    return task
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Milestones
+
+
+@transaction.atomic
+def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, request=None) -> Milestone:
+    milestone = Milestone(task=task, title=title, due_on=due_on)
+    milestone.full_clean()
+    if not (task.start_on <= due_on <= task.due_on):
+        raise ValidationError({"due_on": _("A milestone falls between the task's start and due dates.")})
+    milestone.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=milestone,
+                 organization=task.plan_item.plan.organization, request=request)
+    return milestone
+
+
+@transaction.atomic
+def milestone_toggle(*, actor, milestone: Milestone, request=None) -> Milestone:
+    milestone.done_on = None if milestone.done_on else timezone.localdate()
+    milestone.save(update_fields=["done_on", "updated_at"])
+    return milestone

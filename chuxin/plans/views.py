@@ -1,0 +1,343 @@
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chuxin.core.access import Need, can, has_any
+from chuxin.core.forms import add_service_errors
+from chuxin.core.htmx import partial_name
+from chuxin.orgs.selectors import access_organization
+
+from . import exporting, selectors, services
+from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
+from .models import Milestone, PlanArea, ProgressUpdate, Task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def list_view(request):
+    if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
+        raise PermissionDenied
+    new_for = _int(request.GET.get("organization"))
+    if new_for:  # the "write a plan for" picker, which works without JavaScript
+        return redirect("plans:create", pk=new_for)
+    year = _int(request.GET.get("year"))
+    context = {
+        "plans": selectors.plan_list(request.user, year=year),
+        "years": selectors.plan_years(request.user),
+        "year": year,
+        "org_form": PlanOrgForm(user=request.user) if has_any(request.user, Need.MANAGE) else None,
+    }
+    return render(request, "plans/list.html", context)
+
+
+@login_required
+def create_view(request, pk: int):
+    org = access_organization(request.user, pk, need=Need.MANAGE)
+    form = PlanForm(request.POST or None, organization=org,
+                    initial={"year": timezone.localdate().year, "owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, organization=org, request=request,
+                                        **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan has been created; add its items next."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/form.html", {"form": form, "org": org, "title": _("New annual plan")})
+
+
+@login_required
+def edit_view(request, pk: int):
+    plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
+    form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = selectors.access_plan(request.user, pk, need=Need.MANAGE)  # the service diffs the stored row
+            services.plan_update(actor=request.user, plan=stored, request=request,
+                                 **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/form.html", {"form": form, "org": plan.organization, "plan": plan,
+                                               "title": _("Edit the plan")})
+
+
+@login_required
+def detail_view(request, pk: int):
+    plan = selectors.access_plan(request.user, pk, need=Need.READ)
+    groups = selectors.plan_table(plan)
+    context = {
+        "plan": plan, "groups": groups, "counts": selectors.plan_counts(groups),
+        "can_manage": can(request.user, plan.organization, Need.MANAGE),
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@login_required
+@require_POST
+def publish_view(request, pk: int):
+    plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
+    services.plan_publish(actor=request.user, plan=plan, request=request)
+    messages.success(request, _("The plan is published; its people have been told of their tasks."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+def export_view(request, pk: int):
+    plan = selectors.access_plan(request.user, pk, need=Need.READ)
+    content = exporting.export_plan(plan, selectors.plan_table(plan))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.organization.code}-{plan.year}.xlsx"'
+    return response
+
+
+@login_required
+def areas_view(request, pk: int):
+    org = access_organization(request.user, pk, need=Need.MANAGE)
+    selectors.area_list(org)
+    formset = AreaFormSet(request.POST or None, queryset=PlanArea.objects.filter(organization=org).order_by(
+        "order", "id"))
+    if request.method == "POST" and formset.is_valid():
+        rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""), f.cleaned_data.get(
+            "order") or 0) for f in formset.forms if f.instance.pk or f.has_changed()]
+        try:
+            services.areas_save(actor=request.user, organization=org, rows=rows, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The areas have been saved."))
+            return redirect("plans:areas", pk=org.pk)
+    return render(request, "plans/areas.html", {"formset": formset, "org": org})
+
+
+@login_required
+def item_create_view(request, pk: int):
+    plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
+    form = PlanItemForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.plan_item_create(actor=request.user, plan=plan, request=request,
+                                             **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The item has been added; decompose it into tasks."))
+            return redirect(f"{plan_url(plan)}#item-{item.pk}")
+    return render(request, "plans/form.html", {"form": form, "plan": plan, "org": plan.organization,
+                                               "title": _("New plan item")})
+
+
+def plan_url(plan) -> str:
+    from django.urls import reverse
+
+    return reverse("plans:detail", args=[plan.pk])
+
+
+@login_required
+def item_edit_view(request, pk: int):
+    item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
+    form = PlanItemForm(request.POST or None, instance=item, plan=item.plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
+            services.plan_item_update(actor=request.user, item=stored, request=request,
+                                      **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The item has been saved."))
+            return redirect(f"{plan_url(item.plan)}#item-{item.pk}")
+    return render(request, "plans/form.html", {"form": form, "plan": item.plan, "org": item.plan.organization,
+                                               "title": _("Edit the plan item")})
+
+
+def _people(data) -> dict:
+    return {"lead": data.get("lead"), "responsible": data.get("responsible"),
+            "cooperating": list(data.get("cooperating") or [])}
+
+
+@login_required
+def task_create_view(request, pk: int):
+    item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
+    org = item.plan.organization
+    form = TaskForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.task_create(
+                actor=request.user, plan_item=item, token=data.get("token") or "", request=request,
+                **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The task has been created."))
+            return redirect(f"{plan_url(item.plan)}#task-{task.pk}")
+    return render(request, "plans/task_form.html", {"form": form, "item": item, "plan": item.plan, "task": None})
+
+
+@login_required
+def task_edit_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.MANAGE)
+    selectors.task_with_people(task)
+    initial = {"lead": task.lead, "responsible": task.responsible, "cooperating": task.cooperating}
+    form = TaskForm(request.POST or None, instance=task, initial=initial,
+                    organization=task.plan_item.plan.organization)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_update(
+                actor=request.user, task=task, expected_version=data.get("version") or 0, request=request,
+                **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
+            )
+        except services.StaleTask as stale:
+            form = _rebound(TaskForm, request, stale.latest, instance=stale.latest, initial=initial,
+                            organization=task.plan_item.plan.organization)
+            form.add_error(None, stale.messages[0])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The task has been saved."))
+            return redirect("plans:task", pk=task.pk)
+    return render(request, "plans/task_form.html",
+                  {"form": form, "item": task.plan_item, "plan": task.plan_item.plan, "task": task})
+
+
+def _rebound(form_class, request, latest: Task, **kwargs):
+    """The user's own input again, carrying the latest version, so a second submit goes through knowingly."""
+    data = request.POST.copy()
+    data["version"] = str(latest.version)
+    form = form_class(data, request.FILES or None, **kwargs)
+    form.is_valid()
+    return form
+
+
+def _task_context(request, task: Task, progress_form=None) -> dict:
+    selectors.task_with_people(task)
+    is_assignee = any(a.user_id == request.user.pk for a in task.assignment_list)
+    can_manage = can(request.user, task.plan_item.plan.organization, Need.MANAGE)
+    if progress_form is None and is_assignee and not task.is_done:
+        progress_form = ProgressForm(initial={"progress": task.progress, "version": task.version})
+    return {
+        "task": task, "plan": task.plan_item.plan, "history": selectors.task_history(task),
+        "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
+        "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
+        "milestone_form": MilestoneForm() if can_manage else None,
+    }
+
+
+@login_required
+def task_detail_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True)
+    return render(request, "plans/task.html", _task_context(request, task))
+
+
+@login_required
+@require_POST
+def progress_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    if not selectors.is_assignee(request.user, task):
+        raise PermissionDenied
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_update(
+                actor=request.user, task=task, progress=data["progress"], note=data["note"],
+                attachment=data.get("attachment"), expected_version=data["version"], request=request,
+            )
+        except services.StaleTask as stale:
+            task = stale.latest
+            form = _rebound(ProgressForm, request, stale.latest)
+            form.add_error(None, stale.messages[0])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your progress has been recorded."))
+                return redirect("plans:task", pk=task.pk)
+            task.refresh_from_db()
+            form = None
+    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC)  # fresh, with its relations
+    context = _task_context(request, task, progress_form=form)
+    return render(request, partial_name(request, "plans/task.html", "progress"), context)
+
+
+@login_required
+@require_POST
+def confirm_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    if not selectors.can_confirm(request.user, task):
+        raise PermissionDenied
+    if task.status != Task.Status.SUBMITTED:
+        messages.error(request, _("Only a task submitted for confirmation can be confirmed."))
+    else:
+        services.task_confirm_complete(actor=request.user, task=task, request=request)
+        messages.success(request, _("The task is confirmed complete."))
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def reopen_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    if not selectors.can_confirm(request.user, task):
+        raise PermissionDenied
+    services.task_reopen(actor=request.user, task=task, request=request)
+    messages.success(request, _("The task is open again."))
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def milestone_create_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.MANAGE)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_create(actor=request.user, task=task, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        return render(request, "plans/task.html", {**_task_context(request, task), "milestone_form": form})
+    messages.success(request, _("The milestone has been added."))
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def milestone_toggle_view(request, pk: int):
+    milestone = Milestone.objects.filter(pk=pk).only("id", "task_id").first()
+    if milestone is None:
+        raise Http404
+    task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE, assignee_ok=True)
+    services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk), request=request)
+    return redirect("plans:task", pk=task.pk)
+
+
+@login_required
+def attachment_view(request, pk: int):
+    update = ProgressUpdate.objects.filter(pk=pk).exclude(attachment="").only("id", "task_id", "attachment").first()
+    if update is None:
+        raise Http404
+    selectors.access_task(request.user, update.task_id, need=Need.READ, assignee_ok=True)
+    return FileResponse(update.attachment.open("rb"), as_attachment=True,
+                        filename=os.path.basename(update.attachment.name))
