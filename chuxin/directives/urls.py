@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "directives"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("sent/", views.sent_view, name="sent"),
+    path("new/", views.create_view, name="create"),
+    path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/remind/", views.remind_view, name="remind"),
+    path("<int:pk>/close/", views.close_view, name="close"),
+    path("received/<int:pk>/", views.recipient_view, name="recipient"),
+    path("received/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
+    path("received/<int:pk>/actions/", views.action_add_view, name="action-add"),
+    path("received/<int:pk>/complete/", views.complete_view, name="complete"),
+    path("actions/<int:pk>/toggle/", views.action_toggle_view, name="action-toggle"),
+]

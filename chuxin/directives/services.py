@@ -1,0 +1,296 @@
+"""Writes for directives: send, acknowledge, follow-up actions, complete, remind, close.
+
+Each service checks the actor's standing itself (views check first, but a service may be called from
+elsewhere), validates, writes in a transaction with its audit entry, and sends notifications once the write has
+committed. A second acknowledgement or completion of the same row changes nothing: double clicks are harmless.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.audit.models import AuditEntry
+from chuxin.audit.services import audit_record
+from chuxin.core.access import Need, can
+from chuxin.orgs.models import Organization
+
+from . import selectors
+from .models import Directive, DirectiveAction, DirectiveRecipient
+
+State = DirectiveRecipient.State
+DEFAULT_SUBTREE_KINDS = tuple(Organization.BRANCH_KINDS)
+
+
+def _require(actor, organization: Organization, need: Need) -> None:
+    if not can(actor, organization, need):
+        raise PermissionDenied
+
+
+def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
+    try:
+        from chuxin.notifications.services import notify
+    except ModuleNotFoundError as exc:  # the notifications app not installed yet: nothing to tell
+        if exc.name not in ("chuxin.notifications.services", "chuxin.notifications"):
+            raise
+        return
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+
+
+def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "") -> None:
+    """Tell each row's organization's secretaries and workers, after the write has committed."""
+    people = selectors.officers([row.organization_id for row in rows])
+    for row in rows:
+        url = reverse("directives:recipient", kwargs={"pk": row.pk})
+        for user in people.get(row.organization_id, []):
+            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The sender
+
+
+@transaction.atomic
+def directive_send(
+    *,
+    actor,
+    sender: Organization,
+    title: str,
+    body: str,
+    due_on: datetime.date | None,
+    recipients: Iterable[Organization] | None,
+    subtree: bool = False,
+    kinds: Iterable[str] | None = None,
+    today: datetime.date | None = None,
+    request=None,
+) -> Directive:
+    """Send a directive from `sender` to chosen organizations strictly below it, and/or to every active
+    organization of `kinds` (branches by default) in its subtree when `subtree` is set."""
+    _require(actor, sender, Need.MANAGE)
+    today = _today(today)
+    if not sender.is_active:
+        raise ValidationError(_("The sending organization is deactivated."))
+    directive = Directive(
+        sender=sender, title=(title or "").strip(), body=(body or "").strip(), due_on=due_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    directive.full_clean()
+    if directive.due_on < today:
+        raise ValidationError({"due_on": _("The due date has already passed; choose today or a later date.")})
+
+    chosen = {org.pk: org for org in recipients or []}
+    outside = [org for org in chosen.values() if not org.path.startswith(sender.path) or org.pk == sender.pk]
+    if outside:
+        raise ValidationError({"recipients": _(
+            "A directive goes only to organizations under %(sender)s; these are not: %(names)s."
+        ) % {"sender": sender.name, "names": "、".join(org.name for org in outside)}})
+    inactive = [org for org in chosen.values() if not org.is_active]
+    if inactive:
+        raise ValidationError({"recipients": _("These organizations are deactivated: %(names)s.") % {
+            "names": "、".join(org.name for org in inactive)}})
+    if subtree:
+        kinds = list(kinds or DEFAULT_SUBTREE_KINDS)
+        for org in selectors.subordinates(sender).filter(kind__in=kinds):
+            chosen.setdefault(org.pk, org)
+    if not chosen:
+        raise ValidationError({"recipients": _(
+            "Choose at least one organization to receive the directive (none of the chosen kinds is under %(sender)s)."
+            if subtree else "Choose at least one organization to receive the directive."
+        ) % {"sender": sender.name}})
+
+    directive.save()
+    rows = DirectiveRecipient.objects.bulk_create(
+        [DirectiveRecipient(directive=directive, organization_id=pk) for pk in sorted(chosen)]
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender, request=request,
+        changes={"recipients": ["", str(len(rows))], "due_on": ["", str(directive.due_on)]},
+    )
+    if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
+        rows = list(directive.recipients.all())
+    transaction.on_commit(lambda: _notify_officers(rows, kind="directive", title=directive.title))
+    return directive
+
+
+@transaction.atomic
+def directive_remind(
+    *, actor, directive: Directive, recipients: Iterable[DirectiveRecipient] | None = None,
+    today: datetime.date | None = None, request=None,
+) -> int:
+    """Remind the recipients behind (or the given ones, if behind), at most once a day each. Returns how many
+    were reminded now."""
+    _require(actor, directive.sender, Need.MANAGE)
+    today = _today(today)
+    if not directive.is_open:
+        raise ValidationError(_("The directive is closed; there is no one to remind."))
+    rows = directive.recipients.filter(selectors.behind_q(directive, today))
+    if recipients is not None:
+        rows = rows.filter(pk__in=[row.pk for row in recipients])
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    rows = list(
+        rows.exclude(reminded_at__gte=start_of_day).select_for_update().only("id", "organization_id", "directive_id")
+    )
+    if not rows:
+        return 0
+    DirectiveRecipient.objects.filter(pk__in=[row.pk for row in rows]).update(
+        reminded_at=timezone.now(), reminder_count=F("reminder_count") + 1
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
+        request=request, changes={"reminded": ["", str(len(rows))]},
+    )
+    title = _("Reminder: %(title)s (due %(due)s)") % {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
+    dedup_key = f"remind:{today:%Y-%m-%d}"
+    transaction.on_commit(lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key))
+    return len(rows)
+
+
+@transaction.atomic
+def directive_close(*, actor, directive: Directive, request=None) -> Directive:
+    """Close the directive: nothing more is expected from anyone; what was done stays on record."""
+    _require(actor, directive.sender, Need.MANAGE)
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if not directive.is_open:
+        return directive
+    directive.status = Directive.Status.CLOSED
+    directive.closed_at = timezone.now()
+    directive.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
+        request=request, changes={"status": [Directive.Status.OPEN, Directive.Status.CLOSED]},
+    )
+    return directive
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The recipient
+
+
+def _lock(recipient: DirectiveRecipient) -> DirectiveRecipient:
+    """The stored row, locked, so two clicks or two people cannot both move it."""
+    row = DirectiveRecipient.objects.select_for_update().select_related("directive", "organization").get(
+        pk=recipient.pk
+    )
+    if not row.directive.is_open:
+        raise ValidationError(_("The directive has been closed by its sender."))
+    return row
+
+
+def _acknowledge(row: DirectiveRecipient, actor, now) -> None:
+    row.state = State.ACKNOWLEDGED
+    row.acknowledged_at = now
+    row.acknowledged_by = actor
+
+
+@transaction.atomic
+def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None) -> DirectiveRecipient:
+    """Confirm receipt. Acknowledging again changes nothing."""
+    _require(actor, recipient.organization, Need.MANAGE)
+    row = _lock(recipient)
+    if row.state != State.SENT:
+        return row
+    _acknowledge(row, actor, timezone.now())
+    row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization, request=request,
+        changes={"state": [State.SENT, State.ACKNOWLEDGED]},
+    )
+    return row
+
+
+@transaction.atomic
+def directive_action_add(
+    *, actor, recipient: DirectiveRecipient, text: str, responsible=None, due_on: datetime.date | None = None,
+    request=None,
+) -> DirectiveAction:
+    """Record a follow-up step; the directive counts as acknowledged and in progress from then on."""
+    _require(actor, recipient.organization, Need.MANAGE)
+    row = _lock(recipient)
+    if row.state == State.COMPLETED:
+        raise ValidationError(_("Completion has already been reported; no more actions can be added."))
+    if responsible is not None and not selectors.responsible_choices(row.organization).filter(
+        pk=responsible.pk
+    ).exists():
+        raise ValidationError({"responsible": _("The responsible person must belong to %(org)s.") % {
+            "org": row.organization.name}})
+    action = DirectiveAction(recipient=row, text=(text or "").strip(), responsible=responsible, due_on=due_on)
+    action.full_clean()
+    action.save()
+    before = row.state
+    if row.state == State.SENT:
+        _acknowledge(row, actor, timezone.now())
+    row.state = State.IN_PROGRESS
+    row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, target=action, organization=row.organization,
+        request=request, changes={"state": [before, row.state]} if before != row.state else None,
+    )
+    return action
+
+
+@transaction.atomic
+def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.date | None = None,
+                            request=None) -> DirectiveAction:
+    """Mark a follow-up step done (today), or not done again."""
+    _require(actor, action.recipient.organization, Need.MANAGE)
+    _lock(action.recipient)
+    action = DirectiveAction.objects.select_for_update().get(pk=action.pk)
+    before = action.done_on
+    action.done_on = None if action.done_on else _today(today)
+    action.save(update_fields=["done_on", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=action, organization=action.recipient.organization,
+        request=request, changes={"done_on": [str(before or ""), str(action.done_on or "")]},
+    )
+    return action
+
+
+@transaction.atomic
+def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, request=None) -> DirectiveRecipient:
+    """Report the directive carried out, with how. Reporting again changes nothing."""
+    _require(actor, recipient.organization, Need.MANAGE)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Say how the directive was carried out before reporting completion.")})
+    row = _lock(recipient)
+    if row.state == State.COMPLETED:
+        return row
+    now = timezone.now()
+    before = row.state
+    if row.state == State.SENT:
+        _acknowledge(row, actor, now)
+    row.state = State.COMPLETED
+    row.completed_at = now
+    row.completed_by = actor
+    row.answer = answer
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization, request=request,
+        changes={"state": [before, State.COMPLETED]},
+    )
+    _record_evidence(row, actor, timezone.localdate(now))
+    return row
+
+
+def _record_evidence(row: DirectiveRecipient, actor, on: datetime.date) -> None:
+    """Collect once: the completion ticks the organization's matching responsibility items."""
+    try:
+        from chuxin.responsibilities.services import evidence_record
+    except ModuleNotFoundError as exc:  # the responsibilities app not installed yet
+        if exc.name not in ("chuxin.responsibilities.services", "chuxin.responsibilities"):
+            raise
+        return
+    evidence_record(kind="directive_done", organization=row.organization, user=actor, on=on, target=row)
+

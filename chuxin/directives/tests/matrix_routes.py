@@ -1,0 +1,80 @@
+"""The directives app's URLs for the role matrix (chuxin/core/tests/test_role_matrix.py).
+
+At each target organization (B1, B2, X2) the objects are: a directive SENT BY that organization (the sender's
+pages need the role on the sender), and a recipient row FOR that organization of a directive sent by its parent
+(the recipient's pages need the role on the receiving organization only), with one follow-up action.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+
+def _directive(env, where: str):
+    from chuxin.directives.models import Directive, DirectiveRecipient
+
+    def make():
+        org = env.org(where)
+        directive = Directive.objects.create(
+            sender=org, title=f"通知-{where}", body="内容", due_on=datetime.date.today() + datetime.timedelta(days=5)
+        )
+        child = org.children.first()
+        if child is not None:
+            DirectiveRecipient.objects.create(directive=directive, organization=child)
+        return directive
+
+    return env.once(("directive", where), make)
+
+
+def _recipient(env, where: str):
+    from chuxin.directives.models import Directive, DirectiveRecipient
+
+    def make():
+        org = env.org(where)
+        directive = Directive.objects.create(
+            sender=org.parent, title=f"上级通知-{where}", body="内容",
+            due_on=datetime.date.today() + datetime.timedelta(days=5),
+        )
+        return DirectiveRecipient.objects.create(directive=directive, organization=org)
+
+    return env.once(("directive-recipient", where), make)
+
+
+def _action(env, where: str):
+    from chuxin.directives.models import DirectiveAction
+
+    return env.once(("directive-action", where),
+                    lambda: DirectiveAction.objects.create(recipient=_recipient(env, where), text="部署"))
+
+
+def routes() -> dict:
+    from chuxin.core.tests.test_role_matrix import M, R, anywhere, obj
+
+    def directive(env, where):
+        return {"pk": _directive(env, where).pk}, {}
+
+    def recipient(env, where):
+        return {"pk": _recipient(env, where).pk}, {}
+
+    def action(env, where):
+        return {"pk": _action(env, where).pk}, {}
+
+    def sender_query(env, where):
+        return {}, {"sender": env.org(where).pk}
+
+    return {
+        "directives:inbox": [anywhere("get", R)],
+        "directives:sent": [anywhere("get", R)],
+        "directives:create": [
+            anywhere("get", M),  # asks which organization sends, or goes straight to the form
+            obj("get", M, sender_query),  # from a chosen sender: the need on the sender
+        ],
+        "directives:detail": [obj("get", R, directive)],  # the matrix: read on the sender
+        "directives:remind": [obj("post", M, directive)],
+        "directives:close": [obj("post", M, directive)],
+        "directives:recipient": [obj("get", R, recipient)],  # read on the receiving organization only
+        "directives:acknowledge": [obj("post", M, recipient)],
+        "directives:action-add": [obj("post", M, recipient)],  # empty: the page again with the errors
+        "directives:complete": [obj("post", M, recipient)],  # empty answer: the page again with the error
+        "directives:action-toggle": [obj("post", M, action)],
+    }

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chuxin.core.access import Need, can, has_any
+from chuxin.core.forms import add_service_errors
+from chuxin.core.htmx import partial_name
+from chuxin.orgs.selectors import access_organization
+
+from . import selectors, services
+from .forms import ActionForm, CompleteForm, DirectiveForm
+
+PAGE_SIZE = 50
+MATRIX_PAGE_SIZE = 100
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, when the page already knows it from an aggregate: one query fewer."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _querystring(request, *drop: str) -> str:
+    query = {k: v for k, v in request.GET.items() if k not in ("page", *drop) and v}
+    return urlencode(query) + "&" if query else ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+
+
+@login_required
+def inbox_view(request):
+    if not has_any(request.user, Need.READ):
+        raise PermissionDenied
+    show = request.GET.get("show") if request.GET.get("show") in ("open", "completed", "all") else "open"
+    page = Paginator(selectors.inbox_list(request.user, show=show), PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:  # standings are cached on the user: no queries
+        row.can_manage = can(request.user, row.organization, Need.MANAGE)
+    context = {
+        "page_obj": page, "show": show, "querystring_base": _querystring(request), "today": timezone.localdate(),
+        "can_send": has_any(request.user, Need.MANAGE),
+    }
+    return render(request, "directives/inbox.html", context)
+
+
+@login_required
+def sent_view(request):
+    if not has_any(request.user, Need.READ):
+        raise PermissionDenied
+    page = Paginator(selectors.directive_sent_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page, "querystring_base": "", "today": timezone.localdate(),
+        "can_send": has_any(request.user, Need.MANAGE),
+    }
+    return render(request, "directives/sent.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The sender
+
+
+@login_required
+def create_view(request):
+    if request.GET.get("sender"):
+        sender = access_organization(request.user, _int(request.GET["sender"]), need=Need.MANAGE)
+    else:
+        if not has_any(request.user, Need.MANAGE):
+            raise PermissionDenied
+        choices = list(selectors.sender_choices(request.user)[:201])
+        if len(choices) != 1:  # several (or none): ask which organization sends
+            return render(request, "directives/choose_sender.html", {"choices": choices[:200]})
+        sender = choices[0]
+    form = DirectiveForm(request.POST or None, sender=sender)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            directive = services.directive_send(
+                actor=request.user, sender=sender, title=data["title"], body=data["body"], due_on=data["due_on"],
+                recipients=list(data["recipients"]), subtree=data["whole_subtree"], kinds=data["kinds"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The directive has been sent to %(n)s organizations.") % {
+                "n": directive.recipients.count()})
+            return redirect("directives:detail", pk=directive.pk)
+    chosen = {str(pk) for pk in (form["recipients"].value() or [])}
+    subordinates = list(selectors.subordinates(sender))
+    for org in subordinates:
+        org.indent = org.depth - sender.depth - 1
+    context = {
+        "form": form, "sender": sender, "subordinates": subordinates, "chosen": chosen,
+        "chosen_kinds": set(form["kinds"].value() or []),
+    }
+    return render(request, "directives/form.html", context)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def detail_view(request, pk: int):
+    """The sender's view: the directive and the live matrix of every recipient (the partial polls itself)."""
+    directive = selectors.access_directive(request.user, pk, need=Need.READ)
+    today = timezone.localdate()
+    show = request.GET.get("show", "") if request.GET.get("show") in selectors.MATRIX_FILTERS else ""
+    counts = selectors.directive_counts(directive, today)
+    rows = selectors.directive_matrix(directive, today=today, show=show)
+    paginator = CountedPaginator(rows, MATRIX_PAGE_SIZE, count=counts[show] if show else counts["total"])
+    context = {
+        "directive": directive, "counts": counts, "page_obj": paginator.get_page(request.GET.get("page")),
+        "show": show, "querystring_base": _querystring(request), "today": today,
+        "can_manage": can(request.user, directive.sender, Need.MANAGE),
+        "state_counts": [(value, label, counts[value]) for value, label in services.State.choices],
+    }
+    return render(request, partial_name(request, "directives/detail.html", "matrix"), context)
+
+
+@login_required
+@require_POST
+def remind_view(request, pk: int):
+    directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
+    try:
+        n = services.directive_remind(actor=request.user, directive=directive, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if n:
+            messages.success(request, _("A reminder has been sent to %(n)s organizations behind.") % {"n": n})
+        else:
+            messages.info(request, _("No one to remind: those behind have already been reminded today."))
+    return redirect("directives:detail", pk=directive.pk)
+
+
+@login_required
+@require_POST
+def close_view(request, pk: int):
+    directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
+    services.directive_close(actor=request.user, directive=directive, request=request)
+    messages.success(request, _("The directive has been closed."))
+    return redirect("directives:detail", pk=directive.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The recipient
+
+
+def _recipient_page(request, recipient, *, action_form=None, complete_form=None, status: int = 200):
+    can_manage = can(request.user, recipient.organization, Need.MANAGE) and recipient.directive.is_open
+    today = timezone.localdate()
+    context = {
+        "recipient": recipient, "directive": recipient.directive,
+        "actions": selectors.recipient_actions(recipient),
+        "can_manage": can_manage,
+        "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
+        "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
+        "complete_form": complete_form or (CompleteForm() if can_manage else None),
+        "today": today, "recipient_behind": recipient.directive.is_open and recipient.is_behind(today),
+    }
+    return render(request, "directives/recipient.html", context, status=status)
+
+
+@login_required
+def recipient_view(request, pk: int):
+    recipient = selectors.access_recipient(request.user, pk, need=Need.READ)
+    return _recipient_page(request, recipient)
+
+
+@login_required
+@require_POST
+def acknowledge_view(request, pk: int):
+    recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
+    try:
+        services.directive_acknowledge(actor=request.user, recipient=recipient, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Receipt has been acknowledged."))
+    return redirect("directives:recipient", pk=recipient.pk)
+
+
+@login_required
+@require_POST
+def action_add_view(request, pk: int):
+    recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
+    form = ActionForm(request.POST, organization=recipient.organization)
+    if form.is_valid():
+        try:
+            services.directive_action_add(actor=request.user, recipient=recipient, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action has been added."))
+            return redirect("directives:recipient", pk=recipient.pk)
+    return _recipient_page(request, recipient, action_form=form)
+
+
+@login_required
+@require_POST
+def action_toggle_view(request, pk: int):
+    action = selectors.access_action(request.user, pk, need=Need.MANAGE)
+    try:
+        services.directive_action_toggle(actor=request.user, action=action, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("directives:recipient", pk=action.recipient_id)
+
+
+@login_required
+@require_POST
+def complete_view(request, pk: int):
+    recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.directive_complete(
+                actor=request.user, recipient=recipient, answer=form.cleaned_data["answer"], request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Completion has been reported to %(sender)s.") % {
+                "sender": recipient.directive.sender.name})
+            return redirect("directives:recipient", pk=recipient.pk)
+    return _recipient_page(request, recipient, complete_form=form)
