@@ -1,0 +1,114 @@
+"""Query counts of the workbench pages: the same with few items as with many."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from chuxin.workbench.models import FeedToken
+
+_n = itertools.count(1)
+D = datetime.date
+
+
+def test_workbench_query_count_with_a_fake_provider(world, fake_work, client_for, django_assert_num_queries):
+    client = client_for(world.secretary)
+    for i in range(3):
+        fake_work.give(world.secretary, D(2026, 1, 1) + datetime.timedelta(days=i))
+    # 1 session, 2 user, 3-4 standings for the navigation (grants, member file); the fake provider reads nothing.
+    with django_assert_num_queries(4):
+        client.get(reverse("workbench:home"))
+    for i in range(30):
+        fake_work.give(world.secretary, None if i % 5 == 0 else D(2026, 2, 1) + datetime.timedelta(days=i))
+    with django_assert_num_queries(4):
+        response = client.get(reverse("workbench:home"))
+    assert response.context["total"] == 33
+    with django_assert_num_queries(4):
+        client.get(reverse("workbench:calendar"), {"month": "2026-02"})
+
+
+def test_feed_query_count_with_a_fake_provider(world, fake_work, client, django_assert_num_queries):
+    url = reverse("workbench:feed", kwargs={"token": FeedToken.objects.create(user=world.secretary).token})
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    # 1 the token with its user
+    with django_assert_num_queries(1):
+        client.get(url)
+    for i in range(30):
+        fake_work.give(world.secretary, D(2026, 1, 2) + datetime.timedelta(days=i))
+    with django_assert_num_queries(1):
+        client.get(url)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# With the real providers: tasks (plans), directives, reports, responsibility items
+
+
+def seed_tasks(world, user, count: int) -> None:
+    from chuxin.plans.models import Plan, PlanArea, PlanItem, Task, TaskAssignment
+
+    area, _ = PlanArea.objects.get_or_create(organization=world.b1, name="组织建设")
+    plan, _ = Plan.objects.get_or_create(
+        organization=world.b1, year=2026,
+        defaults={"title": "2026年党建工作计划", "owner": world.secretary, "status": Plan.Status.PUBLISHED},
+    )
+    item = PlanItem.objects.create(plan=plan, area=area, title=f"计划事项{next(_n)}")
+    for i in range(count):
+        task = Task.objects.create(plan_item=item, title=f"任务{next(_n)}", start_on=D(2026, 1, 1),
+                                   due_on=D(2026, 3, 1) + datetime.timedelta(days=i))
+        TaskAssignment.objects.create(task=task, user=user, role=TaskAssignment.Role.RESPONSIBLE)
+
+
+def seed_directives(world, count: int) -> None:
+    from chuxin.directives.models import Directive, DirectiveRecipient
+
+    for i in range(count):
+        directive = Directive.objects.create(sender=world.pc, title=f"上级交办{next(_n)}", body="请落实。",
+                                             due_on=D(2026, 4, 1) + datetime.timedelta(days=i))
+        DirectiveRecipient.objects.create(directive=directive, organization=world.b1)
+
+
+def seed_reports(world, count: int) -> None:
+    """Monthly report requirements on PC for its branches, begun three months ago: B1's secretary owes several."""
+    from chuxin.reports.models import ReportRequirement
+
+    starts = timezone.localdate().replace(day=1) - datetime.timedelta(days=80)
+    for _i in range(count):
+        ReportRequirement.objects.create(
+            organization=world.pc, title=f"月度工作报告{next(_n)}", audience=ReportRequirement.Audience.ORGANIZATIONS,
+            org_kinds=["branch"], frequency=ReportRequirement.Frequency.MONTHLY, due_day=5, starts_on=starts,
+        )
+
+
+def test_workbench_query_count_with_the_real_providers(world, client_for, django_assert_num_queries):
+    client = client_for(world.secretary)
+    seed_tasks(world, world.secretary, 3)
+    seed_directives(world, 3)
+    seed_reports(world, 1)
+    url = reverse("workbench:home")
+    client.get(url)  # the reports app opens the periods that have begun on first sight (writes, once)
+    # 15 at the time of writing: 1 session, 2 user; responsibilities 3 (my behind-schedule items); plans 4-5 (my
+    # open tasks, tasks for me to confirm); 6-7 standings (grants, member file; the directives' scope needs them
+    # first); directives 8 (rows to acknowledge or complete); reports 9-10 my seats (positions, secretary grants),
+    # 11 requirements, 12 existing periods, 13 periods, 14 their reports, 15 reports to review. The navigation
+    # reuses the standings. The providers own their counts; this test holds that the sum does not grow.
+    with CaptureQueriesContext(connection) as small_queries:
+        small = client.get(url).context["total"]
+    count = len(small_queries)  # now: the next request resets the connection's query log
+    assert count <= 20, [q["sql"][:120] for q in small_queries]
+    seed_tasks(world, world.secretary, 27)
+    seed_directives(world, 27)
+    seed_reports(world, 9)
+    client.get(url)  # the new requirements' periods open
+    with django_assert_num_queries(count):
+        response = client.get(url)
+    kinds = {k["kind"]: k["count"] for k in response.context["kinds"]}
+    assert kinds["task"] == 30 and kinds["directive"] == 30
+    assert kinds["report"] >= 10 and response.context["total"] > small
+    # the calendar and the feed read the same list
+    with django_assert_num_queries(count):
+        client.get(reverse("workbench:calendar"))
