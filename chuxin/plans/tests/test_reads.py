@@ -1,0 +1,208 @@
+"""The decomposition table and its export, areas, the workbench, reminders and the facts for reports."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from chuxin.plans import reminders, selectors, services
+from chuxin.plans.models import DEFAULT_AREAS, Plan, PlanArea, Task
+
+from .conftest import DUE, START
+
+_n = itertools.count()
+
+
+def seed_tasks(world, plan, departments, count: int) -> None:
+    """Tasks spread over items in two areas, each with three people and a department (which the table must not
+    fetch row by row)."""
+    areas = list(plan.organization.plan_areas.order_by("order")[:2])
+    for _ in range(count):
+        i = next(_n)
+        item = services.plan_item_create(actor=world.secretary, plan=plan, area=areas[i % 2], title=f"事项{i}")
+        services.task_create(
+            actor=world.secretary, plan_item=item, title=f"任务{i}", department=departments[i % 2],
+            start_on=START, due_on=DUE, lead=world.secretary, responsible=world.committee,
+            cooperating=[world.member_user],
+        )
+
+
+# The plan page: 1 session, 2 user, 3 role grants, 4 the user's member file (standings), 5 the plan with its
+# organization and owner, 6 items with their areas, 7 their tasks with departments, 8 the tasks' assignments
+# with their people.
+PLAN_PAGE = 8
+
+
+def test_plan_detail_query_count_does_not_grow(world, plan, departments, sent, client, django_assert_num_queries):
+    client.force_login(world.secretary)
+    seed_tasks(world, plan, departments, 2)
+    with django_assert_num_queries(PLAN_PAGE):
+        small = client.get(reverse("plans:detail", args=[plan.pk]))
+    seed_tasks(world, plan, departments, 25)
+    with django_assert_num_queries(PLAN_PAGE):
+        large = client.get(reverse("plans:detail", args=[plan.pk]))
+    assert small.context["counts"]["tasks"] == 2 and large.context["counts"]["tasks"] == 27
+
+
+def test_plan_export_query_count_does_not_grow(world, plan, departments, sent, client, django_assert_num_queries):
+    client.force_login(world.committee)
+    seed_tasks(world, plan, departments, 2)
+    with django_assert_num_queries(PLAN_PAGE):  # the same reads as the page
+        client.get(reverse("plans:export", args=[plan.pk]))
+    seed_tasks(world, plan, departments, 20)
+    with django_assert_num_queries(PLAN_PAGE):
+        client.get(reverse("plans:export", args=[plan.pk]))
+
+
+def test_plan_list_query_count_does_not_grow(world, client, django_assert_num_queries):
+    # 1 session, 2 user, 3 grants, 4 member file, 5 the plans with organizations and owners, 6 the years,
+    # 7 the organizations for the "write a plan for" picker.
+    client.force_login(world.worker)
+    Plan.objects.create(organization=world.b1, year=2025, title="计划", owner=world.secretary)
+    with django_assert_num_queries(7):
+        client.get(reverse("plans:list"))
+    for year in range(2000, 2010):
+        Plan.objects.create(organization=world.b2, year=year, title="计划", owner=world.outsider)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("plans:list"))
+    assert len(response.context["plans"]) == 11
+
+
+def test_task_page_query_count_does_not_grow(world, task, sent, client, django_assert_num_queries):
+    # 1 session, 2 user, 3 grants, 4 member file, 5 the task with its plan, organization, owner, area and
+    # department, 6 its assignments with people, 7 the progress history with authors, 8 the milestones.
+    client.force_login(world.member_user)
+    with django_assert_num_queries(9):
+        client.get(reverse("plans:task", args=[task.pk]))
+    for i in range(10):
+        services.progress_update(actor=world.committee, task=task, progress=i, note="进展",
+                                 expected_version=task.version)
+        services.milestone_create(actor=world.secretary, task=task, title=f"节点{i}", due_on=DUE)
+    with django_assert_num_queries(9):
+        client.get(reverse("plans:task", args=[task.pk]))
+
+
+def test_the_export_has_one_row_per_task_with_people_and_state(world, plan, item, departments, sent, client,
+                                                                monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 7, 10))
+    services.task_create(actor=world.secretary, plan_item=item, title="制定年度学习计划", department=departments[0],
+                         start_on=START, due_on=DUE, lead=world.secretary, responsible=world.committee,
+                         cooperating=[world.member_user])
+    other = services.plan_item_create(actor=world.secretary, plan=plan,
+                                      area=plan.organization.plan_areas.get(name="政治建设"), title="理论学习")
+    services.task_create(actor=world.secretary, plan_item=other, title="集中学习", start_on=START,
+                         due_on=datetime.date(2026, 12, 31))
+    client.force_login(world.viewer)  # reading is enough
+    response = client.get(reverse("plans:export", args=[plan.pk]), headers={"Accept-Language": "en"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1] == ("Area", "Item", "Task", "Department", "Lead", "Responsible", "Cooperating", "Start date",
+                       "Due date", "Progress (%)", "State")
+    body = rows[2:]
+    assert [r[:4] for r in body] == [("政治建设", "理论学习", "集中学习", None),
+                                     ("组织建设", "规范落实三会一课", "制定年度学习计划", "综合办公室")]
+    assert body[1][4:7] == (str(world.secretary), str(world.committee), str(world.member_user))
+    assert body[1][7].date() == START and body[1][9] == 0 and body[1][10] == "overdue"
+    assert body[0][10] == "not started"
+
+
+def test_areas_default_then_rename_reorder_and_add(world, client):
+    client.force_login(world.secretary)
+    url = reverse("plans:areas", args=[world.b1.pk])
+    response = client.get(url)
+    areas = list(PlanArea.objects.filter(organization=world.b1).order_by("order"))
+    assert [a.name for a in areas] == list(DEFAULT_AREAS)
+    formset = response.context["formset"]
+    data = {"form-TOTAL_FORMS": 7, "form-INITIAL_FORMS": 6, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
+    for i, area in enumerate(areas):
+        data |= {f"form-{i}-id": area.pk, f"form-{i}-name": area.name, f"form-{i}-order": area.order}
+    data |= {"form-0-name": "党的政治建设", "form-0-order": 99, "form-6-name": "党风廉政建设", "form-6-order": 70}
+    assert formset.total_form_count() == 7
+    response = client.post(url, data)
+    assert response.status_code == 302
+    names = list(PlanArea.objects.filter(organization=world.b1).order_by("order").values_list("name", flat=True))
+    assert names == ["思想建设", "组织建设", "作风建设", "纪律建设", "制度建设", "党风廉政建设", "党的政治建设"]
+    assert not PlanArea.objects.filter(organization=world.b2).exists()  # each organization has its own
+
+
+def test_an_item_cannot_use_another_organizations_area(world, plan):
+    from django.core.exceptions import ValidationError
+
+    foreign = PlanArea.objects.create(organization=world.b2, name="外部")
+    with pytest.raises(ValidationError) as error:
+        services.plan_item_create(actor=world.secretary, plan=plan, area=foreign, title="x")
+    assert "area" in error.value.message_dict
+
+
+def test_workbench_items_query_count_does_not_grow(world, plan, departments, sent, django_assert_num_queries):
+    seed_tasks(world, plan, departments, 2)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    with django_assert_num_queries(2):  # my open tasks; tasks waiting for me to confirm
+        assert len(selectors.workbench_items(world.member_user)) == 2
+    seed_tasks(world, plan, departments, 20)
+    with django_assert_num_queries(2):
+        assert len(selectors.workbench_items(world.member_user)) == 22
+
+
+def test_workbench_shows_only_published_open_tasks(world, task, sent):
+    assert selectors.workbench_items(world.member_user) == []  # a draft plan
+    services.plan_publish(actor=world.secretary, plan=task.plan_item.plan)
+    [item] = selectors.workbench_items(world.member_user)
+    assert (item.kind, item.title, item.due, item.url) == ("task", task.title, DUE,
+                                                           reverse("plans:task", args=[task.pk]))
+    assert selectors.workbench_items(world.outsider) == []
+
+
+def test_reminders_due_soon_to_lead_and_responsible_and_once_per_due_date(world, task, sent):
+    services.plan_publish(actor=world.secretary, plan=task.plan_item.plan)
+    assert reminders.due_reminders(DUE - datetime.timedelta(days=4)) == []
+    found = reminders.due_reminders(DUE - datetime.timedelta(days=3))
+    assert {(r.recipient.username, r.kind, r.dedup_key) for r in found} == {
+        ("secretary", "due_soon", "due:2026-06-30"), ("committee", "due_soon", "due:2026-06-30")}
+    # The next day gives the same keys: the notification centre stores each once.
+    again = reminders.due_reminders(DUE - datetime.timedelta(days=2))
+    assert {r.dedup_key for r in again} == {"due:2026-06-30"}
+    # A moved deadline reminds again.
+    Task.objects.filter(pk=task.pk).update(due_on=datetime.date(2026, 7, 15))
+    assert {r.dedup_key for r in reminders.due_reminders(datetime.date(2026, 7, 13))} == {"due:2026-07-15"}
+
+
+def test_overdue_reminders_go_to_all_assignees_and_the_owner(world, task, sent):
+    from chuxin.plans.models import Plan
+
+    services.plan_publish(actor=world.secretary, plan=task.plan_item.plan)
+    Plan.objects.filter(pk=task.plan_item.plan_id).update(owner=world.worker)
+    found = reminders.due_reminders(DUE + datetime.timedelta(days=1))
+    assert {(r.recipient.username, r.kind) for r in found} == {
+        ("secretary", "overdue"), ("committee", "overdue"), ("member", "overdue"), ("worker", "overdue")}
+    services.progress_update(actor=world.committee, task=task, progress=100, expected_version=task.version)
+    assert reminders.due_reminders(DUE + datetime.timedelta(days=1)) == []  # submitted: the owner's turn
+
+
+def test_period_facts(world, plan, item, departments, sent):
+    def make(title, due):
+        return services.task_create(actor=world.secretary, plan_item=item, title=title, start_on=START, due_on=due,
+                                    responsible=world.committee)
+
+    done_in = make("五月完成", datetime.date(2026, 5, 20))
+    late = make("五月逾期", datetime.date(2026, 5, 10))
+    make("六月到期", datetime.date(2026, 6, 20))
+    done_before = make("四月完成", datetime.date(2026, 4, 10))
+    services.progress_update(actor=world.committee, task=done_in, progress=100, expected_version=1)
+    services.task_confirm_complete(actor=world.secretary, task=done_in)
+    services.progress_update(actor=world.committee, task=done_before, progress=100, expected_version=1)
+    services.task_confirm_complete(actor=world.secretary, task=done_before)
+    tz = timezone.get_current_timezone()
+    Task.objects.filter(pk=done_in.pk).update(confirmed_at=datetime.datetime(2026, 5, 31, 23, 0, tzinfo=tz))
+    Task.objects.filter(pk=done_before.pk).update(confirmed_at=datetime.datetime(2026, 4, 9, 9, 0, tzinfo=tz))
+    facts = selectors.period_facts(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+    assert facts == {"tasks_done": 1, "tasks_done_titles": ["五月完成"],
+                     "tasks_overdue": 1, "tasks_overdue_titles": [late.title]}
+    # Out of the subtree: nothing.
+    assert selectors.period_facts(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))["tasks_done"] == 0
