@@ -1,0 +1,67 @@
+import datetime
+
+from django.urls import reverse
+
+from chuxin.reports.services import report_start, report_submit
+
+D = datetime.date
+
+
+def test_a_branch_secretary_sees_only_their_own_reports(world, january, client_for):
+    from chuxin.accounts.models import Role
+    from conftest import make_user
+
+    mine = report_start(actor=world.secretary, period=january, organization=world.b1)
+    theirs = report_start(actor=world.outsider, period=january, organization=world.b2)
+    client = client_for(world.secretary)
+    assert client.get(reverse("reports:report", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("reports:report", args=[theirs.pk])).status_code == 404
+    # the review page belongs to the reviewing PC, where the branch secretary has no standing
+    assert client.get(reverse("reports:review", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("reports:write", args=[january.pk, world.b2.pk])).status_code == 404
+    page = client.get(reverse("reports:mine"))
+    assert {d.organization.code for d in page.context["duties"]} == {"B1"}
+    # a plain member of B1 sees neither
+    member = client_for(world.member_user)
+    assert member.get(reverse("reports:report", args=[mine.pk])).status_code == 403
+    # a secretary on the superior committee reviews everything below
+    sup_secretary = make_user("supsec", role=Role.SECRETARY, org=world.sup)
+    assert client_for(sup_secretary).get(reverse("reports:review", args=[theirs.pk])).status_code == 200
+
+
+def test_the_reviewer_needs_manage_on_the_requirement_organization(world, monthly, january, client_for):
+    report = report_start(actor=world.secretary, period=january, organization=world.b1)
+    report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
+    for user, status in ((world.viewer, 403), (world.committee, 404), (world.secretary, 404), (world.worker, 200)):
+        client = client_for(user)
+        assert client.get(reverse("reports:requirement", args=[monthly.pk])).status_code == status, user
+        assert client.get(reverse("reports:review", args=[report.pk])).status_code == status, user
+    response = client_for(world.secretary).post(reverse("reports:review", args=[report.pk]), {"action": "accept"})
+    assert response.status_code == 404
+
+
+def test_a_requirement_is_created_for_an_organization_the_user_manages(world, client_for):
+    from chuxin.reports.models import ReportRequirement
+
+    client = client_for(world.worker)
+    data = {"organization": world.pc.pk, "title": "月度报告", "audience": "organizations", "org_kinds": ["branch"],
+            "frequency": "monthly", "due_day": 10, "starts_on": "2026-01-01", "is_active": "on",
+            "sections_text": "本月工作完成情况\n存在的问题 | 问题及原因\n下月工作打算"}
+    response = client.post(reverse("reports:requirement-create"), data)
+    requirement = ReportRequirement.objects.get()
+    assert response["Location"] == reverse("reports:requirement", args=[requirement.pk])
+    assert requirement.sections[1] == {"title": "存在的问题", "guidance": "问题及原因"}
+    assert requirement.created_by == world.worker
+    # the B1 secretary cannot pick PC, and an audience without kinds is refused with the data kept
+    client = client_for(world.secretary)
+    response = client.post(reverse("reports:requirement-create"), data)
+    assert response.status_code == 200 and "organization" in response.context["form"].errors
+    response = client.post(reverse("reports:requirement-create"), {**data, "organization": world.b1.pk,
+                                                                    "org_kinds": []})
+    assert response.status_code == 200 and "org_kinds" in response.context["form"].errors
+    assert "下月工作打算" in response.content.decode()
+    # editing keeps the organization
+    response = client_for(world.worker).post(reverse("reports:requirement-edit", args=[requirement.pk]),
+                                             {**data, "title": "月度工作报告", "due_day": 5})
+    requirement.refresh_from_db()
+    assert (requirement.title, requirement.due_day, requirement.organization) == ("月度工作报告", 5, world.pc)

@@ -1,0 +1,106 @@
+"""The issue's story: a monthly period opens, the draft is pre-filled with the month's facts, it is submitted,
+returned, resubmitted and accepted; the missing list shows who has not reported."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from chuxin.reports import facts
+from chuxin.reports.models import Report, ReportPeriod
+
+D = datetime.date
+
+
+def fake_period_facts(organization, start, end):
+    return {"tasks_done": 2, "tasks_done_titles": [f"{organization.name}学习{start:%m}月", "走访群众"],
+            "tasks_overdue": 1, "tasks_overdue_titles": ["整改台账"]}
+
+
+def fake_directive_facts(organization, start, end):
+    return {"received": 3, "directives": 3, "completed_on_time": 2, "completed_late": 0, "open": 1,
+            "open_overdue": 0, "items": [{"title": "学习贯彻通知", "due_on": D(2026, 1, 20)}]}
+
+
+@pytest.fixture
+def fake_sources(monkeypatch):
+    import sys
+    import types
+
+    plans = types.ModuleType("fake_plans_selectors")
+    plans.period_facts = fake_period_facts
+    directives = types.ModuleType("fake_directives_selectors")
+    directives.period_facts = fake_directive_facts
+    no_function = types.ModuleType("fake_empty_selectors")
+    for module in (plans, directives, no_function):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(facts, "SOURCES", (
+        ("plans", "fake_plans_selectors"), ("directives", "fake_directives_selectors"),
+        ("responsibilities", "fake_empty_selectors"), ("other", "chuxin.no_such_app.selectors"),
+    ))
+
+
+def test_the_monthly_report_story(world, monthly, client_for, fake_sources, monkeypatch, django_capture_on_commit_callbacks):
+    from chuxin.notifications.models import Notification
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 2, 12))
+    # The reviewer's page opens the January period by itself (and February, which has started).
+    reviewer = client_for(world.worker)
+    page = reviewer.get(reverse("reports:requirement", args=[monthly.pk]))
+    assert page.status_code == 200
+    january = ReportPeriod.objects.get(requirement=monthly, start=D(2026, 1, 1))
+
+    # The B1 secretary starts the report: the facts are gathered once and summarized in the first section.
+    secretary = client_for(world.secretary)
+    response = secretary.post(reverse("reports:write", args=[january.pk, world.b1.pk]))
+    report = Report.objects.get(period=january, organization=world.b1)
+    assert response["Location"] == reverse("reports:report", args=[report.pk])
+    assert report.facts["plans"]["tasks_done"] == 2 and "other" not in report.facts
+    first = report.sections[0]["html"]
+    assert "第一支部学习01月" in first and "整改台账" in first and "3" in first
+    page = secretary.get(reverse("reports:report", args=[report.pk]))
+    assert "走访群众" in page.content.decode()  # the read-only facts panel
+
+    # Submitted, with the judgement written; the reviewer is told.
+    with django_capture_on_commit_callbacks(execute=True):
+        secretary.post(reverse("reports:report", args=[report.pk]), {
+            "version": report.version, "section-0": first + "<p>总体完成较好。</p>", "section-1": "学习深度不够",
+            "section-2": "开展主题党日", "action": "submit",
+        })
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.author == world.secretary
+    assert Notification.objects.filter(recipient=world.worker, kind="assigned").exists()
+
+    # Returned with a comment, which the author sees.
+    reviewer = client_for(world.worker)
+    assert reviewer.post(reverse("reports:review", args=[report.pk]), {"action": "return", "comment": ""}
+                         ).status_code == 200  # a comment is required
+    reviewer.post(reverse("reports:review", args=[report.pk]), {"action": "return", "comment": "请补充问题原因"})
+    report.refresh_from_db()
+    assert report.status == "returned"
+    assert Notification.objects.filter(recipient=world.secretary, kind="returned").exists()
+    secretary = client_for(world.secretary)
+    assert "请补充问题原因" in secretary.get(reverse("reports:report", args=[report.pk])).content.decode()
+
+    # Resubmitted and accepted.
+    secretary.post(reverse("reports:report", args=[report.pk]), {
+        "version": report.version, "section-0": "总体完成较好", "section-1": "学习深度不够，原因是时间安排紧",
+        "section-2": "开展主题党日", "action": "submit",
+    })
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    reviewer = client_for(world.worker)
+    reviewer.post(reverse("reports:review", args=[report.pk]), {"action": "accept", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == "accepted" and report.reviewer == world.worker
+    assert Notification.objects.filter(recipient=world.secretary, kind="accepted").exists()
+
+    # The period page: B1 accepted, B2 missing (due on 10 February, today the 12th).
+    page = reviewer.get(reverse("reports:requirement", args=[monthly.pk]), {"period": january.pk})
+    rows = {row.reporter.organization.code: row for row in page.context["rows"]}
+    assert rows["B1"].state == "accepted" and rows["B2"].state == "missing"
+    assert [row.reporter.organization.code for row in page.context["missing"]] == ["B2"]
+    # Handed in (by the real clock) long after 10 February: on the late list as well.
+    assert [row.reporter.organization.code for row in page.context["late"]] == ["B1"]
+    body = page.content.decode()
+    assert 'id="missing-list"' in body and "第二支部" in body
