@@ -28,6 +28,11 @@ class OverviewFilterForm(StyledMixin, forms.Form):
 
 
 class TemplateItemForm(StyledMixin, forms.ModelForm):
+    required_count = forms.IntegerField(
+        label=_("times a year"), min_value=1, max_value=366, initial=1,
+        help_text=_("How many records complete this duty in a year."),
+    )
+
     class Meta:
         model = TemplateItem
         fields = ["text", "evidence_kind", "required_count", "sort_order"]

@@ -119,6 +119,9 @@ class ResponsibilityList(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["template", "organization", "holder_key", "year"], name="resp_list_one_per_holder_year"
             ),
+            models.UniqueConstraint(
+                fields=["organization", "post_kind", "holder_key", "year"], name="resp_list_one_per_post_year"
+            ),
         ]
         indexes = [models.Index(fields=["organization", "year", "post_kind"], name="resp_list_org_year")]
 

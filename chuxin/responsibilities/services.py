@@ -93,8 +93,10 @@ def template_for(organization: Organization, post_kind: str) -> ResponsibilityTe
 def _list_get_or_create(
     *, template: ResponsibilityTemplate, organization: Organization, year: int, holder_key: str, **holder: Any
 ) -> ResponsibilityList:
+    # Looked up by post, not template: an organization adopting templates of its own mid-year must not give
+    # anyone a second list for the same post.
     existing = ResponsibilityList.objects.filter(
-        template=template, organization=organization, holder_key=holder_key, year=year
+        organization=organization, post_kind=template.post_kind, holder_key=holder_key, year=year
     ).first()
     if existing:
         return existing
@@ -106,7 +108,7 @@ def _list_get_or_create(
             )
     except IntegrityError:
         return ResponsibilityList.objects.get(
-            template=template, organization=organization, holder_key=holder_key, year=year
+            organization=organization, post_kind=template.post_kind, holder_key=holder_key, year=year
         )
     ListItem.objects.bulk_create(
         ListItem(
