@@ -1,0 +1,53 @@
+import datetime
+
+from chuxin.orgs.models import Position
+from chuxin.reports.reminders import due_reminders
+from chuxin.reports.selectors import workbench_items
+from chuxin.reports.services import report_start, report_submit
+
+from .conftest import make_requirement
+
+D = datetime.date
+
+
+def test_reminders_open_periods_then_remind_three_days_before_and_when_overdue(world, monkeypatch):
+    requirement = make_requirement(world.pc, starts_on=D(2026, 1, 1))
+    assert due_reminders(D(2026, 2, 6)) == []  # January is due on 10 February: not yet
+    assert requirement.periods.count() == 2  # but January and February have opened
+    soon = due_reminders(D(2026, 2, 7))
+    assert {(r.recipient, r.kind) for r in soon} == {(world.secretary, "report_due"), (world.outsider, "report_due")}
+    assert all(r.dedup_key.startswith("due:2026-02-10") for r in soon)
+    # B1 hands in; B2 is overdue the day after the due day, with another key so it goes out again.
+    january = requirement.periods.get(start=D(2026, 1, 1))
+    report = report_start(actor=world.secretary, period=january, organization=world.b1)
+    report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
+    late = due_reminders(D(2026, 2, 11))
+    assert [(r.recipient, r.dedup_key.split(":")[0]) for r in late] == [(world.outsider, "overdue")]
+    assert due_reminders(D(2026, 2, 11))[0].dedup_key == late[0].dedup_key  # the same key: notified once
+
+
+def test_post_holders_are_reminded_personally(world):
+    make_requirement(world.pc, audience="posts", kinds=["secretary"], frequency="quarterly", title="书记述职",
+                     starts_on=D(2026, 1, 1))
+    Position.objects.create(organization=world.b1, kind=Position.Kind.SECRETARY, member=world.member,
+                            started_on=D(2020, 1, 1))
+    reminders = due_reminders(D(2026, 4, 8))
+    assert [(r.recipient, r.kind) for r in reminders] == [(world.member_user, "report_due")]
+
+
+def test_workbench_has_my_due_and_returned_reports_and_those_to_review(world, monkeypatch):
+    from chuxin.reports.services import report_return
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 2, 5))
+    requirement = make_requirement(world.pc, starts_on=D(2026, 1, 1))
+    items = workbench_items(world.secretary)
+    assert [(i.title, i.due, i.overdue) for i in items] == [("支部月度工作报告 2026-01", D(2026, 2, 10), False)]
+    january = requirement.periods.get(start=D(2026, 1, 1))
+    report = report_start(actor=world.secretary, period=january, organization=world.b1)
+    report = report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
+    assert workbench_items(world.secretary) == []
+    assert [i.state for i in workbench_items(world.worker)] == ["to review"]
+    report_return(actor=world.worker, report=report, comment="补充")
+    assert [i.state for i in workbench_items(world.secretary)] == ["returned"]
+    assert workbench_items(world.worker) == []
+    assert workbench_items(world.stranger) == []
