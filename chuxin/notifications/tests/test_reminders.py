@@ -82,3 +82,11 @@ def test_the_command_enqueues_the_job_by_default(fake_reminders):
 def test_the_command_refuses_a_bad_date(fake_reminders):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("--now", "--date", "1 March")
+
+
+def test_the_demo_data_runs_the_job_once(fake_reminders):
+    from chuxin.notifications.demo import seed_demo_data
+
+    seed_demo_data(today=TODAY)
+    seed_demo_data(today=TODAY)
+    assert Notification.objects.count() == 2
