@@ -164,14 +164,15 @@ def recipient_actions(recipient: DirectiveRecipient) -> QuerySet[DirectiveAction
 
 
 def responsible_choices(organization: Organization):
-    """People who may carry an action: accounts with a role on the organization or its ancestors, or with an
-    active member file in its subtree."""
+    """People who may carry an action: accounts with a role on the organization, an ancestor or an organization
+    under it, or with an active member file in its subtree."""
     from chuxin.accounts.models import User
 
     return (
         User.objects.filter(is_active=True)
         .filter(
-            Q(role_grants__organization__path__in=[organization.path, *organization.ancestor_paths])
+            Q(role_grants__organization__path__in=organization.ancestor_paths)
+            | subtree_q(organization.path, "role_grants__organization__path")
             | Q(subtree_q(organization.path, "member__organization__path"), member__status="active")
         )
         .distinct()

@@ -35,12 +35,8 @@ def _require(actor, organization: Organization, need: Need) -> None:
 
 
 def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
-    try:
-        from chuxin.notifications.services import notify
-    except ModuleNotFoundError as exc:  # the notifications app not installed yet: nothing to tell
-        if exc.name not in ("chuxin.notifications.services", "chuxin.notifications"):
-            raise
-        return
+    from chuxin.notifications.services import notify
+
     notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
 
 
@@ -286,11 +282,6 @@ def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, req
 
 def _record_evidence(row: DirectiveRecipient, actor, on: datetime.date) -> None:
     """Collect once: the completion ticks the organization's matching responsibility items."""
-    try:
-        from chuxin.responsibilities.services import evidence_record
-    except ModuleNotFoundError as exc:  # the responsibilities app not installed yet
-        if exc.name not in ("chuxin.responsibilities.services", "chuxin.responsibilities"):
-            raise
-        return
-    evidence_record(kind="directive_done", organization=row.organization, user=actor, on=on, target=row)
+    from chuxin.responsibilities.services import evidence_record
 
+    evidence_record(kind="directive_done", organization=row.organization, user=actor, on=on, target=row)
