@@ -101,6 +101,9 @@ def _labels() -> dict[str, dict[str, tuple[str, str | None]]]:
     }
 
 
+HIDDEN = {"directives"}  # the directives source's count of distinct directives: "received" says it better
+
+
 def _join(titles: list[str], limit: int = 10) -> str:
     shown = _(", ").join(titles[:limit])
     return shown + (_(" etc.") if len(titles) > limit else "")
@@ -115,26 +118,26 @@ def summary_lines(facts: dict[str, dict]) -> list[str]:
     lines = []
     plans = facts.get("plans") or {}
     if "tasks_done" in plans:
-        line = _("Tasks completed this period: %(n)s") % {"n": _n(plans, "tasks_done")}
+        line = _("%(n)s tasks completed this period") % {"n": _n(plans, "tasks_done")}
         if _items(plans.get("tasks_done_titles")):
             line += _(": ") + _join(_items(plans["tasks_done_titles"]))
         lines.append(line)
     if "tasks_overdue" in plans:
-        line = _("Overdue: %(n)s") % {"n": _n(plans, "tasks_overdue")}
+        line = _("%(n)s tasks overdue") % {"n": _n(plans, "tasks_overdue")}
         if _items(plans.get("tasks_overdue_titles")):
             line += _(": ") + _join(_items(plans["tasks_overdue_titles"]))
         lines.append(line)
     directives = facts.get("directives") or {}
     if "received" in directives:
         done = _n(directives, "completed_on_time") + _n(directives, "completed_late")
-        lines.append(_("Directives from above received: %(received)s, completed: %(done)s (on time %(on_time)s), "
-                       "still open: %(open)s") % {
+        lines.append(_("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
+                       "%(open)s still open") % {
             "received": _n(directives, "received"), "done": done,
             "on_time": _n(directives, "completed_on_time"), "open": _n(directives, "open"),
         })
     duties = facts.get("responsibilities") or {}
     if "responsibility_items_done" in duties:
-        line = _("Responsibility items completed: %(n)s") % {"n": _n(duties, "responsibility_items_done")}
+        line = _("%(n)s responsibility items completed") % {"n": _n(duties, "responsibility_items_done")}
         if _items(duties.get("responsibility_items")):
             line += _(": ") + _join(_items(duties["responsibility_items"]))
         lines.append(line)
@@ -164,7 +167,7 @@ def panel(facts: dict[str, dict]) -> list[dict]:
         list_keys = {k for _label, k in labels.values() if k}
         rows = []
         for key, value in data.items():
-            if key in list_keys or isinstance(value, dict):
+            if key in list_keys or key in HIDDEN or isinstance(value, dict):
                 continue
             label, list_key = labels.get(key, (key.replace("_", " "), None))
             items = _items(data.get(list_key)) if list_key else (_items(value) if isinstance(value, list) else [])

@@ -104,3 +104,13 @@ def test_the_monthly_report_story(world, monthly, client_for, fake_sources, monk
     assert [row.reporter.organization.code for row in page.context["late"]] == ["B1"]
     body = page.content.decode()
     assert 'id="missing-list"' in body and "第二支部" in body
+
+
+def test_the_real_sources_are_gathered_once_and_summarized(world, january):
+    from chuxin.reports.services import report_start
+
+    report = report_start(actor=world.secretary, period=january, organization=world.b1)
+    assert set(report.facts) == {"plans", "directives", "responsibilities"}
+    assert report.facts["plans"]["tasks_done"] == 0
+    assert "0" in report.sections[0]["html"]  # "tasks completed this period: 0; ..."
+    assert all(block["rows"] for block in facts.panel(report.facts))
