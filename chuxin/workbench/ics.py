@@ -24,6 +24,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into physical lines of at most 75 octets, cutting only between characters."""
+    if len(line) <= LIMIT // 4 or len(line.encode("utf-8")) <= LIMIT:  # most lines: nothing to do
+        return line
     parts: list[str] = []
     current: list[str] = []
     size = 0

@@ -33,7 +33,13 @@ SOON_DAYS = 3
 
 @dataclass(frozen=True)
 class Row:
-    item: WorkItem
+    """One line of the page, flat so the template looks each value up once."""
+
+    title: str
+    url: str
+    organization: str
+    due: datetime.date | None
+    state: str
     icon: str
     kind_label: Promise
     badge: str  # Bootstrap colour of the state badge
@@ -45,6 +51,11 @@ class Section:
     key: str
     label: Promise
     rows: list[Row]
+    count: int  # the whole group's, when `rows` shows only its first ones
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
 
 
 def icon_of(kind: str) -> str:
@@ -59,16 +70,18 @@ def badge_of(item: WorkItem, today: datetime.date) -> str:
     return "secondary"
 
 
-def kind_rows(groups: dict[str, list[WorkItem]], today: datetime.date) -> list[Section]:
-    return [
-        Section(
-            key,
-            GROUP_LABELS[key],
-            [Row(item, icon_of(item.kind), KINDS.get(item.kind, DEFAULT_KIND)[0], badge_of(item, today),
-                 item.due == today) for item in items],
-        )
-        for key, items in groups.items()
-    ]
+def row_of(item: WorkItem, today: datetime.date) -> Row:
+    label, icon = KINDS.get(item.kind, DEFAULT_KIND)
+    return Row(item.title, item.url, item.organization, item.due, item.state, icon, label, badge_of(item, today),
+               item.due == today)
+
+
+def section_of(key: str, items: list[WorkItem], today: datetime.date, *, limit: int | None = None,
+               count: int | None = None) -> Section:
+    """The group's rows (its first `limit` ones); `count` when `items` is already one page of a bigger group."""
+    shown = items if limit is None else items[:limit]
+    return Section(key, GROUP_LABELS[key], [row_of(item, today) for item in shown],
+                   len(items) if count is None else count)
 
 
 def kind_summary(counts: dict[str, int]) -> list[dict]:

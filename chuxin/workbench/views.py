@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,20 +12,39 @@ from django.views.decorators.http import require_GET
 
 from . import ics, selectors, services
 from .models import FeedToken
-from .presentation import kind_rows, kind_summary
+from .presentation import kind_summary, section_of
+
+# Each group on the page shows its soonest rows; "show all" opens the group alone, a page at a time. A person
+# with hundreds of open items gets a page a phone can scroll, drawn in the same time whatever their number.
+GROUP_PREVIEW = 20
+GROUP_PAGE_SIZE = 50
 
 
 @login_required
 def home_view(request):
     items = selectors.my_items(request.user)
     today = timezone.localdate()
-    context = {
-        "groups": kind_rows(selectors.grouped(items, today), today),
-        "kinds": kind_summary(selectors.counts_by_kind(items)),
-        "total": len(items),
-        "today": today,
+    groups = selectors.grouped(items, today)
+    context = {"kinds": kind_summary(selectors.counts_by_kind(items)), "total": len(items), "today": today}
+    key = request.GET.get("group")
+    if key is None:
+        sections = [section_of(name, group, today, limit=GROUP_PREVIEW) for name, group in groups.items()]
+        return render(request, "workbench/home.html", context | {"groups": sections})
+    if key not in groups:
+        raise Http404
+    page = Paginator(groups[key], GROUP_PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {
+        "groups": [section_of(key, list(page.object_list), today, count=len(groups[key]))],
+        "page_obj": page, "querystring_base": f"group={key}&", "one_group": key,
     }
     return render(request, "workbench/home.html", context)
+
+
+@login_required
+def badge_view(request):
+    """The navigation's count, loaded by htmx after the page: pages don't pay for gathering the work."""
+    # Without the request: no context processors, so not the navigation's own queries either.
+    return HttpResponse(render_to_string("workbench/badge.html", {"count": selectors.open_count(request.user)}))
 
 
 @login_required

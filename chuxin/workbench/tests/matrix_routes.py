@@ -14,6 +14,7 @@ def routes() -> dict:
 
     return {
         "workbench:home": [login_only("get")],
+        "workbench:badge": [login_only("get")],
         "workbench:calendar": [login_only("get"), login_only("get", query(month="2026-02"))],
         "workbench:feed-settings": [login_only("get"), login_only("post")],
         "workbench:feed": [Route("get", None, "public", feed_token)],

@@ -21,7 +21,7 @@ def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, 
     fake_work.give(world.committee, WEDNESDAY, title="别人的任务")
     response = client_for(me).get(reverse("workbench:home"))
     assert response.status_code == 200
-    groups = {s.key: [r.item.title for r in s.rows] for s in response.context["groups"]}
+    groups = {s.key: [r.title for r in s.rows] for s in response.context["groups"]}
     assert groups == {"overdue": ["逾期的任务"], "this_week": ["今天要签收的指示"], "later": ["年度报告"],
                       "no_date": ["一岗双责"]}
     assert {k["kind"]: k["count"] for k in response.context["kinds"]} == {
@@ -30,6 +30,44 @@ def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, 
     assert "别人的任务" not in html
     for text in ("逾期的任务", "第一支部", "2026-11-20", "to acknowledge", "bi-megaphone", 'href="/directives/'):
         assert text in html
+
+
+def test_each_group_shows_its_soonest_rows_and_a_link_to_all_of_them(world, fake_work, fixed_today, client_for):
+    fixed_today(WEDNESDAY)
+    for i in range(45):
+        fake_work.give(world.secretary, D(2027, 1, 1) + datetime.timedelta(days=i), title=f"later-{i:02d}")
+    fake_work.give(world.secretary, D(2026, 11, 1), title="overdue")
+    client = client_for(world.secretary)
+    response = client.get(reverse("workbench:home"))
+    sections = {s.key: s for s in response.context["groups"]}
+    later = sections["later"]
+    assert (later.count, len(later.rows), later.more) == (45, 20, 25)
+    assert [r.title for r in later.rows] == [f"later-{i:02d}" for i in range(20)]
+    assert sections["overdue"].more == 0
+    html = response.content.decode()
+    assert 'href="?group=later"' in html and 'href="?group=overdue"' not in html
+
+    whole = client.get(reverse("workbench:home"), {"group": "later"})
+    (section,) = whole.context["groups"]
+    assert section.count == 45 and [r.title for r in section.rows] == [f"later-{i:02d}" for i in range(45)]
+    assert "overdue" not in whole.content.decode()  # that group alone
+    assert response.context["kinds"][0]["count"] == 46  # the counts stay whole
+
+
+def test_a_group_page_of_many_items_is_paginated(world, fake_work, fixed_today, client_for):
+    fixed_today(WEDNESDAY)
+    for i in range(120):
+        fake_work.give(world.secretary, None, title=f"n-{i:03d}")
+    client = client_for(world.secretary)
+    page = client.get(reverse("workbench:home"), {"group": "no_date", "page": 3})
+    assert page.context["page_obj"].number == 3
+    assert [r.title for r in page.context["groups"][0].rows] == [f"n-{i:03d}" for i in range(100, 120)]
+    assert "group=no_date&amp;page=2" in page.content.decode()
+
+
+@pytest.mark.parametrize("group", ["nonsense", "", "OVERDUE"])
+def test_an_unknown_group_is_not_found(world, fake_work, client_for, group):
+    assert client_for(world.secretary).get(reverse("workbench:home"), {"group": group}).status_code == 404
 
 
 def test_an_empty_workbench_says_nothing_is_waiting(world, fake_work, client_for):
@@ -110,3 +148,23 @@ def test_the_calendars_ends_have_no_link_beyond_them(world, fake_work, client_fo
     client = client_for(world.secretary)
     assert client.get(reverse("workbench:calendar"), {"month": "1900-01"}).context["month"].previous is None
     assert client.get(reverse("workbench:calendar"), {"month": "2999-12"}).context["month"].next is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The navigation's count
+
+
+def test_the_badge_counts_my_open_items(world, fake_work, client_for):
+    for i in range(3):
+        fake_work.give(world.secretary, D(2026, 1, 1 + i))
+    fake_work.give(world.committee, D(2026, 1, 1))
+    html = client_for(world.secretary).get(reverse("workbench:badge")).content.decode()
+    assert 'data-testid="workbench-count"' in html and ">3</span>" in html
+
+
+def test_the_badge_is_empty_when_nothing_waits_and_caps_at_99(world, fake_work, client_for):
+    client = client_for(world.secretary)
+    assert client.get(reverse("workbench:badge")).content.decode().strip() == ""
+    for _i in range(120):
+        fake_work.give(world.secretary, None)
+    assert ">99+</span>" in client.get(reverse("workbench:badge")).content.decode()

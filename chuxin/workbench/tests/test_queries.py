@@ -30,6 +30,9 @@ def test_workbench_query_count_with_a_fake_provider(world, fake_work, client_for
     assert response.context["total"] == 33
     with django_assert_num_queries(4):
         client.get(reverse("workbench:calendar"), {"month": "2026-02"})
+    # the badge does not draw the navigation: 1 session, 2 user
+    with django_assert_num_queries(2):
+        client.get(reverse("workbench:badge"))
 
 
 def test_feed_query_count_with_a_fake_provider(world, fake_work, client, django_assert_num_queries):
@@ -109,6 +112,9 @@ def test_workbench_query_count_with_the_real_providers(world, client_for, django
     kinds = {k["kind"]: k["count"] for k in response.context["kinds"]}
     assert kinds["task"] == 30 and kinds["directive"] == 30
     assert kinds["report"] >= 10 and response.context["total"] > small
-    # the calendar and the feed read the same list
+    # the calendar reads the same list; the badge too, without the navigation (its standings are read by the
+    # directives' provider all the same)
     with django_assert_num_queries(count):
         client.get(reverse("workbench:calendar"))
+    with django_assert_num_queries(count):
+        client.get(reverse("workbench:badge"))
