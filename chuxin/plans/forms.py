@@ -32,7 +32,7 @@ class PlanForm(StyledMixin, forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.eligible_people(organization)
+        self.fields["owner"].queryset = selectors.owner_choices(organization)
 
 
 class PlanOrgForm(StyledMixin, forms.Form):

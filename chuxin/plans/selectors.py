@@ -42,6 +42,22 @@ def eligible_people(organization: Organization) -> QuerySet:
     )
 
 
+def owner_choices(organization: Organization) -> QuerySet:
+    """Who may own a plan: anyone who may be assigned its tasks, or a secretary or Party-affairs worker of an
+    organization above (the committee's worker often keeps a branch's plan)."""
+    from chuxin.accounts.models import Role, RoleGrant, User
+
+    above = RoleGrant.objects.filter(
+        organization__path__in=organization.ancestor_paths, role__in=[Role.SECRETARY, Role.WORKER]
+    ).values("user_id")
+    people = eligible_people(organization).values("pk")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=people) | Q(pk__in=above))
+        .order_by("display_name", "username")
+    )
+
+
 def allowed_departments(organization: Organization) -> QuerySet[Department]:
     """Departments of the work units inside the organization's subtree, and of the unit it sits in: a branch
     inside a company works with the company's departments (whose unit hangs on the committee above), but never

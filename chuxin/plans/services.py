@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, rank_on
 
 from . import selectors
 from .models import Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+
+KEEP = object()  # task_update: leave the people as they are
 
 
 class StaleTask(ValidationError):
@@ -92,8 +93,7 @@ PLAN_FIELDS = ["year", "title", "owner"]
 
 def _check_owner(plan: Plan) -> None:
     owner = plan.owner
-    eligible = selectors.eligible_people(plan.organization).filter(pk=owner.pk).exists()
-    if not eligible and rank_on(owner, plan.organization.path) < Need.MANAGE:
+    if not selectors.owner_choices(plan.organization).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("%(name)s is outside this organization; choose someone inside it.")
                                % {"name": owner}})
 
@@ -292,9 +292,11 @@ def task_create(
 
 @transaction.atomic
 def task_update(
-    *, actor, task: Task, expected_version: int, lead=None, responsible=None, cooperating: Iterable = (),
+    *, actor, task: Task, expected_version: int, lead=KEEP, responsible=KEEP, cooperating: Iterable | object = KEEP,
     request=None, **fields: Any,
 ) -> Task:
+    """Change a task's fields and, when given, its people. A version older than the stored one is refused with
+    StaleTask, so an edit never silently overwrites progress or another edit made meanwhile."""
     stored = Task.objects.select_for_update().select_related("plan_item__plan__organization").get(pk=task.pk)
     if stored.version != expected_version:
         raise StaleTask(stored)
@@ -307,8 +309,16 @@ def task_update(
     stored.version = F("version") + 1
     stored.save()
     stored.refresh_from_db()
-    task_assign(actor=actor, task=stored, lead=lead, responsible=responsible, cooperating=cooperating,
-                request=request)
+    if not (lead is KEEP and responsible is KEEP and cooperating is KEEP):
+        people = {a.role: a.user for a in stored.assignments.select_related("user")}
+        task_assign(
+            actor=actor, task=stored,
+            lead=people.get(TaskAssignment.Role.LEAD) if lead is KEEP else lead,
+            responsible=people.get(TaskAssignment.Role.RESPONSIBLE) if responsible is KEEP else responsible,
+            cooperating=[a.user for a in stored.assignments.filter(role=TaskAssignment.Role.COOPERATING)]
+            if cooperating is KEEP else cooperating,
+            request=request,
+        )
     changes = diff(stored, before, TASK_FIELDS)
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=stored, organization=organization,

@@ -239,6 +239,7 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
     return {
         "task": task, "plan": task.plan_item.plan, "history": selectors.task_history(task),
         "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
+        "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
         "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
         "milestone_form": MilestoneForm() if can_manage else None,
     }

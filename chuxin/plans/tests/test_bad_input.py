@@ -190,3 +190,24 @@ def test_a_milestone_outside_the_task_dates_is_refused(world, task, client):
     assert response.status_code == 200
     assert "due_on" in response.context["milestone_form"].errors
     assert not task.milestones.exists()
+
+
+def test_the_committees_worker_may_own_a_branch_plan_but_a_sibling_secretary_may_not(world):
+    plan = services.plan_create(actor=world.worker, organization=world.b1, year=2030, title="x", owner=world.worker)
+    assert plan.owner == world.worker
+    with pytest.raises(ValidationError):
+        services.plan_update(actor=world.worker, plan=plan, owner=world.outsider)
+
+
+def test_an_edit_without_people_keeps_them(world, task, sent):
+    services.task_update(actor=world.secretary, task=task, expected_version=task.version, title="改过的标题")
+    task.refresh_from_db()
+    assert task.title == "改过的标题" and task.version == 2
+    assert task.assignments.count() == 3
+
+
+def test_an_edit_moves_roles_without_breaking_the_one_lead_rule(world, task, sent):
+    services.task_update(actor=world.secretary, task=task, expected_version=1, lead=world.committee,
+                         responsible=world.secretary, cooperating=[])
+    roles = dict(task.assignments.values_list("user__username", "role"))
+    assert roles == {"committee": "lead", "secretary": "responsible"}
