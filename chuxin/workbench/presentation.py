@@ -17,7 +17,7 @@ KINDS: dict[str, tuple[Promise, str]] = {
     "task": (_("Tasks"), "check2-square"),
     "directive": (_("Directives"), "megaphone"),
     "report": (_("Reports"), "file-earmark-text"),
-    "responsibility": (_("Responsibility items"), "shield-check"),
+    "responsibility": (_("Responsibilities"), "shield-check"),
 }
 DEFAULT_KIND = (_("Other"), "circle")
 

@@ -204,3 +204,16 @@ def test_regenerating_is_audited_without_the_token(world):
 def test_the_settings_page_needs_a_login(client):
     response = client.get(reverse("workbench:feed-settings"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_demo_data_gives_each_demo_account_a_link_once(world, db):
+    from chuxin.workbench.demo import seed_demo_data
+    from conftest import make_user
+
+    worker = make_user("worker1-not-demo")
+    demo = make_user("secretary1")
+    seed_demo_data(today=D(2026, 11, 25))
+    token = FeedToken.objects.get(user=demo).token
+    seed_demo_data(today=D(2026, 11, 26))
+    assert FeedToken.objects.get(user=demo).token == token
+    assert not FeedToken.objects.filter(user=worker).exists()
