@@ -49,12 +49,16 @@ class RequirementForm(StyledMixin, forms.ModelForm):
 
     class Meta:
         model = ReportRequirement
-        fields = ["organization", "title", "description", "audience", "org_kinds", "position_kinds", "frequency",
-                  "due_day", "starts_on", "is_active"]
+        fields = ["organization", "title", "frequency", "due_day", "starts_on", "audience", "org_kinds",
+                  "position_kinds", "description", "is_active"]
         widgets = {"starts_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["audience"].initial = ReportRequirement.Audience.ORGANIZATIONS
+            self.fields["frequency"].initial = ReportRequirement.Frequency.MONTHLY
+            self.fields["org_kinds"].initial = list(Organization.BRANCH_KINDS)
         if self.instance.pk:
             del self.fields["organization"]
             self.fields["sections_text"].initial = sections_to_text(self.instance.sections)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 
 import nh3
 
@@ -27,9 +27,18 @@ def sanitize(text: str) -> str:
     return nh3.clean(text, tags=ALLOWED_TAGS, attributes={}, strip_comments=True, link_rel=None).strip()
 
 
+_SIMPLE = re.compile(r"^(?:<p>(?:(?!</?p>).)*</p>)*$", re.DOTALL)
+_OTHER_TAG = re.compile(r"<(?!/?p>|br>)[^>]*>")
+
+
 def to_editable(html: str) -> str:
-    """What goes back into the textarea: the stored (already clean) HTML as is."""
-    return html or ""
+    """What goes back into the textarea. Paragraphs and line breaks only: plain text again, so the author never
+    sees markup they did not type (and `sanitize` turns it back into the same HTML). Anything richer: as is."""
+    html = html or ""
+    if not _SIMPLE.match(html) or _OTHER_TAG.search(html):
+        return html
+    paragraphs = [p[len("<p>"):-len("</p>")] for p in re.findall(r"<p>.*?</p>", html, re.DOTALL)]
+    return "\n\n".join(unescape(p.replace("<br>", "\n")) for p in paragraphs)
 
 
 def is_blank(html: str) -> bool:

@@ -15,6 +15,7 @@ from . import facts, selectors, services
 from .forms import RequirementForm, ReviewForm
 from .models import Report, ReportPeriod
 from .periods import periods_open
+from .richtext import to_editable
 
 
 @login_required
@@ -117,7 +118,7 @@ def _posted_sections(request, report: Report) -> list[str]:
 @login_required
 def report_view(request, pk: int):
     report = selectors.access_report(request.user, pk)
-    texts = [s.get("html", "") for s in report.sections]
+    texts = [to_editable(s.get("html", "")) for s in report.sections]
     errors: list[str] = []
     if request.method == "POST":
         texts = _posted_sections(request, report)

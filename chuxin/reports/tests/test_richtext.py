@@ -21,3 +21,14 @@ def test_allowed_tags_stay_without_attributes():
 def test_plain_text_keeps_paragraphs_and_line_breaks_and_is_escaped():
     assert sanitize("第一行\n第二行\n\n新段落 a<b") == "<p>第一行<br>第二行</p><p>新段落 a&lt;b</p>"
     assert sanitize("   ") == ""
+
+
+def test_simple_paragraphs_go_back_to_the_textarea_as_plain_text_and_round_trip():
+    from chuxin.reports.richtext import to_editable
+
+    for typed in ("第一行\n第二行\n\n新段落 a<b & c", "一段"):
+        html = sanitize(typed)
+        assert to_editable(html) == typed
+        assert sanitize(to_editable(html)) == html
+    rich = "<p>有<strong>重点</strong></p><ul><li>一</li></ul>"
+    assert to_editable(rich) == rich  # richer text stays HTML
