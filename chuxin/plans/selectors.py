@@ -177,6 +177,8 @@ def access_plan(user, pk, *, need: Need) -> Plan:
     plan = Plan.objects.select_related("organization", "owner").filter(pk=pk).first()
     if plan is None:
         raise Http404
+    if need <= Need.READ and plan.owner_id == user.pk:
+        return plan  # the owner confirms its tasks, even when their own standing lies lower in the tree
     require(user, plan.organization, need)
     return plan
 
@@ -193,9 +195,11 @@ def is_assignee(user, task: Task) -> bool:
     return user.is_authenticated and task.assignments.filter(user=user).exists()
 
 
-def access_task(user, pk, *, need: Need, assignee_ok: bool = False) -> Task:
-    """The task, if the user's standing on the plan's organization meets `need`; with `assignee_ok`, an assignee
-    with any standing there (a plain member) is let in as well."""
+def access_task(user, pk, *, need: Need, assignee_ok: bool = False, owner_ok: bool = False) -> Task:
+    """The task, if the user's standing on the plan's organization meets `need`. With `assignee_ok` its
+    assignees are let in too, and with `owner_ok` the plan's owner: a member of a branch assigned a task of the
+    committee's plan has no standing on the committee itself. Others: 404 without standing, 403 with too little.
+    """
     task = (
         Task.objects.select_related("plan_item__plan__organization", "plan_item__plan__owner", "plan_item__area",
                                     "department__work_unit")
@@ -203,13 +207,14 @@ def access_task(user, pk, *, need: Need, assignee_ok: bool = False) -> Task:
     )
     if task is None:
         raise Http404
-    org = task.plan_item.plan.organization
-    rank = rank_on(user, org.path)
-    if rank == 0:
-        raise Http404
-    if rank >= need or (assignee_ok and is_assignee(user, task)):
+    plan = task.plan_item.plan
+    if rank_on(user, plan.organization.path) >= need:
         return task
-    require(user, org, need)  # raises 403
+    if owner_ok and plan.owner_id == user.pk:
+        return task
+    if assignee_ok and is_assignee(user, task):
+        return task
+    require(user, plan.organization, need)  # 404 without standing, else 403
     return task
 
 

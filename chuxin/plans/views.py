@@ -247,14 +247,14 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
 
 @login_required
 def task_detail_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True)
+    task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True, owner_ok=True)
     return render(request, "plans/task.html", _task_context(request, task))
 
 
 @login_required
 @require_POST
 def progress_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True)
     if not selectors.is_assignee(request.user, task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
@@ -277,7 +277,7 @@ def progress_view(request, pk: int):
                 return redirect("plans:task", pk=task.pk)
             task.refresh_from_db()
             form = None
-    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC)  # fresh, with its relations
+    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, assignee_ok=True)  # fresh
     context = _task_context(request, task, progress_form=form)
     return render(request, partial_name(request, "plans/task.html", "progress"), context)
 
@@ -285,7 +285,7 @@ def progress_view(request, pk: int):
 @login_required
 @require_POST
 def confirm_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
     if not selectors.can_confirm(request.user, task):
         raise PermissionDenied
     if task.status != Task.Status.SUBMITTED:
@@ -299,7 +299,7 @@ def confirm_view(request, pk: int):
 @login_required
 @require_POST
 def reopen_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC)
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
     if not selectors.can_confirm(request.user, task):
         raise PermissionDenied
     services.task_reopen(actor=request.user, task=task, request=request)
@@ -339,6 +339,6 @@ def attachment_view(request, pk: int):
     update = ProgressUpdate.objects.filter(pk=pk).exclude(attachment="").only("id", "task_id", "attachment").first()
     if update is None:
         raise Http404
-    selectors.access_task(request.user, update.task_id, need=Need.READ, assignee_ok=True)
+    selectors.access_task(request.user, update.task_id, need=Need.READ, assignee_ok=True, owner_ok=True)
     return FileResponse(update.attachment.open("rb"), as_attachment=True,
                         filename=os.path.basename(update.attachment.name))
