@@ -107,7 +107,7 @@ def test_period_facts_count_on_time_late_and_open(world, three, sent_to_three):
         completed_at=timezone.now() + datetime.timedelta(days=10))  # after the due date
     facts = selectors.period_facts(world.pc, today.replace(day=1), today + datetime.timedelta(days=1))
     assert {k: v for k, v in facts.items() if k != "items"} == {
-        "received": 3, "directives": 1, "completed_on_time": 1, "completed_late": 1, "open": 1, "open_overdue": 0}
+        "received": 3, "completed_on_time": 1, "completed_late": 1, "open": 1, "open_overdue": 0}
     assert [(i["organization"], i["on_time"]) for i in facts["items"]] == [
         ("第一支部", True), ("第二支部", False), ("第三支部", None)]
     assert facts["items"][0]["title"] == "关于开展主题党日活动的通知"
