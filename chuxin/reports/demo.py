@@ -1,5 +1,5 @@
 """Demo report requirements with history: HX-PC's monthly report from its branches and a quarterly report from
-branch secretaries. Two months back every branch reported (HX-B03 late); last month HX-B02 was accepted, HX-B01's
+branch secretaries (secretary1 is linked to HX-B01's secretary seat so one of them can log in). Two months back every branch reported (HX-B03 late); last month HX-B02 was accepted, HX-B01's
 report was returned with a comment and HX-B03's is missing. Idempotent: requirements are found by title, and
 reports already there are left alone."""
 
@@ -70,6 +70,25 @@ def _at(day: datetime.date, hour: int = 16) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def _link_secretary_seat() -> None:
+    """The quarterly report is owed by secretaries with a login. The demo's seats are held by member files without
+    accounts, so secretary1 (who stands for HX-B01's secretary) is linked to that seat's member file, if both
+    are still free."""
+    from chuxin.members.models import Member
+
+    user = User.objects.filter(username="secretary1").first()
+    if user is None or Member.objects.filter(user=user).exists():
+        return
+    seat = (
+        Position.objects.filter(organization__code="HX-B01", kind=Position.Kind.SECRETARY, ended_on__isnull=True,
+                                member__isnull=False, member__user__isnull=True)
+        .select_related("member").order_by("started_on").first()
+    )
+    if seat is not None:
+        seat.member.user = user
+        seat.member.save(update_fields=["user", "updated_at"])
+
+
 @transaction.atomic
 def seed_demo_data(*, today: datetime.date) -> None:
     pc = Organization.objects.filter(code="HX-PC").first()
@@ -91,6 +110,7 @@ def seed_demo_data(*, today: datetime.date) -> None:
         sections=QUARTERLY_SECTIONS, starts_on=period_bounds("quarterly", today)[0], created_by=worker,
         description="各支部书记每季度结束后15日内报告履行党建第一责任人职责情况。",
     )
+    _link_secretary_seat()
     periods_open(today)
     branches = {org.code: org for org in Organization.objects.filter(code__in=TEXTS)}
     secretary1 = User.objects.filter(username="secretary1").first() or worker

@@ -24,4 +24,10 @@ def test_demo_history(db):
         (datetime.date(2026, 1, 1), "HX-B03", "accepted"),
         (datetime.date(2026, 2, 1), "HX-B01", "returned"), (datetime.date(2026, 2, 1), "HX-B02", "accepted"),
     ]
-    assert ReportRequirement.objects.filter(title="支部书记季度抓党建工作报告").exists()
+    quarterly = ReportRequirement.objects.get(title="支部书记季度抓党建工作报告")
+    from chuxin.accounts.models import User
+    from chuxin.reports.selectors import my_duties
+
+    secretary1 = User.objects.get(username="secretary1")
+    owed = {(d.period.requirement_id, d.holder_id) for d in my_duties(secretary1, datetime.date(2026, 3, 28))}
+    assert (quarterly.pk, secretary1.pk) in owed and (monthly.pk, None) in owed
