@@ -56,13 +56,14 @@ def seed_tasks(world, user, count: int) -> None:
 
     area, _ = PlanArea.objects.get_or_create(organization=world.b1, name="组织建设")
     plan, _ = Plan.objects.get_or_create(
-        organization=world.b1, year=2026,
+        organization=world.b1, year=timezone.localdate().year,
         defaults={"title": "2026年党建工作计划", "owner": world.secretary, "status": Plan.Status.PUBLISHED},
     )
     item = PlanItem.objects.create(plan=plan, area=area, title=f"计划事项{next(_n)}")
     for i in range(count):
-        task = Task.objects.create(plan_item=item, title=f"任务{next(_n)}", start_on=D(2026, 1, 1),
-                                   due_on=D(2026, 3, 1) + datetime.timedelta(days=i))
+        today = timezone.localdate()
+        task = Task.objects.create(plan_item=item, title=f"任务{next(_n)}", start_on=today - datetime.timedelta(days=30),
+                                   due_on=today + datetime.timedelta(days=10 + i))
         TaskAssignment.objects.create(task=task, user=user, role=TaskAssignment.Role.RESPONSIBLE)
 
 
@@ -71,7 +72,7 @@ def seed_directives(world, count: int) -> None:
 
     for i in range(count):
         directive = Directive.objects.create(sender=world.pc, title=f"上级交办{next(_n)}", body="请落实。",
-                                             due_on=D(2026, 4, 1) + datetime.timedelta(days=i))
+                                             due_on=timezone.localdate() + datetime.timedelta(days=20 + i))
         DirectiveRecipient.objects.create(directive=directive, organization=world.b1)
 
 
