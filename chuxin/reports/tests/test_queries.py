@@ -73,3 +73,31 @@ def test_my_reports_query_count_does_not_grow(world, client_for, django_assert_n
     # session, user, my seats, my secretary grants, requirements above me, existing periods (periods_open),
     # the periods, my reports, standings (grants, member file) and the reports to review
     measure_twice(client_for(world.secretary), reverse("reports:mine"), seed, 11, django_assert_num_queries)
+
+
+def test_the_post_holders_period_table_query_count_does_not_grow(world, client_for, django_assert_num_queries):
+    from chuxin.orgs.models import Position
+    from conftest import make_member, make_user
+
+    requirement = make_requirement(world.pc, audience="posts", kinds=["secretary"], frequency="quarterly",
+                                   title="述职", starts_on=D(2026, 1, 1))
+    periods_open(timezone.localdate(), [requirement])
+    q1 = requirement.periods.get(start=D(2026, 1, 1))
+
+    def seed(count):
+        for _ in range(count):
+            i = next(_n)
+            branch = organization_create(actor=None, parent=world.pc, name=f"支部{i}", code=f"RPS{i}",
+                                         kind=Organization.Kind.BRANCH)
+            user = make_user(f"holder{i}")
+            member = make_member(branch, f"书记{i}", user=user)
+            Position.objects.create(organization=branch, kind="secretary", member=member, started_on=D(2025, 1, 1))
+            if i % 2:
+                Report.objects.create(period=q1, organization=branch, holder=user, author=user, status="submitted",
+                                      sections=[{"title": "情况", "html": "<p>好</p>"}])
+
+    # session, user, the requirement, standings (grants, member file), existing periods, the periods, the seats
+    # with their holders and organizations, the reports with authors
+    url = reverse("reports:requirement", args=[requirement.pk])
+    response = measure_twice(client_for(world.worker), url, seed, 9, django_assert_num_queries, {"period": q1.pk})
+    assert len(response.context["rows"]) == 30
