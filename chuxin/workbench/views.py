@@ -60,8 +60,12 @@ def calendar_view(request):
 @login_required
 def feed_settings_view(request):
     if request.method == "POST":
-        feed = services.feed_token_regenerate(actor=request.user, request=request)
-        messages.success(request, _("Your calendar link is ready. A link made before no longer works."))
+        had_one = FeedToken.objects.filter(user=request.user).exists()
+        services.feed_token_regenerate(actor=request.user, request=request)
+        if had_one:
+            messages.success(request, _("A new calendar link has been made; the old one no longer works."))
+        else:
+            messages.success(request, _("Your calendar link is ready."))
         return redirect("workbench:feed-settings")
     feed = FeedToken.objects.filter(user=request.user).first()
     url = request.build_absolute_uri(reverse("workbench:feed", kwargs={"token": feed.token})) if feed else ""
@@ -86,4 +90,5 @@ def feed_view(request, token: str):
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="chuxin.ics"'
+    response["X-Robots-Tag"] = "noindex"  # a secret URL that leaked somewhere should not end up in a search engine
     return response

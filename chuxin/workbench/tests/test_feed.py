@@ -66,6 +66,7 @@ def test_the_feed_is_a_calendar_with_one_all_day_event_per_dated_item(world, fak
     response = client.get(feed_url(me))  # no login
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
     body = response.content.decode()
     head = unfold(body)[:7]
     assert head[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Chuxin//My workbench//EN",
@@ -175,7 +176,9 @@ def test_regenerating_the_token_invalidates_the_old_url(world, fake_work, client
     page = client.get(settings_url)
     assert page.context["feed"] is None and "Make my calendar link" in page.content.decode()
 
-    assert client.post(settings_url).status_code == 302
+    response = client.post(settings_url, follow=True)
+    assert response.redirect_chain == [(settings_url, 302)]
+    assert "Your calendar link is ready." in response.content.decode()
     first = FeedToken.objects.get(user=world.secretary)
     page = client.get(settings_url)
     old_url = f"http://testserver/workbench/feed/{first.token}.ics"
@@ -184,7 +187,7 @@ def test_regenerating_the_token_invalidates_the_old_url(world, fake_work, client
     assert old_url in page.content.decode()
     assert client.get(old_url).status_code == 200
 
-    client.post(settings_url)
+    assert "the old one no longer works" in client.post(settings_url, follow=True).content.decode()
     second = FeedToken.objects.get(user=world.secretary)
     assert second.token != first.token and len(second.token) >= 43
     assert client.get(old_url).status_code == 404
