@@ -80,7 +80,8 @@ def requirement_view(request, pk: int):
     periods = list(requirement.periods.order_by("-start")[:24])
     for period in periods:
         period.requirement = requirement
-    chosen = periods[0] if periods else None
+    # By default the latest period that has ended: the one whose reports are being written or reviewed now.
+    chosen = next((p for p in periods if p.end < today), periods[0] if periods else None)
     if request.GET.get("period"):
         chosen = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
         if chosen is None:

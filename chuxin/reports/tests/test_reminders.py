@@ -51,3 +51,33 @@ def test_workbench_has_my_due_and_returned_reports_and_those_to_review(world, mo
     assert [i.state for i in workbench_items(world.secretary)] == ["returned"]
     assert workbench_items(world.worker) == []
     assert workbench_items(world.stranger) == []
+
+
+def test_workbench_items_query_count_does_not_grow(world, django_assert_num_queries, monkeypatch):
+    from chuxin.core.access import forget
+    from chuxin.reports.periods import periods_open
+    from chuxin.reports.services import report_start, report_submit
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 6, 5))
+
+    def seed(count):
+        for i in range(count):
+            requirement = make_requirement(world.pc, title=f"报告{count}-{i}", starts_on=D(2026, 1, 1))
+            periods_open(D(2026, 6, 5), [requirement])
+            period = requirement.periods.get(start=D(2026, 4, 1))
+            report = report_start(actor=world.outsider, period=period, organization=world.b2)
+            report_submit(actor=world.outsider, report=report, sections=["完成"], version=report.version)
+
+    # the secretary: seats, secretary grants, requirements above, existing periods, periods, reports;
+    # both: standings (grants, member file), reports to review (the worker holds no seat: the first two only)
+    seed(2)
+    for user, expected in ((world.secretary, 9), (world.worker, 5)):
+        forget(user)
+        with django_assert_num_queries(expected):
+            small = workbench_items(user)
+    seed(10)
+    for user, expected in ((world.secretary, 9), (world.worker, 5)):
+        forget(user)
+        with django_assert_num_queries(expected):
+            large = workbench_items(user)
+    assert len(large) > len(small)
