@@ -1,5 +1,7 @@
 import datetime
 
+from django.utils.translation import gettext as _
+
 from chuxin.orgs.models import Position
 from chuxin.reports.reminders import due_reminders
 from chuxin.reports.selectors import workbench_items
@@ -46,9 +48,9 @@ def test_workbench_has_my_due_and_returned_reports_and_those_to_review(world, mo
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     report = report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
     assert workbench_items(world.secretary) == []
-    assert [i.state for i in workbench_items(world.worker)] == ["to review"]
+    assert [i.state for i in workbench_items(world.worker)] == [_("to review")]
     report_return(actor=world.worker, report=report, comment="补充")
-    assert [i.state for i in workbench_items(world.secretary)] == ["returned"]
+    assert [i.state for i in workbench_items(world.secretary)] == [_("returned")]
     assert workbench_items(world.worker) == []
     assert workbench_items(world.stranger) == []
 
