@@ -16,6 +16,16 @@ START = datetime.date(2026, 3, 1)
 DUE = datetime.date(2026, 6, 30)
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The messages these tests read are the English source strings (the UI defaults to Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @dataclass
 class Sent:
     notes: list[tuple[str, str, object]] = field(default_factory=list)  # (username, kind, target)
