@@ -108,3 +108,13 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def english(settings):
+    """For tests that read the English source strings: the UI itself defaults to Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

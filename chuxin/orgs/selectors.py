@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from chuxin.core.access import Need, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, require, scope_prefixes, scope_q
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
@@ -41,8 +41,14 @@ def organization_choices(user, *, need: Need) -> QuerySet[Organization]:
     )
 
 
-def organization_breadcrumbs(org: Organization) -> QuerySet[Organization]:
-    return Organization.objects.filter(path__in=org.ancestor_paths).order_by("path").only("id", "name", "path")
+def organization_breadcrumbs(org: Organization, user) -> list[Organization]:
+    """The ancestors from the root down, each marked `readable` so pages link only to what the user may open."""
+    crumbs = list(
+        Organization.objects.filter(path__in=org.ancestor_paths).order_by("path").only("id", "name", "path")
+    )
+    for crumb in crumbs:
+        crumb.readable = can(user, crumb, Need.READ)
+    return crumbs
 
 
 def current_positions(org: Organization, today: datetime.date | None = None) -> QuerySet[Position]:
@@ -159,7 +165,7 @@ def partner_unit_list(user) -> QuerySet[PartnerUnit]:
 # Single objects: fetched through the access policy (404 out of scope, 403 too weak a role).
 
 def access_organization(user, pk, *, need: Need) -> Organization:
-    org = Organization.objects.select_related("parent", "work_unit").filter(pk=pk).first()
+    org = Organization.objects.select_related("parent", "work_unit__organization").filter(pk=pk).first()
     if org is None:
         raise Http404
     require(user, org, need)

@@ -43,7 +43,9 @@ def detail_view(request, pk: int):
     facts = selectors.organization_facts(org)  # once: the warnings and the facts panel share it
     context = {
         "org": org,
-        "breadcrumbs": selectors.organization_breadcrumbs(org),
+        "breadcrumbs": selectors.organization_breadcrumbs(org, request.user),
+        "parent_readable": bool(org.parent) and can(request.user, org.parent, Need.READ),
+        "unit_readable": bool(org.work_unit) and can(request.user, org.work_unit.organization, Need.READ),
         "warnings": selectors.organization_warnings(org, facts=facts),
         "children": selectors.organization_children(request.user, org),
         "positions": selectors.current_positions(org),

@@ -295,3 +295,20 @@ def test_a_secretary_cannot_grant_roles(world, client_for):
                                                 {"identifier": "stranger", "role": Role.WORKER})
     assert response.status_code == 403
     assert not RoleGrant.objects.filter(user=world.stranger).exists()
+
+
+@pytest.mark.django_db
+def test_a_badge_loaded_by_htmx_before_the_password_is_changed_stays_empty(world, client):
+    world.member_user.must_change_password = True
+    world.member_user.save()
+    client.force_login(world.member_user)
+    response = client.get("/workbench/count/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_after_the_session_ended_sends_the_whole_window_to_login(client):
+    response = client.get("/workbench/count/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/")

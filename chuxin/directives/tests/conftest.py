@@ -54,3 +54,8 @@ def notified(monkeypatch):
 
 def row_of(directive, org):
     return directive.recipients.select_related("organization", "directive__sender").get(organization=org)
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The messages these tests read are the English source strings (the UI defaults to Chinese)."""

@@ -35,3 +35,8 @@ def fake_reminders(monkeypatch, world):
     found = reminders.reminder_modules
     monkeypatch.setattr(reminders, "reminder_modules", lambda: [m for m in found() if getattr(m, "fake", False)])
     return module
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The messages these tests read are the English source strings (the UI defaults to Chinese)."""

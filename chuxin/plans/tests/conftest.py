@@ -17,13 +17,8 @@ DUE = datetime.date(2026, 6, 30)
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
+def _in_english(english):
     """The messages these tests read are the English source strings (the UI defaults to Chinese)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @dataclass

@@ -12,7 +12,7 @@ from chuxin.plans.models import Plan, ProgressUpdate, Task, TaskAssignment
 
 
 def test_the_demo_plan_has_tasks_in_every_state_and_is_idempotent(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", unit_only=True, verbosity=0)
     today = datetime.date.today()
     seed_demo_data(today=today)
     seed_demo_data(today=today)

@@ -12,7 +12,7 @@ def test_demo_history(db):
 
     from chuxin.reports.models import Report, ReportRequirement
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", unit_only=True, verbosity=0)
     today = datetime.date(2026, 3, 20)
     seed_demo_data(today=today)
     seed_demo_data(today=today)

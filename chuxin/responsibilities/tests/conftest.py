@@ -43,3 +43,8 @@ def seats(world) -> Seats:
         discipline=seat(world.b1, Position.Kind.DISCIPLINE, world.member),
         b2_secretary=seat(world.b2, Position.Kind.SECRETARY, outsider_member),
     )
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The messages these tests read are the English source strings (the UI defaults to Chinese)."""

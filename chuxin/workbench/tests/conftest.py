@@ -52,3 +52,8 @@ def fixed_today(monkeypatch):
         return day
 
     return pin
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The messages these tests read are the English source strings (the UI defaults to Chinese)."""

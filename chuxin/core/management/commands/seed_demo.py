@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import random
 
 from django.core.management.base import BaseCommand
@@ -18,6 +19,7 @@ from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, 
 from chuxin.orgs.paths import STEP_LEN, next_child_path
 
 DEMO_PASSWORD = "chuxin-demo-2026"
+DEMO_APPS = ("plans", "directives", "reports", "responsibilities", "workbench", "notifications")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文辉鹏飞宇婷雪梅晨阳欣怡子涵浩然思远海燕德胜玉兰立新"
@@ -42,9 +44,25 @@ def make_citizen_id(rng: random.Random, born: datetime.date, male: bool) -> str:
 class Command(BaseCommand):
     help = "Load the demo unit: a superior committee, a grassroots committee, three branches, ~60 members, logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--unit-only", action="store_true",
+            help="Only the organizations, people and logins, without the plans, directives, reports and lists.",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             created = self.seed()
+        if options["unit_only"]:
+            self.stdout.write(self.style.SUCCESS("Demo unit ready."))
+            return
+        today = datetime.date.today()
+        # Each capability adds its own demo records on top of the unit, idempotently; the order matters where
+        # one reads another's records (reports pre-fill from plans and directives, responsibility lists count
+        # all three as evidence, the reminder job runs last over everything).
+        for app in DEMO_APPS:
+            with transaction.atomic():
+                importlib.import_module(f"chuxin.{app}.demo").seed_demo_data(today=today)
         self.stdout.write(self.style.SUCCESS("Demo data ready." if created else "Demo data already present."))
 
     def org(self, code: str, name: str, kind: str, parent: Organization | None, **extra) -> Organization:
@@ -185,6 +203,9 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             RoleGrant.objects.get_or_create(user=user, organization=Organization.objects.get(code=code), role=role)
+        # The secretary and committee logins are the files of the people holding those seats.
+        Member.objects.filter(pk=b1m[6].pk).update(user=User.objects.get(username="secretary1"))
+        Member.objects.filter(pk=b2m[2].pk).update(user=User.objects.get(username="committee1"))
         # A plain member logs in with their phone number and sees their own file.
         plain = b1m[10]
         member_user, _ = User.objects.get_or_create(
