@@ -11,7 +11,8 @@ migrate, build a superior committee over a grassroots committee with 1,000 branc
    their branch's published plan, directives from the committee to their branch, and the monthly reports
    their branch owes (report requirements of the committee, begun a year ago). The data is made directly with
    the apps' models (bulk inserts), as the apps' own services would leave it. Pages: the workbench, its
-   calendar (this month) and the iCalendar feed.
+   "later" group alone (its first page of 50), the navigation's count (the badge htmx loads on every page),
+   the calendar (this month) and the iCalendar feed.
 2. a directive's matrix: one directive sent to 100 branches, one sent (through directives' own service, "the
    whole subtree") to all 1,000, with a third of the recipients acknowledged and a third completed. Pages: the
    directive's page (counts and the first page of the matrix), the matrix partial (htmx), "behind" only.
@@ -234,6 +235,8 @@ def workbench_pages(client, world: World, repeat: int) -> dict[str, dict]:
     token = FeedToken.objects.get_or_create(user=world.person)[0].token
     return {
         "workbench": measure(client, reverse("workbench:home"), repeat),
+        "workbench, one group (?group=later)": measure(client, reverse("workbench:home") + "?group=later", repeat),
+        "navigation count (htmx badge)": measure(client, reverse("workbench:badge"), repeat, htmx=True),
         "workbench calendar (this month)": measure(client, reverse("workbench:calendar"), repeat),
         "workbench iCalendar feed": measure(client, reverse("workbench:feed", kwargs={"token": token}), repeat),
     }
@@ -289,13 +292,13 @@ def matrix_pages(client, directive, repeat: int) -> dict[str, dict]:
 
 
 def table(title: str, small_label: str, big_label: str, small: dict, big: dict, target: bool = True) -> list[str]:
-    lines = [title, f"  {'page':34} {'median':>8} {'p95':>8} {'max':>8}  {'cpu med':>8} {'cpu p95':>8}"
+    lines = [title, f"  {'page':38} {'median':>8} {'p95':>8} {'max':>8}  {'cpu med':>8} {'cpu p95':>8}"
                     f"  queries {small_label}/{big_label}"]
     for name, r in big.items():
         before = small[name]["queries"]
         same = "same" if before == r["queries"] else "GROWS"
         verdict = "ok" if r["p95_ms"] < TARGET_MS and same == "same" else "OVER"
-        lines.append(f"  {name:34} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {r['max_ms']:>6.1f}ms"
+        lines.append(f"  {name:38} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {r['max_ms']:>6.1f}ms"
                      f"  {r['cpu_median_ms']:>6.1f}ms {r['cpu_p95_ms']:>6.1f}ms"
                      f"  {before}/{r['queries']} ({same}){'  ' + verdict if target else ''}")
     return lines
