@@ -192,6 +192,7 @@ def test_period_facts(world, plan, item, departments, sent):
 
     done_in = make("五月完成", datetime.date(2026, 5, 20))
     late = make("五月逾期", datetime.date(2026, 5, 10))
+    last_day = make("月末到期", datetime.date(2026, 5, 31))  # not done by the end of the period's last day
     make("六月到期", datetime.date(2026, 6, 20))
     done_before = make("四月完成", datetime.date(2026, 4, 10))
     services.progress_update(actor=world.committee, task=done_in, progress=100, expected_version=1)
@@ -203,6 +204,6 @@ def test_period_facts(world, plan, item, departments, sent):
     Task.objects.filter(pk=done_before.pk).update(confirmed_at=datetime.datetime(2026, 4, 9, 9, 0, tzinfo=tz))
     facts = selectors.period_facts(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
     assert facts == {"tasks_done": 1, "tasks_done_titles": ["五月完成"],
-                     "tasks_overdue": 1, "tasks_overdue_titles": [late.title]}
+                     "tasks_overdue": 2, "tasks_overdue_titles": [late.title, last_day.title]}
     # Out of the subtree: nothing.
     assert selectors.period_facts(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))["tasks_done"] == 0
