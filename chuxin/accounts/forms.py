@@ -8,25 +8,25 @@ from .models import Role, User
 class LoginForm(forms.Form):
     identifier = forms.CharField(
         label=_("Username or mobile phone"), max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "class": "form-control"}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"})
     )
 
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
     )
     new_password1 = forms.CharField(
-        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
         help_text=_("At least 8 characters, not only digits, not like your name."),
     )
     new_password2 = forms.CharField(
         label=_("New password again"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
     )
 
     def __init__(self, user: User, *args, **kwargs):
@@ -56,8 +56,10 @@ class PasswordChangeForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    identifier = forms.CharField(label=_("Username or mobile phone"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    identifier = forms.CharField(
+        label=_("Username or mobile phone"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"}))
 
     def clean_identifier(self):
         from django.db.models import Q
