@@ -31,10 +31,31 @@ def navigation(request):
     last_section = ""
     for name, label, icon, need, section in NAV:
         if need is None or has_any(user, need):
-            namespace = name.split(":")[0]
-            active = current == name or (current.startswith(namespace + ":") and name.split(":")[1] in current)
             heading = SECTIONS.get(section) if section != last_section else None
             last_section = section
-            items.append({"url": reverse(name), "label": label, "icon": icon, "active": active, "heading": heading,
+            items.append({"url": reverse(name), "label": label, "icon": icon, "active": False, "heading": heading,
                           "name": name})
+    active = _active_entry(current, [item["name"] for item in items])
+    for item in items:
+        item["active"] = item["name"] == active
     return {"nav_items": items}
+
+
+def _stem(url_name: str) -> str:
+    # "work-units", "work-unit-edit" -> "work"; "partners", "partner-create" -> "partner"
+    return url_name.split("-")[0].removesuffix("s")
+
+
+def _active_entry(current: str, names: list[str]) -> str | None:
+    """The one entry to highlight: the page itself, else its namesake in the app, else the app's first entry.
+
+    One entry only: a substring test lit up both "core:home" and "core:me" on the home page.
+    """
+    if current in names:
+        return current
+    namespace, _sep, url_name = current.partition(":")
+    siblings = [name for name in names if name.split(":")[0] == namespace]
+    for name in siblings:
+        if _stem(name.split(":")[1]) == _stem(url_name):
+            return name
+    return siblings[0] if siblings else None
