@@ -15,6 +15,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -58,7 +59,7 @@ def validate(
             code="check_digit",
         )
     born = birth_date_of(number)
-    if born is None or born > datetime.date.today() or born.year < 1900:
+    if born is None or born > timezone.localdate() or born.year < 1900:
         raise ValidationError(_("The citizen ID number holds an impossible birth date."), code="birth_date")
     if birth_date and born != birth_date:
         raise ValidationError(

@@ -8,6 +8,7 @@ import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
 from chuxin.members import citizen_id
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         if options["unit_only"]:
             self.stdout.write(self.style.SUCCESS("Demo unit ready."))
             return
-        today = datetime.date.today()
+        today = timezone.localdate()
         # Each capability adds its own demo records on top of the unit, idempotently; the order matters where
         # one reads another's records (reports pre-fill from plans and directives, responsibility lists count
         # all three as evidence, the reminder job runs last over everything).
@@ -84,7 +85,7 @@ class Command(BaseCommand):
     def seed(self) -> bool:
         if Organization.objects.filter(code="HX-PC").exists() and User.objects.filter(username="worker").exists():
             return False
-        today = datetime.date.today()
+        today = timezone.localdate()
         K = Organization.Kind
         sup = self.org("SASAC-PC", "市国资委党委", K.SUPERIOR_COMMITTEE, None,
                        established_on=datetime.date(2004, 7, 1), term_start=datetime.date(2021, 11, 20))

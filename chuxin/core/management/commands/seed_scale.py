@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
+from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
 from chuxin.members import citizen_id
@@ -110,7 +111,7 @@ class Command(BaseCommand):
     def build_tree(self, orgs: int) -> dict:
         shape = tree_shape(orgs)
         rng = self.rng
-        today = datetime.date.today()
+        today = timezone.localdate()
         last_root = Organization.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True)
         root_path = next_child_path("", last_root.first())
         next_step: dict[str, int] = defaultdict(int)
@@ -180,7 +181,7 @@ class Command(BaseCommand):
         pool = self.name_pool()
         homes = tree["homes"]
         unit_of = tree["unit_of"]
-        today = datetime.date.today()
+        today = timezone.localdate()
         used: set[str] = set()
         educations = [e for e, _label in Member.Education.choices]
         posts = ["职员", "工程师", "高级工程师", "主管", "经理", "技术员", "会计", "教师", "医生", "村民"]
