@@ -292,7 +292,10 @@ def duty_url(duty: Duty) -> str:
 
 
 def workbench_items(user) -> list[WorkItem]:
-    """Reports the user must write (due soon, overdue or returned) and reports waiting for their review."""
+    """Reports the user must write (due soon, overdue or returned) and reports waiting for their review.
+
+    Every report waiting for review is listed (one query however many): the navigation count is the number of
+    items, so a cap would understate it."""
     today = timezone.localdate()
     items = []
     for duty in my_duties(user, today):
@@ -308,7 +311,7 @@ def workbench_items(user) -> list[WorkItem]:
             due=duty.period.due_on, state=state, organization=duty.organization.name, overdue=overdue,
             uid=f"report-{duty.period.pk}-{duty.organization.pk}-{duty.holder_id or 0}@chuxin",
         ))
-    for report in reports_to_review(user)[:200]:
+    for report in reports_to_review(user):
         items.append(WorkItem(
             kind="report", title=f"{report.period.requirement.title} {report.period.label} · {report.organization.name}",
             url=reverse("reports:review", args=[report.pk]), due=None, state=_("to review"),

@@ -83,3 +83,29 @@ def test_workbench_items_query_count_does_not_grow(world, django_assert_num_quer
         with django_assert_num_queries(expected):
             large = workbench_items(user)
     assert len(large) > len(small)
+
+
+def test_workbench_lists_every_report_waiting_for_review_beyond_two_hundred(world, monkeypatch,
+                                                                            django_assert_num_queries):
+    from django.utils import timezone
+
+    from chuxin.core.access import forget
+    from chuxin.reports.models import Report, ReportPeriod
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 6, 5))
+    requirement = make_requirement(world.pc, frequency="yearly", starts_on=D(2000, 1, 1))
+    periods = ReportPeriod.objects.bulk_create([
+        ReportPeriod(requirement=requirement, start=D(2000, 1, 1) + datetime.timedelta(days=i),
+                     end=D(2000, 1, 1) + datetime.timedelta(days=i), due_on=D(2000, 2, 1))
+        for i in range(205)
+    ])
+    Report.objects.bulk_create([
+        Report(period=p, organization=world.b2, author=world.outsider, status=Report.Status.SUBMITTED,
+               submitted_at=timezone.now())
+        for p in periods
+    ])
+    forget(world.worker)
+    # standings (grants, member file), seats held (none for the worker: no duty queries), the reports to review
+    with django_assert_num_queries(5):
+        items = workbench_items(world.worker)
+    assert len([i for i in items if i.state == _("to review")]) == 205
