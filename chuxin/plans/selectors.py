@@ -265,12 +265,16 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
     """What the plans of the organization's subtree say about a period, for pre-filling a periodic report.
 
     tasks_done: confirmed complete between start and end (inclusive); tasks_overdue: due on or before the
-    period's last day and not done by the end of it. Titles are capped at `limit`; the counts are exact.
+    period's last day and not done by the end of it. Only published plans count: a draft's tasks are not yet
+    real work. Titles are capped at `limit`; the counts are exact.
     """
     tz = timezone.get_current_timezone()
     start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    in_tree = Task.objects.filter(subtree_q(organization.path, "plan_item__plan__organization__path"))
+    in_tree = Task.objects.filter(  # a draft plan's tasks are not yet real work
+        subtree_q(organization.path, "plan_item__plan__organization__path"),
+        plan_item__plan__status=Plan.Status.PUBLISHED,
+    )
     done = in_tree.filter(status=Task.Status.DONE, confirmed_at__gte=start_at, confirmed_at__lt=end_at)
     overdue = in_tree.filter(due_on__lte=end).exclude(status=Task.Status.DONE, confirmed_at__lt=end_at)
     done_titles = list(done.order_by("confirmed_at", "id").values_list("title", flat=True)[:limit])

@@ -186,6 +186,8 @@ def test_overdue_reminders_go_to_all_assignees_and_the_owner(world, task, sent):
 
 
 def test_period_facts(world, plan, item, departments, sent):
+    services.plan_publish(actor=world.secretary, plan=plan)
+
     def make(title, due):
         return services.task_create(actor=world.secretary, plan_item=item, title=title, start_on=START, due_on=due,
                                     responsible=world.committee)
@@ -207,3 +209,21 @@ def test_period_facts(world, plan, item, departments, sent):
                      "tasks_overdue": 2, "tasks_overdue_titles": [late.title, last_day.title]}
     # Out of the subtree: nothing.
     assert selectors.period_facts(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))["tasks_done"] == 0
+
+
+def test_period_facts_leave_out_the_tasks_of_a_draft_plan(world, plan, item, sent):
+    """A draft plan's tasks are not yet real work: neither done nor overdue until the plan is published."""
+    task = services.task_create(actor=world.secretary, plan_item=item, title="草稿任务", start_on=START,
+                                due_on=datetime.date(2026, 5, 10), responsible=world.committee)
+    services.progress_update(actor=world.committee, task=task, progress=100, expected_version=1)
+    services.task_confirm_complete(actor=world.secretary, task=task)
+    Task.objects.filter(pk=task.pk).update(confirmed_at=datetime.datetime(2026, 5, 9, 9, 0,
+                                                                          tzinfo=timezone.get_current_timezone()))
+    late = services.task_create(actor=world.secretary, plan_item=item, title="草稿逾期", start_on=START,
+                                due_on=datetime.date(2026, 5, 10))
+    may = (datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+    assert selectors.period_facts(world.pc, *may) == {"tasks_done": 0, "tasks_done_titles": [],
+                                                      "tasks_overdue": 0, "tasks_overdue_titles": []}
+    services.plan_publish(actor=world.secretary, plan=plan)
+    assert selectors.period_facts(world.pc, *may) == {"tasks_done": 1, "tasks_done_titles": [task.title],
+                                                      "tasks_overdue": 1, "tasks_overdue_titles": [late.title]}
