@@ -245,12 +245,29 @@ def _set_people(task: Task, lead, responsible, cooperating) -> list:
     return added
 
 
+def _people_repr(task: Task) -> str:
+    """The task's people as one line for the audit log, e.g. "lead: A; responsible: B; cooperating: C, D"."""
+    roles: dict[str, list[str]] = {}
+    for a in task.assignments.select_related("user").order_by("role", "user_id"):
+        roles.setdefault(a.role, []).append(str(a.user))
+    return "; ".join(f"{role}: {', '.join(roles[role])}" for role in TaskAssignment.Role.values if role in roles)
+
+
 @transaction.atomic
-def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, request=None) -> Task:
+def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, request=None,
+                audit: bool = True) -> Task:
+    """Make the task's people the chosen ones. The change is audited, unless the caller records it itself
+    (task_create puts the people in its own entry)."""
     cooperating = list(cooperating)
     plan = task.plan_item.plan
     _check_people(plan.organization, lead, responsible, cooperating)
+    before = _people_repr(task) if audit else ""
     added = _set_people(task, lead, responsible, cooperating)
+    if audit:
+        after = _people_repr(task)
+        if after != before:
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=plan.organization,
+                         changes={"people": [before, after]}, request=request)
     if plan.is_published:
         for user in added:
             _notify_assigned(task, user)
@@ -284,9 +301,10 @@ def task_create(
             return existing
         raise
     task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=cooperating,
-                request=request)
+                request=request, audit=False)
+    people = _people_repr(task)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
-                 request=request)
+                 changes={"people": ["", people]} if people else None, request=request)
     return task
 
 
@@ -346,10 +364,14 @@ def progress_update(
     )
     if not changed:
         raise StaleTask(Task.objects.get(pk=task.pk))
+    before = {"progress": str(task.progress), "status": task.status}
     update.save()
     task.refresh_from_db(fields=["progress", "status", "version", "updated_at"])
+    plan = task.plan_item.plan
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=update, organization=plan.organization,
+                 changes={"progress": [before["progress"], str(progress)], "status": [before["status"], status]},
+                 request=request)
     if status == Task.Status.SUBMITTED:
-        plan = task.plan_item.plan
         _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
               title=_("Please confirm completion: %(task)s") % {"task": task.title},
               dedup_key=f"confirm:{task.version}")
@@ -423,6 +445,10 @@ def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, re
 
 @transaction.atomic
 def milestone_toggle(*, actor, milestone: Milestone, request=None) -> Milestone:
+    before = milestone.done_on
     milestone.done_on = None if milestone.done_on else timezone.localdate()
     milestone.save(update_fields=["done_on", "updated_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=milestone,
+                 organization=milestone.task.plan_item.plan.organization, request=request,
+                 changes={"done_on": [str(before or ""), str(milestone.done_on or "")]})
     return milestone
