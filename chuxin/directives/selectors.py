@@ -100,7 +100,8 @@ MATRIX_FILTERS = ("behind", *State.values)
 
 
 def directive_matrix(directive: Directive, *, today: datetime.date, show: str = "") -> QuerySet[DirectiveRecipient]:
-    """Every recipient row with its organization, in tree order, each marked behind or not (one query a page)."""
+    """Every recipient row with its organization, in tree order, each marked behind or not and with how many of
+    the tasks it made of the directive are done out of how many (one query a page)."""
     behind = behind_q(directive, today)
     rows = DirectiveRecipient.objects.filter(directive=directive)
     if show == "behind":
@@ -113,7 +114,11 @@ def directive_matrix(directive: Directive, *, today: datetime.date, show: str = 
             "id", "state", "acknowledged_at", "completed_at", "answer", "reminded_at", "reminder_count",
             "directive_id", "organization__id", "organization__name", "organization__code", "organization__path",
         )
-        .annotate(behind=Case(When(behind, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .annotate(
+            behind=Case(When(behind, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            tasks_total=Count("tasks"),
+            tasks_done=Count("tasks", filter=Q(tasks__status="done")),
+        )
         .order_by("organization__path")
     )
 
@@ -161,6 +166,11 @@ def inbox_list(user, *, show: str = "open") -> QuerySet[DirectiveRecipient]:
 
 def recipient_actions(recipient: DirectiveRecipient) -> QuerySet[DirectiveAction]:
     return recipient.actions.select_related("responsible").order_by("done_on", "due_on", "id")
+
+
+def recipient_tasks(recipient: DirectiveRecipient) -> QuerySet:
+    """The tasks the recipient organization made of the directive in its own plan (one query)."""
+    return recipient.tasks.select_related("plan_item__plan").order_by("due_on", "id")
 
 
 def responsible_choices(organization: Organization):

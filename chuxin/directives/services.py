@@ -1,4 +1,4 @@
-"""Writes for directives: send, acknowledge, follow-up actions, complete, remind, close.
+"""Writes for directives: send, acknowledge, follow-up actions and tasks, complete, remind, close.
 
 Each service checks the actor's standing itself (views check first, but a service may be called from
 elsewhere), validates, writes in a transaction with its audit entry, and sends notifications once the write has
@@ -233,6 +233,31 @@ def directive_action_add(
         request=request, changes={"state": [before, row.state]} if before != row.state else None,
     )
     return action
+
+
+@transaction.atomic
+def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, request=None, **task_fields):
+    """Make the directive one of the organization's own tasks, in an item of its own plan, through the plans
+    app's task_create (fields: title, start_on, due_on, description, department, lead, responsible, cooperating,
+    token). The directive counts as acknowledged and in progress from then on. Returns the task."""
+    from chuxin.plans.services import task_create  # plans depends on directives, not the other way round
+
+    _require(actor, recipient.organization, Need.MANAGE)
+    row = _lock(recipient)
+    if row.state == State.COMPLETED:
+        raise ValidationError(_("Completion has already been reported; no more tasks can be added."))
+    task = task_create(actor=actor, plan_item=plan_item, directive_recipient=row, request=request, **task_fields)
+    before = row.state
+    if row.state == State.SENT:
+        _acknowledge(row, actor, timezone.now())
+    if row.state != State.IN_PROGRESS:
+        row.state = State.IN_PROGRESS
+        row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
+            request=request, changes={"state": [before, row.state]},
+        )
+    return task
 
 
 @transaction.atomic

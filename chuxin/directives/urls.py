@@ -13,6 +13,7 @@ urlpatterns = [
     path("received/<int:pk>/", views.recipient_view, name="recipient"),
     path("received/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("received/<int:pk>/actions/", views.action_add_view, name="action-add"),
+    path("received/<int:pk>/tasks/new/", views.task_add_view, name="task-add"),
     path("received/<int:pk>/complete/", views.complete_view, name="complete"),
     path("actions/<int:pk>/toggle/", views.action_toggle_view, name="action-toggle"),
 ]

@@ -174,6 +174,7 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
     context = {
         "recipient": recipient, "directive": recipient.directive,
         "actions": selectors.recipient_actions(recipient),
+        "tasks": selectors.recipient_tasks(recipient),
         "can_manage": can_manage,
         "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
         "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
@@ -246,3 +247,34 @@ def complete_view(request, pk: int):
                 "sender": recipient.directive.sender.name})
             return redirect("directives:recipient", pk=recipient.pk)
     return _recipient_page(request, recipient, complete_form=form)
+
+
+@login_required
+def task_add_view(request, pk: int):
+    """Make the directive a task of the organization's own annual plan (this year's), with the plans app's task
+    form and service; without a plan for the year, say so and offer to write one."""
+    from chuxin.plans.forms import DirectiveTaskForm
+    from chuxin.plans.models import Plan
+
+    recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
+    directive, org = recipient.directive, recipient.organization
+    today = timezone.localdate()
+    plan = Plan.objects.filter(organization=org, year=today.year).first()
+    initial = {"title": directive.title, "due_on": directive.due_on, "start_on": min(today, directive.due_on)}
+    form = DirectiveTaskForm(request.POST or None, organization=org, year=today.year, initial=initial)
+    if request.method == "POST" and plan is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        data["token"] = data.get("token") or ""
+        data["cooperating"] = list(data.get("cooperating") or [])
+        try:
+            task = services.directive_task_add(actor=request.user, recipient=recipient, request=request, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The task has been added to %(plan)s.") % {"plan": task.plan_item.plan.title})
+            return redirect("directives:recipient", pk=recipient.pk)
+    context = {"recipient": recipient, "directive": directive, "plan": plan, "year": today.year, "form": form,
+               "can_add": directive.is_open and not recipient.is_completed,
+               "has_items": plan is not None and form.fields["plan_item"].queryset.exists()}
+    return render(request, "directives/task_form.html", context)

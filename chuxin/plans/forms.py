@@ -89,6 +89,25 @@ class TaskForm(StyledMixin, forms.ModelForm):
         return data
 
 
+class PlanItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.area.name} · {obj.title}"
+
+
+class DirectiveTaskForm(TaskForm):
+    """A task of the organization's own plan that carries out a directive from above: the task form, plus which
+    item of the year's plan it belongs to."""
+
+    plan_item = PlanItemChoiceField(label=_("Plan item"), queryset=None, empty_label=None)
+
+    field_order = ["plan_item"]
+
+    def __init__(self, *args, organization: Organization, year: int, **kwargs):
+        super().__init__(*args, organization=organization, **kwargs)
+        self.fields["plan_item"].queryset = selectors.plan_items_of_year(organization, year)
+        self.order_fields(self.field_order)
+
+
 class ProgressForm(StyledMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -131,6 +131,11 @@ class Task(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    # The directive from above this task carries out, when a recipient organization made it its own task.
+    directive_recipient = models.ForeignKey(
+        "directives.DirectiveRecipient", verbose_name=_("from directive"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="tasks", editable=False,
+    )
     # The form's one-time token: a double-submitted form finds the task it already made.
     creation_token = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -82,6 +82,15 @@ def area_list(organization: Organization) -> list[PlanArea]:
     return areas
 
 
+def plan_items_of_year(organization: Organization, year: int) -> QuerySet[PlanItem]:
+    """The items of the organization's own plan for the year, in the plan's order (with their areas)."""
+    return (
+        PlanItem.objects.filter(plan__organization=organization, plan__year=year)
+        .select_related("area", "plan")
+        .order_by("area__order", "area_id", "order", "id")
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Lists
 
@@ -202,7 +211,8 @@ def access_task(user, pk, *, need: Need, assignee_ok: bool = False, owner_ok: bo
     """
     task = (
         Task.objects.select_related("plan_item__plan__organization", "plan_item__plan__owner", "plan_item__area",
-                                    "department__work_unit")
+                                    "department__work_unit", "directive_recipient__directive",
+                                    "directive_recipient__organization")
         .filter(pk=pk).first()
     )
     if task is None:

@@ -278,17 +278,22 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, 
 def task_create(
     *, actor, plan_item: PlanItem, title: str, start_on: datetime.date, due_on: datetime.date,
     description: str = "", department=None, lead=None, responsible=None, cooperating: Iterable = (),
-    token: str = "", request=None,
+    token: str = "", directive_recipient=None, request=None,
 ) -> Task:
-    """Create a task with its people. A form submitted twice carries the same token and gets the first task."""
+    """Create a task with its people. A form submitted twice carries the same token and gets the first task.
+    `directive_recipient`: the directive from above the task carries out, received by the plan's organization
+    (directives.services.directive_task_add links it and moves the directive on)."""
     if token:
         existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
         if existing:
             return existing
     task = Task(plan_item=plan_item, title=title, description=description, department=department,
-                start_on=start_on, due_on=due_on, creation_token=token)
+                start_on=start_on, due_on=due_on, creation_token=token, directive_recipient=directive_recipient)
     task.full_clean(exclude=["creation_token"])
     organization = plan_item.plan.organization
+    if directive_recipient is not None and directive_recipient.organization_id != organization.pk:
+        raise ValidationError({"plan_item": _("Choose an item of %(org)s's own plan: the directive was sent to it.")
+                               % {"org": directive_recipient.organization.name}})
     _check_task(task, organization)
     cooperating = list(cooperating)
     _check_people(organization, lead, responsible, cooperating)

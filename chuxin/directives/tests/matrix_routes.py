@@ -75,6 +75,9 @@ def routes() -> dict:
         "directives:recipient": [obj("get", R, recipient)],  # read on the receiving organization only
         "directives:acknowledge": [obj("post", M, recipient)],
         "directives:action-add": [obj("post", M, recipient)],  # empty: the page again with the errors
+        # Make the directive a task of the organization's own plan: the need is on the receiving organization.
+        # (No plan there for this year: the page says so, and an empty post gets the same page.)
+        "directives:task-add": [obj("get", M, recipient), obj("post", M, recipient)],
         "directives:complete": [obj("post", M, recipient)],  # empty answer: the page again with the error
         "directives:action-toggle": [obj("post", M, action)],
     }

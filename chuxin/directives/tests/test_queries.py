@@ -40,20 +40,33 @@ def add_recipients(directive: Directive, orgs, *, mixed: bool = True) -> None:
     DirectiveRecipient.objects.bulk_create(rows)
 
 
+def add_linked_tasks(directive: Directive, owner) -> None:
+    """Two tasks, one done, in each recipient's own plan for the rows that have none yet."""
+    from .test_tasks import linked_tasks, make_item
+
+    for row in directive.recipients.filter(tasks__isnull=True).select_related("organization"):
+        make_item(row.organization, owner)
+        linked_tasks(row, 2, done=1)
+
+
 def test_the_matrix_query_count_does_not_grow(world, client_for, django_assert_num_queries):
     directive = Directive.objects.create(sender=world.pc, title="通知", body="内容", due_on=timezone.localdate())
     client = client_for(world.worker)
     add_recipients(directive, add_branches(world, 3))
+    add_linked_tasks(directive, world.worker)
     # 1 session, 2 user, 3 grants, 4 member file (standings), 5 the directive with its sender and author,
-    # 6 counts per state and behind (one aggregate), 7 the page of rows with their organizations.
+    # 6 counts per state and behind (one aggregate), 7 the page of rows with their organizations and their
+    # linked tasks done / total (annotated in the same query).
     # (The paginator is told the count from the aggregate: no COUNT query of its own.)
     with django_assert_num_queries(7):
         small = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     add_recipients(directive, add_branches(world, 27))
+    add_linked_tasks(directive, world.worker)
     with django_assert_num_queries(7):
         large = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     assert (small.context["counts"]["total"], large.context["counts"]["total"]) == (3, 30)
     assert len(large.context["page_obj"]) == 30
+    assert {(row.tasks_done, row.tasks_total) for row in large.context["page_obj"]} == {(1, 2)}
     # The htmx refresh of the matrix alone, filtered: the same queries.
     with django_assert_num_queries(7):
         client.get(reverse("directives:detail", kwargs={"pk": directive.pk}), {"show": "behind"},
@@ -106,20 +119,25 @@ def test_the_recipient_page_query_count_does_not_grow(world, sent_to_three, clie
     row = row_of(sent_to_three, world.b1)
     client = client_for(world.secretary)
 
+    from .test_tasks import linked_tasks, make_item
+
+    make_item(world.b1, world.secretary)
+
     def seed(count):
         DirectiveAction.objects.bulk_create(
             [DirectiveAction(recipient=row, text=f"措施{i}", responsible=world.secretary) for i in range(count)])
+        linked_tasks(row, count, done=1)
 
     seed(3)
     # 1 session, 2 user, 3 grants, 4 member file, 5 the row with its directive, sender, organization and the
-    # people who acknowledged and completed it, 6 the actions with their responsible people, 7 the people who
-    # may be made responsible (the action form's choices).
-    with django_assert_num_queries(7):
+    # people who acknowledged and completed it, 6 the actions with their responsible people, 7 the tasks made of
+    # the directive with their plans, 8 the people who may be made responsible (the action form's choices).
+    with django_assert_num_queries(8):
         client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
     seed(27)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
-    assert len(response.context["actions"]) == 30
+    assert len(response.context["actions"]) == 30 and len(response.context["tasks"]) == 30
 
 
 def test_workbench_items_query_count_does_not_grow(world, django_assert_num_queries):
