@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -114,3 +115,16 @@ def scope_q(user: User, need: Need, field: str = "path") -> Q:
 
 def has_any(user: User, need: Need) -> bool:
     return any(s.rank >= need for s in standings(user))
+
+
+def fetch(user: User, queryset, pk, *, need: Need, organization: str = "organization"):
+    """The row `pk` of `queryset` if the user's standing on its organization meets `need`.
+
+    `organization` is the dotted attribute path from the row to its organization ("requirement.organization").
+    Missing and out of scope both answer 404, so ids cannot be probed; in scope but too weak a role, 403.
+    """
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    require(user, attrgetter(organization)(obj), need)
+    return obj

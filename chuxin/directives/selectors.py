@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, require, scope_prefixes, scope_q
 from chuxin.core.workbench import WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.orgs.paths import subtree_q
@@ -33,11 +33,7 @@ State = DirectiveRecipient.State
 
 def access_directive(user, pk, *, need: Need) -> Directive:
     """A directive as its sender sees it: the need is on the sending organization."""
-    directive = Directive.objects.select_related("sender", "created_by").filter(pk=pk).first()
-    if directive is None:
-        raise Http404
-    require(user, directive.sender, need)
-    return directive
+    return fetch(user, Directive.objects.select_related("sender", "created_by"), pk, need=need, organization="sender")
 
 
 def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from chuxin.core.access import Need, can, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
@@ -173,32 +173,16 @@ def access_organization(user, pk, *, need: Need) -> Organization:
 
 
 def access_position(user, pk, *, need: Need) -> Position:
-    position = Position.objects.select_related("organization", "member", "partner_unit").filter(pk=pk).first()
-    if position is None:
-        raise Http404
-    require(user, position.organization, need)
-    return position
+    return fetch(user, Position.objects.select_related("organization", "member", "partner_unit"), pk, need=need)
 
 
 def access_work_unit(user, pk, *, need: Need) -> WorkUnit:
-    unit = WorkUnit.objects.select_related("organization").filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    require(user, unit.organization, need)
-    return unit
+    return fetch(user, WorkUnit.objects.select_related("organization"), pk, need=need)
 
 
 def access_department(user, pk, *, need: Need) -> Department:
-    department = Department.objects.select_related("work_unit__organization").filter(pk=pk).first()
-    if department is None:
-        raise Http404
-    require(user, department.work_unit.organization, need)
-    return department
+    return fetch(user, Department.objects.select_related("work_unit__organization"), pk, need=need, organization="work_unit.organization")
 
 
 def access_partner_unit(user, pk, *, need: Need) -> PartnerUnit:
-    partner = PartnerUnit.objects.select_related("host").filter(pk=pk).first()
-    if partner is None:
-        raise Http404
-    require(user, partner.host, need)
-    return partner
+    return fetch(user, PartnerUnit.objects.select_related("host"), pk, need=need, organization="host")

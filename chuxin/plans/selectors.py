@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, rank_on, require, scope_q
+from chuxin.core.access import Need, fetch, rank_on, require, scope_q
 from chuxin.core.workbench import WorkItem
 from chuxin.orgs.models import Department, Organization
 from chuxin.orgs.paths import subtree_q
@@ -193,11 +193,7 @@ def access_plan(user, pk, *, need: Need) -> Plan:
 
 
 def access_plan_item(user, pk, *, need: Need) -> PlanItem:
-    item = PlanItem.objects.select_related("plan__organization", "plan__owner", "area").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    require(user, item.plan.organization, need)
-    return item
+    return fetch(user, PlanItem.objects.select_related("plan__organization", "plan__owner", "area"), pk, need=need, organization="plan.organization")
 
 
 def is_assignee(user, task: Task) -> bool:

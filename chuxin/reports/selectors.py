@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, require, scope_q
+from chuxin.core.access import Need, can, fetch, require, scope_q
 from chuxin.core.workbench import WorkItem
 from chuxin.orgs.models import Organization, Position
 from chuxin.orgs.paths import ancestor_paths, subtree_q
@@ -32,19 +32,11 @@ def requirement_list(user) -> QuerySet[ReportRequirement]:
 
 
 def access_requirement(user, pk, *, need: Need) -> ReportRequirement:
-    requirement = ReportRequirement.objects.select_related("organization").filter(pk=pk).first()
-    if requirement is None:
-        raise Http404
-    require(user, requirement.organization, need)
-    return requirement
+    return fetch(user, ReportRequirement.objects.select_related("organization"), pk, need=need)
 
 
 def access_period(user, pk, *, need: Need) -> ReportPeriod:
-    period = ReportPeriod.objects.select_related("requirement__organization").filter(pk=pk).first()
-    if period is None:
-        raise Http404
-    require(user, period.requirement.organization, need)
-    return period
+    return fetch(user, ReportPeriod.objects.select_related("requirement__organization"), pk, need=need, organization="requirement.organization")
 
 
 def access_report(user, pk) -> Report:

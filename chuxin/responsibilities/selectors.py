@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, require
+from chuxin.core.access import Need, fetch, require
 from chuxin.core.workbench import WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.orgs.paths import subtree_q
@@ -118,19 +118,11 @@ def templates_applying(organization: Organization) -> list[tuple[str, Responsibi
 
 
 def access_template(user, pk, *, need: Need) -> ResponsibilityTemplate:
-    template = ResponsibilityTemplate.objects.select_related("organization").filter(pk=pk).first()
-    if template is None:
-        raise Http404
-    require(user, template.organization, need)
-    return template
+    return fetch(user, ResponsibilityTemplate.objects.select_related("organization"), pk, need=need)
 
 
 def access_template_item(user, pk, *, need: Need) -> TemplateItem:
-    item = TemplateItem.objects.select_related("template__organization").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    require(user, item.template.organization, need)
-    return item
+    return fetch(user, TemplateItem.objects.select_related("template__organization"), pk, need=need, organization="template.organization")
 
 
 # --- for other apps --------------------------------------------------------------------------------------------
