@@ -7,6 +7,7 @@ import io
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -21,7 +22,7 @@ from .models import Member
 
 def export_columns() -> list[str]:
     return [
-        _("Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Citizen ID number"), _("Mobile phone"),
+        pgettext("person", "Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Citizen ID number"), _("Mobile phone"),
         _("Education"), _("Work unit"), _("Department"), _("Post"), _("Date joined"), _("Date of full membership"),
         _("Category"), _("Status"), _("Organization code"), _("Party organization"),
     ]

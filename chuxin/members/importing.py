@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -68,7 +68,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", gettext_lazy("Name"), ("姓名", "名字"), True),
+    Column("name", pgettext_lazy("person", "Name"), ("姓名", "名字"), True),
     Column("gender", gettext_lazy("Gender"), ("性别", "sex"), True),
     Column("ethnicity", gettext_lazy("Ethnicity"), ("民族",)),
     Column("birth_date", gettext_lazy("Birth date"), ("出生日期", "出生年月日", "date of birth"), True),
