@@ -105,3 +105,24 @@ def test_only_workers_may_read_the_log(world, log, client_for, who):
     response = client_for(getattr(world, who)).get(reverse("audit:list"))
     assert response.status_code == 403
     assert "在第一支部" not in response.content.decode()
+
+
+def test_changes_show_field_names_and_choice_labels_in_the_readers_language(world, client_for):
+    from chuxin.audit.models import AuditEntry
+    from chuxin.members.models import Member
+
+    AuditEntry.objects.create(
+        actor=world.worker, actor_name="worker", action=AuditEntry.Action.UPDATE,
+        target_type="members.member", target_id=str(world.member.pk), target_repr="李四",
+        organization=world.b1, organization_path=world.b1.path,
+        changes={"category": ["probationary", "full"], "rows": 3},
+    )
+    page = client_for(world.worker).get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    category = Member._meta.get_field("category")
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        label, old, new = str(category.verbose_name), str(Member.Category.PROBATIONARY.label), str(
+            Member.Category.FULL.label)
+    assert f"{label}</span>: {old} → {new}" in page
+    assert "rows</span>: 3" in page
