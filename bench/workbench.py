@@ -84,8 +84,8 @@ class World:
 
     def __init__(self, branches: int):
         from chuxin.accounts.models import Role, RoleGrant, User
+        from chuxin.core.paths import STEP_LEN, encode_step
         from chuxin.orgs.models import Organization
-        from chuxin.orgs.paths import STEP_LEN, encode_step
 
         K = Organization.Kind
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("directives/", include("chuxin.directives.urls")),
     path("reports/", include("chuxin.reports.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
-    path("", include("chuxin.core.urls")),
+    path("", include("chuxin.portal.urls")),
 ]
 
 handler400 = "chuxin.core.errors.bad_request"

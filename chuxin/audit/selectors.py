@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from chuxin.core.access import Need, scope_prefixes
-from chuxin.orgs.paths import subtree_q
+from chuxin.core.paths import subtree_q
 
 from .models import AuditEntry
 

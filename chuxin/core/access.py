@@ -1,6 +1,6 @@
 """The one access policy of the house.
 
-Roles are granted on an organization and reach its whole subtree. A user's standing on an organization is
+The kernel's access machinery; it names no app. Roles are granted on an organization and reach its whole subtree. A user's standing on an organization is
 the strongest role they hold on it or any ancestor; holding a member file in an organization gives the
 member role there. Lists are narrowed with `scope_q`; single objects go through `require`:
 
@@ -10,21 +10,24 @@ member role there. Lists are narrowed with `scope_q`; single objects go through 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from chuxin.accounts.models import Role, RoleGrant
-from chuxin.orgs.paths import minimal_prefixes, subtree_q
+from chuxin.core import registry
+from chuxin.core.paths import ancestor_paths, minimal_prefixes, subtree_q
 
 if TYPE_CHECKING:
-    from chuxin.accounts.models import User
-    from chuxin.orgs.models import Organization
+    from django.db.models import Model, QuerySet
+
+    User = Model  # the login account (accounts.User); the kernel names no app
+    Organization = Model
 
 
 class Need(IntEnum):
@@ -36,15 +39,6 @@ class Need(IntEnum):
     ADMIN = 50  # the structure itself, role grants, the audit log, revealing and exporting ID numbers
 
 
-RANK: dict[str, int] = {
-    Role.MEMBER: Need.PUBLIC,
-    Role.VIEWER: Need.READ,
-    Role.COMMITTEE: Need.READ,
-    Role.SECRETARY: Need.MANAGE,
-    Role.WORKER: Need.ADMIN,
-}
-
-
 @dataclass(frozen=True)
 class Standing:
     path: str
@@ -52,7 +46,10 @@ class Standing:
 
 
 def standings(user: User) -> list[Standing]:
-    """The user's grants as (path, rank), loaded once per request and kept on the user object."""
+    """The user's standings as (path, rank), loaded once per request and kept on the user object.
+
+    The sources are declared in the registry (hook `standings`): role grants (accounts) and an active member
+    file (members), each a query; a superuser stands everywhere without one."""
     cached = getattr(user, "_chuxin_standings", None)
     if cached is not None:
         return cached
@@ -61,15 +58,8 @@ def standings(user: User) -> list[Standing]:
         if user.is_superuser:
             result.append(Standing("", Need.ADMIN))
         else:
-            for path, role in RoleGrant.objects.filter(user=user).values_list("organization__path", "role"):
-                result.append(Standing(path, RANK[role]))
-            member_path = (
-                user.__class__.objects.filter(pk=user.pk, member__status="active")
-                .values_list("member__organization__path", flat=True)
-                .first()
-            )
-            if member_path:
-                result.append(Standing(member_path, Need.PUBLIC))
+            for source in registry.standing_sources():
+                result.extend(Standing(path, rank) for path, rank in source(user))
     user._chuxin_standings = result
     return result
 
@@ -117,14 +107,60 @@ def has_any(user: User, need: Need) -> bool:
     return any(s.rank >= need for s in standings(user))
 
 
-def fetch(user: User, queryset, pk, *, need: Need, organization: str = "organization"):
-    """The row `pk` of `queryset` if the user's standing on its organization meets `need`.
+@dataclass(frozen=True)
+class Relation:
+    """A personal relation to an object that lets a user in without standing on its organization, for needs up
+    to `grants`: the plan's owner, a task's assignee, a list's holder, the member themself (and later an
+    attendee, the two sides of a transfer). `test(user, obj)` answers from the loaded object where it can."""
+
+    name: str
+    test: Callable[[Any, Any], bool]
+    grants: Need = Need.READ
+
+
+def is_user(attribute: str, name: str, grants: Need = Need.READ) -> Relation:
+    """The relation "the user is `obj.<attribute>`" (a dotted path to a user id, e.g. "plan.owner_id")."""
+    get = attrgetter(attribute)
+    return Relation(name, lambda user, obj: user.is_authenticated and get(obj) == user.pk, grants)
+
+
+def _pk(value) -> int | None:
+    """An id from the address or a form; anything that is not a plausible row id finds nothing (404)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def fetch(user: User, queryset, pk, *, need: Need, organization: str = "organization",
+          relations: Iterable[Relation] = ()):
+    """The row `pk` of `queryset` if the user's standing on its organization meets `need`, or one of the declared
+    personal `relations` lets them in for that need.
 
     `organization` is the dotted attribute path from the row to its organization ("requirement.organization").
     Missing and out of scope both answer 404, so ids cannot be probed; in scope but too weak a role, 403.
     """
-    obj = queryset.filter(pk=pk).first()
+    number = _pk(pk)
+    obj = queryset.filter(pk=number).first() if number is not None else None
     if obj is None:
         raise Http404
-    require(user, attrgetter(organization)(obj), need)
+    org = attrgetter(organization)(obj)
+    if rank_on(user, org.path) >= need:
+        return obj
+    for relation in relations:
+        if need <= relation.grants and relation.test(user, obj):
+            return obj
+    require(user, org, need)
     return obj
+
+
+def holders(organization: Organization, need: Need, *, inherited: bool = False) -> QuerySet:
+    """The reverse question: the active accounts that hold at least `need` on `organization` through a grant on
+    it (or, with `inherited`, on it or an ancestor). One query; the sources are declared in the registry."""
+    paths = [*ancestor_paths(organization.path), organization.path] if inherited else [organization.path]
+    sources = registry.holder_sources()
+    qs = sources[0](paths, need)
+    for source in sources[1:]:
+        qs = qs | source(paths, need)
+    return qs

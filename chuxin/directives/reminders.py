@@ -9,6 +9,8 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chuxin.core.protocols import Reminder
+
 from . import selectors
 from .models import Directive, DirectiveRecipient
 
@@ -17,7 +19,6 @@ DUE_SOON_DAYS = 2
 
 def due_reminders(today: datetime.date) -> list:
     """Three queries whatever the number of rows: the rows, the officers' grants, the serving secretaries."""
-    from chuxin.notifications.reminders import Reminder
 
     rows = list(
         DirectiveRecipient.objects.exclude(state=DirectiveRecipient.State.COMPLETED)

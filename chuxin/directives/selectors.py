@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, fetch, require, scope_prefixes, scope_q
-from chuxin.core.workbench import WorkItem
+from chuxin.core.paths import subtree_q
+from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
-from chuxin.orgs.paths import subtree_q
+from chuxin.plans.selectors import origin_counts, tasks_of_origin
 
 from .models import Directive, DirectiveAction, DirectiveRecipient
 
@@ -112,8 +113,7 @@ def directive_matrix(directive: Directive, *, today: datetime.date, show: str = 
         )
         .annotate(
             behind=Case(When(behind, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            tasks_total=Count("tasks"),
-            tasks_done=Count("tasks", filter=Q(tasks__status="done")),
+            **origin_counts("directives.directiverecipient"),
         )
         .order_by("organization__path")
     )
@@ -166,7 +166,7 @@ def recipient_actions(recipient: DirectiveRecipient) -> QuerySet[DirectiveAction
 
 def recipient_tasks(recipient: DirectiveRecipient) -> QuerySet:
     """The tasks the recipient organization made of the directive in its own plan (one query)."""
-    return recipient.tasks.select_related("plan_item__plan").order_by("due_on", "id")
+    return tasks_of_origin(recipient).select_related("plan_item__plan").order_by("due_on", "id")
 
 
 def responsible_choices(organization: Organization):
@@ -278,12 +278,12 @@ def workbench_items(user) -> list[WorkItem]:
 def period_facts(
     organization: Organization, start: datetime.date, end: datetime.date, *, subtree: bool = True,
     today: datetime.date | None = None, item_limit: int = 20,
-) -> dict:
+) -> list[Fact]:
     """Directives received by the organization (or its whole subtree) from `start` to `end` inclusive, and how
     they went: completed on time, completed late, still open (and of those, past due). For a report's pre-fill.
     Counted per receiving organization: a directive sent to three branches of the subtree counts three.
 
-    Two queries: the counts in one aggregate, then the first `item_limit` rows for a list."""
+    The registry's `facts` hook. Two queries: the counts in one aggregate, then the first titles."""
     today = today or timezone.localdate()
     where = subtree_q(organization.path, "organization__path") if subtree else Q(organization=organization)
     rows = DirectiveRecipient.objects.filter(where).filter(
@@ -297,20 +297,19 @@ def period_facts(
         open=Count("id", filter=~completed),
         open_overdue=Count("id", filter=~completed & Q(directive__due_on__lt=today)),
     )
-    items = [
-        {
-            "title": row.directive.title,
-            "sender": row.directive.sender.name,
-            "organization": row.organization.name,
-            "due_on": row.directive.due_on,
-            "state": row.state,
-            "state_label": row.get_state_display(),
-            "completed_on": row.done_on,
-            "on_time": row.done_on <= row.directive.due_on if row.done_on else None,
-            "answer": row.answer,
-        }
-        for row in rows.select_related("directive__sender", "organization").order_by(
-            "directive__created_at", "organization__path"
-        )[:item_limit]
+    titles = [
+        row.directive.title
+        for row in rows.select_related("directive").order_by("directive__created_at", "organization__path")[
+            :item_limit]
     ]
-    return {**counts, "items": items}
+    done = counts["completed_on_time"] + counts["completed_late"]
+    sentence = _("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
+                 "%(open)s still open") % {"received": counts["received"], "done": done,
+                                           "on_time": counts["completed_on_time"], "open": counts["open"]}
+    return [
+        Fact("received", _("Directives received"), counts["received"], titles, sentence, titles_in_sentence=False),
+        Fact("completed_on_time", _("Completed on time"), counts["completed_on_time"]),
+        Fact("completed_late", _("Completed late"), counts["completed_late"]),
+        Fact("open", _("Still open"), counts["open"]),
+        Fact("open_overdue", _("Open past their due date"), counts["open_overdue"]),
+    ]

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, can
+from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
+from chuxin.plans.services import TaskOrigin, task_create
+from chuxin.records.services import record_work
 
 from . import selectors
 from .models import Directive, DirectiveAction, DirectiveRecipient
@@ -35,8 +38,6 @@ def _require(actor, organization: Organization, need: Need) -> None:
 
 
 def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
-    from chuxin.notifications.services import notify
-
     notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
 
 
@@ -240,13 +241,16 @@ def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, reque
     """Make the directive one of the organization's own tasks, in an item of its own plan, through the plans
     app's task_create (fields: title, start_on, due_on, description, department, lead, responsible, cooperating,
     token). The directive counts as acknowledged and in progress from then on. Returns the task."""
-    from chuxin.plans.services import task_create  # plans depends on directives, not the other way round
-
     _require(actor, recipient.organization, Need.MANAGE)
     row = _lock(recipient)
     if row.state == State.COMPLETED:
         raise ValidationError(_("Completion has already been reported; no more tasks can be added."))
-    task = task_create(actor=actor, plan_item=plan_item, directive_recipient=row, request=request, **task_fields)
+    if plan_item.plan.organization_id != row.organization_id:
+        raise ValidationError({"plan_item": _("Choose an item of %(org)s's own plan: the directive was sent to it.")
+                               % {"org": row.organization.name}})
+    origin = TaskOrigin(target=row, label=row.directive.title, organization=row.organization,
+                        url=reverse("directives:recipient", kwargs={"pk": row.pk}))
+    task = task_create(actor=actor, plan_item=plan_item, origin=origin, request=request, **task_fields)
     before = row.state
     if row.state == State.SENT:
         _acknowledge(row, actor, timezone.now())
@@ -301,12 +305,9 @@ def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, req
         actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization, request=request,
         changes={"state": [before, State.COMPLETED]},
     )
-    _record_evidence(row, actor, timezone.localdate(now))
+    # Collect once: the completion is a work record; responsibility lists and report facts read it.
+    done_on = timezone.localdate(now)
+    record_work(kind="directive_done", organization=row.organization, on=done_on, target=row, actor=actor,
+                users=[actor], payload={"on_time": done_on <= row.directive.due_on}, label=row.directive.title,
+                url=reverse("directives:recipient", kwargs={"pk": row.pk}))
     return row
-
-
-def _record_evidence(row: DirectiveRecipient, actor, on: datetime.date) -> None:
-    """Collect once: the completion ticks the organization's matching responsibility items."""
-    from chuxin.responsibilities.services import evidence_record
-
-    evidence_record(kind="directive_done", organization=row.organization, user=actor, on=on, target=row)

@@ -37,9 +37,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, rank_on
+from chuxin.core.paths import STEP_LEN
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.models import Department, Organization, WorkUnit
-from chuxin.orgs.paths import STEP_LEN
 
 from . import citizen_id
 from .models import Member

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from chuxin.core.access import Need, scope_q
+from chuxin.core.access import Need, fetch, scope_q
+from chuxin.core.paths import subtree_q
 from chuxin.orgs.models import Organization
-from chuxin.orgs.paths import subtree_q
 from chuxin.orgs.selectors import organization_list
 
+from .access import THEMSELF
 from .models import Member
 from .rules import AGE_BANDS
 
@@ -100,3 +101,11 @@ def member_filter_organizations(
     if selected is not None and all(org.pk != selected.pk for org in rows):
         rows.append(selected)
     return sorted(rows, key=lambda org: org.path)
+
+
+def access_member(user, pk, *, need: Need) -> Member:
+    """A member file: the member may always read their own; anyone else goes through the policy."""
+    return fetch(
+        user, Member.objects.select_related("organization", "work_unit", "department", "user"), pk, need=need,
+        relations=[THEMSELF],
+    )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,21 +18,10 @@ from chuxin.core.htmx import partial_name
 from . import exporting, importing, services
 from .forms import ImportForm, MemberFilterForm, MemberForm
 from .models import Member
-from .selectors import MemberFilters, member_list
+from .selectors import MemberFilters, access_member, member_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-
-
-def access_member(user, pk, *, need: Need) -> Member:
-    """A member file: the member may always read their own; anyone else goes through the policy."""
-    member = Member.objects.select_related("organization", "work_unit", "department", "user").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    if member.user_id == user.pk and need <= Need.READ:
-        return member
-    require(user, member.organization, need)
-    return member
 
 
 def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:

@@ -1,7 +1,7 @@
 """Scheduled reminders gathered from every app.
 
-An app that has things to remind people of exposes `due_reminders(today: date) -> list[Reminder]` in
-`chuxin/<app>/reminders.py`. The daily job (`manage.py send_reminders`, or the send_reminders_task it enqueues)
+An app that has things to remind people of declares `reminders` in its hooks: `due_reminders(today: date) ->
+list[Reminder]` (chuxin.core.protocols.Reminder); daily upkeep that is not a reminder is its `housekeeping`. The daily job (`manage.py send_reminders`, or the send_reminders_task it enqueues)
 collects them all and sends each through `notify`, whose unique key makes a reminder go out once per item,
 kind and dedup_key however often the job runs. Put the date in dedup_key (f"due:{item.due:%Y-%m-%d}") so a
 moved deadline reminds again.
@@ -10,52 +10,37 @@ moved deadline reminds again.
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
-from dataclasses import dataclass
-from typing import Any
 
-from django.apps import apps
+from django.db import transaction
 from django.utils import timezone
+
+from chuxin.core import registry
+from chuxin.core.protocols import Reminder
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Reminder:
-    recipient: Any  # a User (None or inactive: skipped)
-    kind: str  # a Notification.Kind value: "due_soon", "overdue", "report_due"...
-    target: Any  # the model instance it is about
-    title: str
-    url: str  # a local path where the recipient acts
-    dedup_key: str = ""
-
-
-def reminder_modules() -> list:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("chuxin."):
-            continue
-        name = f"{config.name}.reminders"
+def housekeep(today: datetime.date) -> None:
+    """Every app's daily upkeep (registry hook `housekeeping`: opening report periods, making the year's lists),
+    before the reminders that may depend on it. One app failing is logged and does not stop the others."""
+    for app, job in registry.housekeeping():
         try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        if callable(getattr(module, "due_reminders", None)):
-            found.append(module)
-    return found
+            with transaction.atomic():
+                job(today)
+        except Exception:
+            logger.exception("Housekeeping of %s failed", app)
 
 
 def collect(today: datetime.date) -> list[Reminder]:
-    """Every app's reminders for `today`. One app failing is logged and does not silence the others."""
+    """Every app's reminders for `today` (registry hook `reminders`). One app failing is logged and does not
+    silence the others."""
     reminders: list[Reminder] = []
-    for module in reminder_modules():
+    for app, due_reminders in registry.reminder_sources():
         try:
-            reminders.extend(module.due_reminders(today))
+            reminders.extend(due_reminders(today))
         except Exception:
-            logger.exception("Collecting reminders from %s failed", module.__name__)
+            logger.exception("Collecting reminders from %s failed", app)
     return reminders
 
 
@@ -64,6 +49,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     from .services import notify_once
 
     today = today or timezone.localdate()
+    housekeep(today)
     sent = 0
     for reminder in collect(today):
         _notification, created = notify_once(

@@ -67,9 +67,8 @@ class PositionForm(StyledMixin, forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
+        from chuxin.core.paths import subtree_q
         from chuxin.members.models import Member
-
-        from .paths import subtree_q
 
         self.fields["member"].queryset = Member.objects.filter(
             subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.models import TimeStampedModel
-
-from .paths import PATH_MAX_LEN, STEP_LEN
+from chuxin.core.paths import PATH_MAX_LEN, STEP_LEN
 
 
 class WorkUnit(TimeStampedModel):

@@ -6,20 +6,23 @@ and writes the audit entry in the same transaction.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
+from chuxin.records.services import record_work
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
-from .paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 
 ORG_FIELDS = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
 
@@ -176,11 +179,20 @@ def _check_position(position: Position) -> None:
             )
 
 
-def _ensure_responsibility_lists(position: Position) -> None:
-    # A person taking a seat gets this year's responsibility list (责任清单); lazy: the app builds on this one.
-    from chuxin.responsibilities.services import responsibility_list_ensure
-
-    responsibility_list_ensure(position=position)
+def _record_seat(position: Position, actor) -> None:
+    """Collect once: a person taking a seat this year is a work record ("position_taken"); the responsibility
+    lists react to it (their consumer makes the holder's list), so this app never calls up into theirs. Keyed by
+    holder and year: a new holder of the same seat, or the seat running into a new year, is a new record."""
+    year = timezone.localdate().year
+    if position.started_on.year > year or (position.ended_on and position.ended_on.year < year):
+        return
+    holder = f"m:{position.member_id}" if position.member_id else f"n:{position.person_name}"
+    member = position.member if position.member_id else None
+    record_work(
+        kind="position_taken", organization=position.organization, on=max(position.started_on, date(year, 1, 1)),
+        target=position, actor=actor, users=[member.user if member else None], members=[member],
+        payload={"post": position.kind, "year": year}, key=f"{holder}:{year}", label=str(position),
+    )
 
 
 @transaction.atomic
@@ -192,7 +204,7 @@ def position_create(*, actor, organization: Organization, request=None, **fields
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization, request=request,
     )
-    _ensure_responsibility_lists(position)
+    _record_seat(position, actor)
     return position
 
 
@@ -210,7 +222,7 @@ def position_update(*, actor, position: Position, request=None, **fields: Any) -
             actor=actor, action=AuditEntry.Action.UPDATE, target=position, organization=position.organization,
             changes=changes, request=request,
         )
-    _ensure_responsibility_lists(position)
+    _record_seat(position, actor)
     return position
 
 

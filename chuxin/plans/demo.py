@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from chuxin.accounts.models import User
 from chuxin.orgs.models import Department, Organization
+from chuxin.records.selectors import records_in
 
 from . import services
 from .models import Plan, ProgressUpdate, Task
@@ -119,4 +120,7 @@ def _seed(pc: Organization, users: dict[str, User], today: datetime.date) -> Non
             services.task_confirm_complete(actor=worker, task=task)
             confirmed = timezone.now() - days(days=updates[-1][2] - 1)
             Task.objects.filter(pk=task.pk).update(confirmed_at=confirmed)
+            # The work record carries the same (back-dated) day, so reports count it in its period.
+            records_in(plan.organization, kinds=["task_done"]).filter(target_id=str(task.pk)).update(
+                on=timezone.localdate(confirmed))
     services.plan_publish(actor=worker, plan=plan)

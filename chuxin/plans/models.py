@@ -131,10 +131,16 @@ class Task(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
-    # The directive from above this task carries out, when a recipient organization made it its own task.
-    directive_recipient = models.ForeignKey(
-        "directives.DirectiveRecipient", verbose_name=_("from directive"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="tasks", editable=False,
+    # What created the task, when another piece of work did (a directive from above made one of the recipient's
+    # own tasks; later a meeting's resolution, an inspection's finding): its type and id, shown by its title and
+    # link, which are open to those who may read the origin's organization. Generic, so this app names none of
+    # the apps above it.
+    origin_type = models.CharField(max_length=100, blank=True, editable=False)
+    origin_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    origin_label = models.CharField(_("from"), max_length=200, blank=True, editable=False)
+    origin_url = models.CharField(max_length=300, blank=True, editable=False)
+    origin_organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     # The form's one-time token: a double-submitted form finds the task it already made.
     creation_token = models.CharField(max_length=64, blank=True, editable=False)
@@ -150,7 +156,10 @@ class Task(TimeStampedModel):
                 fields=["plan_item", "creation_token"], condition=~Q(creation_token=""), name="task_unique_token",
             ),
         ]
-        indexes = [models.Index(fields=["due_on", "status"], name="task_due_status")]
+        indexes = [
+            models.Index(fields=["due_on", "status"], name="task_due_status"),
+            models.Index(fields=["origin_type", "origin_id"], name="task_origin"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -12,24 +12,15 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chuxin.core.protocols import Reminder
+
 from .models import Plan, Task, TaskAssignment
 
 REMIND_DAYS_BEFORE = 3
 
 
-def _reminder_class():
-    try:
-        from chuxin.notifications.reminders import Reminder
-    except ImportError:  # the notifications app is built beside this one
-        from dataclasses import make_dataclass
-
-        return make_dataclass("Reminder", ["recipient", "kind", "target", "title", "url", "dedup_key"])
-    return Reminder
-
-
 def due_reminders(today: datetime.date) -> list:
     """Three queries: tasks due soon or overdue in published plans (with their owners), their assignments."""
-    Reminder = _reminder_class()
     tasks = list(
         Task.objects.filter(
             plan_item__plan__status=Plan.Status.PUBLISHED,

@@ -6,16 +6,17 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, fetch, rank_on, require, scope_q
-from chuxin.core.workbench import WorkItem
+from chuxin.core.paths import subtree_q
+from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Department, Organization
-from chuxin.orgs.paths import subtree_q
 
 from .models import DEFAULT_AREAS, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 
@@ -207,8 +208,7 @@ def access_task(user, pk, *, need: Need, assignee_ok: bool = False, owner_ok: bo
     """
     task = (
         Task.objects.select_related("plan_item__plan__organization", "plan_item__plan__owner", "plan_item__area",
-                                    "department__work_unit", "directive_recipient__directive",
-                                    "directive_recipient__organization")
+                                    "department__work_unit", "origin_organization")
         .filter(pk=pk).first()
     )
     if task is None:
@@ -267,27 +267,37 @@ def workbench_items(user) -> list[WorkItem]:
     return items
 
 
-def period_facts(organization: Organization, start: datetime.date, end: datetime.date, *, limit: int = 10) -> dict:
-    """What the plans of the organization's subtree say about a period, for pre-filling a periodic report.
-
-    tasks_done: confirmed complete between start and end (inclusive); tasks_overdue: due on or before the
-    period's last day and not done by the end of it. Only published plans count: a draft's tasks are not yet
-    real work. Titles are capped at `limit`; the counts are exact.
+def period_facts(organization: Organization, start: datetime.date, end: datetime.date, *, limit: int = 10
+                 ) -> list[Fact]:
+    """The state of the plans of the organization's subtree at a period's end, for pre-filling a periodic report
+    (the registry's `facts` hook): tasks due on or before the period's last day and not done by the end of it.
+    Tasks completed are work records ("task_done"), counted by the reports app from the record stream. Only
+    published plans count: a draft's tasks are not yet real work. Titles are capped at `limit`; the count is exact.
     """
     tz = timezone.get_current_timezone()
-    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     in_tree = Task.objects.filter(  # a draft plan's tasks are not yet real work
         subtree_q(organization.path, "plan_item__plan__organization__path"),
         plan_item__plan__status=Plan.Status.PUBLISHED,
     )
-    done = in_tree.filter(status=Task.Status.DONE, confirmed_at__gte=start_at, confirmed_at__lt=end_at)
     overdue = in_tree.filter(due_on__lte=end).exclude(status=Task.Status.DONE, confirmed_at__lt=end_at)
-    done_titles = list(done.order_by("confirmed_at", "id").values_list("title", flat=True)[:limit])
-    overdue_titles = list(overdue.order_by("due_on", "id").values_list("title", flat=True)[:limit])
+    titles = list(overdue.order_by("due_on", "id").values_list("title", flat=True)[:limit])
+    n = overdue.count() if len(titles) == limit else len(titles)
+    return [Fact(code="tasks_overdue", label=_("Tasks overdue"), count=n, items=titles,
+                 sentence=_("%(n)s tasks overdue") % {"n": n})]
+
+
+def tasks_of_origin(target) -> QuerySet[Task]:
+    """The tasks another piece of work made (Task.origin_*), e.g. a directive's recipient row."""
+    return Task.objects.filter(origin_type=target._meta.label_lower, origin_id=target.pk)
+
+
+def origin_counts(origin_type: str, outer: str = "pk") -> dict:
+    """Annotations counting, for each row of an outer query, the tasks it originated and those done."""
+    tasks = Task.objects.filter(origin_type=origin_type, origin_id=OuterRef(outer)).order_by().values("origin_id")
+    total = tasks.annotate(n=Count("id")).values("n")
+    done = tasks.filter(status=Task.Status.DONE).annotate(n=Count("id")).values("n")
     return {
-        "tasks_done": done.count() if len(done_titles) == limit else len(done_titles),
-        "tasks_done_titles": done_titles,
-        "tasks_overdue": overdue.count() if len(overdue_titles) == limit else len(overdue_titles),
-        "tasks_overdue_titles": overdue_titles,
+        "tasks_total": Coalesce(Subquery(total), 0),
+        "tasks_done": Coalesce(Subquery(done), 0),
     }

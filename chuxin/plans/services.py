@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +21,23 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.notifications.services import notify
+from chuxin.records.services import record_work
 
 from . import selectors
 from .models import Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 
 KEEP = object()  # task_update: leave the people as they are
+
+
+@dataclass(frozen=True)
+class TaskOrigin:
+    """What a task carries out, when another app's work made it (see Task.origin_*)."""
+
+    target: Any  # the model instance (a directive's recipient row...)
+    label: str
+    url: str
+    organization: Any  # whose readers may follow the link
 
 
 class StaleTask(ValidationError):
@@ -35,24 +48,8 @@ class StaleTask(ValidationError):
         self.latest = latest
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Side effects in other apps, imported lazily: the apps are built beside this one.
-
-
 def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
-    try:
-        from chuxin.notifications.services import notify
-    except ImportError:  # the notifications app is not there yet
-        return
     notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
-
-
-def _record_evidence(*, kind: str, organization, user, on: datetime.date, target) -> None:
-    try:
-        from chuxin.responsibilities.services import evidence_record
-    except ImportError:
-        return
-    evidence_record(kind=kind, organization=organization, user=user, on=on, target=target)
 
 
 def task_url(task: Task) -> str:
@@ -143,6 +140,10 @@ def plan_publish(*, actor, plan: Plan, request=None) -> Plan:
                  changes={"status": ["draft", "published"]}, request=request)
     for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "user"):
         _notify_assigned(a.task, a.user)
+    # Tasks confirmed while the plan was a draft become real work now: recorded on the day they were confirmed.
+    for task in Task.objects.filter(plan_item__plan=plan, status=Task.Status.DONE).select_related(
+            "plan_item__plan__organization"):
+        _record_done(task, actor)
     return plan
 
 
@@ -278,22 +279,23 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, 
 def task_create(
     *, actor, plan_item: PlanItem, title: str, start_on: datetime.date, due_on: datetime.date,
     description: str = "", department=None, lead=None, responsible=None, cooperating: Iterable = (),
-    token: str = "", directive_recipient=None, request=None,
+    token: str = "", origin: TaskOrigin | None = None, request=None,
 ) -> Task:
     """Create a task with its people. A form submitted twice carries the same token and gets the first task.
-    `directive_recipient`: the directive from above the task carries out, received by the plan's organization
-    (directives.services.directive_task_add links it and moves the directive on)."""
+    `origin`: the piece of work the task carries out (a directive from above received by the plan's
+    organization: directives.services.directive_task_add checks that and moves the directive on)."""
     if token:
         existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
         if existing:
             return existing
     task = Task(plan_item=plan_item, title=title, description=description, department=department,
-                start_on=start_on, due_on=due_on, creation_token=token, directive_recipient=directive_recipient)
+                start_on=start_on, due_on=due_on, creation_token=token)
+    if origin is not None:
+        task.origin_type, task.origin_id = origin.target._meta.label_lower, origin.target.pk
+        task.origin_label, task.origin_url = origin.label[:200], origin.url[:300]
+        task.origin_organization = origin.organization
     task.full_clean(exclude=["creation_token"])
     organization = plan_item.plan.organization
-    if directive_recipient is not None and directive_recipient.organization_id != organization.pk:
-        raise ValidationError({"plan_item": _("Choose an item of %(org)s's own plan: the directive was sent to it.")
-                               % {"org": directive_recipient.organization.name}})
     _check_task(task, organization)
     cooperating = list(cooperating)
     _check_people(organization, lead, responsible, cooperating)
@@ -401,15 +403,25 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
                  changes={"status": ["", str(Task.Status.DONE.label)]}, request=request)
     people = list(task.assignments.select_related("user"))
-    responsible = next((a.user for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
-    responsible = responsible or next((a.user for a in people if a.role == TaskAssignment.Role.LEAD), None)
-    if responsible is not None:
-        _record_evidence(kind="task_done", organization=organization, user=responsible,
-                         on=timezone.localdate(now), target=task)
+    if task.plan_item.plan.is_published:  # a draft's tasks are not yet real work: recorded when it is published
+        _record_done(task, actor, people)
     for a in people:
         _send(recipient=a.user, kind="accepted", target=task, url=task_url(task),
               title=_("Completion confirmed: %(task)s") % {"task": task.title}, dedup_key=f"done:{task.version}")
     return task
+
+
+def _record_done(task: Task, actor, people: list | None = None) -> None:
+    """Collect once: a confirmed task of a published plan is a work record ("task_done") of the plan's
+    organization, concerning its responsible person (else its lead); responsibility lists and report facts read
+    it. Dated the day it was confirmed."""
+    if people is None:
+        people = list(task.assignments.select_related("user"))
+    responsible = next((a.user for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
+    responsible = responsible or next((a.user for a in people if a.role == TaskAssignment.Role.LEAD), None)
+    record_work(kind="task_done", organization=task.plan_item.plan.organization,
+                on=timezone.localdate(task.confirmed_at), target=task, actor=actor, users=[responsible],
+                label=task.title, url=task_url(task))
 
 
 @transaction.atomic

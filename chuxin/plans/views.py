@@ -243,8 +243,8 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
-        "can_see_directive": task.directive_recipient is not None
-        and can(request.user, task.directive_recipient.organization, Need.READ),
+        "can_see_origin": task.origin_organization is not None
+        and can(request.user, task.origin_organization, Need.READ),
     }
 
 

@@ -1,107 +1,65 @@
-"""The facts a report starts from, gathered once from the apps that record the work (collect once).
+"""The facts a report starts from, gathered once (collect once) and stored on the report.
 
-Each source app may expose `period_facts(organization, start, end) -> dict` in its selectors module. A source
-that is not there (not installed, not written yet) is skipped: a report never fails because of it. The snapshot
-is stored on the report, so the facts panel shows what the author saw when they started writing.
+Two kinds of fact, both typed (chuxin.core.protocols.Fact), neither guessed from a dict's shape:
+- completed work is read from the work-record stream (chuxin.records): every record kind that declares a fact
+  label counts its records in the organization's subtree and the period, labels owned by the kind;
+- states that are not records (tasks overdue, directives still open) come from the apps that declare a `facts`
+  hook in the registry.
 
-The keys each source returns are named in `_labels` (counts, each with the key of its list of titles); keys
-not named there are still shown in the panel, by their name.
+The snapshot is stored on the report as {app label: [fact, ...]}, so the facts panel shows what the author saw
+when they started writing. A source that fails is logged and skipped: a report never fails to start because of it.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
 from html import escape
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chuxin.core import registry
+from chuxin.records.selectors import period_facts as record_facts
+
 logger = logging.getLogger(__name__)
 
-SOURCES = (
-    ("plans", "chuxin.plans.selectors"),
-    ("directives", "chuxin.directives.selectors"),
-    ("responsibilities", "chuxin.responsibilities.selectors"),
-)
+
+def _kind_apps() -> dict[str, str]:
+    return {kind.code: entry.app for entry in registry.entries() for kind in entry.hooks.record_kinds}
 
 
-def gather(organization, start: datetime.date, end: datetime.date) -> dict[str, dict]:
-    facts: dict[str, dict] = {}
-    for name, module_name in SOURCES:
+def gather(organization, start: datetime.date, end: datetime.date) -> dict[str, list[dict]]:
+    facts: dict[str, list[dict]] = {}
+    apps = _kind_apps()
+    try:
+        for fact in record_facts(organization, start, end):
+            facts.setdefault(apps.get(fact.code, "records"), []).append(fact.as_json())
+    except Exception:  # one source's bug must not stop the author from writing
+        logger.exception("the work records' facts failed")
+    for app, _label, source in registry.fact_sources():
         try:
-            module = importlib.import_module(module_name)
-        except ImportError:
+            found = source(organization, start, end)
+        except Exception:
+            logger.exception("period_facts of %s failed", app)
             continue
-        function = getattr(module, "period_facts", None)
-        if not callable(function):
-            continue
-        try:
-            result = function(organization, start, end)
-        except Exception:  # one source's bug must not stop the author from writing
-            logger.exception("period_facts of %s failed", module_name)
-            continue
-        if isinstance(result, dict):
-            facts[name] = _jsonable(result)
+        if found:
+            facts.setdefault(app, []).extend(fact.as_json() for fact in found)
     return facts
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
+def _facts(facts: dict) -> list[tuple[str, list[dict]]]:
+    """The stored blocks in the apps' order, each fact a dict; anything else stored there is left out."""
+    order = [entry.app for entry in registry.entries()]
+    blocks = [(app, rows) for app, rows in facts.items() if isinstance(rows, list)]
+    return sorted(blocks, key=lambda block: order.index(block[0]) if block[0] in order else len(order))
 
 
-def _title(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("title") or value.get("text") or "")
-    return str(value)
-
-
-def _items(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    return [t for t in (_title(v) for v in value) if t]
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, list):
-        return len(value)
-    return None
-
-
-def _labels() -> dict[str, dict[str, tuple[str, str | None]]]:
-    """source -> count key -> (label, key of its list of titles). Keys not here are shown by their name."""
-    return {
-        "plans": {
-            "tasks_done": (_("Tasks completed"), "tasks_done_titles"),
-            "tasks_overdue": (_("Tasks overdue"), "tasks_overdue_titles"),
-        },
-        "directives": {
-            "received": (_("Directives received"), "items"),
-            "completed_on_time": (_("Completed on time"), None),
-            "completed_late": (_("Completed late"), None),
-            "open": (_("Still open"), None),
-            "open_overdue": (_("Open past their due date"), None),
-        },
-        "responsibilities": {
-            "responsibility_items_done": (_("Responsibility items completed"), "responsibility_items"),
-        },
-    }
-
-
-HIDDEN = {"directives"}  # the directives source's count of distinct directives: "received" says it better
+def _label(fact: dict) -> str:
+    """A record kind's fact label in the reader's language; other facts keep the label they were stored with."""
+    kind = registry.record_kinds().get(fact.get("code", ""))
+    if kind is not None and kind.fact is not None:
+        return str(kind.fact)
+    return str(fact.get("label") or fact.get("code", ""))
 
 
 def _join(titles: list[str], limit: int = 10) -> str:
@@ -109,69 +67,37 @@ def _join(titles: list[str], limit: int = 10) -> str:
     return shown + (_(" etc.") if len(titles) > limit else "")
 
 
-def _n(data: dict, key: str) -> int:
-    return _count(data.get(key)) or 0
-
-
-def summary_lines(facts: dict[str, dict]) -> list[str]:
-    """Short factual sentences for the first section, e.g. "本期完成任务 3 项：a、b、c；逾期 1 项：d"."""
+def summary_lines(facts: dict) -> list[str]:
+    """Short factual sentences for the first section, e.g. "本期完成任务 3 项：a、b、c"; nothing for a zero."""
     lines = []
-    plans = facts.get("plans") or {}
-    if "tasks_done" in plans:
-        line = _("%(n)s tasks completed this period") % {"n": _n(plans, "tasks_done")}
-        if _items(plans.get("tasks_done_titles")):
-            line += _(": ") + _join(_items(plans["tasks_done_titles"]))
-        lines.append(line)
-    if "tasks_overdue" in plans:
-        line = _("%(n)s tasks overdue") % {"n": _n(plans, "tasks_overdue")}
-        if _items(plans.get("tasks_overdue_titles")):
-            line += _(": ") + _join(_items(plans["tasks_overdue_titles"]))
-        lines.append(line)
-    directives = facts.get("directives") or {}
-    if "received" in directives:
-        done = _n(directives, "completed_on_time") + _n(directives, "completed_late")
-        lines.append(_("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
-                       "%(open)s still open") % {
-            "received": _n(directives, "received"), "done": done,
-            "on_time": _n(directives, "completed_on_time"), "open": _n(directives, "open"),
-        })
-    duties = facts.get("responsibilities") or {}
-    if "responsibility_items_done" in duties:
-        line = _("%(n)s responsibility items completed") % {"n": _n(duties, "responsibility_items_done")}
-        if _items(duties.get("responsibility_items")):
-            line += _(": ") + _join(_items(duties["responsibility_items"]))
-        lines.append(line)
+    for _app, rows in _facts(facts):
+        for fact in rows:
+            sentence = fact.get("sentence") or ""
+            if not sentence or not fact.get("count"):
+                continue
+            items = [str(t) for t in fact.get("items") or [] if t]
+            if items and fact.get("titles_in_sentence", True):
+                sentence += _(": ") + _join(items)
+            lines.append(sentence)
     return lines
 
 
-def summary_html(facts: dict[str, dict]) -> str:
+def summary_html(facts: dict) -> str:
     lines = summary_lines(facts)
     if not lines:
         return ""
     return "<p>" + _("; ").join(escape(line) for line in lines) + _(".") + "</p>"
 
 
-def panel(facts: dict[str, dict]) -> list[dict]:
+def panel(facts: dict) -> list[dict]:
     """The facts as [{"source", "rows": [{"label", "count", "items"}]}] for the read-only panel."""
-    names = {
-        "plans": _("Annual plan tasks"),
-        "directives": _("Directives from above"),
-        "responsibilities": _("Responsibility list"),
-    }
-    known = _labels()
+    headings = {entry.app: entry.hooks.facts_label for entry in registry.entries() if entry.hooks.facts_label}
     result = []
-    for source, data in facts.items():
-        if not isinstance(data, dict):
-            continue
-        labels = known.get(source, {})
-        list_keys = {k for _label, k in labels.values() if k}
-        rows = []
-        for key, value in data.items():
-            if key in list_keys or key in HIDDEN or isinstance(value, dict):
-                continue
-            label, list_key = labels.get(key, (key.replace("_", " "), None))
-            items = _items(data.get(list_key)) if list_key else (_items(value) if isinstance(value, list) else [])
-            count = _count(value)
-            rows.append({"label": label, "count": count if count is not None else value, "items": items})
-        result.append({"source": names.get(source, source), "rows": rows})
+    for app, rows in _facts(facts):
+        shown = [
+            {"label": _label(fact), "count": fact.get("count", 0), "items": [str(t) for t in fact.get("items") or []]}
+            for fact in rows if isinstance(fact, dict)
+        ]
+        if shown:
+            result.append({"source": str(headings.get(app, app)), "rows": shown})
     return result

@@ -8,8 +8,9 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chuxin.core.protocols import Reminder
+
 from .models import Report, ReportPeriod, ReportRequirement
-from .periods import periods_open
 from .selectors import REMIND_DAYS, expected_reporters
 
 
@@ -42,9 +43,7 @@ def _recipients(period: ReportPeriod, reporters, today: datetime.date) -> dict[t
 
 
 def due_reminders(today: datetime.date) -> list:
-    from chuxin.notifications.reminders import Reminder
-
-    periods_open(today)
+    """Periods are opened by this app's housekeeping, which the daily run does first."""
     periods = (
         ReportPeriod.objects.filter(
             requirement__is_active=True,

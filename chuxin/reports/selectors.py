@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, can, fetch, require, scope_q
-from chuxin.core.workbench import WorkItem
+from chuxin.core.paths import ancestor_paths, subtree_q
+from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
-from chuxin.orgs.paths import ancestor_paths, subtree_q
 
 from .models import Report, ReportPeriod, ReportRequirement
-from .periods import periods_open
 
 REMIND_DAYS = 3  # "due soon" starts this many days before the due day
 LOOKBACK_DAYS = 366  # missing reports older than this stop appearing on the workbench
@@ -221,7 +220,6 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
     )
     if not requirements:
         return []
-    periods_open(today, requirements)
     by_req = {r.pk: r for r in requirements}
     periods = list(
         ReportPeriod.objects.filter(

@@ -18,11 +18,14 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, can, require
+from chuxin.core.access import Need, can, holders, require
+from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
+from chuxin.records.services import record_work
 
 from . import facts as report_facts
 from .models import Report, ReportPeriod, ReportRequirement
+from .periods import periods_open
 from .richtext import is_blank, sanitize
 from .selectors import expected_reporters
 
@@ -62,6 +65,7 @@ def requirement_create(*, actor, organization: Organization, request=None, **fie
     requirement.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization,
                  request=request)
+    periods_open(timezone.localdate(), [requirement])  # its current period waits for nobody's daily job
     return requirement
 
 
@@ -78,6 +82,7 @@ def requirement_update(*, actor, requirement: ReportRequirement, request=None, *
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=requirement,
                  organization=requirement.organization, changes=diff(requirement, before, REQUIREMENT_FIELDS),
                  request=request)
+    periods_open(timezone.localdate(), [requirement])
     return requirement
 
 
@@ -171,33 +176,12 @@ def report_save(*, actor, report: Report, sections: list[str], version: int, req
 
 
 def _notify(**kwargs) -> None:
-    try:
-        from chuxin.notifications.services import notify
-    except ImportError:
-        logger.warning("notifications app not available; %s not sent", kwargs.get("kind"))
-        return
     notify(**kwargs)
 
 
-def _evidence(**kwargs) -> None:
-    try:
-        from chuxin.responsibilities.services import evidence_record
-    except ImportError:
-        logger.warning("responsibilities app not available; evidence %s not recorded", kwargs.get("kind"))
-        return
-    evidence_record(**kwargs)
-
-
 def _reviewers(report: Report):
-    """The people who review: secretaries and Party-affairs workers granted on the requirement's organization."""
-    from chuxin.accounts.models import Role, RoleGrant
-
-    org = report.period.requirement.organization
-    return [
-        g.user for g in RoleGrant.objects.filter(
-            organization=org, role__in=[Role.SECRETARY, Role.WORKER], user__is_active=True
-        ).select_related("user")
-    ]
+    """The people who review: those who manage the requirement's organization by a grant on it."""
+    return list(holders(report.period.requirement.organization, Need.MANAGE))
 
 
 def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
@@ -233,8 +217,10 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
                      changes={"status": ["", Report.Status.SUBMITTED]}, request=request)
         locked.period = report.period
-        _evidence(kind="report_filed", organization=locked.organization, user=actor, on=timezone.localdate(now),
-                  target=locked)
+        filed_on = timezone.localdate(now)
+        record_work(kind="report_filed", organization=locked.organization, on=filed_on, target=locked, actor=actor,
+                    users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on},
+                    url=reverse("reports:report", args=[locked.pk]))
         title = _("Report to review: %(title)s") % {"title": f"{locked.period} · {locked.organization}"}
         url = reverse("reports:review", args=[locked.pk])
         for reviewer in _reviewers(locked):
@@ -301,7 +287,8 @@ def report_accept(*, actor, report: Report, comment: str = "", request=None) -> 
         locked.period = report.period
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
                      changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]}, request=request)
-        _evidence(kind="report_accepted", organization=locked.organization, user=locked.author or locked.holder,
-                  on=timezone.localdate(locked.reviewed_at), target=locked)
+        record_work(kind="report_accepted", organization=locked.organization, target=locked, actor=actor,
+                    on=timezone.localdate(locked.reviewed_at), users=[locked.author or locked.holder],
+                    payload={"period": str(locked.period)}, url=reverse("reports:report", args=[locked.pk]))
         _tell_author(locked, "accepted", _("Report accepted: %(title)s") % {"title": str(locked.period)})
     return locked

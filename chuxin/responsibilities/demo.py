@@ -16,8 +16,8 @@ from django.db import transaction
 from chuxin.accounts.models import User
 from chuxin.orgs.models import Organization
 
-from .models import EvidenceKind, ListItem, PostKind, ResponsibilityList
-from .services import evidence_record, lists_ensure_for_year, templates_create_defaults
+from .models import ListItem, PostKind, ResponsibilityList
+from .services import evidence_replay, lists_ensure_for_year, templates_create_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ def seed_demo_data(*, today: datetime.date) -> None:
         lists_ensure_for_year(today.year)
         _link_logins(today.year)
         _mark_by_hand(today)
-    _evidence_from_records(today.year)
+    with transaction.atomic():
+        # Count the work the other apps' demos recorded before these lists existed (once per item).
+        evidence_replay(today.year)
 
 
 def _link_logins(year: int) -> None:
@@ -78,47 +80,3 @@ def _mark_by_hand(today: datetime.date) -> None:
         item.done_note = note
         item.marked_by = item.list.holder_user or worker
         item.save()
-
-
-def _evidence_from_records(year: int) -> None:
-    """Count the work other apps' demos recorded, in case they ran before the lists existed (each record counts
-    once per item, so running this again changes nothing)."""
-    for collect in (_tasks, _directives, _reports):
-        try:
-            with transaction.atomic():
-                collect(year)
-        except (ImportError, LookupError) as exc:  # that app's demo data is not there
-            logger.info("responsibility demo: %s skipped (%s)", collect.__name__, exc)
-
-
-def _tasks(year: int) -> None:
-    from chuxin.plans.models import Task, TaskAssignment
-
-    done = Task.objects.filter(status=Task.Status.DONE, confirmed_at__year=year).select_related("plan_item__plan")
-    for task in done:
-        people = {a.role: a.user for a in TaskAssignment.objects.filter(task=task).select_related("user")}
-        user = people.get(TaskAssignment.Role.RESPONSIBLE) or people.get(TaskAssignment.Role.LEAD)
-        if user is not None:
-            evidence_record(kind=EvidenceKind.TASK_DONE, organization=task.plan_item.plan.organization, user=user,
-                            on=task.confirmed_at.date(), target=task)
-
-
-def _directives(year: int) -> None:
-    from chuxin.directives.models import DirectiveRecipient
-
-    done = DirectiveRecipient.objects.filter(state=DirectiveRecipient.State.COMPLETED, completed_at__year=year)
-    for row in done.select_related("organization", "completed_by"):
-        evidence_record(kind=EvidenceKind.DIRECTIVE_DONE, organization=row.organization, user=row.completed_by,
-                        on=row.completed_at.date(), target=row)
-
-
-def _reports(year: int) -> None:
-    from chuxin.reports.models import Report
-
-    filed = Report.objects.filter(submitted_at__year=year).select_related("organization", "author")
-    for report in filed:
-        evidence_record(kind=EvidenceKind.REPORT_FILED, organization=report.organization, user=report.author,
-                        on=report.submitted_at.date(), target=report)
-        if report.status == Report.Status.ACCEPTED and report.reviewed_at:
-            evidence_record(kind=EvidenceKind.REPORT_ACCEPTED, organization=report.organization,
-                            user=report.author or report.holder, on=report.reviewed_at.date(), target=report)

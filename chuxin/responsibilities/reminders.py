@@ -4,7 +4,8 @@ In the last REMIND_DAYS_BEFORE days of each quarter, the holder of a list (with 
 reminder per list when some duty is behind what the quarter's end asks for (the year's count spread evenly).
 The dedup key names the quarter, so it goes out once a quarter however often the job runs.
 
-The same job makes the year's lists on its first run of a new year (nothing else would until a seat changes).
+The year's lists are made by this app's housekeeping (services.lists_ensure_housekeeping), which the daily
+run does first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from chuxin.core.protocols import Reminder
 
 from .models import ListItem, ResponsibilityList
 from .selectors import expected_by
@@ -29,12 +32,6 @@ def quarter_end(today: datetime.date) -> datetime.date:
 
 def due_reminders(today: datetime.date) -> list:
     """Two queries in the reminding days (lists exist?, open items of held lists with their holders)."""
-    from chuxin.notifications.reminders import Reminder
-
-    from .services import lists_ensure_for_year
-
-    if not ResponsibilityList.objects.filter(year=today.year).exists():
-        lists_ensure_for_year(today.year)
     end = quarter_end(today)
     if (end - today).days >= REMIND_DAYS_BEFORE:
         return []

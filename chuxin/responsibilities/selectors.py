@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, fetch, require
-from chuxin.core.workbench import WorkItem
+from chuxin.core.paths import subtree_q
+from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
-from chuxin.orgs.paths import subtree_q
 
 from .models import ListItem, PostKind, ResponsibilityList, ResponsibilityTemplate, TemplateItem
 
@@ -169,27 +169,15 @@ def workbench_items(user, today: datetime.date | None = None) -> list[WorkItem]:
     return result
 
 
-def period_facts(organization: Organization, start: datetime.date, end: datetime.date) -> dict:
-    """Responsibility items of the organization's lists completed between start and end (inclusive), for a
-    report's pre-filled facts: {"responsibility_items_done": n, "responsibility_items": [{text, post, holder,
-    done_on, by_hand, note}]}."""
+def period_facts(organization: Organization, start: datetime.date, end: datetime.date) -> list[Fact]:
+    """Responsibility items of the organization's own lists completed between start and end (inclusive), for a
+    report's pre-filled facts (the registry's `facts` hook)."""
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    items = (
+    texts = list(
         ListItem.objects.filter(list__organization=organization, done_at__gte=since, done_at__lt=until)
-        .select_related("list")
-        .order_by("done_at", "pk")
+        .order_by("done_at", "pk").values_list("text", flat=True)
     )
-    rows = [
-        {
-            "text": item.text,
-            "post": item.list.get_post_kind_display(),
-            "holder": item.list.holder_display,
-            "done_on": timezone.localtime(item.done_at, tz).date(),
-            "by_hand": item.marked_by_id is not None,
-            "note": item.done_note,
-        }
-        for item in items
-    ]
-    return {"responsibility_items_done": len(rows), "responsibility_items": rows}
+    return [Fact(code="responsibility_items_done", label=_("Responsibility items completed"), count=len(texts),
+                 items=texts, sentence=_("%(n)s responsibility items completed") % {"n": len(texts)})]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.orgs.models import Organization, Position
+from chuxin.records.selectors import records_of_year
 
 from .defaults import DEFAULT_TEMPLATES
 from .models import (
@@ -183,24 +184,51 @@ def _target_url(target) -> str:
 
 
 def evidence_record(*, kind: str, organization: Organization | None, user, on: datetime.date, target) -> list[ListItem]:
+    """Count a piece of work towards the open list items it proves (see `_count`); for callers holding the
+    target itself. The work-record stream reaches the same code through `evidence_from_record`."""
+    users = [user] if user is not None and getattr(user, "is_authenticated", False) else []
+    return _count(kind=kind, organization=organization, users=users, on=on,
+                  target_type=target._meta.label_lower, target_id=str(target.pk), label=str(target)[:200],
+                  url=_target_url(target))
+
+
+def evidence_from_record(record) -> list[ListItem]:
+    """The registered consumer of work records (chuxin.records): runs in the producer's transaction."""
+    users = getattr(record, "_users", None)
+    if users is None:
+        users = list(record.users.all())
+    return _count(kind=record.kind, organization=record.organization, users=users, on=record.on,
+                  target_type=record.target_type, target_id=record.target_id, label=record.label, url=record.url)
+
+
+def evidence_replay(year: int) -> int:
+    """Count the year's recorded work again (lists made after the work was recorded, the demo, a back-fill).
+    Each record counts once per item, so running it again changes nothing. Returns the items touched."""
+    touched = 0
+    for record in records_of_year(year, kinds=EVIDENCE_KINDS):
+        touched += len(evidence_from_record(record))
+    return touched
+
+
+def _count(*, kind: str, organization: Organization | None, users: list, on: datetime.date, target_type: str,
+           target_id: str, label: str, url: str) -> list[ListItem]:
     """Count a recorded piece of work towards the open list items it proves.
 
-    Items touched: open items of that evidence kind in the year of `on`, on the lists the user holds and on
+    Items touched: open items of that evidence kind in the year of `on`, on the lists the users hold and on
     the committee list of `organization`. Each record counts once per item (EvidenceLink's unique constraint);
     an item is done when its count reaches the required number. Runs in the caller's transaction (a savepoint
-    of its own), so calling it from another app's service is safe. Returns the items touched.
+    of its own). Returns the items touched.
     """
     if kind not in EVIDENCE_KINDS:
         raise ValueError(f"unknown evidence kind {kind!r}")
     if isinstance(on, datetime.datetime):
         on = on.date()
     owners = Q(pk__in=[])
-    if user is not None and getattr(user, "is_authenticated", False):
+    for user in users:
         owners |= Q(holder_user=user) | Q(holder_member__user=user)
     if organization is not None:
         owners |= Q(organization=organization, post_kind=PostKind.COMMITTEE)
     lists = ResponsibilityList.objects.filter(owners, year=on.year).values("pk")
-    target_type, target_id = target._meta.label_lower, str(target.pk)
     with transaction.atomic():
         # Lock the open items so two records arriving together both count (no lost increment).
         items = list(
@@ -221,11 +249,11 @@ def evidence_record(*, kind: str, organization: Organization | None, user, on: d
         EvidenceLink.objects.bulk_create(
             EvidenceLink(item=item, target_type=target_type, target_id=target_id, on=on) for item in items
         )
-        now, label, url = timezone.now(), str(target)[:200], _target_url(target)
+        now = timezone.now()
         for item in items:
             item.done_count += 1
             item.done_source_type, item.done_source_id = target_type, target_id
-            item.done_source_label, item.done_source_url = label, url
+            item.done_source_label, item.done_source_url = label[:200], url[:300]
             fields = ["done_count", "done_source_type", "done_source_id", "done_source_label", "done_source_url",
                       "updated_at"]
             if item.done_count >= item.required_count:
@@ -233,6 +261,23 @@ def evidence_record(*, kind: str, organization: Organization | None, user, on: d
                 fields.append("done_at")
             item.save(update_fields=fields)
     return items
+
+
+# --- lists made from records and by the daily housekeeping ----------------------------------------------------
+
+
+def lists_from_record(record) -> None:
+    """The registered consumer of "position_taken": the seat's holder gets the year's list."""
+    position = Position.objects.select_related("organization", "member").filter(pk=record.target_id).first()
+    if position is not None:
+        responsibility_list_ensure(position=position, year=record.payload.get("year"))
+
+
+def lists_ensure_housekeeping(today: datetime.date) -> None:
+    """On the daily run's first pass of a new year, the year's lists for every seat (nothing else would make
+    them until a seat changes)."""
+    if not ResponsibilityList.objects.filter(year=today.year).exists():
+        lists_ensure_for_year(today.year)
 
 
 # --- by hand ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 
-from chuxin.core.workbench import WorkItem
+from chuxin.core.protocols import WorkItem
 
 CRLF = "\r\n"
 LIMIT = 75  # octets per physical line, CRLF not counted

@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from chuxin.core.workbench import WorkItem
+from chuxin.core import registry
+from chuxin.core.protocols import WorkItem
 
 from .selectors import Group, is_overdue
 
-# kind -> (label, Bootstrap icon); a kind not listed (a new app) still shows, with a plain icon.
-KINDS: dict[str, tuple[Promise, str]] = {
-    "task": (_("Tasks"), "check2-square"),
-    "directive": (_("Directives"), "megaphone"),
-    "report": (_("Reports"), "file-earmark-text"),
-    "responsibility": (_("Responsibilities"), "shield-check"),
-}
+# A kind's label and icon are declared by the app that gives it (registry hook `workbench_kinds`); a kind
+# nobody declared still shows, with a plain icon.
 DEFAULT_KIND = (_("Other"), "circle")
+
+
+def kind_look(kind: str) -> tuple[Promise, str]:
+    declared = registry.workbench_kinds().get(kind)
+    return (declared.label, declared.icon) if declared else DEFAULT_KIND
 
 GROUP_LABELS: dict[str, Promise] = {
     Group.OVERDUE: _("Overdue"),
@@ -59,7 +60,7 @@ class Section:
 
 
 def icon_of(kind: str) -> str:
-    return KINDS.get(kind, DEFAULT_KIND)[1]
+    return kind_look(kind)[1]
 
 
 def badge_of(item: WorkItem, today: datetime.date) -> str:
@@ -71,7 +72,7 @@ def badge_of(item: WorkItem, today: datetime.date) -> str:
 
 
 def row_of(item: WorkItem, today: datetime.date) -> Row:
-    label, icon = KINDS.get(item.kind, DEFAULT_KIND)
+    label, icon = kind_look(item.kind)
     return Row(item.title, item.url, item.organization, item.due, item.state, icon, label, badge_of(item, today),
                item.due == today)
 
@@ -86,8 +87,8 @@ def section_of(key: str, items: list[WorkItem], today: datetime.date, *, limit: 
 
 def kind_summary(counts: dict[str, int]) -> list[dict]:
     """The counts on top: the known kinds always (a zero says "nothing waiting"), then any others."""
-    known = [{"kind": kind, "label": label, "icon": icon, "count": counts.get(kind, 0)}
-             for kind, (label, icon) in KINDS.items()]
+    kinds = registry.workbench_kinds()
+    known = [{"kind": code, "label": k.label, "icon": k.icon, "count": counts.get(code, 0)} for code, k in kinds.items()]
     others = [{"kind": kind, "label": DEFAULT_KIND[0], "icon": DEFAULT_KIND[1], "count": count}
-              for kind, count in counts.items() if kind not in KINDS]
+              for kind, count in counts.items() if kind not in kinds]
     return known + others

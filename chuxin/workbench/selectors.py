@@ -1,7 +1,7 @@
 """My workbench: the open work every app hands to a person, gathered once per request.
 
-Each installed chuxin app whose `selectors` module defines `workbench_items(user) -> list[WorkItem]` is a
-provider (see chuxin/core/workbench.py); an app without one simply gives no work. The page, the navigation
+Each app that declares a `workbench` hook (`workbench_items(user) -> list[WorkItem]`, chuxin/core/protocols.py)
+in its AppConfig is a provider; an app without one simply gives no work. The page, the navigation
 count, the calendar and the iCalendar feed all read the one list `my_items` returns.
 """
 
@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.apps import apps
-
-from chuxin.core.workbench import WorkItem
+from chuxin.core import registry
+from chuxin.core.protocols import WorkItem
 
 if TYPE_CHECKING:
     from chuxin.accounts.models import User
@@ -28,22 +26,8 @@ _CACHE_ATTR = "_chuxin_workbench_items"
 
 
 def providers() -> list[Provider]:
-    """`workbench_items` of every installed chuxin app that has one, in INSTALLED_APPS order."""
-    found: list[Provider] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("chuxin.") or config.name == "chuxin.workbench":
-            continue
-        module_name = f"{config.name}.selectors"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise  # a provider that fails to import is a bug to show, not an app without work
-            continue
-        provider = getattr(module, "workbench_items", None)
-        if callable(provider):
-            found.append(provider)
-    return found
+    """The `workbench` hook of every app that declares one (chuxin.core.registry), in INSTALLED_APPS order."""
+    return registry.workbench_providers()
 
 
 def my_items(user: User) -> list[WorkItem]:

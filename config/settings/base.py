@@ -52,12 +52,14 @@ INSTALLED_APPS = [
     "chuxin.audit",
     "chuxin.orgs",
     "chuxin.members",
+    "chuxin.records",
     "chuxin.notifications",
     "chuxin.responsibilities",
     "chuxin.plans",
     "chuxin.directives",
     "chuxin.reports",
     "chuxin.workbench",
+    "chuxin.portal",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "chuxin.core.context_processors.navigation",
+                "chuxin.portal.context_processors.navigation",
             ],
         },
     },
@@ -138,7 +140,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["chuxin.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

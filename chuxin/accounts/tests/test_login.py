@@ -31,7 +31,7 @@ def log_in(client: Client, identifier: str, password: str = PASSWORD):
 
 
 def logged_in_as(client: Client) -> str | None:
-    response = client.get(reverse("core:me"))
+    response = client.get(reverse("portal:me"))
     return response.wsgi_request.user.username if response.status_code == 200 else None
 
 

@@ -1,4 +1,4 @@
-"""The directives app's URLs for the role matrix (chuxin/core/tests/test_role_matrix.py).
+"""The directives app's URLs for the role matrix (chuxin/portal/tests/test_role_matrix.py).
 
 At each target organization (B1, B2, X2) the objects are: a directive SENT BY that organization (the sender's
 pages need the role on the sender), and a recipient row FOR that organization of a directive sent by its parent
@@ -48,7 +48,7 @@ def _action(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.core.tests.test_role_matrix import M, R, anywhere, obj
+    from chuxin.portal.tests.test_role_matrix import M, R, anywhere, obj
 
     def directive(env, where):
         return {"pk": _directive(env, where).pk}, {}

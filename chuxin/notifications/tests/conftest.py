@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-import sys
 import types
 
 import pytest
 
-from chuxin.notifications import reminders
-from chuxin.notifications.reminders import Reminder
+from chuxin.core import registry
+from chuxin.core.protocols import Reminder
 
 
 @pytest.fixture
 def fake_reminders(monkeypatch, world):
-    """A stand-in `chuxin.reports.reminders` module: the reminder job must find it like any app's.
+    """A stand-in for the reports app's `reminders` hook: the reminder job must find it like any app's.
 
     `items` is the list its due_reminders returns; tests change it to move dates or add work."""
     module = types.ModuleType("chuxin.reports.reminders")
@@ -29,11 +28,11 @@ def fake_reminders(monkeypatch, world):
 
     module.due_reminders = due_reminders
     module.fake = True
-    monkeypatch.setitem(sys.modules, "chuxin.reports.reminders", module)
-    # The job still discovers modules through the app registry; only the other apps' real ones are left out, so
-    # these tests count what they seed and nothing else.
-    found = reminders.reminder_modules
-    monkeypatch.setattr(reminders, "reminder_modules", lambda: [m for m in found() if getattr(m, "fake", False)])
+    # The job reads the registry; only the other apps' real hooks are left out, so these tests count what they
+    # seed and nothing else.
+    module.sources = [("reports", due_reminders)]
+    monkeypatch.setattr(registry, "reminder_sources", lambda: list(module.sources))
+    monkeypatch.setattr(registry, "housekeeping", lambda: [])
     return module
 
 

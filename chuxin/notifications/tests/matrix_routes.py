@@ -6,8 +6,8 @@ else, the superuser included."""
 def routes() -> dict:
     from django.urls import reverse
 
-    from chuxin.core.tests.test_role_matrix import NOT_FOUND, ROLES, Outcome, Route, login_only
     from chuxin.notifications.services import notify
+    from chuxin.portal.tests.test_role_matrix import NOT_FOUND, ROLES, Outcome, Route, login_only
 
     def secretarys_notification(env, where):
         notification = env.once("notification", lambda: notify(

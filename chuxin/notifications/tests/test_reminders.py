@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-import sys
-import types
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from chuxin.notifications import reminders
+from chuxin.core import registry
+from chuxin.core.protocols import Reminder
 from chuxin.notifications.models import Notification
-from chuxin.notifications.reminders import Reminder, collect, reminder_modules, send_due_reminders
+from chuxin.notifications.reminders import collect, send_due_reminders
 
 TODAY = datetime.date(2026, 3, 1)
 
@@ -24,9 +23,13 @@ def run(*args) -> str:
     return out.getvalue().strip()
 
 
-def test_the_job_finds_an_apps_reminders_module(fake_reminders):
-    assert fake_reminders in reminder_modules()
-    assert all(m.__name__.startswith("chuxin.") for m in reminders.reminder_modules())
+def test_every_app_declares_its_reminders_in_the_registry():
+    declared = {app for app, _source in registry.reminder_sources()}
+    assert declared == {"plans", "directives", "reports", "responsibilities"}
+    assert {app for app, _job in registry.housekeeping()} == {"reports", "responsibilities"}
+
+
+def test_the_job_collects_an_apps_reminders(fake_reminders):
     assert [r.title for r in collect(TODAY)] == [r.title for r in fake_reminders.items]
     assert fake_reminders.calls == [TODAY]
 
@@ -47,17 +50,13 @@ def test_a_moved_deadline_reminds_again(fake_reminders, world):
 
 
 def test_one_failing_app_does_not_silence_the_others(fake_reminders, monkeypatch, caplog):
-    broken = types.ModuleType("chuxin.plans.reminders")
-
     def due_reminders(today):
         raise RuntimeError("boom")
 
-    broken.due_reminders = due_reminders
-    broken.fake = True
-    monkeypatch.setitem(sys.modules, "chuxin.plans.reminders", broken)
+    fake_reminders.sources.insert(0, ("plans", due_reminders))
     with caplog.at_level(logging.ERROR, logger="chuxin.notifications.reminders"):
         assert send_due_reminders(TODAY) == 2
-    assert "chuxin.plans.reminders" in caplog.text
+    assert "plans" in caplog.text
 
 
 def test_the_job_defaults_to_today(fake_reminders):

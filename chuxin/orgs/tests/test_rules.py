@@ -222,7 +222,7 @@ def test_the_home_page_lists_the_branch_that_needs_attention(world, branch, clie
     add_members(branch, 2)
     healthy = organization_create(actor=None, parent=world.pc, name="健康支部", code="OK1", kind=K.BRANCH)
     add_members(healthy, 3)
-    response = client_for(world.worker).get(reverse("core:home"))
+    response = client_for(world.worker).get(reverse("portal:home"))
     html = response.content.decode()
     attention = html[html.index('bi-exclamation-triangle'):html.index('col-12 col-xl-4')]
     assert "测试支部" in attention
@@ -234,7 +234,7 @@ def test_the_home_page_lists_the_branch_that_needs_attention(world, branch, clie
 def test_the_home_page_counts_party_group_members_for_the_branch(world, branch, group, client_for):
     add_members(branch, 1)
     add_members(group, 2)
-    response = client_for(world.worker).get(reverse("core:home"))
+    response = client_for(world.worker).get(reverse("portal:home"))
     flagged = {org.code for org, _found in response.context["warnings"]}
     assert "TB" not in flagged
     assert "B1" in flagged  # the fixture's branch has one full member
@@ -242,6 +242,6 @@ def test_the_home_page_counts_party_group_members_for_the_branch(world, branch, 
 
 def test_the_home_page_of_a_secretary_lists_only_their_scope(world, branch, client_for):
     add_members(branch, 1)
-    response = client_for(world.secretary).get(reverse("core:home"))
+    response = client_for(world.secretary).get(reverse("portal:home"))
     flagged = {org.code for org, _found in response.context["warnings"]}
     assert flagged == {"B1"}

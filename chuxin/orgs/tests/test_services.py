@@ -12,10 +12,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from chuxin.audit.models import AuditEntry
+from chuxin.core.paths import STEP_LEN
 from chuxin.members.models import Member
 from chuxin.orgs import services
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
-from chuxin.orgs.paths import STEP_LEN
 from conftest import make_member
 
 K = Organization.Kind

@@ -24,7 +24,6 @@ def _in_english(english):
 @dataclass
 class Sent:
     notes: list[tuple[str, str, object]] = field(default_factory=list)  # (username, kind, target)
-    evidence: list[dict] = field(default_factory=list)
 
     def kinds_for(self, user) -> list[str]:
         return [kind for username, kind, _t in self.notes if username == user.username]
@@ -38,7 +37,6 @@ def sent(monkeypatch) -> Sent:
         lambda *, recipient, kind, target, title, url, dedup_key="": record.notes.append(
             (recipient.username, kind, target)),
     )
-    monkeypatch.setattr(services, "_record_evidence", lambda **kw: record.evidence.append(kw))
     return record
 
 

@@ -1,4 +1,4 @@
-"""The plans app's URLs for the role matrix (chuxin/core/tests/test_role_matrix.py).
+"""The plans app's URLs for the role matrix (chuxin/portal/tests/test_role_matrix.py).
 
 At B1 the fixture's plain member is a cooperating assignee of the task, so the views that let assignees in
 (task page, progress, milestones, attachments) answer them although they only hold a member file there.
@@ -63,7 +63,7 @@ def _update(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.core.tests.test_role_matrix import FORBIDDEN, OK, M, P, R, anywhere, obj, pk_of
+    from chuxin.portal.tests.test_role_matrix import FORBIDDEN, OK, M, P, R, anywhere, obj, pk_of
 
     def build(getter):
         return lambda env, where: ({"pk": getter(env, where).pk}, {})

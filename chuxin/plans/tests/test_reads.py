@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 
 from chuxin.plans import reminders, selectors, services
 from chuxin.plans.models import DEFAULT_AREAS, Plan, PlanArea, Task
+from chuxin.records.models import WorkRecord
+from chuxin.records.selectors import period_facts as record_facts
 
 from .conftest import DUE, START
 
@@ -204,11 +206,26 @@ def test_period_facts(world, plan, item, departments, sent):
     tz = timezone.get_current_timezone()
     Task.objects.filter(pk=done_in.pk).update(confirmed_at=datetime.datetime(2026, 5, 31, 23, 0, tzinfo=tz))
     Task.objects.filter(pk=done_before.pk).update(confirmed_at=datetime.datetime(2026, 4, 9, 9, 0, tzinfo=tz))
-    facts = selectors.period_facts(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+    _backdate(done_in, datetime.date(2026, 5, 31))
+    _backdate(done_before, datetime.date(2026, 4, 9))
+    facts = _facts(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
     assert facts == {"tasks_done": 1, "tasks_done_titles": ["五月完成"],
                      "tasks_overdue": 2, "tasks_overdue_titles": [late.title, last_day.title]}
     # Out of the subtree: nothing.
-    assert selectors.period_facts(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))["tasks_done"] == 0
+    assert _facts(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))["tasks_done"] == 0
+
+
+def _backdate(task, on: datetime.date) -> None:
+    """As if the task had been confirmed on that day: its work record says so too."""
+    WorkRecord.objects.filter(kind="task_done", target_id=str(task.pk)).update(on=on)
+
+
+def _facts(organization, start, end) -> dict:
+    """What a report's pre-fill reads of the plans: tasks done (work records) and tasks overdue (this app)."""
+    done = {f.code: f for f in record_facts(organization, start, end)}.get("task_done")
+    (overdue,) = selectors.period_facts(organization, start, end)
+    return {"tasks_done": done.count if done else 0, "tasks_done_titles": done.items if done else [],
+            "tasks_overdue": overdue.count, "tasks_overdue_titles": overdue.items}
 
 
 def test_period_facts_leave_out_the_tasks_of_a_draft_plan(world, plan, item, sent):
@@ -219,11 +236,12 @@ def test_period_facts_leave_out_the_tasks_of_a_draft_plan(world, plan, item, sen
     services.task_confirm_complete(actor=world.secretary, task=task)
     Task.objects.filter(pk=task.pk).update(confirmed_at=datetime.datetime(2026, 5, 9, 9, 0,
                                                                           tzinfo=timezone.get_current_timezone()))
+    _backdate(task, datetime.date(2026, 5, 9))
     late = services.task_create(actor=world.secretary, plan_item=item, title="草稿逾期", start_on=START,
                                 due_on=datetime.date(2026, 5, 10))
     may = (datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
-    assert selectors.period_facts(world.pc, *may) == {"tasks_done": 0, "tasks_done_titles": [],
-                                                      "tasks_overdue": 0, "tasks_overdue_titles": []}
+    assert _facts(world.pc, *may) == {"tasks_done": 0, "tasks_done_titles": [],
+                                      "tasks_overdue": 0, "tasks_overdue_titles": []}
     services.plan_publish(actor=world.secretary, plan=plan)
-    assert selectors.period_facts(world.pc, *may) == {"tasks_done": 1, "tasks_done_titles": [task.title],
+    assert _facts(world.pc, *may) == {"tasks_done": 1, "tasks_done_titles": [task.title],
                                                       "tasks_overdue": 1, "tasks_overdue_titles": [late.title]}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chuxin.plans import reminders, selectors
 from chuxin.plans.models import Plan, Task, TaskAssignment
+from chuxin.records.models import WorkRecord
 
 from .conftest import DUE, START
 
@@ -91,8 +92,10 @@ def test_reaching_100_submits_and_the_owner_confirms(world, task, sent, client):
     client.post(reverse("plans:task-confirm", args=[task.pk]))
     task.refresh_from_db()
     assert task.status == Task.Status.DONE and task.confirmed_by == world.secretary and task.confirmed_at
-    assert sent.evidence == [{"kind": "task_done", "organization": world.b1, "user": world.committee,
-                              "on": timezone.localtime(task.confirmed_at).date(), "target": task}]
+    # Collect once: one work record of the confirmed task, for its responsible person, on the day confirmed.
+    record = WorkRecord.objects.get(kind="task_done")
+    assert (record.organization, list(record.users.all()), record.on, record.target_id) == (
+        world.b1, [world.committee], timezone.localtime(task.confirmed_at).date(), str(task.pk))
     assert sent.kinds_for(world.member_user).count("accepted") == 1
 
     client.post(reverse("plans:task-reopen", args=[task.pk]))

@@ -6,8 +6,8 @@ import datetime
 
 def routes() -> dict:
     from chuxin.core.access import Need
-    from chuxin.core.tests.test_role_matrix import anywhere, login_only, obj
     from chuxin.orgs.models import Organization
+    from chuxin.portal.tests.test_role_matrix import anywhere, login_only, obj
     from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 
     M = Need.MANAGE

@@ -11,9 +11,9 @@ def routes() -> dict:
     from django.utils import timezone
 
     from chuxin.core.access import Need
-    from chuxin.core.tests.test_role_matrix import OK, anywhere, login_only, obj, pk_of
     from chuxin.orgs.models import Position
     from chuxin.orgs.services import position_create
+    from chuxin.portal.tests.test_role_matrix import OK, anywhere, login_only, obj, pk_of
     from chuxin.responsibilities.models import PostKind, TemplateItem
     from chuxin.responsibilities.services import committee_list_ensure, templates_create_defaults
 

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from chuxin.core.workbench import WorkItem
+from chuxin.core.protocols import WorkItem
 from chuxin.workbench import selectors
 
 _n = itertools.count(1)

@@ -4,7 +4,7 @@ calendar feed is public (calendar apps can't log in): its token stands for its u
 
 
 def routes() -> dict:
-    from chuxin.core.tests.test_role_matrix import Route, login_only, query
+    from chuxin.portal.tests.test_role_matrix import Route, login_only, query
 
     def feed_token(env, where):
         from chuxin.workbench.models import FeedToken

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from chuxin.audit.models import AuditEntry
-from chuxin.core.workbench import WorkItem
+from chuxin.core.protocols import WorkItem
 from chuxin.workbench import ics
 from chuxin.workbench.models import FeedToken
 from chuxin.workbench.services import feed_token_regenerate

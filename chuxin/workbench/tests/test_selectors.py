@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chuxin.core.workbench import WorkItem
+from chuxin.core.protocols import WorkItem
 from chuxin.workbench import selectors
 from chuxin.workbench.selectors import Group, group_of, grouped, my_items, open_count
 

@@ -32,10 +32,10 @@ def test_home_query_count_does_not_grow(world, client_for, django_assert_num_que
     # 7-9 the warnings (organizations, full members per organization, current seats),
     # 10 roots with their child counts.
     with django_assert_num_queries(10):
-        small = client.get(reverse("core:home"))
+        small = client.get(reverse("portal:home"))
     seed_branches(world, 27)
     with django_assert_num_queries(10):
-        large = client.get(reverse("core:home"))
+        large = client.get(reverse("portal:home"))
     assert (len(small.context["warnings"]), len(large.context["warnings"])) == (2 + 3, 2 + 30)  # B1, B2 too
 
 
@@ -57,9 +57,9 @@ def test_me_query_count_does_not_grow(world, client_for, django_assert_num_queri
     # 5 member file (standings, for the navigation), 6 my positions with organizations, 7 my organization's
     # committee with members and partner units, 8 my role grants.
     with django_assert_num_queries(8):
-        client.get(reverse("core:me"))
+        client.get(reverse("portal:me"))
     seed(27)
     with django_assert_num_queries(8):
-        response = client.get(reverse("core:me"))
+        response = client.get(reverse("portal:me"))
     assert len(response.context["my_positions"]) == 30
     assert len(response.context["positions"]) == 30

@@ -20,12 +20,12 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.core.paths import STEP_LEN, encode_step, next_child_path
 from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.members.pinyin import name_keys
 from chuxin.orgs import rules
 from chuxin.orgs.models import Organization, Position, WorkUnit
-from chuxin.orgs.paths import STEP_LEN, encode_step, next_child_path
 
 from .seed_demo import GIVEN, SURNAMES
 

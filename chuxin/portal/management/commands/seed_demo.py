@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 
 from django.core.management.base import BaseCommand
@@ -11,16 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.core import registry
+from chuxin.core.paths import STEP_LEN, next_child_path
 from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.members.pinyin import name_keys
 from chuxin.members.services import apply_citizen_id
 from chuxin.orgs import rules
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
-from chuxin.orgs.paths import STEP_LEN, next_child_path
 
 DEMO_PASSWORD = "chuxin-demo-2026"
-DEMO_APPS = ("plans", "directives", "reports", "responsibilities", "workbench", "notifications")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文辉鹏飞宇婷雪梅晨阳欣怡子涵浩然思远海燕德胜玉兰立新"
@@ -58,12 +57,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo unit ready."))
             return
         today = timezone.localdate()
-        # Each capability adds its own demo records on top of the unit, idempotently; the order matters where
-        # one reads another's records (reports pre-fill from plans and directives, responsibility lists count
-        # all three as evidence, the reminder job runs last over everything).
-        for app in DEMO_APPS:
+        # Each capability adds its own demo records on top of the unit, idempotently, in the order its hooks ask
+        # for (chuxin.core.registry.Demo.after: reports pre-fill from plans and directives, responsibility lists
+        # count the work all three recorded, the reminder run goes last over everything).
+        for _app, seed in registry.demo_order():
             with transaction.atomic():
-                importlib.import_module(f"chuxin.{app}.demo").seed_demo_data(today=today)
+                seed(today=today)
         self.stdout.write(self.style.SUCCESS("Demo data ready." if created else "Demo data already present."))
 
     def org(self, code: str, name: str, kind: str, parent: Organization | None, **extra) -> Organization:

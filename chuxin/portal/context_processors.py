@@ -1,24 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import Need, has_any
+from chuxin.core import registry
+from chuxin.core.access import has_any
 
-# (url name, label, icon, the least a user needs somewhere to see the entry, section)
-NAV = (
-    ("core:home", _("Home"), "house", None, ""),
-    ("workbench:home", _("My workbench"), "inbox", None, ""),
-    ("plans:list", _("Annual plans"), "calendar2-check", Need.READ, "work"),
-    ("directives:inbox", _("Directives from above"), "megaphone", Need.READ, "work"),
-    ("reports:mine", _("Periodic reports"), "file-earmark-text", None, "work"),
-    ("responsibilities:mine", _("Responsibility lists"), "list-check", None, "work"),
-    ("responsibilities:overview-start", _("Responsibility overview"), "clipboard-data", Need.READ, "work"),
-    ("orgs:tree", _("Organizations"), "diagram-3", Need.READ, "org"),
-    ("members:list", _("Members"), "people", Need.READ, "org"),
-    ("orgs:work-units", _("Work units"), "building", Need.READ, "org"),
-    ("orgs:partners", _("Partner units"), "people-fill", Need.READ, "org"),
-    ("audit:list", _("Audit log"), "journal-text", Need.ADMIN, "org"),
-    ("core:me", _("Me"), "person-circle", None, "me"),
-)
 SECTIONS = {"work": _("Work"), "org": _("Organization and members")}
 
 
@@ -29,7 +14,9 @@ def navigation(request):
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     last_section = ""
-    for name, label, icon, need, section in NAV:
+    # Every app declares its entries in its hooks (chuxin.core.registry.NavEntry), with its order and section.
+    for entry in registry.navigation():
+        name, label, icon, need, section = entry.url_name, entry.label, entry.icon, entry.need, entry.section
         if need is None or has_any(user, need):
             heading = SECTIONS.get(section) if section != last_section else None
             last_section = section
@@ -49,7 +36,7 @@ def _stem(url_name: str) -> str:
 def _active_entry(current: str, names: list[str]) -> str | None:
     """The one entry to highlight: the page itself, else its namesake in the app, else the app's first entry.
 
-    One entry only: a substring test lit up both "core:home" and "core:me" on the home page.
+    One entry only: a substring test lit up both "portal:home" and "portal:me" on the home page.
     """
     if current in names:
         return current

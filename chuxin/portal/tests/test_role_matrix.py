@@ -269,8 +269,8 @@ EXPECT: dict[str, list[Route]] = {
     "members:reveal-id": [obj("post", A, pk_of("member"), special=OWN_FILE_OK, extra_targets=("OWN",))],
     "members:account-create": [obj("post", A, pk_of("member_with_phone"))],
     "audit:list": [anywhere("get", A)],
-    "core:home": [login_only("get", special={("stranger", ""): TO_ME, ("member", ""): TO_ME})],
-    "core:me": [login_only("get")],
+    "portal:home": [login_only("get", special={("stranger", ""): TO_ME, ("member", ""): TO_ME})],
+    "portal:me": [login_only("get")],
 }
 
 

@@ -1,0 +1,36 @@
+"""What role grants contribute to the access policy (chuxin.core.access), declared in this app's hooks."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from chuxin.core.access import Need
+
+from .models import Role, RoleGrant, User
+
+# Each role's rank: a role satisfies every need up to its own.
+RANK: dict[str, int] = {
+    Role.MEMBER: Need.PUBLIC,
+    Role.VIEWER: Need.READ,
+    Role.COMMITTEE: Need.READ,
+    Role.SECRETARY: Need.MANAGE,
+    Role.WORKER: Need.ADMIN,
+}
+
+
+def roles_with(need: int) -> list[str]:
+    return [role for role, rank in RANK.items() if rank >= need]
+
+
+def grant_standings(user: User) -> list[tuple[str, int]]:
+    """One query: the user's grants as (organization path, rank)."""
+    return [
+        (path, RANK[role])
+        for path, role in RoleGrant.objects.filter(user=user).values_list("organization__path", "role")
+    ]
+
+
+def grant_holders(paths: list[str], need: int) -> QuerySet[User]:
+    """Active accounts granted a role of at least `need` on an organization whose path is in `paths`."""
+    grants = RoleGrant.objects.filter(organization__path__in=paths, role__in=roles_with(need)).values("user_id")
+    return User.objects.filter(pk__in=grants, is_active=True)

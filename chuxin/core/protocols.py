@@ -1,0 +1,62 @@
+"""The shapes apps hand the kernel through the registry: work items, reminders, report facts.
+
+WorkItem: what every app hands to "My workbench" (我的工作台) and the personal calendar.
+
+Each app that gives people work exposes a selector `workbench_items(user) -> list[WorkItem]` returning the
+user's open items, built in a constant number of queries whatever their count. The workbench app gathers them,
+sorts them soonest first, counts them for the navigation, and draws the calendar and the iCalendar feed from
+the same list: an item is recorded once and shown everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # "task", "directive", "report", "responsibility": which app it comes from
+    title: str
+    url: str  # where the user acts on it
+    due: datetime.date | None  # None sorts last
+    state: str  # a short, already translated state: "overdue", "due soon", "returned", "to acknowledge"...
+    organization: str = ""  # the organization's name, for context
+    overdue: bool = False
+    uid: str = ""  # stable id for the calendar feed, e.g. "task-42@chuxin"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.due is None, self.due or datetime.date.max, self.title)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder an app hands the daily run (registry hook `reminders`); sent once per target, kind and
+    dedup_key however often the run goes. Put the date in dedup_key (f"due:{item.due:%Y-%m-%d}") so a moved
+    deadline reminds again."""
+
+    recipient: Any  # a User (None or inactive: skipped)
+    kind: str  # a Notification.Kind value: "due_soon", "overdue", "report_due"...
+    target: Any  # the model instance it is about
+    title: str
+    url: str  # a local path where the recipient acts
+    dedup_key: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of a periodic report's pre-filled facts that is a state, not a record (registry hook `facts`):
+    tasks overdue, directives still open. Completed work comes from the work records instead."""
+
+    code: str  # stable within its app: "tasks_overdue"
+    label: str  # in the reader's language, resolved when the facts are gathered and shown
+    count: int
+    items: list[str] = field(default_factory=list)  # the first titles
+    sentence: str = ""  # for the report's first section; empty: not summarised
+    titles_in_sentence: bool = True  # the sentence goes on with the first titles ("...: a, b, c")
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "label": self.label, "count": self.count, "items": list(self.items),
+                "sentence": self.sentence, "titles_in_sentence": self.titles_in_sentence}

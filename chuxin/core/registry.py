@@ -1,0 +1,201 @@
+"""One registry of what each app contributes to the house.
+
+An app declares its hooks in one place, `hooks = Hooks(...)` on its AppConfig (apps.py); the kernel and the
+top-level pages read them here. A new capability touches its own app and nothing else:
+
+- record kinds it produces and consumers of other apps' records (the work-record stream, chuxin.records),
+- workbench items (a selector giving a person's open items) and the kinds of item it gives, with label and icon,
+- reminders (the daily run sends them through the notification centre),
+- housekeeping (daily upkeep that is not a reminder: opening report periods, making the year's lists),
+- facts for the periodic reports' pre-fill that are not records (states such as "overdue"),
+- demo seeding, after the apps it needs seeded first,
+- navigation entries,
+- the standing an app's relation gives a user somewhere (role grants, a member file) and the reverse question
+  "who holds at least NEED on this organization",
+- rules taken from the regulations, with their defaults, as data (chuxin.core.rules),
+- its routes for the role matrix (a test helper).
+
+Hooks that are code are given as dotted paths and imported on first use, as Django does with MIDDLEWARE: the
+kernel never imports an app, and an app's hooks may import anything below it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of completed work, declared by the app that produces it.
+
+    `payload` names the typed fields a record of this kind carries ({"on_time": bool}); `fact` is the label of
+    its count in the periodic reports' pre-filled facts (None: not a report fact); `fact_order` sorts them.
+    """
+
+    code: str
+    label: Any  # a lazy translation
+    payload: Mapping[str, type] = field(default_factory=dict)
+    fact: Any = None
+    fact_order: int = 100
+    fact_sentence: Any = None  # "%(n)s tasks completed this period", for the report's first section
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """Something that reacts to records of `kinds`, in the producer's transaction (dotted `handler(record)`)."""
+
+    kinds: tuple[str, ...]
+    handler: str
+
+
+@dataclass(frozen=True)
+class WorkbenchKind:
+    code: str  # WorkItem.kind
+    label: Any
+    icon: str  # a Bootstrap icon name
+
+
+@dataclass(frozen=True)
+class Demo:
+    seed: str  # dotted: seed_demo_data(*, today)
+    after: tuple[str, ...] = ()  # app labels seeded first
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: Any
+    icon: str
+    need: int | None = None  # the least a user needs somewhere to see it (a core.access.Need); None: everyone
+    section: str = ""  # "", "work", "org", "me"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Hooks:
+    record_kinds: tuple[RecordKind, ...] = ()
+    consumers: tuple[Consumer, ...] = ()
+    workbench: str | None = None  # dotted: workbench_items(user) -> list[WorkItem]
+    workbench_kinds: tuple[WorkbenchKind, ...] = ()
+    reminders: str | None = None  # dotted: due_reminders(today) -> list[Reminder]
+    housekeeping: tuple[str, ...] = ()  # dotted: f(today) -> None, run before the reminders
+    facts: str | None = None  # dotted: period_facts(organization, start, end) -> list[Fact]
+    facts_label: Any = None  # the heading of this app's facts in the report's panel
+    demo: Demo | None = None
+    navigation: tuple[NavEntry, ...] = ()
+    standings: str | None = None  # dotted: f(user) -> list[(path, rank)]
+    holders: str | None = None  # dotted: f(organization, need) -> QuerySet of users
+    rules: tuple = ()  # chuxin.core.rules.Rule
+    matrix_routes: str | None = None  # dotted: routes() for the role matrix
+
+
+@dataclass(frozen=True)
+class Entry:
+    app: str  # the app label
+    hooks: Hooks
+
+
+def entries() -> list[Entry]:
+    """Every installed app's hooks, in INSTALLED_APPS order (not cached: tests install apps of their own)."""
+    found = []
+    for config in apps.get_app_configs():
+        hooks = getattr(config, "hooks", None)
+        if isinstance(hooks, Hooks):
+            found.append(Entry(config.label, hooks))
+    return found
+
+
+@functools.cache
+def _load(dotted: str) -> Callable:
+    return import_string(dotted)
+
+
+def load(dotted: str) -> Callable:
+    return _load(dotted)
+
+
+def record_kinds() -> dict[str, RecordKind]:
+    kinds: dict[str, RecordKind] = {}
+    for entry in entries():
+        for kind in entry.hooks.record_kinds:
+            if kind.code in kinds:
+                raise ValueError(f"record kind {kind.code!r} is declared twice")
+            kinds[kind.code] = kind
+    return kinds
+
+
+def consumers(kind: str) -> list[Callable]:
+    return [load(c.handler) for e in entries() for c in e.hooks.consumers if kind in c.kinds]
+
+
+def workbench_providers() -> list[Callable]:
+    return [load(e.hooks.workbench) for e in entries() if e.hooks.workbench]
+
+
+def workbench_kinds() -> dict[str, WorkbenchKind]:
+    return {k.code: k for e in entries() for k in e.hooks.workbench_kinds}
+
+
+def reminder_sources() -> list[tuple[str, Callable]]:
+    return [(e.app, load(e.hooks.reminders)) for e in entries() if e.hooks.reminders]
+
+
+def housekeeping() -> list[tuple[str, Callable]]:
+    return [(e.app, load(name)) for e in entries() for name in e.hooks.housekeeping]
+
+
+def fact_sources() -> list[tuple[str, Any, Callable]]:
+    return [(e.app, e.hooks.facts_label, load(e.hooks.facts)) for e in entries() if e.hooks.facts]
+
+
+def navigation() -> list[NavEntry]:
+    found = [n for e in entries() for n in e.hooks.navigation]
+    return sorted(found, key=lambda n: n.order)
+
+
+def standing_sources() -> list[Callable]:
+    return [load(e.hooks.standings) for e in entries() if e.hooks.standings]
+
+
+def holder_sources() -> list[Callable]:
+    return [load(e.hooks.holders) for e in entries() if e.hooks.holders]
+
+
+def rules() -> list:
+    return [r for e in entries() for r in e.hooks.rules]
+
+
+def matrix_route_sources() -> list[tuple[str, Callable]]:
+    return [(e.app, load(e.hooks.matrix_routes)) for e in entries() if e.hooks.matrix_routes]
+
+
+def demo_order() -> list[tuple[str, Callable]]:
+    """The apps' demo seeders, each after the apps it names (a topological order; a cycle is an error)."""
+    demos = {e.app: e.hooks.demo for e in entries() if e.hooks.demo}
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(app: str) -> None:
+        if app in ordered:
+            return
+        if app in visiting:
+            raise ValueError(f"demo seeding order has a cycle at {app!r}")
+        visiting.add(app)
+        for before in demos[app].after:
+            if before in demos:
+                visit(before)
+        visiting.discard(app)
+        ordered.append(app)
+
+    for app in demos:
+        visit(app)
+    return [(app, load(demos[app].seed)) for app in ordered]
