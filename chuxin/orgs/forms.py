@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.paths import subtree_q
+from chuxin.members.models import Member
 
 from . import selectors
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
@@ -67,8 +69,6 @@ class PositionForm(StyledMixin, forms.ModelForm):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        from chuxin.core.paths import subtree_q
-        from chuxin.members.models import Member
 
         self.fields["member"].queryset = Member.objects.filter(
             subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
 from chuxin.core.paths import ancestor_paths, subtree_q
+from chuxin.members.models import Member
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
@@ -67,7 +68,6 @@ def past_positions(org: Organization, today: datetime.date | None = None) -> Que
 
 
 def organization_facts(org: Organization, today: datetime.date | None = None) -> rules.OrgFacts:
-    from chuxin.members.models import Member
 
     full = Member.objects.filter(
         subtree_q(org.path, "organization__path"),
@@ -96,7 +96,6 @@ def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list
 
     Three queries whatever the tree's size: the organizations, full members per organization, current seats.
     """
-    from chuxin.members.models import Member
 
     today = timezone.localdate()
     orgs = list(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
+from chuxin.members.models import Member
 from chuxin.records.services import record_work
 
 from . import rules
@@ -122,7 +123,6 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
 
 @transaction.atomic
 def organization_deactivate(*, actor, organization: Organization, request=None) -> Organization:
-    from chuxin.members.models import Member
 
     if organization.children.filter(status=Organization.Status.ACTIVE).exists():
         raise ValidationError(

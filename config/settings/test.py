@@ -17,3 +17,6 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Background tasks run inline, so a test sees their effect at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# A throwaway app that only the tests install: a new record kind and consumer, declared in its own hooks alone.
+INSTALLED_APPS = [*INSTALLED_APPS, "chuxin.records.tests.probe"]  # noqa: F405

@@ -1,0 +1,18 @@
+"""A throwaway app, installed only by the test settings: it produces a record kind of its own and consumes records,
+declaring both in its hooks alone, with no change to any other app (the kernel's "direction" test)."""
+
+from django.apps import AppConfig
+
+from chuxin.core.registry import Consumer, Hooks, RecordKind
+
+
+class ProbeConfig(AppConfig):
+    name = "chuxin.records.tests.probe"
+    label = "records_probe"
+    hooks = Hooks(
+        record_kinds=(
+            RecordKind("probe_lesson_held", "a probe lesson held", payload={"hours": int},
+                       fact="Probe lessons held", fact_order=5, fact_sentence="%(n)s probe lessons held"),
+        ),
+        consumers=(Consumer(("probe_lesson_held", "task_done"), "chuxin.records.tests.probe.consumer.count"),),
+    )
