@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,9 +43,12 @@ def add_recipients(directive: Directive, orgs, *, mixed: bool = True) -> None:
 
 def add_linked_tasks(directive: Directive, owner) -> None:
     """Two tasks, one done, in each recipient's own plan for the rows that have none yet."""
+    from chuxin.plans.models import Task
+
     from .test_tasks import linked_tasks, make_item
 
-    for row in directive.recipients.filter(tasks__isnull=True).select_related("organization"):
+    has_tasks = Exists(Task.objects.filter(origin_type="directives.directiverecipient", origin_id=OuterRef("pk")))
+    for row in directive.recipients.filter(~has_tasks).select_related("organization", "directive"):
         make_item(row.organization, owner)
         linked_tasks(row, 2, done=1)
 
