@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chuxin.core.context_processors.navigation",
+                "chuxin.core.context_processors.browser",
             ],
         },
     },
@@ -138,7 +139,8 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["chuxin.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+# After login: the workbench when work is waiting, else the home page (chuxin/workbench/views.py landing_view).
+LOGIN_REDIRECT_URL = "workbench:landing"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
