@@ -1,4 +1,5 @@
-# Chuxin: `make run` starts the demo on the embedded default; `make test` runs the whole suite.
+# Chuxin: `make run` starts the demo on the embedded default (`make dev`: the same with DEBUG on);
+# `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ ASSETS := chuxin/static/vendor/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages assets clean bench chromium
+.PHONY: run dev test lint messages assets clean bench chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +25,25 @@ $(ASSETS): package.json package-lock.json scripts/vendor-assets.mjs
 
 assets: $(ASSETS)
 
+# `make run`: the demo as users see it (config.settings.demo: DEBUG off, the product's own error pages, static
+# files collected into staticfiles/ and served by WhiteNoise, as in production).
+# `make dev`: the same demo for developers (config.settings.local: DEBUG on, static files straight from the apps).
+# Both use the one database in var/.
+run: SETTINGS := config.settings.demo
 run: $(STAMP) $(ASSETS)
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py send_reminders --now
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py collectstatic --noinput -v0
+	$(serve_demo)
+
+dev: SETTINGS := config.settings.local
+dev: $(STAMP) $(ASSETS)
+	$(serve_demo)
+
+define serve_demo
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(PY) manage.py send_reminders --now
 	@echo ""
-	@echo "  Chuxin is at http://$(HOST):$(PORT)/"
+	@echo "  Chuxin is at http://$(HOST):$(PORT)/  ($(SETTINGS))"
 	@echo "  Demo logins (password: chuxin-demo-2026):"
 	@echo "    worker      Party-affairs worker, grassroots committee"
 	@echo "    secretary1  secretary, 机关第一党支部"
@@ -40,10 +54,11 @@ run: $(STAMP) $(ASSETS)
 	@echo "  Background jobs (reminders, emails): a database worker runs beside the server and stops with it."
 	@echo ""
 	@# The worker and the server share one shell, so the trap stops the worker however runserver ends (Ctrl-C too).
-	export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	export DJANGO_SETTINGS_MODULE=$(SETTINGS); \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+endef
 
 # Browser tests need Chromium: Debian's package, installed when missing (never a downloaded browser).
 chromium:

@@ -79,6 +79,29 @@ def phone_page(browser, live_server) -> Iterator:
     context.close()
 
 
+PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+WECHAT_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+    "MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN"
+)
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator:
+    """open_page(**context options) -> a page in its own fresh context: open_page(**PHONE_390) is a 390 px phone,
+    open_page(**PHONE_390, user_agent=WECHAT_UA) the same phone inside WeChat's browser."""
+    contexts = []
+
+    def make(**options):
+        context, page = _new_page(browser, live_server, **options)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def login(live_server):
     """login(page, username, password=PASSWORD): fill the login form and submit it, as a person does."""

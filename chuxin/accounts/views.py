@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from .models import RoleGrant
 @sensitive_post_parameters("password")
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,7 +34,7 @@ def login_view(request):
             target = request.POST.get("next") or request.GET.get("next")
             if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 return redirect(target)
-            return redirect("portal:home")
+            return redirect(settings.LOGIN_REDIRECT_URL)  # each person lands on the page with their work
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -51,7 +52,7 @@ def password_change_view(request):
         services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)  # the first password change ends the first login
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -106,10 +106,12 @@ def directive_matrix(directive: Directive, *, today: datetime.date, show: str = 
     elif show in State.values:
         rows = rows.filter(state=show)
     return (
-        rows.select_related("organization")
+        rows.select_related("organization", "acknowledged_by", "completed_by")  # who did it, for the phone cards
         .only(
             "id", "state", "acknowledged_at", "completed_at", "answer", "reminded_at", "reminder_count",
             "directive_id", "organization__id", "organization__name", "organization__code", "organization__path",
+            *(f"{who}__{field}" for who in ("acknowledged_by", "completed_by")
+              for field in ("id", "username", "display_name", "first_name", "last_name")),
         )
         .annotate(
             behind=Case(When(behind, then=Value(True)), default=Value(False), output_field=BooleanField()),

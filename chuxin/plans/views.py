@@ -84,10 +84,9 @@ def edit_view(request, pk: int):
 def detail_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.READ)
     groups = selectors.plan_table(plan)
-    context = {
-        "plan": plan, "groups": groups, "counts": selectors.plan_counts(groups),
-        "can_manage": can(request.user, plan.organization, Need.MANAGE),
-    }
+    can_manage = can(request.user, plan.organization, Need.MANAGE)
+    selectors.plan_next_steps(groups, request.user, can_confirm=can_manage or plan.owner_id == request.user.pk)
+    context = {"plan": plan, "groups": groups, "counts": selectors.plan_counts(groups), "can_manage": can_manage}
     return render(request, "plans/detail.html", context)
 
 

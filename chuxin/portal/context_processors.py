@@ -46,3 +46,9 @@ def _active_entry(current: str, names: list[str]) -> str | None:
         if _stem(name.split(":")[1]) == _stem(url_name):
             return name
     return siblings[0] if siblings else None
+
+
+def browser(request):
+    """What the pages adapt to in the visitor's browser. WeChat's built-in browser (its user agent says
+    MicroMessenger) cannot download files or open webcal: links; pages say so beside such links. No query."""
+    return {"in_wechat": "MicroMessenger" in request.META.get("HTTP_USER_AGENT", "")}

@@ -45,6 +45,18 @@ def my_items(user: User) -> list[WorkItem]:
     return items
 
 
+def has_open_items(user: User) -> bool:
+    """Whether anything waits for the user: where a login lands (the workbench, or the home page). One cheap
+    check: the apps are asked in turn and the first with work ends it, so a secretary with tasks costs the plans'
+    queries, not every app's; a list already gathered in this request is reused."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return bool(cached)
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return any(provider(user) for provider in providers())
+
+
 def forget(user: User) -> None:
     """Drop the gathered items after a write within the same request."""
     if hasattr(user, _CACHE_ATTR):

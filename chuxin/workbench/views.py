@@ -41,6 +41,13 @@ def home_view(request):
 
 
 @login_required
+def landing_view(request):
+    """Where a login lands (LOGIN_REDIRECT_URL): the workbench for a person with open work, the home page for
+    everyone else (the home page sends a person without standing on to "Me")."""
+    return redirect("workbench:home" if selectors.has_open_items(request.user) else "portal:home")
+
+
+@login_required
 def badge_view(request):
     """The navigation's count, loaded by htmx after the page: pages don't pay for gathering the work."""
     # Without the request: no context processors, so not the navigation's own queries either.

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chuxin.portal.context_processors.navigation",
+                "chuxin.portal.context_processors.browser",
             ],
         },
     },
@@ -140,7 +141,8 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["chuxin.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# After login: the workbench when work is waiting, else the home page (chuxin/workbench/views.py landing_view).
+LOGIN_REDIRECT_URL = "workbench:landing"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

@@ -41,7 +41,7 @@ def logged_in_as(client: Client) -> str | None:
 def test_log_in_by_username(world, client):
     response = log_in(client, "secretary")
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("workbench:landing")  # the workbench or home: test_landing.py
     assert logged_in_as(client) == "secretary"
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN, actor=world.secretary).count() == 1
 
@@ -64,7 +64,7 @@ def test_log_in_goes_back_to_the_page_asked_for(world, client):
 
 def test_log_in_does_not_send_you_to_another_site(world, client):
     response = client.post(LOGIN + "?next=https://evil.example/", {"identifier": "secretary", "password": PASSWORD})
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("workbench:landing")
 
 
 def test_a_wrong_password_is_refused_with_a_message(world, client):
@@ -151,7 +151,7 @@ def test_a_one_time_password_leads_to_the_password_page_from_any_page(newcomer, 
     assert response["Location"] == reverse("accounts:password_change")
 
 
-def test_after_changing_the_password_you_go_home(newcomer, client):
+def test_after_changing_the_password_you_land_on_your_work(newcomer, client):
     log_in(client, "newcomer")
     page = client.get(reverse("accounts:password_change"))
     assert zh("Please choose your own password before you go on.") in page.content.decode()
@@ -159,7 +159,8 @@ def test_after_changing_the_password_you_go_home(newcomer, client):
         "old_password": PASSWORD, "new_password1": "Qingshan-Lushui-2026", "new_password2": "Qingshan-Lushui-2026",
     })
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("workbench:landing")
+    assert client.get(response["Location"])["Location"] == "/"  # nothing waits for a newcomer: home
     newcomer.refresh_from_db()
     assert not newcomer.must_change_password
     assert newcomer.check_password("Qingshan-Lushui-2026")

@@ -117,6 +117,65 @@ def test_production_names_a_missing_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+# The demo settings (`make run`)
+
+DEMO_SCRIPT = """
+import json, tempfile
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+
+out = {"debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS}
+with tempfile.TemporaryDirectory() as static_root, override_settings(STATIC_ROOT=static_root):
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `make run` does first
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST="127.0.0.1")  # a host the demo answers to
+    page = client.get("/no-such-page/")
+    out["page"] = {"status": page.status_code, "html": page.content.decode()}
+    stylesheet = next(line for line in out["page"]["html"].split('"') if line.startswith("/static/chuxin/chuxin."))
+    css = client.get(stylesheet)
+    out["css"] = {"url": stylesheet, "status": css.status_code, "type": css["Content-Type"],
+                  "cache": css.get("Cache-Control", ""), "body": b"".join(css.streaming_content).decode()[:200]}
+    out["unhashed"] = client.get("/static/does-not-exist.css").status_code
+print(json.dumps(out))
+"""
+
+
+def run_demo(tmp_path) -> dict:
+    """Start the demo settings in a fresh interpreter, as `make run` does, and visit it as a browser would."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.demo", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", DEMO_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_demo_shows_the_products_own_pages_and_serves_static_files_as_in_production(tmp_path):
+    demo = run_demo(tmp_path)
+    assert demo["debug"] is False
+    assert set(demo["hosts"]) <= {"127.0.0.1", "localhost", "[::1]"}
+    page = demo["page"]
+    assert page["status"] == 404
+    # The product's page: its title, message and way home; not Django's debug page with the URL patterns.
+    assert "Not found · Chuxin" in page["html"]
+    assert "There is nothing here, or it is not within your organizations." in page["html"]
+    assert "Back to home" in page["html"]
+    assert "URLconf" not in page["html"] and "DEBUG = True" not in page["html"]
+    # Static files: hashed names from collectstatic's manifest, served by WhiteNoise with a long cache.
+    css = demo["css"]
+    assert css["url"] != "/static/chuxin/chuxin.css" and css["url"].endswith(".css")
+    assert css["status"] == 200 and css["type"].startswith("text/css")
+    assert "immutable" in css["cache"]
+    assert "Chuxin" in css["body"]
+    assert demo["unhashed"] == 404
+
+
 # Error pages
 
 

@@ -159,15 +159,22 @@ def test_completing_acknowledges_too_and_twice_changes_nothing(world, sent_to_th
 
 
 def test_completion_is_recorded_as_evidence_once(world, sent_to_three, monkeypatch):
-    recorded = []
-    monkeypatch.setattr("chuxin.responsibilities.services.evidence_record", lambda **kw: recorded.append(kw))
+    from chuxin.core import registry
+    from chuxin.records.models import WorkRecord
+
+    consumed = []  # what the record stream hands its consumers (the responsibility lists), in the same transaction
+    monkeypatch.setattr(registry, "consumers", lambda kind: [consumed.append])
     row = row_of(sent_to_three, world.b1)
     services.directive_complete(actor=world.secretary, recipient=row, answer="已完成")
     services.directive_complete(actor=world.secretary, recipient=row, answer="已完成")
-    assert len(recorded) == 1
-    assert recorded[0]["kind"] == "directive_done"
-    assert (recorded[0]["organization"], recorded[0]["user"]) == (world.b1, world.secretary)
-    assert recorded[0]["on"] == timezone.localdate() and recorded[0]["target"].pk == row.pk
+    [record] = WorkRecord.objects.all()
+    assert consumed == [record]
+    assert record.kind == "directive_done"
+    assert (record.organization, record.actor, list(record.users.all())) == (world.b1, world.secretary,
+                                                                             [world.secretary])
+    assert record.on == timezone.localdate()
+    assert (record.target_type, record.target_id) == ("directives.directiverecipient", str(row.pk))
+    assert record.payload == {"on_time": True}
 
 
 def test_a_branch_cannot_act_for_its_sibling(world, sent_to_three):

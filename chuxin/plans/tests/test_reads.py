@@ -245,3 +245,45 @@ def test_period_facts_leave_out_the_tasks_of_a_draft_plan(world, plan, item, sen
     services.plan_publish(actor=world.secretary, plan=plan)
     assert _facts(world.pc, *may) == {"tasks_done": 1, "tasks_done_titles": [task.title],
                                                       "tasks_overdue": 1, "tasks_overdue_titles": [late.title]}
+
+
+# The phone cards: the same rows as the table, each with the step it asks of the person reading it.
+
+WECHAT = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50 NetType/WIFI"
+
+
+def card_of(html: str, task: Task) -> str:
+    start = html.index(f'data-testid="task-card" data-task="{task.pk}"')
+    return html[start:html.index("</li>", start)]
+
+
+def next_step_of(client, task: Task) -> str:
+    import re
+
+    card = card_of(client.get(reverse("plans:detail", args=[task.plan_item.plan_id])).content.decode(), task)
+    return re.search(r'data-testid="next-action">(?:<i[^>]*></i> )?([^<]+)</a>', card)[1].strip()
+
+
+def test_a_task_card_shows_its_state_people_due_date_and_the_readers_next_step(world, task, sent, client):
+    client.force_login(world.committee)  # the responsible one: reporting progress is theirs
+    html = client.get(reverse("plans:detail", args=[task.plan_item.plan_id])).content.decode()
+    card = card_of(html, task)
+    assert task.title in card and f'data-state="{task.state}">{task.state_label}</span>' in card
+    assert "Due: 2026-06-30" in card and f"Responsible: {world.committee}" in card
+    assert f"Lead: {world.secretary}" in card and f"Cooperating: {world.member_user}" in card
+    assert next_step_of(client, task) == "Record progress"
+    client.force_login(world.viewer)  # reads the plan from above: nothing to do but look
+    assert next_step_of(client, task) == "View"
+
+    services.progress_update(actor=world.committee, task=task, progress=100, note="完成", expected_version=task.version)
+    client.force_login(world.secretary)  # the plan's owner confirms
+    assert next_step_of(client, task) == "Confirm completion"
+    client.force_login(world.committee)  # submitted: nothing more to report
+    assert next_step_of(client, task) == "View"
+
+
+def test_the_export_button_says_how_to_download_inside_wechat(world, plan, client):
+    client.force_login(world.secretary)
+    url = reverse("plans:detail", args=[plan.pk])
+    assert 'data-testid="wechat-hint"' in client.get(url, HTTP_USER_AGENT=WECHAT).content.decode()
+    assert 'data-testid="wechat-hint"' not in client.get(url, HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Safari").content.decode()

@@ -66,7 +66,7 @@ OK = Outcome("ok")
 FORBIDDEN = Outcome("403", 403)
 NOT_FOUND = Outcome("404", 404)
 TO_LOGIN = Outcome("login", 302, LOGIN_URL)
-TO_HOME = Outcome("redirect home", 302, "/")
+TO_LANDING = Outcome("redirect to the landing", 302, "/workbench/start/")
 TO_ME = Outcome("redirect to me", 302, "/me/")
 
 
@@ -230,7 +230,7 @@ OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may r
 EXPECT: dict[str, list[Route]] = {
     "healthz": [Route("get", None, "public")],
     "set_language": [Route("post", None, "public", query(language="en"))],
-    "accounts:login": [Route("get", None, "public", logged_in_outcome=TO_HOME)],
+    "accounts:login": [Route("get", None, "public", logged_in_outcome=TO_LANDING)],
     "accounts:logout": [login_only("post", logged_in_outcome=TO_LOGIN)],
     "accounts:password_change": [login_only("get")],
     "accounts:org-access": [obj("get", A, pk_of("org"))],

@@ -9,3 +9,15 @@ document.addEventListener("click", (event) => {
   const icon = toggle.querySelector("i");
   if (icon) icon.className = open ? "bi bi-caret-down-fill" : "bi bi-caret-right-fill";
 });
+
+// One request per count: the side navigation's workbench count and the top bar's bell load by htmx; the phone's
+// bottom bar shows copies of them ([data-cx-count="name"] -> [data-cx-copy="name"]), refreshed with them.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const source = event.detail.target;
+  const name = source && source.dataset ? source.dataset.cxCount : undefined;
+  if (!name) return;
+  document.querySelectorAll(`[data-cx-copy="${name}"]`).forEach((copy) => {
+    copy.innerHTML = source.innerHTML;
+    copy.querySelectorAll("[data-testid]").forEach((el) => el.removeAttribute("data-testid"));
+  });
+});

@@ -4,7 +4,10 @@ calendar feed is public (calendar apps can't log in): its token stands for its u
 
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import Route, login_only, query
+    from chuxin.portal.tests.test_role_matrix import Outcome, Route, login_only, query
+
+    # The landing redirects every account: to the workbench or to the home page, depending on its work.
+    lands = Outcome("lands on the workbench or home", 302)
 
     def feed_token(env, where):
         from chuxin.workbench.models import FeedToken
@@ -14,6 +17,7 @@ def routes() -> dict:
 
     return {
         "workbench:home": [login_only("get")],
+        "workbench:landing": [login_only("get", logged_in_outcome=lands)],
         "workbench:badge": [login_only("get")],
         "workbench:calendar": [login_only("get"), login_only("get", query(month="2026-02"))],
         "workbench:feed-settings": [login_only("get"), login_only("post")],
