@@ -62,6 +62,7 @@ class WorkbenchKind:
     code: str  # WorkItem.kind
     label: Any
     icon: str  # a Bootstrap icon name
+    order: int = 100  # where its count stands on the workbench, lowest first (as its app's NavEntry.order)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,9 @@ def workbench_providers() -> list[Callable]:
 
 
 def workbench_kinds() -> dict[str, WorkbenchKind]:
-    return {k.code: k for e in entries() for k in e.hooks.workbench_kinds}
+    """{code: kind} in the kinds' order (not INSTALLED_APPS order, which serves dependencies, not the page)."""
+    found = sorted((k for e in entries() for k in e.hooks.workbench_kinds), key=lambda k: k.order)
+    return {k.code: k for k in found}
 
 
 def reminder_sources() -> list[tuple[str, Callable]]:

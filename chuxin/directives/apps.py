@@ -14,7 +14,7 @@ class DirectivesConfig(AppConfig):
             RecordKind("directive_done", _("a directive from above completed"), payload={"on_time": bool}),
         ),
         workbench="chuxin.directives.selectors.workbench_items",
-        workbench_kinds=(WorkbenchKind("directive", _("Directives"), "megaphone"),),
+        workbench_kinds=(WorkbenchKind("directive", _("Directives"), "megaphone", order=30),),
         reminders="chuxin.directives.reminders.due_reminders",
         facts="chuxin.directives.selectors.period_facts",
         facts_label=_("Directives from above"),

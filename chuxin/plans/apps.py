@@ -14,7 +14,7 @@ class PlansConfig(AppConfig):
                        fact_sentence=_("%(n)s tasks completed this period")),
         ),
         workbench="chuxin.plans.selectors.workbench_items",
-        workbench_kinds=(WorkbenchKind("task", _("Tasks"), "check2-square"),),
+        workbench_kinds=(WorkbenchKind("task", _("Tasks"), "check2-square", order=20),),
         reminders="chuxin.plans.reminders.due_reminders",
         facts="chuxin.plans.selectors.period_facts",
         facts_label=_("Annual plan tasks"),

@@ -13,7 +13,7 @@ class ReportsConfig(AppConfig):
             RecordKind("report_accepted", _("a written report accepted"), payload={"period": str}),
         ),
         workbench="chuxin.reports.selectors.workbench_items",
-        workbench_kinds=(WorkbenchKind("report", _("Reports"), "file-earmark-text"),),
+        workbench_kinds=(WorkbenchKind("report", _("Reports"), "file-earmark-text", order=40),),
         housekeeping=("chuxin.reports.periods.periods_open",),
         reminders="chuxin.reports.reminders.due_reminders",
         demo=Demo("chuxin.reports.demo.seed_demo_data", after=("plans", "directives")),

@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from chuxin.core.protocols import Fact
 from chuxin.directives import selectors, services
 from chuxin.directives.models import Directive, DirectiveRecipient
 from chuxin.directives.reminders import due_reminders
@@ -105,23 +106,32 @@ def test_period_facts_count_on_time_late_and_open(world, three, sent_to_three):
     services.directive_complete(actor=world.outsider, recipient=rows["B2"], answer="逾期完成")
     DirectiveRecipient.objects.filter(pk=rows["B2"].pk).update(
         completed_at=timezone.now() + datetime.timedelta(days=10))  # after the due date
+
+    def counts(facts: list[Fact]) -> dict[str, int]:
+        return {fact.code: fact.count for fact in facts}
+
     facts = selectors.period_facts(world.pc, today.replace(day=1), today + datetime.timedelta(days=1))
-    assert {k: v for k, v in facts.items() if k != "items"} == {
-        "received": 3, "completed_on_time": 1, "completed_late": 1, "open": 1, "open_overdue": 0}
-    assert [(i["organization"], i["on_time"]) for i in facts["items"]] == [
-        ("第一支部", True), ("第二支部", False), ("第三支部", None)]
-    assert facts["items"][0]["title"] == "关于开展主题党日活动的通知"
+    assert all(isinstance(fact, Fact) for fact in facts)
+    assert counts(facts) == {"received": 3, "completed_on_time": 1, "completed_late": 1, "open": 1, "open_overdue": 0}
+    assert [fact.label for fact in facts] == [
+        "Directives received", "Completed on time", "Completed late", "Still open", "Open past their due date"]
+    [received] = [fact for fact in facts if fact.code == "received"]
+    # One row per receiving organization (第一支部, 第二支部, 第三支部), listed by the directive's title.
+    assert received.items == ["关于开展主题党日活动的通知"] * 3
+    assert received.sentence == "3 directives from above received, 2 completed (1 on time), 1 still open"
+    assert not received.titles_in_sentence  # the same title three times says nothing more
+    assert not any(fact.sentence for fact in facts if fact.code != "received")
 
     # One organization alone; another period; an organization elsewhere.
-    assert selectors.period_facts(world.b1, today, today, subtree=False)["received"] == 1
-    assert selectors.period_facts(world.pc, today, today, subtree=False)["received"] == 0
-    assert selectors.period_facts(world.pc, today - datetime.timedelta(days=40),
-                                  today - datetime.timedelta(days=10))["received"] == 0
+    assert counts(selectors.period_facts(world.b1, today, today, subtree=False))["received"] == 1
+    assert counts(selectors.period_facts(world.pc, today, today, subtree=False))["received"] == 0
+    assert counts(selectors.period_facts(world.pc, today - datetime.timedelta(days=40),
+                                         today - datetime.timedelta(days=10)))["received"] == 0
     lone = organization_create(actor=None, parent=None, name="别处", code="ELSE", kind="superior_committee")
-    assert selectors.period_facts(lone, today, today)["received"] == 0
+    assert counts(selectors.period_facts(lone, today, today))["received"] == 0
     # Open past the due date, seen later.
     late = selectors.period_facts(world.pc, today, today, today=sent_to_three.due_on + datetime.timedelta(days=1))
-    assert late["open_overdue"] == 1
+    assert counts(late)["open_overdue"] == 1
 
 
 def test_the_reports_app_reads_period_facts(world, sent_to_three):
@@ -129,8 +139,8 @@ def test_the_reports_app_reads_period_facts(world, sent_to_three):
 
     today = timezone.localdate()
     facts = gather(world.pc, today.replace(day=1), today)
-    assert facts["directives"]["received"] == 3
-    assert any("3" in line for line in summary_lines(facts))
+    assert {fact["code"]: fact["count"] for fact in facts["directives"]}["received"] == 3
+    assert "3 directives from above received, 0 completed (0 on time), 3 still open" in summary_lines(facts)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -38,3 +38,10 @@ def test_an_upward_import_breaks_the_contract():
     assert result.returncode != 0
     assert "chuxin.core is not allowed to import chuxin.plans" in result.stdout
     assert probe.stem in result.stdout
+
+
+def test_the_dependency_diagram_in_the_docs_is_current():
+    result = subprocess.run(  # noqa: S603 - our own script on our own tree
+        [sys.executable, str(ROOT / "scripts" / "dependency_diagram.py"), "--check"], cwd=ROOT, capture_output=True,
+        text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

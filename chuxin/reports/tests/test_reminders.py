@@ -2,6 +2,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from chuxin.notifications.reminders import housekeep
 from chuxin.orgs.models import Position
 from chuxin.reports.reminders import due_reminders
 from chuxin.reports.selectors import workbench_items
@@ -12,20 +13,27 @@ from .conftest import make_requirement
 D = datetime.date
 
 
+def daily_reminders(today: datetime.date) -> list:
+    """This app's reminders as the daily run gathers them (notifications.reminders.send_due_reminders): every app's
+    housekeeping first, which opens the report periods that have started, then the reminders."""
+    housekeep(today)
+    return due_reminders(today)
+
+
 def test_reminders_open_periods_then_remind_three_days_before_and_when_overdue(world, monkeypatch):
     requirement = make_requirement(world.pc, starts_on=D(2026, 1, 1))
-    assert due_reminders(D(2026, 2, 6)) == []  # January is due on 10 February: not yet
+    assert daily_reminders(D(2026, 2, 6)) == []  # January is due on 10 February: not yet
     assert requirement.periods.count() == 2  # but January and February have opened
-    soon = due_reminders(D(2026, 2, 7))
+    soon = daily_reminders(D(2026, 2, 7))
     assert {(r.recipient, r.kind) for r in soon} == {(world.secretary, "report_due"), (world.outsider, "report_due")}
     assert all(r.dedup_key.startswith("due:2026-02-10") for r in soon)
     # B1 hands in; B2 is overdue the day after the due day, with another key so it goes out again.
     january = requirement.periods.get(start=D(2026, 1, 1))
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
-    late = due_reminders(D(2026, 2, 11))
+    late = daily_reminders(D(2026, 2, 11))
     assert [(r.recipient, r.dedup_key.split(":")[0]) for r in late] == [(world.outsider, "overdue")]
-    assert due_reminders(D(2026, 2, 11))[0].dedup_key == late[0].dedup_key  # the same key: notified once
+    assert daily_reminders(D(2026, 2, 11))[0].dedup_key == late[0].dedup_key  # the same key: notified once
 
 
 def test_post_holders_are_reminded_personally(world):
@@ -33,7 +41,7 @@ def test_post_holders_are_reminded_personally(world):
                      starts_on=D(2026, 1, 1))
     Position.objects.create(organization=world.b1, kind=Position.Kind.SECRETARY, member=world.member,
                             started_on=D(2020, 1, 1))
-    reminders = due_reminders(D(2026, 4, 8))
+    reminders = daily_reminders(D(2026, 4, 8))
     assert [(r.recipient, r.kind) for r in reminders] == [(world.member_user, "report_due")]
 
 
@@ -42,6 +50,7 @@ def test_workbench_has_my_due_and_returned_reports_and_those_to_review(world, mo
 
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2026, 2, 5))
     requirement = make_requirement(world.pc, starts_on=D(2026, 1, 1))
+    housekeep(D(2026, 2, 5))  # the daily run opens January and February
     items = workbench_items(world.secretary)
     assert [(i.title, i.due, i.overdue) for i in items] == [("支部月度工作报告 2026-01", D(2026, 2, 10), False)]
     january = requirement.periods.get(start=D(2026, 1, 1))
@@ -70,15 +79,16 @@ def test_workbench_items_query_count_does_not_grow(world, django_assert_num_quer
             report = report_start(actor=world.outsider, period=period, organization=world.b2)
             report_submit(actor=world.outsider, report=report, sections=["完成"], version=report.version)
 
-    # the secretary: seats, secretary grants, requirements above, existing periods, periods, reports;
-    # both: standings (grants, member file), reports to review (the worker holds no seat: the first two only)
+    # the secretary: seats, secretary grants, requirements above, periods, reports (no periods opened here: the
+    # daily housekeeping does it); both: standings (grants, member file), reports to review (the worker holds no
+    # seat: the first two only)
     seed(2)
-    for user, expected in ((world.secretary, 9), (world.worker, 5)):
+    for user, expected in ((world.secretary, 8), (world.worker, 5)):
         forget(user)
         with django_assert_num_queries(expected):
             small = workbench_items(user)
     seed(10)
-    for user, expected in ((world.secretary, 9), (world.worker, 5)):
+    for user, expected in ((world.secretary, 8), (world.worker, 5)):
         forget(user)
         with django_assert_num_queries(expected):
             large = workbench_items(user)

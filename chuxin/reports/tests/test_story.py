@@ -5,39 +5,59 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from chuxin.core import registry
+from chuxin.core.protocols import Fact
+from chuxin.records.models import WorkRecord
 from chuxin.reports import facts
 from chuxin.reports.models import Report, ReportPeriod
 
 D = datetime.date
 
 
-def fake_period_facts(organization, start, end):
-    return {"tasks_done": 2, "tasks_done_titles": [f"{organization.name}学习{start:%m}月", "走访群众"],
-            "tasks_overdue": 1, "tasks_overdue_titles": ["整改台账"]}
+def fake_plan_facts(organization, start, end):
+    return [Fact("tasks_overdue", _("Tasks overdue"), 1, ["整改台账"], _("%(n)s tasks overdue") % {"n": 1})]
 
 
 def fake_directive_facts(organization, start, end):
-    return {"received": 3, "directives": 3, "completed_on_time": 2, "completed_late": 0, "open": 1,
-            "open_overdue": 0, "items": [{"title": "学习贯彻通知", "due_on": D(2026, 1, 20)}]}
+    sentence = _("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
+                 "%(open)s still open") % {"received": 3, "done": 2, "on_time": 2, "open": 1}
+    return [Fact("received", _("Directives received"), 3, ["学习贯彻通知"], sentence, titles_in_sentence=False),
+            Fact("completed_on_time", _("Completed on time"), 2), Fact("completed_late", _("Completed late"), 0),
+            Fact("open", _("Still open"), 1), Fact("open_overdue", _("Open past their due date"), 0)]
+
+
+def no_facts(organization, start, end):
+    return []
+
+
+def broken_facts(organization, start, end):
+    raise RuntimeError("a source's bug")
+
+
+def task_done(org, on: datetime.date, label: str, pk: int) -> WorkRecord:
+    """A task completed, as the plans app records it (kind "task_done")."""
+    return WorkRecord.objects.create(kind="task_done", organization=org, organization_path=org.path, on=on,
+                                     target_type="plans.task", target_id=str(pk), label=label)
 
 
 @pytest.fixture
-def fake_sources(monkeypatch):
-    import sys
-    import types
+def fake_sources(world, monkeypatch):
+    """The facts of January for B1: two tasks completed (work records: they alone count, not B2's nor February's),
+    the states from the apps' `facts` hooks faked, one source with nothing to say and one that fails."""
+    task_done(world.b1, D(2026, 1, 5), f"{world.b1.name}学习01月", 1)
+    task_done(world.b1, D(2026, 1, 31), "走访群众", 2)
+    task_done(world.b2, D(2026, 1, 10), "第二支部的任务", 3)
+    task_done(world.b1, D(2026, 2, 1), "二月的任务", 4)
+    monkeypatch.setattr(registry, "fact_sources", lambda: [
+        ("plans", "Annual plan tasks", fake_plan_facts), ("directives", "Directives from above", fake_directive_facts),
+        ("responsibilities", "Responsibility list", no_facts), ("other", None, broken_facts),
+    ])
 
-    plans = types.ModuleType("fake_plans_selectors")
-    plans.period_facts = fake_period_facts
-    directives = types.ModuleType("fake_directives_selectors")
-    directives.period_facts = fake_directive_facts
-    no_function = types.ModuleType("fake_empty_selectors")
-    for module in (plans, directives, no_function):
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-    monkeypatch.setattr(facts, "SOURCES", (
-        ("plans", "fake_plans_selectors"), ("directives", "fake_directives_selectors"),
-        ("responsibilities", "fake_empty_selectors"), ("other", "chuxin.no_such_app.selectors"),
-    ))
+
+def counts(block: list[dict]) -> dict[str, int]:
+    return {fact["code"]: fact["count"] for fact in block}
 
 
 def test_the_monthly_report_story(world, monthly, client_for, fake_sources, monkeypatch, django_capture_on_commit_callbacks):
@@ -55,9 +75,12 @@ def test_the_monthly_report_story(world, monthly, client_for, fake_sources, monk
     response = secretary.post(reverse("reports:write", args=[january.pk, world.b1.pk]))
     report = Report.objects.get(period=january, organization=world.b1)
     assert response["Location"] == reverse("reports:report", args=[report.pk])
-    assert report.facts["plans"]["tasks_done"] == 2 and "other" not in report.facts
+    assert counts(report.facts["plans"]) == {"task_done": 2, "tasks_overdue": 1} and "other" not in report.facts
+    assert "responsibilities" not in report.facts
     first = report.sections[0]["html"]
     assert "第一支部学习01月" in first and "整改台账" in first and "3" in first
+    assert first == ("<p>本期完成任务2项：第一支部学习01月、走访群众；逾期任务1项：整改台账；"
+                     "收到上级交办事项3项，已办结2项（按期2项），尚未办结1项。</p>")
     page = secretary.get(reverse("reports:report", args=[report.pk]))
     assert "走访群众" in page.content.decode()  # the read-only facts panel
 
@@ -111,6 +134,8 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
 
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     assert set(report.facts) == {"plans", "directives", "responsibilities"}
-    assert report.facts["plans"]["tasks_done"] == 0
-    assert "0" in report.sections[0]["html"]  # "tasks completed this period: 0; ..."
+    assert counts(report.facts["plans"]) == {"tasks_overdue": 0}  # no task recorded done: no "task_done" fact
+    assert counts(report.facts["directives"])["received"] == 0
+    assert counts(report.facts["responsibilities"]) == {"responsibility_items_done": 0}
+    assert report.sections[0]["html"] == ""  # nothing but zeros: no sentence is written for a zero
     assert all(block["rows"] for block in facts.panel(report.facts))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import sys
 import types
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 
+from chuxin.core import registry
 from chuxin.core.protocols import WorkItem
+from chuxin.core.registry import Hooks
 from chuxin.workbench import selectors
 from chuxin.workbench.selectors import Group, group_of, grouped, my_items, open_count
 
@@ -63,7 +67,8 @@ def test_anonymous_and_inactive_users_have_no_work(world, fake_work):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Discovery
+# Discovery: an app gives work because its AppConfig declares a `workbench` hook (chuxin.core.registry), not
+# because some module of it happens to define `workbench_items`.
 
 
 def fake_module(monkeypatch, name: str, **attrs) -> None:
@@ -74,23 +79,65 @@ def fake_module(monkeypatch, name: str, **attrs) -> None:
     monkeypatch.setitem(sys.modules, name, module)
 
 
-def test_it_finds_the_apps_that_define_workbench_items_and_skips_the_others(monkeypatch):
+@pytest.fixture
+def installed(monkeypatch):
+    """installed(config, ...): these app configs stand for INSTALLED_APPS in the registry."""
+
+    def install(*configs) -> None:
+        monkeypatch.setattr(registry, "apps", SimpleNamespace(get_app_configs=lambda: list(configs)))
+
+    yield install
+    registry._load.cache_clear()  # forget the fake apps' hooks it imported
+
+
+def app(label: str, hooks=None) -> SimpleNamespace:
+    """An app config; without hooks, like django.contrib's apps."""
+    config = SimpleNamespace(label=label, name=f"chuxin.{label}")
+    if hooks is not None:
+        config.hooks = hooks
+    return config
+
+
+def test_it_finds_the_apps_that_declare_a_workbench_hook_and_skips_the_others(monkeypatch, installed):
     def work(user):
         return []
 
+    def other_work(user):
+        return []
+
     fake_module(monkeypatch, "chuxin.fakework")
-    fake_module(monkeypatch, "chuxin.fakework.selectors", workbench_items=work)
-    fake_module(monkeypatch, "chuxin.noselectors")  # an app without a selectors module
-    fake_module(monkeypatch, "chuxin.nowork")
-    fake_module(monkeypatch, "chuxin.nowork.selectors", something_else=work)  # selectors, but no work
-    fake_module(monkeypatch, "other.app")
-    fake_module(monkeypatch, "other.app.selectors", workbench_items=lambda user: [])  # not ours
-    names = ["chuxin.fakework", "chuxin.noselectors", "chuxin.nowork", "other.app", "chuxin.workbench"]
-    monkeypatch.setattr(selectors.apps, "get_app_configs", lambda: [SimpleNamespace(name=n) for n in names])
-    assert selectors.providers() == [work]
+    fake_module(monkeypatch, "chuxin.fakework.providers", work=work)  # any module, any name: the hook says which
+    fake_module(monkeypatch, "chuxin.morework")
+    fake_module(monkeypatch, "chuxin.morework.selectors", workbench_items=other_work)
+    fake_module(monkeypatch, "chuxin.undeclared")
+    fake_module(monkeypatch, "chuxin.undeclared.selectors", workbench_items=work)  # defines it, declares nothing
+    installed(
+        app("fakework", Hooks(workbench="chuxin.fakework.providers.work")),
+        app("nohooks"),  # an app without hooks at all
+        app("undeclared", Hooks(reminders="chuxin.undeclared.selectors.workbench_items")),  # other hooks only
+        app("notours", {"workbench": "chuxin.undeclared.selectors.workbench_items"}),  # not a Hooks: ignored
+        app("morework", Hooks(workbench="chuxin.morework.selectors.workbench_items")),
+    )
+    assert selectors.providers() == [work, other_work]  # in INSTALLED_APPS order
 
 
-def test_a_provider_that_fails_to_import_is_not_silently_skipped(monkeypatch):
+def test_an_app_without_the_hook_gives_nothing(installed):
+    installed(app("nohooks"), app("reminding", Hooks(housekeeping=("chuxin.nowhere.upkeep",))))
+    assert selectors.providers() == []
+
+
+def test_a_real_app_gives_work_because_its_appconfig_declares_it(monkeypatch):
+    """The plans app's selectors define workbench_items; it is a provider only while PlansConfig says so."""
+    from chuxin.plans.selectors import workbench_items as plans_work
+
+    config = django_apps.get_app_config("plans")
+    assert config.hooks.workbench == "chuxin.plans.selectors.workbench_items"
+    assert plans_work in selectors.providers()
+    monkeypatch.setattr(type(config), "hooks", dataclasses.replace(config.hooks, workbench=None))
+    assert plans_work not in selectors.providers()
+
+
+def test_a_provider_that_fails_to_import_is_not_silently_skipped(monkeypatch, installed):
     fake_module(monkeypatch, "chuxin.broken")
 
     class Finder:
@@ -101,8 +148,23 @@ def test_a_provider_that_fails_to_import_is_not_silently_skipped(monkeypatch):
             return None
 
     monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
-    monkeypatch.setattr(selectors.apps, "get_app_configs", lambda: [SimpleNamespace(name="chuxin.broken")])
-    with pytest.raises(ModuleNotFoundError):
+    installed(app("broken", Hooks(workbench="chuxin.broken.selectors.workbench_items")))
+    with pytest.raises(ModuleNotFoundError, match="missing_dependency"):
+        selectors.providers()
+
+
+@pytest.mark.parametrize(
+    "dotted",
+    [
+        "chuxin.fakework.selectors.workbench_items",  # no such module: a typo in the hook
+        "chuxin.fakework.workbench_itemz",  # the module is there, the name is not
+        "workbench_items",  # not a dotted path at all
+    ],
+)
+def test_a_hook_whose_dotted_path_cannot_be_imported_raises(monkeypatch, installed, dotted):
+    fake_module(monkeypatch, "chuxin.fakework", workbench_items=lambda user: [])
+    installed(app("fakework", Hooks(workbench=dotted)))
+    with pytest.raises(ImportError):  # ModuleNotFoundError is one
         selectors.providers()
 
 
