@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chuxin.accounts.services import account_create_for_member
+from chuxin.accounts.services import (
+    account_create_for_member,
+    account_password_reset,
+    account_unlock,
+)
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
@@ -133,6 +137,32 @@ def account_create_view(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/account_created.html", {"member": member, "account": user, "password": password})
+
+
+@login_required
+@require_POST
+def account_unlock_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.ADMIN)
+    try:
+        account_unlock(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The login delay has been lifted; %(name)s can log in again.") % {"name": member.name})
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def account_reset_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.ADMIN)
+    try:
+        password = account_password_reset(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/account_created.html",
+                  {"member": member, "account": member.user, "password": password, "reset": True})
 
 
 @login_required
