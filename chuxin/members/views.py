@@ -200,7 +200,8 @@ def export_view(request):
     if reveal and not has_any(request.user, Need.ADMIN):
         raise PermissionDenied
     content = exporting.export_members(
-        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request
+        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request,
+        organization=filters.organization,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=XLSX)
