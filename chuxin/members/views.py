@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from chuxin.accounts.services import (
@@ -80,6 +81,7 @@ def detail_view(request, pk: int):
 
 
 @login_required
+@sensitive_post_parameters("citizen_id")  # never in an error report
 def create_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -99,6 +101,7 @@ def create_view(request):
 
 
 @login_required
+@sensitive_post_parameters("citizen_id")  # never in an error report
 def edit_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.MANAGE)
     form = MemberForm(request.POST or None, instance=member, user=request.user)

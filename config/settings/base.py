@@ -188,9 +188,12 @@ CHUXIN_IMPORT_MAX_ROWS = env.int("CHUXIN_IMPORT_MAX_ROWS", default=20000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Key for personal data encrypted at rest (citizen ID numbers). Defaults to one derived from
-# SECRET_KEY; set it separately in production so rotating SECRET_KEY does not lose the data.
+# Key for personal data encrypted at rest (citizen ID numbers). Defaults to one derived from SECRET_KEY; production
+# requires one of its own (production.py), so neither a leaked nor a rotated SECRET_KEY touches the numbers.
 FIELD_ENCRYPTION_KEY = env("CHUXIN_FIELD_ENCRYPTION_KEY", default="")
+
+# Production settings say so here, for what must never run there (seed_demo).
+CHUXIN_PRODUCTION = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="chuxin@localhost")
@@ -225,5 +228,20 @@ def require_secret_key(value: str) -> str:
     if not value or len(value) < 32:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random string of at least 32 characters"
+        )
+    return value
+
+
+def require_field_key(value: str, secret_key: str) -> str:
+    """The citizen ID key must be set, long, and not the secret key: a leaked SECRET_KEY (it signs every cookie and
+    is the likelier to leak) must not decrypt the numbers."""
+    if not value or len(value) < 32:
+        raise ImproperlyConfigured(
+            "CHUXIN_FIELD_ENCRYPTION_KEY must be set to a random string of at least 32 characters, kept apart from "
+            "DJANGO_SECRET_KEY (see docs/operations.md, The encryption key)"
+        )
+    if value == secret_key:
+        raise ImproperlyConfigured(
+            "CHUXIN_FIELD_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY (see docs/operations.md, The encryption key)"
         )
     return value

@@ -182,3 +182,20 @@ def test_an_import_row_for_a_visible_but_unmanaged_file_names_it(world, client_f
                       "A member with this citizen ID number is already registered in another organization.")]
     assert refusals() == []
 
+
+
+# 11. The ID number stays out of error reports
+
+
+@pytest.mark.parametrize("view", ["create", "edit"])
+def test_the_member_forms_keep_the_id_number_out_of_error_reports(world, client_for, view):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    data = form_data(world)
+    url = reverse("members:create") if view == "create" else reverse("members:edit", kwargs={"pk": world.member.pk})
+    response = client_for(world.worker).post(url, data)
+    # What Django's error e-mails and debug pages show of this request's form.
+    shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert data["citizen_id"] not in str(shown)
+    assert shown["citizen_id"] == SafeExceptionReporterFilter.cleansed_substitute
+    assert shown["name"] == data["name"]
