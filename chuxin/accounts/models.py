@@ -13,14 +13,32 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile phone"), max_length=20, null=True, blank=True, unique=True)
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=True)
-    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
-    def is_locked(self, now: datetime.datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+class LoginThrottle(models.Model):
+    """Failed logins counted for one key: an (account, address) pair, or an address alone.
+
+    Written only by chuxin.accounts.services (login_attempt and the worker's unlock). A pair's key names the
+    account by id when the typed name or phone number belongs to one, otherwise by a digest of what was typed, so an
+    unknown name is counted and delayed exactly like a real one. After too many failures the key is refused until
+    `blocked_until`, a delay that doubles with every further failure; the account itself is never locked, so a
+    stranger failing from another address does not keep its owner out.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
+
+    def is_blocked(self, now: datetime.datetime | None = None) -> bool:
+        return self.blocked_until is not None and self.blocked_until > (now or timezone.now())
 
 
 class Role(models.TextChoices):

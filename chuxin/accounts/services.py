@@ -1,23 +1,25 @@
-"""Logging in with lockout, password changes, accounts for members and role grants."""
+"""Logging in with a throttle, password changes, accounts for members (made, unlocked, reset) and role grants."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import math
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
-from chuxin.audit.services import audit_record
+from chuxin.audit.services import audit_record, client_ip
 from chuxin.core import access
 
-from .models import RoleGrant, User
+from .models import LoginThrottle, RoleGrant, User
 
 
 class LoginRefused(Exception):
@@ -31,43 +33,149 @@ def _find(identifier: str) -> User | None:
     return User.objects.filter(Q(username__iexact=identifier) | Q(phone=identifier)).order_by("id").first()
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Logging in, with a throttle per (account, address) pair and per address
+
+# A counter whose last failure (or delay) ended this long ago starts again from nothing.
+FAILURES_FORGOTTEN_AFTER = datetime.timedelta(hours=24)
+
+
+def _throttle_keys(account: User | None, identifier: str, address: str | None) -> dict[str, tuple[int, User | None]]:
+    """{key: (failures allowed before the delay, account)} for the pair and, when the address is known, the address.
+
+    An unknown name is counted under a digest of what was typed (never the text itself, which is sometimes a
+    password typed into the wrong box), so it is delayed exactly like a real account and the answers cannot tell
+    them apart."""
+    if account is not None:
+        who = f"a{account.pk}"
+    else:
+        who = "i" + hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+    keys = {f"{who}|{address or '-'}": (settings.LOGIN_MAX_FAILURES, account)}
+    if address and settings.LOGIN_MAX_FAILURES_PER_ADDRESS > 0:
+        keys[f"ip|{address}"] = (settings.LOGIN_MAX_FAILURES_PER_ADDRESS, None)
+    return keys
+
+
+def _delay(failures_over: int) -> datetime.timedelta:
+    """The first delay, doubled for each failure beyond the limit, up to the ceiling."""
+    minutes = settings.LOGIN_LOCKOUT_MINUTES * 2 ** min(failures_over, 20)
+    return datetime.timedelta(minutes=min(minutes, settings.LOGIN_DELAY_MAX_MINUTES))
+
+
+def _forgotten(row: LoginThrottle, now: datetime.datetime) -> bool:
+    last = max((t for t in (row.last_failure_at, row.blocked_until) if t is not None), default=None)
+    return last is None or last < now - FAILURES_FORGOTTEN_AFTER
+
+
+def _reserve(keys: dict[str, tuple[int, User | None]], now: datetime.datetime) -> tuple[datetime.datetime | None, bool]:
+    """Check and count in one step: (the end of the delay if any key is delayed, False) or (None, whether this
+    attempt starts a delay).
+
+    The attempt is counted as a failure before the password is checked, with the counter rows locked, so parallel
+    guesses cannot all pass a check that none of them has counted yet; a correct password takes its count back."""
+    for _attempt in range(3):
+        with transaction.atomic():
+            LoginThrottle.objects.bulk_create(
+                [LoginThrottle(key=key, user=account, last_failure_at=now) for key, (_l, account) in keys.items()],
+                ignore_conflicts=True,
+            )
+            # Locked in key order, so two attempts never wait for each other's second row.
+            rows = list(LoginThrottle.objects.select_for_update().filter(key__in=list(keys)).order_by("key"))
+            if len(rows) < len(keys):
+                continue  # the housekeeping below removed a row between the insert and the lock: once more
+            waits = [row.blocked_until for row in rows if row.is_blocked(now)]
+            if waits:
+                return max(waits), False
+            starts = False
+            for row in rows:
+                limit = keys[row.key][0]
+                if _forgotten(row, now):
+                    row.failures = 0
+                row.failures += 1
+                row.last_failure_at = now
+                if row.failures >= limit:
+                    row.blocked_until = now + _delay(row.failures - limit)
+                    starts = True
+                row.save(update_fields=["failures", "last_failure_at", "blocked_until"])
+        _forget_old(now)
+        return None, starts
+    raise RuntimeError("the login throttle's rows kept disappearing")
+
+
+def _forget_old(now: datetime.datetime) -> None:
+    """Drop counters nobody has failed on for two days, so guessed names do not pile up. Rows another login holds
+    are skipped, not waited for (PostgreSQL), so this can never deadlock with a login under way."""
+    cutoff = now - FAILURES_FORGOTTEN_AFTER * 2
+    old = LoginThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=cutoff)
+    )
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            old = old.select_for_update(skip_locked=True)
+        ids = list(old.values_list("pk", flat=True)[:1000])
+        if ids:
+            LoginThrottle.objects.filter(pk__in=ids).delete()
+
+
+def _take_back(keys: dict[str, tuple[int, User | None]]) -> None:
+    """A correct password: the pair starts afresh and the address gets back the failure counted in advance."""
+    with transaction.atomic():
+        for row in LoginThrottle.objects.select_for_update().filter(key__in=list(keys)).order_by("key"):
+            if row.key.startswith("ip|"):
+                row.failures = max(0, row.failures - 1)
+                if row.failures < keys[row.key][0]:
+                    row.blocked_until = None
+                row.save(update_fields=["failures", "blocked_until"])
+            else:
+                row.delete()
+
+
+def _delayed_message(until: datetime.datetime, now: datetime.datetime) -> str:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return _("Too many failed attempts. Try again in %(minutes)s minutes.") % {"minutes": minutes}
+
+
 def login_attempt(*, request, identifier: str, password: str) -> User:
-    """Authenticate, counting failures per account; lock the account after too many in a row."""
+    """Authenticate, throttling failures per (account, address) pair and per address.
+
+    Existing and unknown accounts get the same answers, the same counting and the same work (a password hash and one
+    audit entry each), so the login form does not tell which accounts exist. Nothing here ever locks an account
+    for everyone: a delay holds only for the pair or address that earned it."""
     now = timezone.now()
     account = _find(identifier)
-    if account is not None and account.is_locked(now):
-        minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            _("Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.")
-            % {"minutes": minutes}
-        )
+    keys = _throttle_keys(account, identifier, client_ip(request))
+    until, starts = _reserve(keys, now)
+    if until is not None:
+        raise LoginRefused(_delayed_message(until, now))
     user = authenticate(request, username=identifier, password=password)
     if user is None:
-        if account is not None:
-            _count_failure(account, request, now)
+        _record_failure(account, request, starts)
+        if starts:
+            until = max(row.blocked_until for row in LoginThrottle.objects.filter(key__in=list(keys))
+                        if row.blocked_until is not None)
+            raise LoginRefused(_delayed_message(until, now))
         raise LoginRefused(_("The username or phone number and password do not match."))
-    if user.failed_login_count or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    _take_back(keys)
     audit_record(actor=user, action=AuditEntry.Action.LOGIN, target=user, request=request)
     return user
 
 
-def _count_failure(account: User, request, now: datetime.datetime) -> None:
-    with transaction.atomic():
-        User.objects.filter(pk=account.pk).update(failed_login_count=F("failed_login_count") + 1)
-        account.refresh_from_db(fields=["failed_login_count"])
-        audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, target=account, request=request)
-        locked = account.failed_login_count >= settings.LOGIN_MAX_FAILURES
-        if locked:
-            User.objects.filter(pk=account.pk).update(
-                locked_until=now + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES), failed_login_count=0
-            )
-            audit_record(actor=None, action=AuditEntry.Action.LOCKOUT, target=account, request=request)
-    if locked:  # raised outside the block so the lock itself is committed
-        raise LoginRefused(
-            _("Too many failed attempts: this account is locked for %(minutes)s minutes.")
-            % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
-        )
+def _record_failure(account: User | None, request, starts: bool) -> None:
+    """One audit entry per failure (and one when a delay starts), for a real account and an unknown name alike."""
+    unknown = "" if account is not None else _("unknown account")
+    audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, target=account, target_repr=unknown,
+                 request=request)
+    if starts:
+        audit_record(actor=None, action=AuditEntry.Action.LOCKOUT, target=account, target_repr=unknown,
+                     request=request)
+
+
+def login_delayed_until(user: User) -> datetime.datetime | None:
+    """The latest end of a delay on any of the account's (account, address) pairs, if one is running now."""
+    return (
+        LoginThrottle.objects.filter(user=user, blocked_until__gt=timezone.now())
+        .order_by("-blocked_until").values_list("blocked_until", flat=True).first()
+    )
 
 
 @transaction.atomic
@@ -99,6 +207,54 @@ def account_create_for_member(*, actor, member, request=None) -> tuple[User, str
         target_repr=f"{member.name} ({user.username})",
     )
     return user, password
+
+
+def _check_may_reset(*, actor, account: User) -> None:
+    """A worker may take over only an account whose every right lies inside their own administration: resetting
+    the password of an account with a role elsewhere (or a superuser) would hand the worker that role."""
+    if account.pk == actor.pk:
+        raise ValidationError(_("Change your own password on the password page."))
+    if account.is_superuser or account.is_staff:
+        raise ValidationError(_("This account has rights beyond your organizations; ask a system administrator."))
+    for grant in RoleGrant.objects.filter(user=account).select_related("organization"):
+        if not access.can(actor, grant.organization, access.Need.ADMIN):
+            raise ValidationError(
+                _("This account has rights beyond your organizations; ask a system administrator.")
+            )
+
+
+@transaction.atomic
+def account_unlock(*, actor, member, request=None) -> int:
+    """Lift the login delays on the member's account (from every address); returns how many were lifted."""
+    account = member.user
+    if account is None:
+        raise ValidationError(_("This member has no login account."))
+    lifted, _per_model = LoginThrottle.objects.filter(user=account).delete()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UNLOCK, target=account, organization=member.organization,
+        request=request, target_repr=f"{member.name} ({account.username})",
+    )
+    return lifted
+
+
+@transaction.atomic
+def account_password_reset(*, actor, member, request=None) -> str:
+    """A new one-time password for the member's account, to hand over; the member must choose their own at the next
+    login. The old password and every open session stop working, and any login delay is lifted."""
+    account = member.user
+    if account is None:
+        raise ValidationError(_("This member has no login account."))
+    _check_may_reset(actor=actor, account=account)
+    password = secrets.token_urlsafe(9)
+    account.set_password(password)  # also ends the account's sessions: their hash no longer matches
+    account.must_change_password = True
+    account.save(update_fields=["password", "must_change_password"])
+    LoginThrottle.objects.filter(user=account).delete()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.PASSWORD_RESET, target=account, organization=member.organization,
+        request=request, target_repr=f"{member.name} ({account.username})",
+    )
+    return password
 
 
 @transaction.atomic

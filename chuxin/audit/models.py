@@ -19,8 +19,11 @@ class AuditEntry(models.Model):
         REVOKE = "revoke", _("revoked a role")
         LOGIN = "login", _("logged in")
         LOGIN_FAILED = "login_failed", _("failed to log in")
-        LOCKOUT = "lockout", _("account locked")
+        LOCKOUT = "lockout", _("logins delayed after failures")
+        UNLOCK = "unlock", _("lifted a login delay")
         PASSWORD = "password", _("changed password")
+        PASSWORD_RESET = "password_reset", _("issued a one-time password")
+        REFUSED = "refused", _("refused an attempt")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -9,12 +11,42 @@ from .models import AuditEntry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from, or None when it cannot be known; never a value a client made up.
+
+    With CHUXIN_TRUSTED_PROXY_COUNT = 0 (the default) that is the socket's address (REMOTE_ADDR). Behind N proxies
+    that each append the address they received the request from to X-Forwarded-For, it is the Nth entry from the
+    right: the entries left of it were written by whoever sent the request and prove nothing. A value that is not
+    an IP address is treated as unknown, so the audit log (an `inet` column on PostgreSQL) never stores garbage
+    and a forged header can never make a write fail.
+    """
     if request is None:
         return None
-    # Behind nginx the real address arrives in X-Forwarded-For (docs/operations.md sets it).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return candidate or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            return _ip(forwarded[-count])
+        # Fewer entries than proxies: the request did not come through them all; only the socket is certain.
+    return _ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip(value: str) -> str | None:
+    """The address in canonical form, accepting the `1.2.3.4:port` and `[::1]:port` forms some proxies write."""
+    value = (value or "").strip()
+    if len(value) > 64:
+        return None
+    candidates = [value]
+    if value.startswith("[") and "]" in value:
+        candidates.append(value[1:value.index("]")])
+    elif value.count(":") == 1:
+        candidates.append(value.split(":")[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def audit_record(
@@ -40,7 +72,8 @@ def audit_record(
         organization_path=organization.path if organization is not None else "",
         changes=changes or {},
         ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        # NUL cannot be stored in a PostgreSQL text column; a header is the client's to fill, so drop it.
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "").replace("\x00", "")[:300],
     )
 
 

@@ -12,4 +12,5 @@ class MembersConfig(AppConfig):
         # An active member file gives its holder the member's standing on their organization.
         standings="chuxin.members.access.member_standings",
         navigation=(NavEntry("members:list", _("Members"), "people", Need.READ, "org", 120),),
+        matrix_routes="chuxin.members.tests.matrix_routes.routes",
     )

@@ -1,11 +1,16 @@
-"""Export of member files to .xlsx, masked unless the user may see full ID numbers; every export is audited."""
+"""Export of member files to .xlsx, masked unless the user may see full ID numbers; every export is audited.
+
+The birth date is written only where the user may reveal the number (a worker on the row's organization, or the
+member themself): it is eight of the number's digits. Everyone gets the age."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -14,7 +19,10 @@ from openpyxl.styles import Font, PatternFill
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
-from chuxin.core.access import Need, rank_on
+from chuxin.core.access import Need, rank_on, scope_prefixes
+from chuxin.orgs.models import Organization
+from chuxin.core.paths import STEP_LEN
+from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id
 from .models import Member
@@ -24,13 +32,17 @@ def export_columns() -> list[str]:
     return [
         pgettext("person", "Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Citizen ID number"), _("Mobile phone"),
         _("Education"), _("Work unit"), _("Department"), _("Post"), _("Date joined"), _("Date of full membership"),
-        _("Category"), _("Status"), _("Organization code"), _("Party organization"),
+        _("Category"), _("Status"), _("Organization code"), _("Party organization"), _("Age"),
     ]
 
 
 @transaction.atomic
-def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=None) -> bytes:
-    """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker."""
+def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=None,
+                   organization: Organization | None = None) -> bytes:
+    """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker.
+
+    `organization` is the one the list was filtered to, if any. The export is audited against the organization
+    whose members went out (see _audit), so the Party-affairs workers there see it in their audit log."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Members"))
     header = []
@@ -40,27 +52,59 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=N
         cell.fill = PatternFill("solid", fgColor="C8161D")
         header.append(cell)
     ws.append(header)
-    rows = 0
-    revealed = 0
+    # Per organization tree (the first step of the path): the exported rows' organization paths and the counts.
+    trees: dict[str, _Tree] = {}
     qs = queryset.select_related("organization", "work_unit", "department")
+    today = timezone.localdate()
     for m in qs.iterator(chunk_size=2000):
-        if reveal and rank_on(actor, m.organization.path) >= Need.ADMIN:
+        # Who may reveal the number may see the birth date (which is digits 7-14 of it); others get the age.
+        may_reveal = m.user_id == actor.pk or rank_on(actor, m.organization.path) >= Need.ADMIN
+        tree = trees.setdefault(m.organization.path[:STEP_LEN], _Tree())
+        tree.paths.add(m.organization.path)
+        tree.rows += 1
+        if reveal and may_reveal:
             number = citizen_id.decrypt(m.citizen_id_encrypted)
-            revealed += 1
+            tree.full += 1
         else:
             number = m.citizen_id_masked
         ws.append([
-            m.name, m.get_gender_display(), m.ethnicity, m.birth_date, number, m.phone, m.get_education_display(),
-            m.work_unit.name if m.work_unit else "", m.department.name if m.department else "", m.post, m.joined_on,
-            m.full_member_on, m.get_category_display(), m.get_status_display(), m.organization.code,
-            m.organization.name,
+            m.name, m.get_gender_display(), m.ethnicity, m.birth_date if may_reveal else None, number, m.phone,
+            m.get_education_display(), m.work_unit.name if m.work_unit else "", m.department.name if m.department else "",
+            m.post, m.joined_on, m.full_member_on, m.get_category_display(), m.get_status_display(),
+            m.organization.code, m.organization.name, m.age(today),
         ])
-        rows += 1
     buffer = io.BytesIO()
     wb.save(buffer)
-    audit_record(
-        actor=actor, action=AuditEntry.Action.EXPORT, target=None, request=request,
-        target_repr=_("Member list (%(n)s rows)") % {"n": rows},
-        changes={"rows": rows, "full_citizen_ids": revealed},
-    )
+    _audit(actor=actor, request=request, organization=organization, trees=trees)
     return buffer.getvalue()
+
+
+@dataclass
+class _Tree:
+    paths: set[str] = field(default_factory=set)
+    rows: int = 0
+    full: int = 0
+
+
+def _audit(*, actor, request, organization: Organization | None, trees: dict[str, _Tree]) -> None:
+    """One `export` entry per organization tree the rows came from, recorded against the organization the list was
+    filtered to or else the narrowest one above every exported row; an empty export against the filter's
+    organization or the top of the actor's scope."""
+    if not trees:
+        if organization is None:
+            organization = organization_above(scope_prefixes(actor, Need.READ))
+        entries = [(organization, 0, 0)]
+    else:
+        entries = []
+        for tree in trees.values():
+            if organization is not None and all(p.startswith(organization.path) for p in tree.paths):
+                entries.append((organization, tree.rows, tree.full))
+            else:
+                entries.append((organization_above(tree.paths), tree.rows, tree.full))
+    for org, count, full in entries:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.EXPORT, target=None, organization=org, request=request,
+            target_repr=_("Member list (%(n)s rows)") % {"n": count},
+            changes={"rows": count, "full_citizen_ids": full},
+        )
+

@@ -45,7 +45,14 @@ from . import citizen_id
 from .models import Member
 from .pinyin import name_keys
 from .rules import ETHNIC_GROUPS, MIN_AGE_AT_JOINING
-from .services import MEMBER_FIELDS, apply_citizen_id, check_member
+from .services import (
+    MEMBER_FIELDS,
+    apply_citizen_id,
+    check_member,
+    citizen_id_refusal_record,
+    citizen_id_unusable_message,
+    may_see,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -307,6 +314,11 @@ def import_members(*, actor, upload, request=None) -> ImportResult:
         for row in parsed
         for key, message in sorted(row.errors.items(), key=lambda item: checker.position(item[0]))
     ]
+    if checker.refused:
+        citizen_id_refusal_record(
+            actor=actor, organization=_common_organization(set(checker.refused) - {""}, checker), request=request,
+            attempt=_("Member import refused: %(n)s ID numbers cannot be used here") % {"n": len(checker.refused)},
+        )
     if errors:
         result.error_count = len(errors)
         result.errors = errors[:MAX_ERRORS]
@@ -493,6 +505,7 @@ class _Checker:
         self.ranks: dict[str, int] = {}
         self.pinyin: dict[str, tuple[str, str]] = {}
         self.old_paths: dict[int, str] = {}  # member pk -> its organization's path before this import
+        self.refused: list[str] = []  # target paths of rows whose number is registered outside the user's scope
 
     def title(self, key: str) -> str:
         if key in self.titles:
@@ -628,9 +641,13 @@ class _Checker:
         if row.digest:
             member = self.existing.get(row.digest)
             if member is not None and not self.may_manage(member.organization.path):
-                errors["citizen_id"] = _(
-                    "A member with this citizen ID number is already registered in another organization."
-                )
+                if may_see(self.actor, member):
+                    errors["citizen_id"] = _(
+                        "A member with this citizen ID number is already registered in another organization."
+                    )
+                else:  # outside the user's scope: say nothing of where, and audit the attempt (import_members)
+                    errors["citizen_id"] = citizen_id_unusable_message()
+                    self.refused.append(org.path if org is not None else "")
                 member = None
             elif member is not None:
                 self.old_paths[member.pk] = member.organization.path

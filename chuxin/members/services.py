@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, rank_on, scope_prefixes
+from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id
 from .models import Member
@@ -43,13 +45,55 @@ def _duplicate_error() -> ValidationError:
     return ValidationError({"citizen_id": _("A member with this citizen ID number is already registered.")})
 
 
-@transaction.atomic
+def citizen_id_unusable_message() -> str:
+    """For a number already on a file the user may not see: says nothing of where, or whether, it is registered."""
+    return _("This ID number cannot be used here; ask the Party-affairs worker of your unit.")
+
+
+def may_see(actor, member: Member) -> bool:
+    """Whether the actor may read the file anyway, so naming it as a duplicate tells them nothing new."""
+    return actor is None or member.user_id == actor.pk or rank_on(actor, member.organization.path) >= Need.READ
+
+
+def citizen_id_refusal_record(*, actor, organization, attempt: str, request=None) -> None:
+    """Audit an attempt to file a number registered outside the actor's scope (repeated attempts are how someone
+    would probe for members elsewhere). The entry names the attempt, never the number, and is recorded against the
+    organization the file was meant for, or the top of the actor's scope, so that organization's workers see it.
+    Written in a transaction of its own: the refused write itself rolls back."""
+    if organization is None:
+        organization = organization_above(scope_prefixes(actor, Need.MANAGE))
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditEntry.Action.REFUSED, organization=organization, request=request,
+                     target_repr=attempt[:200])
+
+
+def _check_unique(*, actor, digest: str, exclude_pk: int | None, organization, request) -> None:
+    other = Member.objects.filter(citizen_id_digest=digest).exclude(pk=exclude_pk).select_related("organization")
+    other = other.first()
+    if other is None:
+        return
+    if may_see(actor, other):
+        raise _duplicate_error()
+    citizen_id_refusal_record(
+        actor=actor, organization=organization, request=request,
+        attempt=_("Member file refused: its ID number cannot be used here"),
+    )
+    raise ValidationError({"citizen_id": citizen_id_unusable_message()})
+
+
 def member_create(*, actor, citizen_id_number: str, request=None, **fields: Any) -> Member:
+    _check_unique(actor=actor, digest=citizen_id.digest(citizen_id_number), exclude_pk=None,
+                  organization=fields.get("organization"), request=request)
+    return _member_create(actor=actor, citizen_id_number=citizen_id_number, request=request, **fields)
+
+
+@transaction.atomic
+def _member_create(*, actor, citizen_id_number: str, request=None, **fields: Any) -> Member:
     member = Member(**fields)
     member.name_pinyin, member.name_initials = name_keys(member.name)
     apply_citizen_id(member, citizen_id_number)
     if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
-        raise _duplicate_error()
+        raise _duplicate_error()  # registered since the check above
     member.full_clean()
     check_member(member)
     try:
@@ -64,8 +108,19 @@ def member_create(*, actor, citizen_id_number: str, request=None, **fields: Any)
     return member
 
 
-@transaction.atomic
 def member_update(
+    *, actor, member: Member, citizen_id_number: str | None = None, request=None, **fields: Any
+) -> Member:
+    if citizen_id_number:
+        digest = citizen_id.digest(citizen_id_number)
+        if digest != member.citizen_id_digest:
+            _check_unique(actor=actor, digest=digest, exclude_pk=member.pk,
+                          organization=fields.get("organization", member.organization), request=request)
+    return _member_update(actor=actor, member=member, citizen_id_number=citizen_id_number, request=request, **fields)
+
+
+@transaction.atomic
+def _member_update(
     *, actor, member: Member, citizen_id_number: str | None = None, request=None, **fields: Any
 ) -> Member:
     before = snapshot(member, MEMBER_FIELDS)

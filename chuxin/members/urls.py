@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/reveal-id/", views.reveal_view, name="reveal-id"),
     path("<int:pk>/account/", views.account_create_view, name="account-create"),
+    path("<int:pk>/account/unlock/", views.account_unlock_view, name="account-unlock"),
+    path("<int:pk>/account/reset/", views.account_reset_view, name="account-reset"),
 ]

@@ -8,9 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from chuxin.accounts.services import account_create_for_member
+from chuxin.accounts.services import (
+    account_create_for_member,
+    account_password_reset,
+    account_unlock,
+)
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
@@ -65,6 +70,7 @@ def detail_view(request, pk: int):
 
 
 @login_required
+@sensitive_post_parameters("citizen_id")  # never in an error report
 def create_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -84,6 +90,7 @@ def create_view(request):
 
 
 @login_required
+@sensitive_post_parameters("citizen_id")  # never in an error report
 def edit_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.MANAGE)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
@@ -125,6 +132,32 @@ def account_create_view(request, pk: int):
 
 
 @login_required
+@require_POST
+def account_unlock_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.ADMIN)
+    try:
+        account_unlock(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The login delay has been lifted; %(name)s can log in again.") % {"name": member.name})
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def account_reset_view(request, pk: int):
+    member = access_member(request.user, pk, need=Need.ADMIN)
+    try:
+        password = account_password_reset(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/account_created.html",
+                  {"member": member, "account": member.user, "password": password, "reset": True})
+
+
+@login_required
 def import_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -159,7 +192,8 @@ def export_view(request):
     if reveal and not has_any(request.user, Need.ADMIN):
         raise PermissionDenied
     content = exporting.export_members(
-        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request
+        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request,
+        organization=filters.organization,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=XLSX)

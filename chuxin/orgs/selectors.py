@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
@@ -10,11 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
-from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.members.models import Member
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 
 
 def organization_list(user, *, need: Need = Need.READ) -> QuerySet[Organization]:
@@ -137,6 +138,17 @@ def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list
             if len(result) >= limit:
                 break
     return result
+
+
+def organization_above(paths) -> Organization | None:
+    """The deepest organization whose subtree holds every one of `paths` (None if they lie in different trees), so an
+    audit entry about several organizations is seen by the workers of the one above them all."""
+    paths = [p for p in paths if p]
+    if not paths:
+        return None
+    prefix = os.path.commonprefix([min(paths), max(paths)])
+    prefix = prefix[: len(prefix) // STEP_LEN * STEP_LEN]
+    return Organization.objects.filter(path=prefix).first() if prefix else None
 
 
 def work_unit_list(user) -> QuerySet[WorkUnit]:

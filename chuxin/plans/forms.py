@@ -53,8 +53,7 @@ class PlanItemForm(StyledMixin, forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = PlanArea.objects.filter(pk__in=[a.pk for a in selectors.area_list(
-            plan.organization)]).order_by("order", "id")
+        self.fields["area"].queryset = selectors.area_list(plan.organization)
 
 
 class TaskForm(StyledMixin, forms.ModelForm):

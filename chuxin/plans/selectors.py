@@ -18,7 +18,7 @@ from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Department, Organization
 
-from .models import DEFAULT_AREAS, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+from .models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 
 # ---------------------------------------------------------------------------------------------------------------
 # Who and what a plan of an organization may reach
@@ -71,16 +71,9 @@ def allowed_departments(organization: Organization) -> QuerySet[Department]:
     return Department.objects.filter(q).select_related("work_unit").order_by("work_unit__name", "sort_order", "name")
 
 
-def area_list(organization: Organization) -> list[PlanArea]:
-    """The organization's areas; the defaults are written the first time anyone asks."""
-    areas = list(PlanArea.objects.filter(organization=organization).order_by("order", "id"))
-    if not areas:
-        PlanArea.objects.bulk_create(
-            [PlanArea(organization=organization, name=name, order=(i + 1) * 10) for i, name in enumerate(DEFAULT_AREAS)],
-            ignore_conflicts=True,
-        )
-        areas = list(PlanArea.objects.filter(organization=organization).order_by("order", "id"))
-    return areas
+def area_list(organization: Organization) -> QuerySet[PlanArea]:
+    """The organization's areas. Only reads: the defaults are written by services (plan_create, areas_add_defaults)."""
+    return PlanArea.objects.filter(organization=organization).order_by("order", "id")
 
 
 def plan_items_of_year(organization: Organization, year: int) -> QuerySet[PlanItem]:

@@ -25,7 +25,7 @@ from chuxin.notifications.services import notify
 from chuxin.records.services import record_work
 
 from . import selectors
-from .models import Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+from .models import DEFAULT_AREAS, Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 
 KEEP = object()  # task_update: leave the people as they are
 
@@ -58,6 +58,27 @@ def task_url(task: Task) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Areas
+
+
+def _default_areas_ensure(organization) -> bool:
+    """Write the six standard areas for an organization that has none; whether it did."""
+    if PlanArea.objects.filter(organization=organization).exists():
+        return False
+    PlanArea.objects.bulk_create(
+        [PlanArea(organization=organization, name=name, order=(i + 1) * 10) for i, name in enumerate(DEFAULT_AREAS)],
+        ignore_conflicts=True,  # a double click racing this one
+    )
+    return True
+
+
+@transaction.atomic
+def areas_add_defaults(*, actor, organization, request=None) -> bool:
+    """The explicit action on the areas page of an organization without areas (a plan's creation does the same)."""
+    if not _default_areas_ensure(organization):
+        return False
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, organization=organization, request=request,
+                 target_repr=_("plan areas of %(org)s") % {"org": organization.name})
+    return True
 
 
 @transaction.atomic
@@ -108,7 +129,7 @@ def plan_create(*, actor, organization, year: int, title: str, owner, request=No
             plan.save()
     except IntegrityError as exc:  # a twin saved between the check and the insert
         raise ValidationError({"year": _("This organization already has a plan for that year.")}) from exc
-    selectors.area_list(organization)
+    _default_areas_ensure(organization)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=plan, organization=organization,
                  request=request)
     return plan

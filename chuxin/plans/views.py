@@ -16,7 +16,7 @@ from chuxin.orgs.selectors import access_organization
 
 from . import exporting, selectors, services
 from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
-from .models import Milestone, PlanArea, ProgressUpdate, Task
+from .models import Milestone, ProgressUpdate, Task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -111,9 +111,12 @@ def export_view(request, pk: int):
 @login_required
 def areas_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
-    selectors.area_list(org)
-    formset = AreaFormSet(request.POST or None, queryset=PlanArea.objects.filter(organization=org).order_by(
-        "order", "id"))
+    if request.method == "POST" and "defaults" in request.POST:  # opening the page writes nothing; this button does
+        services.areas_add_defaults(actor=request.user, organization=org, request=request)
+        messages.success(request, _("The standard areas have been added."))
+        return redirect("plans:areas", pk=org.pk)
+    areas = selectors.area_list(org)
+    formset = AreaFormSet(request.POST or None, queryset=areas)
     if request.method == "POST" and formset.is_valid():
         rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""), f.cleaned_data.get(
             "order") or 0) for f in formset.forms if f.instance.pk or f.has_changed()]
@@ -124,7 +127,7 @@ def areas_view(request, pk: int):
         else:
             messages.success(request, _("The areas have been saved."))
             return redirect("plans:areas", pk=org.pk)
-    return render(request, "plans/areas.html", {"formset": formset, "org": org})
+    return render(request, "plans/areas.html", {"formset": formset, "org": org, "has_areas": formset.initial_form_count() > 0})
 
 
 @login_required

@@ -156,9 +156,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Account lockout: after this many consecutive failures the account is locked for LOCKOUT_MINUTES.
+# The login throttle (chuxin.accounts.services.login_attempt). Failures are counted per (account, address) pair and
+# per address; after LOGIN_MAX_FAILURES from one pair, or LOGIN_MAX_FAILURES_PER_ADDRESS from one address (0: no
+# limit per address), attempts from there are refused for LOGIN_LOCKOUT_MINUTES, doubled for each further failure
+# up to LOGIN_DELAY_MAX_MINUTES. No account is ever locked for everyone.
 LOGIN_MAX_FAILURES = env.int("CHUXIN_LOGIN_MAX_FAILURES", default=5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("CHUXIN_LOGIN_MAX_FAILURES_PER_ADDRESS", default=30)
 LOGIN_LOCKOUT_MINUTES = env.int("CHUXIN_LOGIN_LOCKOUT_MINUTES", default=15)
+LOGIN_DELAY_MAX_MINUTES = env.int("CHUXIN_LOGIN_DELAY_MAX_MINUTES", default=24 * 60)
 
 SESSION_COOKIE_AGE = env.int("CHUXIN_SESSION_SECONDS", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
@@ -187,9 +192,12 @@ CHUXIN_IMPORT_MAX_ROWS = env.int("CHUXIN_IMPORT_MAX_ROWS", default=20000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Key for personal data encrypted at rest (citizen ID numbers). Defaults to one derived from
-# SECRET_KEY; set it separately in production so rotating SECRET_KEY does not lose the data.
+# Key for personal data encrypted at rest (citizen ID numbers). Defaults to one derived from SECRET_KEY; production
+# requires one of its own (production.py), so neither a leaked nor a rotated SECRET_KEY touches the numbers.
 FIELD_ENCRYPTION_KEY = env("CHUXIN_FIELD_ENCRYPTION_KEY", default="")
+
+# Production settings say so here, for what must never run there (seed_demo).
+CHUXIN_PRODUCTION = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="chuxin@localhost")
@@ -197,6 +205,14 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="chuxin@localhost"
 CHUXIN_NOTIFY_BY_EMAIL = env.bool("CHUXIN_NOTIFY_BY_EMAIL", default=False)
 # The address people reach the platform at, for links in emails (e.g. https://dangjian.example.cn).
 CHUXIN_SITE_URL = env("CHUXIN_SITE_URL", default="http://127.0.0.1:8000")
+
+# How many reverse proxies (nginx, a load balancer) stand between the clients and the application, each appending
+# the address it received the request from to X-Forwarded-For. 0: no proxy is trusted and the client address is
+# the socket's (REMOTE_ADDR). N: the Nth address from the right of X-Forwarded-For. Used by the audit log and the
+# login throttle (chuxin.audit.services.client_ip); behind the documented nginx set it to 1.
+TRUSTED_PROXY_COUNT = env.int("CHUXIN_TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CHUXIN_TRUSTED_PROXY_COUNT must be 0 or more")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -216,5 +232,20 @@ def require_secret_key(value: str) -> str:
     if not value or len(value) < 32:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random string of at least 32 characters"
+        )
+    return value
+
+
+def require_field_key(value: str, secret_key: str) -> str:
+    """The citizen ID key must be set, long, and not the secret key: a leaked SECRET_KEY (it signs every cookie and
+    is the likelier to leak) must not decrypt the numbers."""
+    if not value or len(value) < 32:
+        raise ImproperlyConfigured(
+            "CHUXIN_FIELD_ENCRYPTION_KEY must be set to a random string of at least 32 characters, kept apart from "
+            "DJANGO_SECRET_KEY (see docs/operations.md, The encryption key)"
+        )
+    if value == secret_key:
+        raise ImproperlyConfigured(
+            "CHUXIN_FIELD_ENCRYPTION_KEY must differ from DJANGO_SECRET_KEY (see docs/operations.md, The encryption key)"
         )
     return value

@@ -1,11 +1,14 @@
-"""Production: refuses to start without a secret key; secure cookies and HSTS behind TLS."""
+"""Production: refuses to start without a secret key and a separate field encryption key; secure cookies and HSTS
+behind TLS."""
 
 from .base import *  # noqa: F403
-from .base import env, require_secret_key
+from .base import env, require_field_key, require_secret_key
 
 DEBUG = False
+CHUXIN_PRODUCTION = True
 SECRET_KEY = require_secret_key(env("DJANGO_SECRET_KEY", default=""))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+FIELD_ENCRYPTION_KEY = require_field_key(env("CHUXIN_FIELD_ENCRYPTION_KEY", default=""), SECRET_KEY)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

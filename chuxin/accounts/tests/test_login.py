@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.accounts.models import LoginThrottle, Role, RoleGrant, User
 from chuxin.audit.models import AuditEntry
 from conftest import PASSWORD, make_user
 
@@ -72,7 +72,7 @@ def test_a_wrong_password_is_refused_with_a_message(world, client):
     assert response.status_code == 200
     assert zh("The username or phone number and password do not match.") in response.content.decode()
     assert logged_in_as(client) is None
-    assert User.objects.get(username="secretary").failed_login_count == 1
+    assert LoginThrottle.objects.get(key=f"a{world.secretary.pk}|127.0.0.1").failures == 1
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).count() == 1
 
 
@@ -87,25 +87,27 @@ def test_an_inactive_account_cannot_log_in(world, client):
     assert logged_in_as(client) is None
 
 
-# Lockout
+# The throttle (more, as an attacker would try it, in test_throttle.py)
 
 
-def test_the_account_locks_after_too_many_failures(world, client):
+def delayed(minutes: int) -> str:
+    return zh("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+
+
+def test_too_many_failures_delay_further_attempts_from_there(world, client):
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         log_in(client, "secretary", "wrong")
     last = log_in(client, "secretary", "wrong")
-    assert zh("Too many failed attempts: this account is locked for %(minutes)s minutes.",
-              minutes=settings.LOGIN_LOCKOUT_MINUTES) in last.content.decode()
+    assert delayed(settings.LOGIN_LOCKOUT_MINUTES) in last.content.decode()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LOCKOUT, target_id=str(world.secretary.pk)).count() == 1
-    # Now even the right password is refused, with the minutes left.
+    # Now even the right password is refused from here, with the minutes left: a correct guess shows nothing.
     right = log_in(client, "secretary")
     assert right.status_code == 200
-    assert zh("Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
-              minutes=settings.LOGIN_LOCKOUT_MINUTES) in right.content.decode()
+    assert delayed(settings.LOGIN_LOCKOUT_MINUTES) in right.content.decode()
     assert logged_in_as(client) is None
 
 
-def test_the_lock_also_holds_for_the_phone_number(world, client):
+def test_the_delay_also_holds_for_the_phone_number(world, client):
     User.objects.filter(username="secretary").update(phone="13911112222")
     for _ in range(settings.LOGIN_MAX_FAILURES):
         log_in(client, "secretary", "wrong")
@@ -113,24 +115,31 @@ def test_the_lock_also_holds_for_the_phone_number(world, client):
     assert logged_in_as(client) is None
 
 
-def test_one_fewer_failure_does_not_lock_and_success_resets_the_count(world, client):
+def test_one_fewer_failure_does_not_delay_and_success_starts_afresh(world, client):
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         log_in(client, "secretary", "wrong")
     assert log_in(client, "secretary").status_code == 302
-    user = User.objects.get(username="secretary")
-    assert (user.failed_login_count, user.locked_until) == (0, None)
+    assert not LoginThrottle.objects.filter(user=world.secretary).exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOCKOUT).exists()
+    client.post(reverse("accounts:logout"))
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):  # a fresh count: four more are still not delayed
+        response = log_in(client, "secretary", "wrong")
+    assert zh("The username or phone number and password do not match.") in response.content.decode()
+    assert log_in(client, "secretary").status_code == 302
 
 
-def test_the_lock_expires(world, client):
+def test_the_delay_expires_and_the_next_one_is_twice_as_long(world, client):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         log_in(client, "secretary", "wrong")
-    user = User.objects.get(username="secretary")
-    assert user.is_locked()
-    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
+    throttle = LoginThrottle.objects.get(user=world.secretary)
+    assert throttle.is_blocked()
+    LoginThrottle.objects.filter(pk=throttle.pk).update(blocked_until=timezone.now() - datetime.timedelta(seconds=1))
+    again = log_in(client, "secretary", "wrong")  # one more failure after the delay: a longer delay at once
+    assert delayed(2 * settings.LOGIN_LOCKOUT_MINUTES) in again.content.decode()
+    LoginThrottle.objects.filter(pk=throttle.pk).update(blocked_until=timezone.now() - datetime.timedelta(seconds=1))
     assert log_in(client, "secretary").status_code == 302
     assert logged_in_as(client) == "secretary"
-    assert User.objects.get(pk=user.pk).locked_until is None
+    assert not LoginThrottle.objects.filter(user=world.secretary).exists()
 
 
 # The forced password change

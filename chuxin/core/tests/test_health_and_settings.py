@@ -76,13 +76,18 @@ def test_healthz_reports_a_broken_redis(db, client, monkeypatch, settings):
 # Production settings
 
 
-def start_production(**env: str) -> subprocess.CompletedProcess:
-    """Import the production settings in a fresh interpreter, as the WSGI server would."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+FIELD_KEY = "f" * 50
+
+
+def start_production(*command: str, **env: str) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter, as the WSGI server would (or run a manage.py
+    command under them)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CHUXIN_"))}
     clean |= {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_ALLOWED_HOSTS": "chuxin.example.org"}
     clean |= env
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed command
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, *(["manage.py", *command] if command else ["-c", "import django; django.setup()"])],
         cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
     )
 
@@ -101,9 +106,39 @@ def test_production_refuses_a_short_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_starts_with_a_proper_secret_key():
-    result = start_production(DJANGO_SECRET_KEY="k" * 50)
+def test_production_starts_with_a_proper_secret_key_and_field_key():
+    result = start_production(DJANGO_SECRET_KEY="k" * 50, CHUXIN_FIELD_ENCRYPTION_KEY=FIELD_KEY)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_field_encryption_key_of_its_own():
+    # Empty, so a stray .env file cannot fill it in.
+    for field_key in ("", "too-short", "k" * 50):  # "k" * 50 is the secret key: a leaked one would decrypt
+        result = start_production(DJANGO_SECRET_KEY="k" * 50, CHUXIN_FIELD_ENCRYPTION_KEY=field_key)
+        assert result.returncode != 0, field_key
+        assert "ImproperlyConfigured" in result.stderr
+        assert "CHUXIN_FIELD_ENCRYPTION_KEY" in result.stderr
+
+
+def test_seed_demo_refuses_to_run_under_production_settings(tmp_path):
+    result = start_production("seed_demo", DJANGO_SECRET_KEY="k" * 50, CHUXIN_FIELD_ENCRYPTION_KEY=FIELD_KEY,
+                              DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    assert result.returncode != 0
+    assert "seed_demo refuses to run under production settings" in result.stderr
+    assert not (tmp_path / "production.sqlite3").exists()  # refused before touching the database
+
+
+def test_seed_demo_refuses_when_the_settings_say_production(db, settings):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    from chuxin.members.models import Member
+
+    settings.CHUXIN_PRODUCTION = True
+    for command, options in (("seed_demo", {}), ("seed_scale", {"members": 10})):
+        with pytest.raises(CommandError, match="refuses to run under production settings"):
+            call_command(command, verbosity=0, **options)
+    assert not Member.objects.exists()
 
 
 def test_production_names_a_missing_allowed_hosts():

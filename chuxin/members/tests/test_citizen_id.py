@@ -98,10 +98,24 @@ def test_the_sex_digit_must_match_the_gender():
 # Masking
 
 
-def test_the_mask_keeps_the_first_three_and_last_four_characters():
-    assert citizen_id.mask(KNOWN) == "110***********002X"
+def test_the_mask_keeps_only_the_last_four_characters():
+    # Not the first three too: with the place digits and a birth date shown beside the mask, only the three
+    # sequence digits were hidden, and the check digit left about three candidates.
+    assert citizen_id.mask(KNOWN) == "**************002X"
     assert len(citizen_id.mask(KNOWN)) == 18
     assert citizen_id.mask("") == ""
+
+
+def test_stored_masks_are_cut_to_the_last_four_by_the_migration(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("chuxin.members.migrations.0004_mask_last_four")
+    Member.objects.filter(pk=world.member.pk).update(citizen_id_masked="110***********002X")  # as stored before
+    migration.mask_last_four(apps, None)
+    assert Member.objects.get(pk=world.member.pk).citizen_id_masked == "**************002X"
+    assert Member.objects.get(pk=world.b2_member.pk).citizen_id_masked == world.b2_member.citizen_id_masked
 
 
 # Encryption and the digest
@@ -147,7 +161,7 @@ def test_the_stored_row_never_holds_the_number(world):
     assert KNOWN not in stored
     assert KNOWN[:17] not in stored
     assert KNOWN[6:14] + KNOWN[14:17] not in stored  # not even the birth date with the sequence digits
-    assert "110***********002X" in stored  # the mask is kept in clear, for lists
+    assert "**************002X" in stored  # the mask is kept in clear, for lists
     assert citizen_id.decrypt(Member.objects.get(pk=member.pk).citizen_id_encrypted) == KNOWN
     audited = " ".join(str(e.changes) + e.target_repr for e in AuditEntry.objects.all())
     assert KNOWN not in audited

@@ -286,8 +286,9 @@ def test_a_member_registered_in_another_branch_is_refused_without_naming_it(worl
     row = person("王五", male=False, born=other.birth_date, cid=number)
     response = post(en_client_for(world.secretary), [row])
 
+    # Not "already registered in another organization": that would confirm the person is a member elsewhere.
     assert shown_errors(response) == [
-        ("2", "公民身份号码", "A member with this citizen ID number is already registered in another organization."),
+        ("2", "公民身份号码", "This ID number cannot be used here; ask the Party-affairs worker of your unit."),
     ]
     assert world.b2.name not in response.content.decode()
     other.refresh_from_db()
@@ -390,8 +391,10 @@ def test_an_export_with_masked_numbers_says_why_it_cannot_be_imported(world, en_
     client = en_client_for(world.secretary)
     exported = client.get(reverse("members:export")).content
     shown = shown_errors(post(client, exported))
-    assert shown == [("2", "Citizen ID number", "This citizen ID number is masked. Type the full number, or export "
-                                                 "with full ID numbers.")]
+    # A secretary may reveal neither the number nor the birth date (its digits 7-14): the export leaves both out.
+    assert shown == [("2", "Birth date", "This cell must be filled in."),
+                     ("2", "Citizen ID number", "This citizen ID number is masked. Type the full number, or export "
+                                                "with full ID numbers.")]
 
 
 # --- the template -------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from chuxin.audit.models import AuditEntry
 from chuxin.plans import reminders, selectors, services
 from chuxin.plans.models import DEFAULT_AREAS, Plan, PlanArea, Task
 from chuxin.records.models import WorkRecord
@@ -118,8 +119,17 @@ def test_areas_default_then_rename_reorder_and_add(world, client):
     client.force_login(world.secretary)
     url = reverse("plans:areas", args=[world.b1.pk])
     response = client.get(url)
+    assert not PlanArea.objects.filter(organization=world.b1).exists()  # opening a page writes nothing
+    assert 'name="defaults"' in response.content.decode()  # the standard areas are one explicit click away
+    assert client.post(url, {"defaults": "1"}).status_code == 302
     areas = list(PlanArea.objects.filter(organization=world.b1).order_by("order"))
     assert [a.name for a in areas] == list(DEFAULT_AREAS)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, organization=world.b1,
+                                     actor=world.secretary, target_repr__contains=world.b1.name).count() == 1
+    client.post(url, {"defaults": "1"})  # a second click adds nothing
+    assert PlanArea.objects.filter(organization=world.b1).count() == len(DEFAULT_AREAS)
+    response = client.get(url)
+    assert 'name="defaults"' not in response.content.decode()
     formset = response.context["formset"]
     data = {"form-TOTAL_FORMS": 7, "form-INITIAL_FORMS": 6, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
     for i, area in enumerate(areas):
@@ -287,3 +297,21 @@ def test_the_export_button_says_how_to_download_inside_wechat(world, plan, clien
     url = reverse("plans:detail", args=[plan.pk])
     assert 'data-testid="wechat-hint"' in client.get(url, HTTP_USER_AGENT=WECHAT).content.decode()
     assert 'data-testid="wechat-hint"' not in client.get(url, HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Safari").content.decode()
+
+
+@pytest.mark.parametrize("page", ["areas", "item-create"])
+def test_opening_a_plan_page_writes_nothing(world, client, page):
+    plan = Plan.objects.create(organization=world.b2, year=2026, title="计划", owner=world.outsider)
+    client.force_login(world.outsider)
+    url = reverse("plans:areas", args=[world.b2.pk]) if page == "areas" else reverse("plans:item-create",
+                                                                                      args=[plan.pk])
+    assert client.get(url).status_code == 200
+    assert not PlanArea.objects.filter(organization=world.b2).exists()
+
+
+def test_a_new_plan_brings_the_standard_areas(world, client):
+    client.force_login(world.outsider)
+    response = client.post(reverse("plans:create", args=[world.b2.pk]),
+                           {"year": 2026, "title": "年度计划", "owner": world.outsider.pk})
+    assert response.status_code == 302
+    assert [a.name for a in PlanArea.objects.filter(organization=world.b2).order_by("order")] == list(DEFAULT_AREAS)

@@ -275,22 +275,12 @@ EXPECT: dict[str, list[Route]] = {
 
 
 def _app_routes() -> None:
-    """Apps after the foundation add their URLs in chuxin/<app>/tests/matrix_routes.py, a `routes()` function
-    returning more EXPECT entries built with the helpers above (imported lazily from this module)."""
-    import importlib
+    """Apps add their URLs through their `matrix_routes` hook (chuxin.core.registry): a `routes()` function in
+    chuxin/<app>/tests/matrix_routes.py returning more EXPECT entries built with the helpers above."""
+    from chuxin.core import registry
 
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        if not config.name.startswith("chuxin."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.matrix_routes")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.tests.matrix_routes":
-                raise
-            continue
-        EXPECT.update(module.routes())
+    for _app, routes in registry.matrix_route_sources():
+        EXPECT.update(routes())
 
 
 _app_routes()

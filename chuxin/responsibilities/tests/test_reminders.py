@@ -35,4 +35,3 @@ def test_the_first_run_of_a_year_makes_its_lists(world, seats):
     assert not secretary_list.exists()  # the reminders only read
     send_due_reminders(datetime.date(next_year, 1, 2))
     assert secretary_list.exists()
-

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,6 +52,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.CHUXIN_PRODUCTION:
+            raise CommandError(
+                "seed_demo refuses to run under production settings: it adds made-up members and accounts with a "
+                "published password. Use config.settings.local (the default of manage.py) for a demo."
+            )
         with transaction.atomic():
             created = self.seed()
         if options["unit_only"]:

@@ -15,6 +15,7 @@ import secrets
 import time
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
 from django.utils import timezone
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (the same seed gives the same data).")
 
     def handle(self, *args, **options):
+        if settings.CHUXIN_PRODUCTION:
+            raise CommandError("seed_scale refuses to run under production settings: it adds made-up members.")
         members, orgs = options["members"], options["orgs"]
         if members < 0:
             raise CommandError("--members must be 0 or more.")

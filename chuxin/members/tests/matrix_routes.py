@@ -1,0 +1,29 @@
+"""The member file's login management in the role matrix (the foundation's other member URLs are in the core
+table): lifting a login delay and issuing a new one-time password need ADMIN on the file's organization, and are
+tried on a file whose member has a login."""
+
+from __future__ import annotations
+
+
+def _member_with_login(env, where: str):
+    from conftest import make_member, make_user
+
+    def make():
+        n = next(env.counter)
+        user = make_user(f"login-{where}-{n}")
+        return make_member(env.org(where), "吴十", user=user, phone=f"1370000{n:04d}")
+
+    return env.once(("member_with_login", where), make)
+
+
+def routes() -> dict:
+    from chuxin.core.access import Need
+    from chuxin.portal.tests.test_role_matrix import obj
+
+    def build(env, where):
+        return {"pk": _member_with_login(env, where).pk}, {}
+
+    return {
+        "members:account-unlock": [obj("post", Need.ADMIN, build)],
+        "members:account-reset": [obj("post", Need.ADMIN, build)],
+    }
