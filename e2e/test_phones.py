@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from playwright.sync_api import expect
 
 from chuxin.accounts.models import User
-from chuxin.core.management.commands.seed_demo import DEMO_PASSWORD
 from chuxin.directives.demo import SELF_CHECK
 from chuxin.directives.models import Directive
 from chuxin.notifications.models import Notification
 from chuxin.plans.models import STATE_LABELS, Plan, Task, TaskAssignment
+from chuxin.portal.management.commands.seed_demo import DEMO_PASSWORD
 from chuxin.responsibilities.models import ResponsibilityList
 from chuxin.responsibilities.views import PAGE_SIZE as OVERVIEW_PAGE_SIZE
 from chuxin.workbench.selectors import my_items

@@ -20,8 +20,8 @@ from openpyxl.styles import Font, PatternFill
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, rank_on, scope_prefixes
-from chuxin.orgs.models import Organization
 from chuxin.core.paths import STEP_LEN
+from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id

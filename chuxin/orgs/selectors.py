@@ -11,11 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
+from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 from chuxin.members.models import Member
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
-from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 
 
 def organization_list(user, *, need: Need = Need.READ) -> QuerySet[Organization]:

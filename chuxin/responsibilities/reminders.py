@@ -31,7 +31,7 @@ def quarter_end(today: datetime.date) -> datetime.date:
 
 
 def due_reminders(today: datetime.date) -> list:
-    """Two queries in the reminding days (lists exist?, open items of held lists with their holders)."""
+    """One query in the reminding days (open items of held lists with their holders), none on other days."""
     end = quarter_end(today)
     if (end - today).days >= REMIND_DAYS_BEFORE:
         return []

@@ -52,7 +52,7 @@ def test_a_stranger_failing_from_another_address_cannot_lock_the_owner_out(world
     owner = Client()
     response = log_in(owner, "secretary", PASSWORD, address=OWNER)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/workbench/start/"  # logged in: off to the page with their work
 
 
 def test_spraying_one_password_over_many_accounts_is_delayed_per_address(world, settings):

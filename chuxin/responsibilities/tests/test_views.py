@@ -3,6 +3,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from chuxin.core import registry
 from chuxin.orgs.models import Position
 from chuxin.orgs.services import position_create
 from chuxin.responsibilities.models import EvidenceKind, ListItem, PostKind, ResponsibilityList, TemplateItem
@@ -205,13 +206,22 @@ def test_the_workbench_shows_only_duties_behind_schedule(world, seats):
     assert workbench_items(world.stranger, today=december) == []
 
 
+def facts_of(organization, start: datetime.date, end: datetime.date) -> dict:
+    """This app's report facts as the reports app gathers them: through the `facts` hook its AppConfig declares."""
+    ((label, load),) = [(label, load) for app, label, load in registry.fact_sources() if app == "responsibilities"]
+    assert str(label) == "Responsibility list" and load is period_facts
+    return {fact.code: fact for fact in load(organization, start, end)}
+
+
 def test_period_facts_list_the_duties_completed_in_the_period(world, seats):
     item = manual_item(the_list(world.b1, PostKind.COMMITTEE))
     list_item_mark_done(actor=world.secretary, item=item, note="已完成")
     today = timezone.localdate()
-    facts = period_facts(world.b1, today.replace(day=1), today)
-    assert facts["responsibility_items_done"] == 1
-    assert facts["responsibility_items"][0]["text"] == item.text
-    assert period_facts(world.b2, today.replace(day=1), today)["responsibility_items_done"] == 0
-    assert period_facts(world.b1, datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR - 1, 12, 31))[
-        "responsibility_items_done"] == 0
+    done = facts_of(world.b1, today.replace(day=1), today)["responsibility_items_done"]
+    assert done.count == 1
+    assert done.items[0] == item.text
+    assert done.label == "Responsibility items completed"
+    assert done.sentence == "1 responsibility items completed" and done.titles_in_sentence
+    assert facts_of(world.b2, today.replace(day=1), today)["responsibility_items_done"].count == 0
+    assert facts_of(world.b1, datetime.date(YEAR - 1, 1, 1), datetime.date(YEAR - 1, 12, 31))[
+        "responsibility_items_done"].count == 0
