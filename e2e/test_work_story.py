@@ -30,6 +30,7 @@ from chuxin.orgs.services import organization_create
 from chuxin.plans import services as plan_services
 from chuxin.plans.models import Plan, PlanItem, Task, TaskAssignment
 from chuxin.plans.selectors import area_list
+from chuxin.records.models import WorkRecord
 from chuxin.reports import services as report_services
 from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 from chuxin.reports.periods import periods_open
@@ -334,6 +335,8 @@ def _last_months_work(world, start: datetime.date) -> tuple[Task, Task, Task]:
     # Confirmed in the middle of last month; `now_done` stays confirmed today, in this month.
     mid_month = timezone.make_aware(datetime.datetime.combine(start + days(14), datetime.time(10)))
     Task.objects.filter(pk=done.pk).update(confirmed_at=mid_month)
+    # Its work record says so too (collect once: the report counts the record).
+    WorkRecord.objects.filter(kind="task_done", target_id=str(done.pk)).update(on=timezone.localdate(mid_month))
     return done, late, now_done
 
 
