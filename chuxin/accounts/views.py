@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.access import Need, require
 from chuxin.orgs.models import Organization
@@ -17,6 +17,7 @@ from .models import RoleGrant
 
 
 @sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")
@@ -45,6 +46,7 @@ def logout_view(request):
 
 @login_required
 @sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -56,6 +58,7 @@ def password_change_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def org_access_view(request, pk: int):
     organization = get_object_or_404(Organization, pk=pk)
     require(request.user, organization, Need.ADMIN)

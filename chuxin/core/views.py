@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from chuxin.members.models import Member
 from chuxin.members.selectors import member_list
@@ -15,6 +16,7 @@ from .access import Need, has_any
 
 
 @login_required
+@require_GET
 def home_view(request):
     if not has_any(request.user, Need.READ):
         return redirect("core:me")
@@ -35,6 +37,7 @@ def home_view(request):
 
 
 @login_required
+@require_GET
 def me_view(request):
     member = Member.objects.select_related("organization", "work_unit", "department").filter(user=request.user).first()
     context = {"member": member}
@@ -50,6 +53,7 @@ def me_view(request):
 
 
 @never_cache
+@require_safe
 def healthz_view(request):
     """For load balancers: 200 when the database (and Redis, when configured) answer, 503 otherwise."""
     checks: dict[str, str] = {}

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.accounts.services import account_create_for_member
 from chuxin.core.access import Need, can, has_any, require
@@ -48,6 +48,7 @@ def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
 
 
 @login_required
+@require_GET
 def list_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
@@ -63,6 +64,7 @@ def list_view(request):
 
 
 @login_required
+@require_GET
 def detail_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.READ)
     context = {
@@ -76,6 +78,7 @@ def detail_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def create_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -95,6 +98,7 @@ def create_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.MANAGE)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
@@ -136,6 +140,7 @@ def account_create_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -153,6 +158,7 @@ def import_view(request):
 
 
 @login_required
+@require_GET
 def import_template_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -162,6 +168,7 @@ def import_template_view(request):
 
 
 @login_required
+@require_GET
 def export_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
