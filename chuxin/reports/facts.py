@@ -159,14 +159,18 @@ def panel(facts: dict[str, dict]) -> list[dict]:
         "responsibilities": _("Responsibility list"),
     }
     known = _labels()
+    # In a fixed order, not the stored one: PostgreSQL's jsonb keeps keys sorted by length, not as written.
+    sources = [name for name, _module in SOURCES]
     result = []
-    for source, data in facts.items():
+    for source in sorted(facts, key=lambda s: (sources.index(s) if s in sources else len(sources), s)):
+        data = facts[source]
         if not isinstance(data, dict):
             continue
         labels = known.get(source, {})
         list_keys = {k for _label, k in labels.values() if k}
         rows = []
-        for key, value in data.items():
+        for key in [k for k in labels if k in data] + sorted(k for k in data if k not in labels):
+            value = data[key]
             if key in list_keys or key in HIDDEN or isinstance(value, dict):
                 continue
             label, list_key = labels.get(key, (key.replace("_", " "), None))
