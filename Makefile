@@ -60,12 +60,17 @@ define serve_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 endef
 
-# Browser tests need Chromium: Debian's package, installed when missing (never a downloaded browser).
+# Browser tests need Chromium (Debian's package, never a downloaded browser) and a CJK font, without which Chinese
+# pages render as empty boxes in the browser tests' screenshots. Both installed when missing (as root, or with sudo).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's$$missing for the browser tests..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 test: $(STAMP) $(ASSETS) chromium
 	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)

@@ -1,11 +1,13 @@
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from chuxin.core.views import healthz_view
 
 urlpatterns = [
     path("healthz", healthz_view, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Django's view answers any method; the language is changed only by the form's POST.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("accounts/", include("chuxin.accounts.urls")),
     path("orgs/", include("chuxin.orgs.urls")),
     path("members/", include("chuxin.members.urls")),

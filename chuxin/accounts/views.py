@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.access import Need, require
 from chuxin.orgs.models import Organization
@@ -18,6 +18,7 @@ from .models import RoleGrant
 
 
 @sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -46,6 +47,7 @@ def logout_view(request):
 
 @login_required
 @sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -57,6 +59,7 @@ def password_change_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def org_access_view(request, pk: int):
     organization = get_object_or_404(Organization, pk=pk)
     require(request.user, organization, Need.ADMIN)

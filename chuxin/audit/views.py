@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from chuxin.core.access import Need, has_any
 
@@ -10,6 +11,7 @@ from .selectors import audit_entry_list
 
 
 @login_required
+@require_GET
 def list_view(request):
     if not has_any(request.user, Need.ADMIN):
         raise PermissionDenied

@@ -3,9 +3,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 @never_cache
+@require_safe
 def healthz_view(request):
     """For load balancers: 200 when the database (and Redis, when configured) answer, 503 otherwise."""
     checks: dict[str, str] = {}

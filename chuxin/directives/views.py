@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
@@ -47,6 +47,7 @@ def _querystring(request, *drop: str) -> str:
 
 
 @login_required
+@require_GET
 def inbox_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
@@ -62,6 +63,7 @@ def inbox_view(request):
 
 
 @login_required
+@require_GET
 def sent_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
@@ -78,6 +80,7 @@ def sent_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def create_view(request):
     if request.GET.get("sender"):
         sender = access_organization(request.user, _int(request.GET["sender"]), need=Need.MANAGE)
@@ -122,6 +125,7 @@ def _int(value: str) -> int:
 
 
 @login_required
+@require_GET
 def detail_view(request, pk: int):
     """The sender's view: the directive and the live matrix of every recipient (the partial polls itself)."""
     directive = selectors.access_directive(request.user, pk, need=Need.READ)
@@ -185,6 +189,7 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
 
 
 @login_required
+@require_GET
 def recipient_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.READ)
     return _recipient_page(request, recipient)
@@ -250,6 +255,7 @@ def complete_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def task_add_view(request, pk: int):
     """Make the directive a task of the organization's own annual plan (this year's), with the plans app's task
     form and service; without a plan for the year, say so and offer to write one."""

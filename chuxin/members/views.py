@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.accounts.services import (
     account_create_for_member,
@@ -42,6 +42,7 @@ def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
 
 
 @login_required
+@require_GET
 def list_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
@@ -57,6 +58,7 @@ def list_view(request):
 
 
 @login_required
+@require_GET
 def detail_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.READ)
     context = {
@@ -71,6 +73,7 @@ def detail_view(request, pk: int):
 
 @login_required
 @sensitive_post_parameters("citizen_id")  # never in an error report
+@require_http_methods(["GET", "POST"])
 def create_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -91,6 +94,7 @@ def create_view(request):
 
 @login_required
 @sensitive_post_parameters("citizen_id")  # never in an error report
+@require_http_methods(["GET", "POST"])
 def edit_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.MANAGE)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
@@ -158,6 +162,7 @@ def account_reset_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -175,6 +180,7 @@ def import_view(request):
 
 
 @login_required
+@require_GET
 def import_template_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -184,6 +190,7 @@ def import_template_view(request):
 
 
 @login_required
+@require_GET
 def export_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from chuxin.core.htmx import partial_name
 
@@ -14,7 +14,13 @@ CHANGED = "notifications-changed"  # the htmx event that refreshes the bell's ba
 
 
 @login_required
+@require_GET
 def list_view(request):
+    return _list(request)
+
+
+def _list(request):
+    """The list page, or its results partial for htmx; mark_all_read answers an htmx POST with it too."""
     show = "unread" if request.GET.get("show") == "unread" else "all"
     page = Paginator(notification_list(request.user, unread_only=show == "unread"), 30).get_page(
         request.GET.get("page")
@@ -24,6 +30,7 @@ def list_view(request):
 
 
 @login_required
+@require_GET
 def open_view(request, pk: int):
     """Mark the notification read and go where the recipient acts; only ever to a path on this site."""
     notification = notification_mark_read(user=request.user, notification=notification_get(request.user, pk))
@@ -35,13 +42,14 @@ def open_view(request, pk: int):
 def mark_all_read_view(request):
     notifications_mark_all_read(user=request.user)
     if request.htmx:
-        response = list_view(request)
+        response = _list(request)
         response["HX-Trigger"] = CHANGED
         return response
     return redirect("notifications:list")
 
 
 @login_required
+@require_GET
 def badge_view(request):
     """The unread count for the bell in the top bar, fetched by htmx so pages pay no query for it. Rendered
     without the request's context processors: the bell needs one COUNT, not the navigation's queries."""

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.audit.services import snapshot
 from chuxin.core.access import Need, can, has_any
@@ -17,6 +17,7 @@ from .models import Organization, PartnerUnit, Position, WorkUnit
 
 
 @login_required
+@require_GET
 def tree_view(request):
     roots = selectors.organization_roots(request.user)
     if not roots:
@@ -31,6 +32,7 @@ def can_admin_any(user) -> bool:
 
 
 @login_required
+@require_GET
 def children_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.READ)
     nodes = selectors.organization_children(request.user, org)
@@ -38,6 +40,7 @@ def children_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def detail_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.READ)
     facts = selectors.organization_facts(org)  # once: the warnings and the facts panel share it
@@ -57,6 +60,7 @@ def detail_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def create_view(request):
     parent = None
     if request.GET.get("parent"):
@@ -84,6 +88,7 @@ def _int(value: str) -> int:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
@@ -104,6 +109,7 @@ def edit_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def move_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
     form = MoveForm(request.POST or None, user=request.user, organization=org)
@@ -137,6 +143,7 @@ def deactivate_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def committee_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.PUBLIC)
     context = {
@@ -150,6 +157,7 @@ def committee_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def position_create_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.MANAGE)
     form = PositionForm(request.POST or None, organization=org)
@@ -166,6 +174,7 @@ def position_create_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def position_edit_view(request, pk: int):
     position = selectors.access_position(request.user, pk, need=Need.MANAGE)
     org = position.organization
@@ -185,6 +194,7 @@ def position_edit_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def work_units_view(request):
     if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
         raise PermissionDenied
@@ -193,6 +203,7 @@ def work_units_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def work_unit_form_view(request, pk: int | None = None):
     unit = selectors.access_work_unit(request.user, pk, need=Need.ADMIN) if pk else None
     if unit is None and not can_admin_any(request.user):
@@ -211,6 +222,7 @@ def work_unit_form_view(request, pk: int | None = None):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def work_unit_detail_view(request, pk: int):
     unit = selectors.access_work_unit(request.user, pk, need=Need.READ)
     can_admin = can(request.user, unit.organization, Need.ADMIN)
@@ -231,6 +243,7 @@ def work_unit_detail_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def department_edit_view(request, pk: int):
     department = selectors.access_department(request.user, pk, need=Need.ADMIN)
     before = snapshot(department, ["name", "sort_order"])
@@ -250,6 +263,7 @@ def department_edit_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def partners_view(request):
     if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
         raise PermissionDenied
@@ -258,6 +272,7 @@ def partners_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def partner_form_view(request, pk: int | None = None):
     partner = selectors.access_partner_unit(request.user, pk, need=Need.ADMIN) if pk else None
     if partner is None and not can_admin_any(request.user):

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
@@ -29,6 +29,7 @@ def _int(value) -> int | None:
 
 
 @login_required
+@require_GET
 def list_view(request):
     if not has_any(request.user, Need.READ):  # a list page: 403 to those who may read nothing
         raise PermissionDenied
@@ -46,6 +47,7 @@ def list_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def create_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
     form = PlanForm(request.POST or None, organization=org,
@@ -63,6 +65,7 @@ def create_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
     form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
@@ -81,6 +84,7 @@ def edit_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def detail_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.READ)
     groups = selectors.plan_table(plan)
@@ -100,6 +104,7 @@ def publish_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def export_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.READ)
     content = exporting.export_plan(plan, selectors.plan_table(plan))
@@ -109,6 +114,7 @@ def export_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def areas_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
     if request.method == "POST" and "defaults" in request.POST:  # opening the page writes nothing; this button does
@@ -131,6 +137,7 @@ def areas_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def item_create_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
     form = PlanItemForm(request.POST or None, plan=plan)
@@ -154,6 +161,7 @@ def plan_url(plan) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def item_edit_view(request, pk: int):
     item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
     form = PlanItemForm(request.POST or None, instance=item, plan=item.plan)
@@ -177,6 +185,7 @@ def _people(data) -> dict:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def task_create_view(request, pk: int):
     item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
     org = item.plan.organization
@@ -197,6 +206,7 @@ def task_create_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def task_edit_view(request, pk: int):
     task = selectors.access_task(request.user, pk, need=Need.MANAGE)
     selectors.task_with_people(task)
@@ -251,6 +261,7 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
 
 
 @login_required
+@require_GET
 def task_detail_view(request, pk: int):
     task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True, owner_ok=True)
     return render(request, "plans/task.html", _task_context(request, task))
@@ -340,6 +351,7 @@ def milestone_toggle_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def attachment_view(request, pk: int):
     update = ProgressUpdate.objects.filter(pk=pk).exclude(attachment="").only("id", "task_id", "attachment").first()
     if update is None:

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from chuxin.core.access import Need, has_any
 from chuxin.members.models import Member
@@ -11,6 +12,7 @@ from chuxin.orgs import selectors as org_selectors
 
 
 @login_required
+@require_GET
 def home_view(request):
     if not has_any(request.user, Need.READ):
         return redirect("portal:me")
@@ -31,6 +33,7 @@ def home_view(request):
 
 
 @login_required
+@require_GET
 def me_view(request):
     member = Member.objects.select_related("organization", "work_unit", "department").filter(user=request.user).first()
     context = {"member": member}

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from chuxin.core.access import Need, has_any
 from chuxin.core.forms import add_service_errors
@@ -19,6 +20,7 @@ from .richtext import to_editable
 
 
 @login_required
+@require_GET
 def mine_view(request):
     today = timezone.localdate()
     duties = selectors.my_duties(request.user, today, open_only=False)
@@ -29,6 +31,7 @@ def mine_view(request):
 
 
 @login_required
+@require_GET
 def requirement_list_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -38,6 +41,7 @@ def requirement_list_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def requirement_create_view(request):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
@@ -56,6 +60,7 @@ def requirement_create_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def requirement_edit_view(request, pk: int):
     requirement = selectors.access_requirement(request.user, pk, need=Need.MANAGE)
     form = RequirementForm(request.POST or None, instance=requirement, user=request.user)
@@ -73,6 +78,7 @@ def requirement_edit_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def requirement_view(request, pk: int):
     requirement = selectors.access_requirement(request.user, pk, need=Need.MANAGE)
     today = timezone.localdate()
@@ -98,6 +104,7 @@ def requirement_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def write_view(request, period: int, org: int):
     """The start of a report: the requirement and its sections; POST creates the pre-filled draft."""
     period = get_object_or_404(ReportPeriod.objects.select_related("requirement__organization"), pk=period)
@@ -117,6 +124,7 @@ def _posted_sections(request, report: Report) -> list[str]:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report_view(request, pk: int):
     report = selectors.access_report(request.user, pk)
     texts = [to_editable(s.get("html", "")) for s in report.sections]
@@ -163,6 +171,7 @@ def _int(value) -> int:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def review_view(request, pk: int):
     report = selectors.access_report_for_review(request.user, pk)
     form = ReviewForm(request.POST or None)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can
 from chuxin.core.forms import add_service_errors
@@ -24,6 +24,7 @@ def _can_mark(user, rlist) -> bool:
 
 
 @login_required
+@require_GET
 def mine_view(request):
     year = timezone.localdate().year
     lists = selectors.my_lists(request.user, year=year)
@@ -31,6 +32,7 @@ def mine_view(request):
 
 
 @login_required
+@require_GET
 def list_view(request, pk: int):
     rlist = selectors.access_list(request.user, pk, need=Need.READ)
     context = {
@@ -75,6 +77,7 @@ def item_undo_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def overview_start_view(request):
     """The overview of the topmost organization the user may read."""
     root = organization_roots(request.user).first()
@@ -84,6 +87,7 @@ def overview_start_view(request):
 
 
 @login_required
+@require_GET
 def overview_view(request, pk: int):
     return _overview(request, access_organization(request.user, pk, need=Need.READ))
 
@@ -103,6 +107,7 @@ def _overview(request, org):
 
 
 @login_required
+@require_GET
 def templates_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
     applying = [(kind, PostKind(kind).label, t) for kind, t in selectors.templates_applying(org)]
@@ -124,12 +129,14 @@ def templates_adopt_view(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def template_item_create_view(request, pk: int):
     template = selectors.access_template(request.user, pk, need=Need.MANAGE)
     return _template_item_form(request, template, TemplateItem(template=template), before=None)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def template_item_edit_view(request, pk: int):
     item = selectors.access_template_item(request.user, pk, need=Need.MANAGE)
     return _template_item_form(request, item.template, item, before=services.template_item_snapshot(item))

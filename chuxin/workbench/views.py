@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ics, selectors, services
 from .models import FeedToken
@@ -21,6 +21,7 @@ GROUP_PAGE_SIZE = 50
 
 
 @login_required
+@require_GET
 def home_view(request):
     items = selectors.my_items(request.user)
     today = timezone.localdate()
@@ -41,6 +42,7 @@ def home_view(request):
 
 
 @login_required
+@require_GET
 def landing_view(request):
     """Where a login lands (LOGIN_REDIRECT_URL): the workbench for a person with open work, the home page for
     everyone else (the home page sends a person without standing on to "Me")."""
@@ -48,6 +50,7 @@ def landing_view(request):
 
 
 @login_required
+@require_GET
 def badge_view(request):
     """The navigation's count, loaded by htmx after the page: pages don't pay for gathering the work."""
     # Without the request: no context processors, so not the navigation's own queries either.
@@ -55,6 +58,7 @@ def badge_view(request):
 
 
 @login_required
+@require_GET
 def calendar_view(request):
     today = timezone.localdate()
     first = selectors.parse_month(request.GET.get("month"), today)
@@ -65,6 +69,7 @@ def calendar_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def feed_settings_view(request):
     if request.method == "POST":
         had_one = FeedToken.objects.filter(user=request.user).exists()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -68,6 +69,36 @@ def test_healthz_reports_a_broken_redis(db, client, monkeypatch, settings):
 
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     monkeypatch.setattr(views, "cache", Broken())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "checks": {"database": "ok", "redis": "error: ConnectionError"}}
+
+
+def test_healthz_round_trips_through_the_real_redis_when_redis_url_is_set(db, client, settings):
+    """CI sets REDIS_URL, so the settings use the Redis cache: the check must reach the server, not a stand-in."""
+    import redis
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the suite with REDIS_URL set; it is missing")
+        pytest.skip("no REDIS_URL: the embedded default has no Redis to check")
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    server = redis.Redis.from_url(url)
+    key = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:1:chuxin:healthz"
+    server.delete(key)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert server.get(key) is not None  # the check wrote through to the server, with its short expiry
+    assert 0 < server.ttl(key) <= 5
+
+
+def test_healthz_answers_503_when_redis_cannot_be_reached(db, client, settings):
+    # A real Redis cache pointed at a port where nothing listens: no stand-in for the failure either.
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "checks": {"database": "ok", "redis": "error: ConnectionError"}}

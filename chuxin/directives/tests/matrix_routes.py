@@ -48,7 +48,7 @@ def _action(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import M, R, anywhere, obj
+    from chuxin.portal.tests.test_role_matrix import M, R, anywhere, get_and_post, obj
 
     def directive(env, where):
         return {"pk": _directive(env, where).pk}, {}
@@ -66,8 +66,8 @@ def routes() -> dict:
         "directives:inbox": [anywhere("get", R)],
         "directives:sent": [anywhere("get", R)],
         "directives:create": [
-            anywhere("get", M),  # asks which organization sends, or goes straight to the form
-            obj("get", M, sender_query),  # from a chosen sender: the need on the sender
+            *get_and_post(anywhere("get", M)),  # asks which organization sends, or goes straight to the form
+            *get_and_post(obj("get", M, sender_query)),  # from a chosen sender: the need on the sender
         ],
         "directives:detail": [obj("get", R, directive)],  # the matrix: read on the sender
         "directives:remind": [obj("post", M, directive)],

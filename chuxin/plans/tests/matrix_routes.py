@@ -63,7 +63,7 @@ def _update(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import FORBIDDEN, OK, M, P, R, anywhere, obj, pk_of
+    from chuxin.portal.tests.test_role_matrix import FORBIDDEN, OK, M, P, R, anywhere, get_and_post, obj, pk_of
 
     def build(getter):
         return lambda env, where: ({"pk": getter(env, where).pk}, {})
@@ -74,17 +74,17 @@ def routes() -> dict:
     only_assignees |= {("outsider", "B2"): FORBIDDEN, ("superuser", "X2"): FORBIDDEN}
     return {
         "plans:list": [anywhere("get", R)],
-        "plans:create": [obj("get", M, pk_of("org"))],
-        "plans:areas": [obj("get", M, pk_of("org"))],
+        "plans:create": get_and_post(obj("get", M, pk_of("org"))),
+        "plans:areas": get_and_post(obj("get", M, pk_of("org"))),
         "plans:detail": [obj("get", R, build(_plan))],
-        "plans:edit": [obj("get", M, build(_plan))],
+        "plans:edit": get_and_post(obj("get", M, build(_plan))),
         "plans:publish": [obj("post", M, build(_plan))],
         "plans:export": [obj("get", R, build(_plan))],
-        "plans:item-create": [obj("get", M, build(_plan))],
-        "plans:item-edit": [obj("get", M, build(_item))],
-        "plans:task-create": [obj("get", M, build(_item))],
+        "plans:item-create": get_and_post(obj("get", M, build(_plan))),
+        "plans:item-edit": get_and_post(obj("get", M, build(_item))),
+        "plans:task-create": get_and_post(obj("get", M, build(_item))),
         "plans:task": [obj("get", R, build(_task), special=assignee_ok)],
-        "plans:task-edit": [obj("get", M, build(_task))],
+        "plans:task-edit": get_and_post(obj("get", M, build(_task))),
         "plans:task-progress": [obj("post", P, build(_task), special=only_assignees)],
         "plans:task-confirm": [obj("post", M, build(_task))],
         "plans:task-reopen": [obj("post", M, build(_task))],

@@ -1,16 +1,21 @@
-"""Every URL of the project, walked with every role, inside and outside its scope.
+"""Every URL of the project, walked with every role and every method it accepts, inside and outside its scope.
 
-EXPECT names each URL with the method it is tried with, the Need it requires and how it finds its object.
-A URL that exists but is not in EXPECT fails `test_every_url_is_in_the_table` (and its own case), so a new view
-is covered the moment its URL exists.
+EXPECT names each URL with the methods it accepts (one Route per method, or per way of calling it), the Need each
+requires and how it finds its object. A URL that exists but is not in EXPECT fails `test_every_url_is_in_the_table`
+(and its own case), so a new view is covered the moment its URL exists; a method the table does not name for a URL
+must be refused with 405 (`test_every_url_refuses_the_methods_it_does_not_name`), so a URL that takes a POST the
+table forgot cannot pass unnoticed.
 
 The expected answers come from a hand-written table of standings (RANKS), not from the access module, so a
 mistake in the policy shows up here:
 - anonymous                                   -> 302 to the login page (healthz, set_language, login are public)
 - no standing on the object's organization    -> 404
 - some standing, weaker than the need         -> 403
-- enough                                      -> 200 (GET), 200 or a redirect (POST)
-Pages without an object answer 403 to users who lack the need on every organization.
+- enough                                      -> 200 (GET), 200, 400 or a redirect (POST)
+Pages without an object answer 403 to users who lack the need on every organization. A refused request writes
+nothing: every request whose expected answer is a refusal (login, 403, 404) is watched for INSERT, UPDATE and
+DELETE statements. POSTs carry no form data (or the route's `data`): a valid form is the business of each app's
+own tests; here the question is only who gets in.
 """
 
 from __future__ import annotations
@@ -18,13 +23,17 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chuxin.accounts.models import Role, RoleGrant
@@ -81,7 +90,7 @@ def matches(outcome: Outcome, response, method: str) -> bool:
     if outcome is OK:
         if method == "get":
             return status == 200
-        return status == 200 or (status == 302 and not response["Location"].startswith(LOGIN_URL))
+        return status in (200, 400) or (status == 302 and not response["Location"].startswith(LOGIN_URL))
     if status != outcome.status:
         return False
     if outcome.location is not None:
@@ -210,6 +219,7 @@ class Route:
     # (role, target) -> outcome, for the views' documented special cases
     special: dict[tuple[str, str], Outcome] = field(default_factory=dict)
     logged_in_outcome: Outcome | None = None  # what every account gets, when the view always redirects
+    data: dict = field(default_factory=dict)  # the form data a POST carries (the query string comes from `build`)
 
 
 def obj(method: str, need: Need, build: Build, *, special=None, extra_targets: tuple[str, ...] = ()) -> Route:
@@ -224,48 +234,54 @@ def login_only(method: str, build: Build = no_object, *, special=None, logged_in
     return Route(method, None, "login", build, special=special or {}, logged_in_outcome=logged_in_outcome)
 
 
+def get_and_post(route: Route) -> list[Route]:
+    """A form page: the same answers to GET (the form) and POST (the submission) for everyone; an empty POST
+    is an invalid form, answered with the page again (or a redirect), never with a write."""
+    return [route, replace(route, method="post")]
+
+
 OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may reveal their own ID
 
 # A route may be tried several ways; each variant is checked.
 EXPECT: dict[str, list[Route]] = {
     "healthz": [Route("get", None, "public")],
-    "set_language": [Route("post", None, "public", query(language="en"))],
-    "accounts:login": [Route("get", None, "public", logged_in_outcome=TO_LANDING)],
+    "set_language": [Route("post", None, "public", data={"language": "en"})],
+    "accounts:login": get_and_post(Route("get", None, "public", logged_in_outcome=TO_LANDING)),
     "accounts:logout": [login_only("post", logged_in_outcome=TO_LOGIN)],
-    "accounts:password_change": [login_only("get")],
-    "accounts:org-access": [obj("get", A, pk_of("org"))],
+    "accounts:password_change": get_and_post(login_only("get")),
+    "accounts:org-access": get_and_post(obj("get", A, pk_of("org"))),
     "accounts:grant-revoke": [obj("post", A, pk_of("grant"))],
     "orgs:tree": [anywhere("get", R)],
     "orgs:create": [
-        Route("get", None, "superuser"),  # a new tree: superuser only
-        obj("get", A, parent_query),  # under a parent: the need on the parent
+        *get_and_post(Route("get", None, "superuser")),  # a new tree: superuser only
+        *get_and_post(obj("get", A, parent_query)),  # under a parent: the need on the parent
     ],
     "orgs:detail": [obj("get", R, pk_of("org"))],
     "orgs:children": [obj("get", R, pk_of("org"))],
-    "orgs:edit": [obj("get", A, pk_of("org"))],
-    "orgs:move": [obj("get", A, pk_of("org"))],
+    "orgs:edit": get_and_post(obj("get", A, pk_of("org"))),
+    "orgs:move": get_and_post(obj("get", A, pk_of("org"))),
     "orgs:deactivate": [obj("post", A, pk_of("org"))],
     "orgs:committee": [obj("get", P, pk_of("org"))],  # a plain member sees their own organization's committee
-    "orgs:position-create": [obj("get", M, pk_of("org"))],
-    "orgs:position-edit": [obj("get", M, pk_of("position"))],
+    "orgs:position-create": get_and_post(obj("get", M, pk_of("org"))),
+    "orgs:position-edit": get_and_post(obj("get", M, pk_of("position"))),
     "orgs:work-units": [anywhere("get", R)],
-    "orgs:work-unit-create": [anywhere("get", A)],
+    "orgs:work-unit-create": get_and_post(anywhere("get", A)),
     "orgs:work-unit": [
         obj("get", R, pk_of("work_unit")),
         obj("post", A, pk_of("work_unit")),  # adding a department on the same page needs more than reading it
     ],
-    "orgs:work-unit-edit": [obj("get", A, pk_of("work_unit"))],
-    "orgs:department-edit": [obj("get", A, pk_of("department"))],
+    "orgs:work-unit-edit": get_and_post(obj("get", A, pk_of("work_unit"))),
+    "orgs:department-edit": get_and_post(obj("get", A, pk_of("department"))),
     "orgs:partners": [anywhere("get", R)],
-    "orgs:partner-create": [anywhere("get", A)],
-    "orgs:partner-edit": [obj("get", A, pk_of("partner"))],
+    "orgs:partner-create": get_and_post(anywhere("get", A)),
+    "orgs:partner-edit": get_and_post(obj("get", A, pk_of("partner"))),
     "members:list": [anywhere("get", R)],
-    "members:create": [anywhere("get", M)],
-    "members:import": [anywhere("get", M)],
+    "members:create": get_and_post(anywhere("get", M)),
+    "members:import": get_and_post(anywhere("get", M)),
     "members:import-template": [anywhere("get", M)],
     "members:export": [anywhere("get", R), anywhere("get", A, query(full_id="1"))],
     "members:detail": [obj("get", R, pk_of("member"), special=OWN_FILE_OK, extra_targets=("OWN",))],
-    "members:edit": [obj("get", M, pk_of("member"), extra_targets=("OWN",))],
+    "members:edit": get_and_post(obj("get", M, pk_of("member"), extra_targets=("OWN",))),
     "members:reveal-id": [obj("post", A, pk_of("member"), special=OWN_FILE_OK, extra_targets=("OWN",))],
     "members:account-create": [obj("post", A, pk_of("member_with_phone"))],
     "audit:list": [anywhere("get", A)],
@@ -360,11 +376,84 @@ def clients(env) -> Clients:
     return Clients(env)
 
 
-def request(client: Client, method: str, name: str, kwargs: dict, params: dict):
+def request(client: Client, method: str, name: str, kwargs: dict, params: dict, data: dict | None = None):
+    """The query string comes from the route's build (a GET's parameters, or a POST's ?parent=); a POST's body
+    from its data."""
     url = reverse(name, kwargs=kwargs)
     if method == "get":
         return client.get(url, params)
-    return client.post(url, params)
+    if params:
+        url = f"{url}?{urlencode(params)}"
+    if method == "post":
+        return client.post(url, data or {})
+    return getattr(client, method)(url)
+
+
+class FormReader(HTMLParser):
+    """The fields of the first POST form on a page that posts to the page itself, as a browser would send them
+    without a change: text inputs and hidden fields with their values, checked boxes, selected options, the text of
+    text areas (buttons and files aside)."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path, self.depth, self.done = path, 0, False
+        self.data: dict[str, list[str]] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done and not self.depth:
+            if a.get("method", "").lower() == "post" and a.get("action", "").split("?")[0] in ("", self.path):
+                self.depth = 1
+            return
+        if not self.depth:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type", "text") not in ("submit", "button", "reset", "file", "image"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data.setdefault(name, []).append(a.get("value", "on" if a.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in a:
+            self.data.setdefault(self.select, []).append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data.setdefault(name, []).append("")
+
+    def handle_data(self, data):
+        if self.depth and self.textarea:
+            self.data[self.textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "form" and self.depth:
+            self.depth, self.done = 0, True
+
+
+def page_form(client: Client, name: str, kwargs: dict, params: dict) -> dict:
+    """What the form page at this URL would send back unchanged (read as the superuser, who may open it anywhere):
+    so a POST by a role that may not write carries a real submission, one that would write if it got through."""
+    response = client.get(reverse(name, kwargs=kwargs), params)
+    if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        return {}
+    reader = FormReader(reverse(name, kwargs=kwargs))
+    reader.feed(response.content.decode())
+    return reader.data
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def writes_of(queries) -> list[str]:
+    """The statements that changed a table (the session table aside: Django's own bookkeeping)."""
+    return [
+        q["sql"] for q in queries
+        if q["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in q["sql"]
+    ]
 
 
 def cases(route: Route) -> list[tuple[str, str]]:
@@ -406,38 +495,74 @@ def test_the_table_tries_each_object_view_in_and_out_of_scope_for_every_role():
 
 
 def forged_id_answers(name: str, clients: Clients, env: Env) -> list[str]:
-    """An id that exists nowhere is 404 for everyone, the superuser included (checked in the same test as the
-    matrix, to build the world once)."""
-    route = next((r for r in EXPECT[name] if r.scope == "object"), None)
-    if route is None:
-        return []
-    kwargs, params = route.build(env, "B1")
-    kwargs = {k: 999999 for k in kwargs}
-    params = {k: 999999 for k in params}
+    """An id that exists nowhere is 404 for everyone, the superuser included, whatever the method (checked in the
+    same test as the matrix, to build the world once)."""
     wrong = []
-    for role in ROLES:
-        response = request(clients[role], route.method, name, kwargs, params)
-        if response.status_code != 404:
-            wrong.append(f"{route.method.upper()} {name} with forged id 999999 as {role}: expected 404, "
-                         f"got {describe(response)}")
+    for route in EXPECT[name]:
+        if route.scope != "object":
+            continue
+        kwargs, params = route.build(env, "B1")
+        kwargs = {k: 999999 for k in kwargs}
+        params = {k: 999999 for k in params}
+        for role in ROLES:
+            response = request(clients[role], route.method, name, kwargs, params, route.data)
+            if response.status_code != 404:
+                wrong.append(f"{route.method.upper()} {name} with forged id 999999 as {role}: expected 404, "
+                             f"got {describe(response)}")
     return wrong
+
+
+REFUSALS = (TO_LOGIN, FORBIDDEN, NOT_FOUND)
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_role_matrix(name, env, clients):
     assert name in EXPECT, f"{name} exists but the role matrix does not cover it; add it to EXPECT"
     wrong = []
+    has_page = any(route.method == "get" for route in EXPECT[name])
     for route in EXPECT[name]:
         for role, where in cases(route):
             kwargs, params = route.build(env, where or "B1")
-            response = request(clients[role], route.method, name, kwargs, params)
             want = expected(route, role, where)
+            data = route.data
+            if route.method == "post" and not data and has_page:
+                data = env.once(("form", name, where, str(kwargs), str(params)),
+                                lambda kwargs=kwargs, params=params: page_form(clients["superuser"], name, kwargs,
+                                                                               params))
+            with CaptureQueriesContext(connection) as queries:
+                response = request(clients[role], route.method, name, kwargs, params, data)
+            said = f"{route.method.upper()} {name} {kwargs or ''}{params or ''} as {role} at {where or '-'}"
             if not matches(want, response, route.method):
-                wrong.append(
-                    f"{route.method.upper()} {name} {kwargs or ''}{params or ''} as {role} at {where or '-'}: "
-                    f"expected {want.label}, got {describe(response)}"
-                )
+                wrong.append(f"{said}: expected {want.label}, got {describe(response)}")
+            if want in REFUSALS and (written := writes_of(queries.captured_queries)):
+                wrong.append(f"{said}: refused ({describe(response)}) but wrote: {written}")
     wrong += forged_id_answers(name, clients, env)
+    assert not wrong, "\n".join(wrong)
+
+
+# Every method a browser or a script might send; the table names the ones each URL accepts.
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_every_url_refuses_the_methods_it_does_not_name(name, env, clients):
+    """A URL answers only the methods its routes name; any other is 405, before any access check or write (so
+    the answer is the same for every account), and for the public URLs before anything else too."""
+    accepted = {route.method for route in EXPECT[name]}
+    first = EXPECT[name][0]
+    kwargs, params = first.build(env, "B1")
+    who = ("anon", "superuser", "stranger") if first.scope == "public" else ("superuser", "stranger")
+    wrong = []
+    for method in METHODS:
+        if method in accepted:
+            continue
+        for role in who:
+            with CaptureQueriesContext(connection) as queries:
+                response = request(clients[role], method, name, kwargs, params)
+            if response.status_code != 405:
+                wrong.append(f"{method.upper()} {name} as {role}: expected 405, got {describe(response)}")
+            if written := writes_of(queries.captured_queries):
+                wrong.append(f"{method.upper()} {name} as {role}: refused but wrote: {written}")
     assert not wrong, "\n".join(wrong)
 
 

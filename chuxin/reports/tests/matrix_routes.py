@@ -7,7 +7,7 @@ import datetime
 def routes() -> dict:
     from chuxin.core.access import Need
     from chuxin.orgs.models import Organization
-    from chuxin.portal.tests.test_role_matrix import anywhere, login_only, obj
+    from chuxin.portal.tests.test_role_matrix import anywhere, get_and_post, login_only, obj
     from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 
     M = Need.MANAGE
@@ -41,10 +41,10 @@ def routes() -> dict:
     return {
         "reports:mine": [login_only("get")],
         "reports:requirements": [anywhere("get", M)],
-        "reports:requirement-create": [anywhere("get", M)],
+        "reports:requirement-create": get_and_post(anywhere("get", M)),
         "reports:requirement": [obj("get", M, requirement_pk)],
-        "reports:requirement-edit": [obj("get", M, requirement_pk)],
+        "reports:requirement-edit": get_and_post(obj("get", M, requirement_pk)),
         "reports:write": [obj("get", M, write), obj("post", M, write)],
-        "reports:report": [obj("get", M, report_pk)],
-        "reports:review": [obj("get", M, report_pk)],
+        "reports:report": get_and_post(obj("get", M, report_pk)),  # the author's page: save or submit
+        "reports:review": get_and_post(obj("get", M, report_pk)),  # accept or return
     }

@@ -13,7 +13,7 @@ def routes() -> dict:
     from chuxin.core.access import Need
     from chuxin.orgs.models import Position
     from chuxin.orgs.services import position_create
-    from chuxin.portal.tests.test_role_matrix import OK, anywhere, login_only, obj, pk_of
+    from chuxin.portal.tests.test_role_matrix import OK, anywhere, get_and_post, login_only, obj, pk_of
     from chuxin.responsibilities.models import PostKind, TemplateItem
     from chuxin.responsibilities.services import committee_list_ensure, templates_create_defaults
 
@@ -64,6 +64,6 @@ def routes() -> dict:
         "responsibilities:templates": [obj("get", M, pk_of("org"))],
         "responsibilities:templates-adopt": [obj("post", M, pk_of("org"))],
         "responsibilities:template-item-create": [obj("get", M, template_pk), obj("post", M, template_pk)],
-        "responsibilities:template-item-edit": [obj("get", M, template_item_pk)],
+        "responsibilities:template-item-edit": get_and_post(obj("get", M, template_item_pk)),
         "responsibilities:template-item-delete": [obj("post", M, fresh_template_item_pk)],
     }
