@@ -51,7 +51,7 @@ class Fact:
     tasks overdue, directives still open. Completed work comes from the work records instead."""
 
     code: str  # stable within its app: "tasks_overdue"
-    label: str  # in the reader's language, resolved when the facts are gathered and shown
+    label: str  # the untranslated message (gettext_noop): the panel shows it in each reader's language
     count: int
     items: list[str] = field(default_factory=list)  # the first titles
     sentence: str = ""  # for the report's first section; empty: not summarised

@@ -91,6 +91,7 @@ class Hooks:
     housekeeping: tuple[str, ...] = ()  # dotted: f(today) -> None, run before the reminders
     facts: str | None = None  # dotted: period_facts(organization, start, end) -> list[Fact]
     facts_label: Any = None  # the heading of this app's facts in the report's panel
+    facts_order: int = 100  # where that block stands in the panel, lowest first
     demo: Demo | None = None
     navigation: tuple[NavEntry, ...] = ()
     standings: str | None = None  # dotted: f(user) -> list[(path, rank)]

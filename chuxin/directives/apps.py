@@ -18,6 +18,7 @@ class DirectivesConfig(AppConfig):
         reminders="chuxin.directives.reminders.due_reminders",
         facts="chuxin.directives.selectors.period_facts",
         facts_label=_("Directives from above"),
+        facts_order=30,
         demo=Demo("chuxin.directives.demo.seed_demo_data", after=("plans",)),
         navigation=(NavEntry("directives:inbox", _("Directives from above"), "megaphone", Need.READ, "work", 30),),
         matrix_routes="chuxin.directives.tests.matrix_routes.routes",

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as noop
 
 from chuxin.core.access import Need, fetch, require, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
@@ -309,9 +310,9 @@ def period_facts(
                  "%(open)s still open") % {"received": counts["received"], "done": done,
                                            "on_time": counts["completed_on_time"], "open": counts["open"]}
     return [
-        Fact("received", _("Directives received"), counts["received"], titles, sentence, titles_in_sentence=False),
-        Fact("completed_on_time", _("Completed on time"), counts["completed_on_time"]),
-        Fact("completed_late", _("Completed late"), counts["completed_late"]),
-        Fact("open", _("Still open"), counts["open"]),
-        Fact("open_overdue", _("Open past their due date"), counts["open_overdue"]),
+        Fact("received", noop("Directives received"), counts["received"], titles, sentence, titles_in_sentence=False),
+        Fact("completed_on_time", noop("Completed on time"), counts["completed_on_time"]),
+        Fact("completed_late", noop("Completed late"), counts["completed_late"]),
+        Fact("open", noop("Still open"), counts["open"]),
+        Fact("open_overdue", noop("Open past their due date"), counts["open_overdue"]),
     ]

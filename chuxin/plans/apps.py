@@ -18,6 +18,7 @@ class PlansConfig(AppConfig):
         reminders="chuxin.plans.reminders.due_reminders",
         facts="chuxin.plans.selectors.period_facts",
         facts_label=_("Annual plan tasks"),
+        facts_order=20,
         demo=Demo("chuxin.plans.demo.seed_demo_data"),
         navigation=(NavEntry("plans:list", _("Annual plans"), "calendar2-check", Need.READ, "work", 20),),
         matrix_routes="chuxin.plans.tests.matrix_routes.routes",

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as noop
 
 from chuxin.core.access import Need, fetch, rank_on, require, scope_q
 from chuxin.core.paths import subtree_q
@@ -292,7 +293,7 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
     overdue = in_tree.filter(due_on__lte=end).exclude(status=Task.Status.DONE, confirmed_at__lt=end_at)
     titles = list(overdue.order_by("due_on", "id").values_list("title", flat=True)[:limit])
     n = overdue.count() if len(titles) == limit else len(titles)
-    return [Fact(code="tasks_overdue", label=_("Tasks overdue"), count=n, items=titles,
+    return [Fact(code="tasks_overdue", label=noop("Tasks overdue"), count=n, items=titles,
                  sentence=_("%(n)s tasks overdue") % {"n": n})]
 
 

@@ -42,7 +42,7 @@ def records_of_year(year: int, *, kinds: Iterable[str]) -> QuerySet[WorkRecord]:
 
 
 def period_facts(organization, start: datetime.date, end: datetime.date, *, limit: int = 10) -> list[Fact]:
-    """One Fact per record kind with a fact label that has records in the period (2 queries + 1 per such kind)."""
+    """One Fact per record kind with a fact label (1 query, and 1 more per kind with records in the period)."""
     kinds = {code: kind for code, kind in registry.record_kinds().items() if kind.fact is not None}
     if not kinds:
         return []
@@ -52,13 +52,11 @@ def period_facts(organization, start: datetime.date, end: datetime.date, *, limi
     )
     facts = []
     for code, kind in sorted(kinds.items(), key=lambda pair: pair[1].fact_order):
-        n = counts.get(code, 0)
-        if not n:
-            continue
+        n = counts.get(code, 0)  # a zero is a fact too: the panel shows it; the summary writes no sentence for it
         titles = list(
             records_in(organization, kinds=[code], start=start, end=end)
             .order_by("on", "pk").values_list("label", flat=True)[:limit]
-        )
+        ) if n else []
         sentence = str(kind.fact_sentence) % {"n": n} if kind.fact_sentence else ""
         facts.append(Fact(code=code, label=str(kind.fact), count=n, items=titles, sentence=sentence))
     return facts

@@ -49,17 +49,18 @@ def gather(organization, start: datetime.date, end: datetime.date) -> dict[str, 
 
 def _facts(facts: dict) -> list[tuple[str, list[dict]]]:
     """The stored blocks in the apps' order, each fact a dict; anything else stored there is left out."""
-    order = [entry.app for entry in registry.entries()]
+    order = {entry.app: entry.hooks.facts_order for entry in registry.entries()}
     blocks = [(app, rows) for app, rows in facts.items() if isinstance(rows, list)]
-    return sorted(blocks, key=lambda block: order.index(block[0]) if block[0] in order else len(order))
+    return sorted(blocks, key=lambda block: (order.get(block[0], 10**6), block[0]))
 
 
 def _label(fact: dict) -> str:
-    """A record kind's fact label in the reader's language; other facts keep the label they were stored with."""
+    """A fact's label in the reader's language: a record kind's own, else the source's stored message."""
     kind = registry.record_kinds().get(fact.get("code", ""))
     if kind is not None and kind.fact is not None:
         return str(kind.fact)
-    return str(fact.get("label") or fact.get("code", ""))
+    # Sources store their label untranslated (gettext_noop), so each reader gets it in their own language.
+    return _(str(fact.get("label") or fact.get("code", "")))
 
 
 def _join(titles: list[str], limit: int = 10) -> str:

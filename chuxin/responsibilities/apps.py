@@ -22,6 +22,7 @@ class ResponsibilitiesConfig(AppConfig):
         reminders="chuxin.responsibilities.reminders.due_reminders",
         facts="chuxin.responsibilities.selectors.period_facts",
         facts_label=_("Responsibility list"),
+        facts_order=50,
         # After the producers: it counts the work their demos recorded.
         demo=Demo("chuxin.responsibilities.demo.seed_demo_data", after=("plans", "directives", "reports")),
         navigation=(

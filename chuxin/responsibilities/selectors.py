@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as noop
 
 from chuxin.core.access import Need, fetch, require
 from chuxin.core.paths import subtree_q
@@ -179,5 +180,5 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
         ListItem.objects.filter(list__organization=organization, done_at__gte=since, done_at__lt=until)
         .order_by("done_at", "pk").values_list("text", flat=True)
     )
-    return [Fact(code="responsibility_items_done", label=_("Responsibility items completed"), count=len(texts),
+    return [Fact(code="responsibility_items_done", label=noop("Responsibility items completed"), count=len(texts),
                  items=texts, sentence=_("%(n)s responsibility items completed") % {"n": len(texts)})]

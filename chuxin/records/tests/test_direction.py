@@ -48,7 +48,9 @@ def test_a_report_counts_the_new_kind_in_its_prefilled_facts(world):
     gathered = report_facts.gather(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
     assert gathered["records_probe"][0]["count"] == 1
     assert "1 probe lessons held" in report_facts.summary_html(gathered)
-    assert "records_probe" not in report_facts.gather(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+    elsewhere = report_facts.gather(world.b2, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+    assert elsewhere["records_probe"][0]["count"] == 0
+    assert "probe lessons" not in report_facts.summary_html(elsewhere)  # a zero writes no sentence
 
 
 def test_the_subtree_and_date_range_are_one_query(world, django_assert_num_queries):

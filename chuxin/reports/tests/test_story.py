@@ -133,8 +133,9 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
     from chuxin.reports.services import report_start
 
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
-    assert set(report.facts) == {"plans", "directives", "responsibilities"}
-    assert counts(report.facts["plans"]) == {"tasks_overdue": 0}  # no task recorded done: no "task_done" fact
+    # Every app with facts, and the test-only probe app's record kind (chuxin/records/tests/probe), at zero.
+    assert set(report.facts) == {"plans", "directives", "responsibilities", "records_probe"}
+    assert counts(report.facts["plans"]) == {"task_done": 0, "tasks_overdue": 0}  # zeros are facts too
     assert counts(report.facts["directives"])["received"] == 0
     assert counts(report.facts["responsibilities"]) == {"responsibility_items_done": 0}
     assert report.sections[0]["html"] == ""  # nothing but zeros: no sentence is written for a zero
@@ -142,20 +143,20 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
 
 
 def test_the_facts_panel_reads_in_the_same_order_whatever_order_the_database_returns(english):
-    # PostgreSQL's jsonb hands keys back sorted by length ("open" before "received"), SQLite as written: the panel
-    # must not depend on it. Unknown keys (a source added later) come after the known ones, by name.
-    as_written = {
-        "plans": {"tasks_done": 2, "tasks_done_titles": ["甲", "乙"], "tasks_overdue": 0, "tasks_overdue_titles": []},
-        "directives": {"received": 3, "completed_on_time": 1, "completed_late": 1, "open": 1, "open_overdue": 0,
-                       "items": ["通知"]},
-        "responsibilities": {"responsibility_items_done": 1, "responsibility_items": ["丙"]},
-    }
-    as_jsonb = {
-        "responsibilities": {"responsibility_items": ["丙"], "responsibility_items_done": 1},
-        "directives": {"open": 1, "items": ["通知"], "received": 3, "open_overdue": 0, "completed_late": 1,
-                       "completed_on_time": 1, "zz_new": 4},
-        "plans": {"tasks_done": 2, "tasks_overdue": 0, "tasks_done_titles": ["甲", "乙"], "tasks_overdue_titles": []},
-    }
+    # PostgreSQL's jsonb hands keys back sorted by length, SQLite as written: the panel must not depend on it. The
+    # blocks follow the apps' order in the registry; the facts within a block are a list, kept as gathered. A block
+    # of an app that is no longer installed still shows, last, under its name.
+    def fact(code, label, count, items=()):
+        return {"code": code, "label": label, "count": count, "items": list(items), "sentence": ""}
+
+    plans = [fact("task_done", "Tasks completed", 2, ["甲", "乙"]), fact("tasks_overdue", "Tasks overdue", 0)]
+    directives = [fact("received", "Directives received", 3, ["通知"]), fact("completed_on_time", "Completed on time", 1),
+                  fact("completed_late", "Completed late", 1), fact("open", "Still open", 1),
+                  fact("open_overdue", "Open past their due date", 0)]
+    duties = [fact("responsibility_items_done", "Responsibility items completed", 1, ["丙"])]
+    as_written = {"plans": plans, "directives": directives, "responsibilities": duties}
+    as_jsonb = {"responsibilities": duties, "zz_gone": [fact("x", "Something else", 4)], "plans": plans,
+                "directives": directives}
 
     def read(panel):
         return [(block["source"], [(row["label"], row["count"]) for row in block["rows"]]) for block in panel]
@@ -167,5 +168,5 @@ def test_the_facts_panel_reads_in_the_same_order_whatever_order_the_database_ret
         ("Responsibility list", [("Responsibility items completed", 1)]),
     ]
     assert read(facts.panel(as_written)) == expected
-    expected[1][1].append(("zz new", 4))
+    expected.append(("zz_gone", [("Something else", 4)]))
     assert read(facts.panel(as_jsonb)) == expected
