@@ -30,7 +30,8 @@ class LoginThrottle(models.Model):
 
     key = models.CharField(max_length=100, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    failures = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)  # in the window that began at window_started_at
+    window_started_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
     blocked_until = models.DateTimeField(null=True, blank=True)
 

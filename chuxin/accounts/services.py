@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import math
 import secrets
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -36,8 +37,10 @@ def _find(identifier: str) -> User | None:
 # ---------------------------------------------------------------------------------------------------------------
 # Logging in, with a throttle per (account, address) pair and per address
 
-# A counter whose last failure (or delay) ended this long ago starts again from nothing.
-FAILURES_FORGOTTEN_AFTER = datetime.timedelta(hours=24)
+# Failures are counted in windows of a day: a counter whose window began longer ago than this starts again from
+# nothing at its next failure (never during a delay). So a shared office address is not held off by a week of
+# ordinary typos, while an attacker gets a few guesses a day per pair and address.
+FAILURE_WINDOW = datetime.timedelta(hours=24)
 
 
 def _throttle_keys(account: User | None, identifier: str, address: str | None) -> dict[str, tuple[int, User | None]]:
@@ -62,21 +65,22 @@ def _delay(failures_over: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(minutes, settings.LOGIN_DELAY_MAX_MINUTES))
 
 
-def _forgotten(row: LoginThrottle, now: datetime.datetime) -> bool:
-    last = max((t for t in (row.last_failure_at, row.blocked_until) if t is not None), default=None)
-    return last is None or last < now - FAILURES_FORGOTTEN_AFTER
+@dataclass
+class _Reservation:
+    delayed_until: datetime.datetime | None = None  # refused: a key is in its delay until then
+    started: dict[str, datetime.datetime] = field(default_factory=dict)  # delays this attempt started, by key
 
 
-def _reserve(keys: dict[str, tuple[int, User | None]], now: datetime.datetime) -> tuple[datetime.datetime | None, bool]:
-    """Check and count in one step: (the end of the delay if any key is delayed, False) or (None, whether this
-    attempt starts a delay).
+def _reserve(keys: dict[str, tuple[int, User | None]], now: datetime.datetime) -> _Reservation:
+    """Check and count in one step: refuse if any key is in its delay, otherwise count this attempt as a failure.
 
-    The attempt is counted as a failure before the password is checked, with the counter rows locked, so parallel
-    guesses cannot all pass a check that none of them has counted yet; a correct password takes its count back."""
+    The attempt is counted before the password is checked, with the counter rows locked, so parallel guesses cannot
+    all pass a check that none of them has counted yet; a correct password takes its count back (_take_back)."""
     for _attempt in range(3):
         with transaction.atomic():
             LoginThrottle.objects.bulk_create(
-                [LoginThrottle(key=key, user=account, last_failure_at=now) for key, (_l, account) in keys.items()],
+                [LoginThrottle(key=key, user=account, window_started_at=now, last_failure_at=now)
+                 for key, (_limit, account) in keys.items()],
                 ignore_conflicts=True,
             )
             # Locked in key order, so two attempts never wait for each other's second row.
@@ -85,29 +89,29 @@ def _reserve(keys: dict[str, tuple[int, User | None]], now: datetime.datetime) -
                 continue  # the housekeeping below removed a row between the insert and the lock: once more
             waits = [row.blocked_until for row in rows if row.is_blocked(now)]
             if waits:
-                return max(waits), False
-            starts = False
+                return _Reservation(delayed_until=max(waits))
+            reservation = _Reservation()
             for row in rows:
                 limit = keys[row.key][0]
-                if _forgotten(row, now):
-                    row.failures = 0
+                if row.window_started_at is None or row.window_started_at < now - FAILURE_WINDOW:
+                    row.failures, row.window_started_at = 0, now
                 row.failures += 1
                 row.last_failure_at = now
                 if row.failures >= limit:
                     row.blocked_until = now + _delay(row.failures - limit)
-                    starts = True
-                row.save(update_fields=["failures", "last_failure_at", "blocked_until"])
+                    reservation.started[row.key] = row.blocked_until
+                row.save(update_fields=["failures", "window_started_at", "last_failure_at", "blocked_until"])
         _forget_old(now)
-        return None, starts
+        return reservation
     raise RuntimeError("the login throttle's rows kept disappearing")
 
 
 def _forget_old(now: datetime.datetime) -> None:
-    """Drop counters nobody has failed on for two days, so guessed names do not pile up. Rows another login holds
-    are skipped, not waited for (PostgreSQL), so this can never deadlock with a login under way."""
-    cutoff = now - FAILURES_FORGOTTEN_AFTER * 2
-    old = LoginThrottle.objects.filter(last_failure_at__lt=cutoff).filter(
-        Q(blocked_until__isnull=True) | Q(blocked_until__lt=cutoff)
+    """Drop counters whose window has passed and that hold no delay (their next failure would start afresh anyway),
+    so guessed names do not pile up. Rows another login holds are skipped, not waited for (PostgreSQL), so this can
+    never deadlock with a login under way."""
+    old = LoginThrottle.objects.filter(last_failure_at__lt=now - FAILURE_WINDOW).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=now)
     )
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
@@ -117,17 +121,18 @@ def _forget_old(now: datetime.datetime) -> None:
             LoginThrottle.objects.filter(pk__in=ids).delete()
 
 
-def _take_back(keys: dict[str, tuple[int, User | None]]) -> None:
-    """A correct password: the pair starts afresh and the address gets back the failure counted in advance."""
+def _take_back(keys: dict[str, tuple[int, User | None]], reservation: _Reservation) -> None:
+    """A correct password: the pair starts afresh, and the address gets back the failure counted in advance and loses
+    the delay that count started (unless another attempt has moved it since)."""
     with transaction.atomic():
         for row in LoginThrottle.objects.select_for_update().filter(key__in=list(keys)).order_by("key"):
-            if row.key.startswith("ip|"):
-                row.failures = max(0, row.failures - 1)
-                if row.failures < keys[row.key][0]:
-                    row.blocked_until = None
-                row.save(update_fields=["failures", "blocked_until"])
-            else:
+            if not row.key.startswith("ip|"):
                 row.delete()
+                continue
+            row.failures = max(0, row.failures - 1)
+            if row.blocked_until is not None and row.blocked_until == reservation.started.get(row.key):
+                row.blocked_until = None
+            row.save(update_fields=["failures", "blocked_until"])
 
 
 def _delayed_message(until: datetime.datetime, now: datetime.datetime) -> str:
@@ -144,38 +149,28 @@ def login_attempt(*, request, identifier: str, password: str) -> User:
     now = timezone.now()
     account = _find(identifier)
     keys = _throttle_keys(account, identifier, client_ip(request))
-    until, starts = _reserve(keys, now)
-    if until is not None:
-        raise LoginRefused(_delayed_message(until, now))
+    reservation = _reserve(keys, now)
+    if reservation.delayed_until is not None:
+        raise LoginRefused(_delayed_message(reservation.delayed_until, now))
     user = authenticate(request, username=identifier, password=password)
     if user is None:
-        _record_failure(account, request, starts)
-        if starts:
-            until = max(row.blocked_until for row in LoginThrottle.objects.filter(key__in=list(keys))
-                        if row.blocked_until is not None)
-            raise LoginRefused(_delayed_message(until, now))
+        _record_failure(account, request, started=bool(reservation.started))
+        if reservation.started:
+            raise LoginRefused(_delayed_message(max(reservation.started.values()), now))
         raise LoginRefused(_("The username or phone number and password do not match."))
-    _take_back(keys)
+    _take_back(keys, reservation)
     audit_record(actor=user, action=AuditEntry.Action.LOGIN, target=user, request=request)
     return user
 
 
-def _record_failure(account: User | None, request, starts: bool) -> None:
+def _record_failure(account: User | None, request, *, started: bool) -> None:
     """One audit entry per failure (and one when a delay starts), for a real account and an unknown name alike."""
     unknown = "" if account is not None else _("unknown account")
     audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, target=account, target_repr=unknown,
                  request=request)
-    if starts:
+    if started:
         audit_record(actor=None, action=AuditEntry.Action.LOCKOUT, target=account, target_repr=unknown,
                      request=request)
-
-
-def login_delayed_until(user: User) -> datetime.datetime | None:
-    """The latest end of a delay on any of the account's (account, address) pairs, if one is running now."""
-    return (
-        LoginThrottle.objects.filter(user=user, blocked_until__gt=timezone.now())
-        .order_by("-blocked_until").values_list("blocked_until", flat=True).first()
-    )
 
 
 @transaction.atomic

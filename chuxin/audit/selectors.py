@@ -11,7 +11,7 @@ def audit_entry_list(user, *, action: str = "", q: str = "") -> QuerySet[AuditEn
     prefixes = scope_prefixes(user, Need.ADMIN)
     qs = AuditEntry.objects.all()
     if prefixes != [""]:
-        # The user's own account events (logins, failures, lockouts, password changes) belong to no organization.
+        # The user's own account events (logins, failures, login delays, password changes) belong to no organization.
         scope = Q(target_type="accounts.user", target_id=str(user.pk))
         for prefix in prefixes:
             scope |= subtree_q(prefix, "organization_path")

@@ -43,7 +43,8 @@ def _ip(value: str) -> str | None:
         candidates.append(value.split(":")[0])
     for candidate in candidates:
         try:
-            return str(ipaddress.ip_address(candidate))
+            # A zone (fe80::1%eth0) names an interface of the proxy, not the client; PostgreSQL's inet refuses it.
+            return str(ipaddress.ip_address(candidate.split("%")[0]))
         except ValueError:
             continue
     return None

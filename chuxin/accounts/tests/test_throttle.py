@@ -3,6 +3,7 @@ accounts, racing guesses in parallel, and telling real accounts from made-up one
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import time
@@ -13,10 +14,11 @@ from django.contrib.auth import hashers
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from chuxin.accounts.backends import UsernameOrPhoneBackend
+from chuxin.accounts.models import LoginThrottle
 from chuxin.audit.models import AuditEntry
 from conftest import PASSWORD, make_user
 
@@ -79,6 +81,29 @@ def test_a_right_password_does_not_count_against_the_address(world, settings):
         assert log_in(Client(), "worker", PASSWORD, address=OWNER).status_code == 302
     assert message(log_in(office, "viewer", "typo", address=OWNER)) == zh(
         "Too many failed attempts. Try again in %(minutes)s minutes.", minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def test_a_right_password_after_a_delay_does_not_hold_the_office_off(world, settings):
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 3
+    for name in ("secretary", "committee", "viewer"):
+        log_in(Client(), name, "typo", address=OWNER)
+    office = LoginThrottle.objects.get(key=f"ip|{OWNER}")
+    assert office.is_blocked()
+    LoginThrottle.objects.filter(pk=office.pk).update(blocked_until=timezone.now() - datetime.timedelta(seconds=1))
+    # Past the limit, every attempt is counted in advance and would start a longer delay: a right one takes it back.
+    for _ in range(3):
+        assert log_in(Client(), "worker", PASSWORD, address=OWNER).status_code == 302
+    assert not LoginThrottle.objects.get(key=f"ip|{OWNER}").is_blocked()
+
+
+def test_failures_are_forgotten_after_a_day(world):
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        log_in(Client(), "secretary", "typo", address=OWNER)
+    LoginThrottle.objects.filter(user=world.secretary).update(
+        window_started_at=timezone.now() - datetime.timedelta(hours=25))
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):  # four more the next day: still no delay
+        response = log_in(Client(), "secretary", "typo", address=OWNER)
+    assert message(response) == zh("The username or phone number and password do not match.")
 
 
 def _normalized(response) -> str:

@@ -14,7 +14,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import client_ip
 
 FORGED = ["not-an-address", "<script>alert(1)</script>", "1.2.3.4.5", "999.1.1.1", "' OR 1=1 --", "x" * 500,
-          "203.0.113.9, junk", "\x00"]
+          "203.0.113.9, junk", "\x00", "fe80::1%eth0"]
 
 
 @pytest.mark.parametrize("forged", FORGED)
@@ -66,6 +66,7 @@ def _request(forwarded: str | None, remote: str = "127.0.0.1"):
         (1, "203.0.113.7:51234", "127.0.0.1", "203.0.113.7"),  # with a port
         (1, "[2001:db8::7]:443", "127.0.0.1", "2001:db8::7"),
         (1, "2001:DB8:0:0::7", "127.0.0.1", "2001:db8::7"),  # stored in one canonical form
+        (1, "fe80::7%eth0", "127.0.0.1", "fe80::7"),  # without the zone, which PostgreSQL's inet refuses
         (2, "203.0.113.7", "127.0.0.1", "127.0.0.1"),  # fewer entries than proxies: only the socket is certain
         (1, None, "127.0.0.1", "127.0.0.1"),
         (1, "", "127.0.0.1", "127.0.0.1"),
