@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, rank_on
+from chuxin.core.spreadsheet import sheet_title, start_sheet, workbook_bytes, write_row
 
 from . import citizen_id
 from .models import Member
+
+WIDTHS = (12, 8, 8, 12, 22, 14, 14, 24, 16, 14, 12, 14, 12, 10, 14, 30)
 
 
 def export_columns() -> list[str]:
@@ -30,16 +29,12 @@ def export_columns() -> list[str]:
 
 @transaction.atomic
 def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=None) -> bytes:
-    """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker."""
+    """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker.
+
+    Every cell goes through the safe writer: a name like =HYPERLINK(...) is text, never a formula."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Members"))
-    header = []
-    for title in export_columns():
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="C8161D")
-        header.append(cell)
-    ws.append(header)
+    ws = wb.create_sheet(sheet_title(_("Members")))
+    start_sheet(ws, export_columns(), widths=WIDTHS)
     rows = 0
     revealed = 0
     qs = queryset.select_related("organization", "work_unit", "department")
@@ -49,18 +44,17 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=N
             revealed += 1
         else:
             number = m.citizen_id_masked
-        ws.append([
+        write_row(ws, [
             m.name, m.get_gender_display(), m.ethnicity, m.birth_date, number, m.phone, m.get_education_display(),
             m.work_unit.name if m.work_unit else "", m.department.name if m.department else "", m.post, m.joined_on,
             m.full_member_on, m.get_category_display(), m.get_status_display(), m.organization.code,
             m.organization.name,
         ])
         rows += 1
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    content = workbook_bytes(wb)
     audit_record(
         actor=actor, action=AuditEntry.Action.EXPORT, target=None, request=request,
         target_repr=_("Member list (%(n)s rows)") % {"n": rows},
         changes={"rows": rows, "full_citizen_ids": revealed},
     )
-    return buffer.getvalue()
+    return content
