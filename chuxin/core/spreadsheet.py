@@ -145,9 +145,9 @@ def start_sheet(ws, titles: Sequence[Any], *, widths: Sequence[int | None] = (),
         width = widths[index] if index < len(widths) and widths[index] else None
         ws.column_dimensions[get_column_letter(index + 1)].width = width or min(max(12, display_width(str(title)) + 4),
                                                                                  60)
+    ws.freeze_panes = f"A{len(above) + 2}"
     for row in above:
         write_row(ws, row, font=TITLE_FONT)
-    ws.freeze_panes = f"A{len(above) + 2}"
     ws.append([
         safe_cell(ws, str(title), font=HEADER_FONT, fill=fills[index] if index < len(fills) else HEADER_FILL)
         for index, title in enumerate(titles)
@@ -421,7 +421,7 @@ def check_archive(upload, spec: TableSpec, limits: Limits) -> None:
             raise FileProblem(_(
                 "This workbook holds far more data than %(rows)s rows take (a part of it unpacks to %(size)s MB). "
                 "Copy the rows you need into a new workbook and upload that."
-            ) % {"rows": limits.max_rows, "size": f"{part.file_size / MB:.0f}"})
+            ) % {"rows": limits.max_rows, "size": f"{part.file_size / MB:.1f}"})
         if part.file_size > MB and part.file_size > limits.max_ratio * max(part.compress_size, 1):
             raise FileProblem(_(
                 "This workbook is packed in an unusual way: a part of it unpacks to %(ratio)s times its size. "
