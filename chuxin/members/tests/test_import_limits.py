@@ -351,3 +351,15 @@ def test_the_row_count_that_picks_the_worker_counts_every_row(world):
     content = padded_to_xfd([person(), person("钱七")], padding_rows=5)
     assert importing.estimate_rows(upload(content)) == 7
     assert importing.estimate_rows(upload(b"PK\x03\x04not a zip")) == 0
+
+
+@override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=2, TASKS=DUMMY_TASKS)
+def test_the_progress_reads_in_chinese(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.secretary)  # the default language
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"file": upload(three_rows(), name="党员名册.xlsx")})
+    page = client.get(response["Location"]).content.decode()
+    assert "正在后台导入" in page
+    assert "“党员名册.xlsx”行数较多，由后台处理导入。" in page
+    assert re.search(r'data-testid="import-stage">等待后台处理<', page)
+    assert re.search(r'data-testid="import-rows">已处理0行，共3行<', page)
