@@ -103,7 +103,7 @@ def test_a_sheet_starts_with_widths_a_title_line_and_a_frozen_styled_header():
 
 def _pages(value) -> int:
     if not isinstance(value, int | float) or value < 1:
-        raise ValidationError("“%(value)s” is not a number of pages." % {"value": value})
+        raise ValidationError(f"“{value}” is not a number of pages.")
     return int(value)
 
 

@@ -19,8 +19,8 @@ from django.urls import reverse
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from chuxin.audit.models import AuditEntry
-from chuxin.core import spreadsheet
 from chuxin.core.models import ImportJob
+from chuxin.core.spreadsheet import reading
 from chuxin.members import importing
 from chuxin.members.models import Member
 from chuxin.members.tasks import import_members_task
@@ -174,7 +174,7 @@ def test_the_data_ends_at_fifty_blank_rows(world, client_for):
 @override_settings(CHUXIN_IMPORT_MAX_ROWS=100)
 def test_huge_shared_strings_are_refused_before_the_workbook_is_opened(world, en_client_for, monkeypatch):
     opened = []
-    monkeypatch.setattr(spreadsheet, "load_workbook", lambda *a, **k: opened.append(a) or pytest.fail("opened"))
+    monkeypatch.setattr(reading, "load_workbook", lambda *a, **k: opened.append(a) or pytest.fail("opened"))
     # 100 rows allow 100 KB of shared strings; this file carries 4,000 strings, ~180 KB.
     content = with_part(workbook_bytes([person()]), "xl/sharedStrings.xml", shared_strings(4000),
                         shared_strings=True)
@@ -212,7 +212,7 @@ def test_a_part_that_inflates_like_a_zip_bomb_is_refused(world, en_client_for):
 
 
 class TickingClock:
-    """time.monotonic for the spreadsheet module: a second passes at every look."""
+    """time.monotonic for the spreadsheet reader: a second passes at every look."""
 
     def __init__(self):
         self.now = 0.0
@@ -224,7 +224,7 @@ class TickingClock:
 
 @override_settings(CHUXIN_IMPORT_MAX_SECONDS=5)
 def test_a_file_that_takes_too_long_stops_with_a_message(world, en_client_for, monkeypatch):
-    monkeypatch.setattr(spreadsheet, "time", TickingClock())
+    monkeypatch.setattr(reading, "time", TickingClock())
     rows = [person(f"赵{i}") for i in range(10)]
 
     shown = shown_errors(post(en_client_for(world.secretary), rows))
