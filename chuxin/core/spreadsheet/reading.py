@@ -79,7 +79,7 @@ class Limits:
     max_unpacked_bytes: int = 100 * MB
     sheet_bytes_per_row: int = 2048  # a worksheet's XML; a member row takes ~800 bytes
     strings_bytes_per_row: int = 1024  # the shared strings, which openpyxl loads whole before the first row
-    other_part_bytes: int = 8 * MB  # styles, the workbook, relations: small in any real file
+    other_part_bytes: int = 8 * MB  # the other XML parts (styles, the workbook, relations): small in a real file
     max_ratio: int = 100  # a part over 1 MB may unpack to at most this many times its packed size
     blank_run: int = 50  # the data ends at this many blank rows in a row
 
@@ -281,8 +281,10 @@ def check_archive(upload, spec: TableSpec, limits: Limits) -> None:
             limit = limits.strings_bytes_per_row * limits.max_rows
         elif name.startswith("xl/worksheets/"):
             limit = limits.sheet_bytes_per_row * limits.max_rows
-        else:
+        elif name.endswith((".xml", ".rels")):
             limit = limits.other_part_bytes
+        else:
+            limit = limits.max_unpacked_bytes  # a picture is never parsed; the total and the ratio still count it
         if part.file_size > limit:
             raise FileProblem(_(
                 "This workbook holds far more data than %(rows)s rows take (a part of it unpacks to %(size)s MB). "
