@@ -238,15 +238,10 @@ def import_members(*, actor, upload, request=None, progress: Progress | None = N
     )
 
 
-def estimate_rows(upload) -> int:
-    """The rows in the file, counted cheaply (blank ones too), to choose between the request and the worker;
-    0 when the file is one the import refuses anyway."""
-    try:
-        spreadsheet.check_archive(upload, SPEC, limits())
-    except Exception:  # a file too big or no zip at all: the import itself says so
-        upload.seek(0)
-        return 0
-    return max(spreadsheet.count_rows(upload) - 1, 0)  # less the header
+def background_rows(upload) -> int | None:
+    """The rows to show when the file goes to the background worker (many rows, or a worksheet far bigger than
+    its rows need); None when the request checks it."""
+    return spreadsheet.background_rows(upload, SPEC, limits(), threshold=settings.CHUXIN_IMPORT_BACKGROUND_ROWS)
 
 
 @dataclass

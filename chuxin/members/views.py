@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -146,8 +145,8 @@ def import_view(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        rows = importing.estimate_rows(upload)
-        if rows > settings.CHUXIN_IMPORT_BACKGROUND_ROWS:
+        rows = importing.background_rows(upload)
+        if rows is not None:
             job = import_job_start(actor=request.user, kind=importing.JOB_KIND, upload=upload, rows_total=rows,
                                    task=import_members_task)
             return redirect("members:import-job", pk=job.pk)

@@ -48,6 +48,7 @@ from .reading import (  # noqa: F401
     RowError,
     Table,
     TableSpec,
+    background_rows,
     check_archive,
     choice_parser,
     count_rows,

@@ -327,6 +327,28 @@ def count_rows(upload) -> int:
     return most
 
 
+def background_rows(upload, spec: TableSpec, limits: Limits, *, threshold: int) -> int | None:
+    """The rows to show as a job's total when the file is too big to check in a request; None when it is not.
+
+    Too big: more than `threshold` rows (blank ones too), or a worksheet whose XML is larger than that many rows
+    take, as a file padded far to the right is (openpyxl parses every cell of a row, read or not). A file the
+    import refuses anyway (too big, not a workbook) stays in the request, which says why at once.
+    """
+    try:
+        check_archive(upload, spec, limits)
+        with zipfile.ZipFile(upload) as archive:
+            sheet_bytes = max((part.file_size for part in archive.infolist()
+                               if part.filename.lower().startswith("xl/worksheets/")), default=0)
+    except Exception:  # not a zip, or refused: the import in the request reports it
+        return None
+    finally:
+        upload.seek(0)
+    rows = max(count_rows(upload) - 1, 0)  # less the header
+    if rows > threshold or sheet_bytes > threshold * limits.sheet_bytes_per_row:
+        return rows
+    return None
+
+
 def read_table(upload, spec: TableSpec, limits: Limits, deadline: Deadline) -> Table:
     """The first sheet with a header row: its titles and its data rows, within the limits. Raises FileProblem."""
     try:

@@ -347,10 +347,13 @@ def test_small_files_are_still_imported_in_the_request(world, client_for):
     assert not ImportJob.objects.exists()
 
 
-def test_the_row_count_that_picks_the_worker_counts_every_row(world):
-    content = padded_to_xfd([person(), person("钱七")], padding_rows=5)
-    assert importing.estimate_rows(upload(content)) == 7
-    assert importing.estimate_rows(upload(b"PK\x03\x04not a zip")) == 0
+@override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=5)
+def test_the_worker_takes_files_with_many_rows_or_a_sheet_far_bigger_than_its_rows(world):
+    assert importing.background_rows(upload(padded_to_xfd([person(), person("钱七")], padding_rows=3))) is None
+    assert importing.background_rows(upload(padded_to_xfd([person(), person("钱七")], padding_rows=4))) == 6
+    # Two rows, but 5 rows' worth of XML (2 KB a row): a sheet padded far to the right costs its size to parse.
+    assert importing.background_rows(upload([person(岗位="长" * 4000), person("钱七")])) == 2
+    assert importing.background_rows(upload(b"PK\x03\x04not a zip")) is None
 
 
 @override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=2, TASKS=DUMMY_TASKS)
