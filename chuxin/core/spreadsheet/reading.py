@@ -330,21 +330,24 @@ def count_rows(upload) -> int:
 def background_rows(upload, spec: TableSpec, limits: Limits, *, threshold: int) -> int | None:
     """The rows to show as a job's total when the file is too big to check in a request; None when it is not.
 
-    Too big: more than `threshold` rows (blank ones too), or a worksheet whose XML is larger than that many rows
-    take, as a file padded far to the right is (openpyxl parses every cell of a row, read or not). A file the
-    import refuses anyway (too big, not a workbook) stays in the request, which says why at once.
+    Too big: more than `threshold` rows (blank ones too), or a worksheet or shared strings larger than that many
+    rows take, as a file padded far to the right is (openpyxl parses every cell of a row, read or not, and loads
+    the shared strings whole). A file the import refuses anyway (too big, not a workbook) stays in the request,
+    which says why at once.
     """
     try:
         check_archive(upload, spec, limits)
         with zipfile.ZipFile(upload) as archive:
-            sheet_bytes = max((part.file_size for part in archive.infolist()
-                               if part.filename.lower().startswith("xl/worksheets/")), default=0)
+            parts = archive.infolist()
     except Exception:  # not a zip, or refused: the import in the request reports it
         return None
     finally:
         upload.seek(0)
+    sheet_bytes = max((p.file_size for p in parts if p.filename.lower().startswith("xl/worksheets/")), default=0)
+    strings_bytes = sum(p.file_size for p in parts if p.filename.lower() == "xl/sharedstrings.xml")
     rows = max(count_rows(upload) - 1, 0)  # less the header
-    if rows > threshold or sheet_bytes > threshold * limits.sheet_bytes_per_row:
+    if (rows > threshold or sheet_bytes > threshold * limits.sheet_bytes_per_row
+            or strings_bytes > threshold * limits.strings_bytes_per_row):
         return rows
     return None
 

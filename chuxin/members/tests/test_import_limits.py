@@ -354,6 +354,10 @@ def test_the_worker_takes_files_with_many_rows_or_a_sheet_far_bigger_than_its_ro
     # Two rows, but 5 rows' worth of XML (2 KB a row): a sheet padded far to the right costs its size to parse.
     assert importing.background_rows(upload([person(岗位="长" * 4000), person("钱七")])) == 2
     assert importing.background_rows(upload(b"PK\x03\x04not a zip")) is None
+    # Two rows, but 5 rows' worth of shared strings (1 KB a row), which openpyxl loads whole before any row.
+    content = with_part(workbook_bytes([person(), person("钱七")]), "xl/sharedStrings.xml", shared_strings(150),
+                        shared_strings=True)
+    assert importing.background_rows(upload(content)) == 2
 
 
 @override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=2, TASKS=DUMMY_TASKS)
