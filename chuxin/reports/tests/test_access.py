@@ -67,7 +67,7 @@ def test_a_requirement_is_created_for_an_organization_the_user_manages(world, cl
     assert (requirement.title, requirement.due_day, requirement.organization) == ("月度工作报告", 5, world.pc)
 
 
-def test_a_requirement_title_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_for):
+def test_a_requirement_title_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_for, english):
     from chuxin.reports.models import ReportRequirement
 
     data = {"organization": world.pc.pk, "title": "+月度报告", "audience": "organizations", "org_kinds": ["branch"],
