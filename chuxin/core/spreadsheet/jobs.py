@@ -47,7 +47,8 @@ class JobProgress(Progress):
         self.last = 0.0
 
     def stage(self, stage: str, total: int = 0) -> None:
-        changes: dict[str, Any] = {"stage": stage, "rows_done": 0, "updated_at": timezone.now()}
+        done = total if stage == ImportJob.Stage.WRITING else 0  # every row checked; the write is one statement
+        changes: dict[str, Any] = {"stage": stage, "rows_done": done, "updated_at": timezone.now()}
         if total:
             changes["rows_total"] = total  # the rows found, in place of the estimate made at the upload
         ImportJob.objects.filter(pk=self.job_id).update(**changes)
