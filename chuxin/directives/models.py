@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.models import TimeStampedModel
+from chuxin.core.validators import no_formula_prefix
 
 
 class Directive(TimeStampedModel):
@@ -27,7 +28,7 @@ class Directive(TimeStampedModel):
         "orgs.Organization", verbose_name=_("sending organization"), on_delete=models.PROTECT,
         related_name="directives_sent",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     # Plain text: shown escaped with its line breaks kept, never as HTML.
     body = models.TextField(_("content"))
     due_on = models.DateField(_("due date"))

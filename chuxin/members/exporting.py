@@ -1,11 +1,11 @@
 """Export of member files to .xlsx, masked unless the user may see full ID numbers; every export is audited.
 
 The birth date is written only where the user may reveal the number (a worker on the row's organization, or the
-member themself): it is eight of the number's digits. Everyone gets the age."""
+member themself): it is eight of the number's digits. Everyone gets the age. Every cell goes through the safe
+writer (chuxin.core.spreadsheet): a name like =HYPERLINK(...) is text, never a formula."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,18 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, rank_on, scope_prefixes
 from chuxin.core.paths import STEP_LEN
+from chuxin.core.spreadsheet import sheet_title, start_sheet, workbook_bytes, write_row
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id
 from .models import Member
+
+WIDTHS = (12, 8, 8, 12, 22, 14, 14, 24, 16, 14, 12, 14, 12, 10, 14, 30, 6)
 
 
 def export_columns() -> list[str]:
@@ -44,14 +45,8 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=N
     `organization` is the one the list was filtered to, if any. The export is audited against the organization
     whose members went out (see _audit), so the Party-affairs workers there see it in their audit log."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Members"))
-    header = []
-    for title in export_columns():
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="C8161D")
-        header.append(cell)
-    ws.append(header)
+    ws = wb.create_sheet(sheet_title(_("Members")))
+    start_sheet(ws, export_columns(), widths=WIDTHS)
     # Per organization tree (the first step of the path): the exported rows' organization paths and the counts.
     trees: dict[str, _Tree] = {}
     qs = queryset.select_related("organization", "work_unit", "department")
@@ -67,16 +62,15 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=N
             tree.full += 1
         else:
             number = m.citizen_id_masked
-        ws.append([
+        write_row(ws, [
             m.name, m.get_gender_display(), m.ethnicity, m.birth_date if may_reveal else None, number, m.phone,
             m.get_education_display(), m.work_unit.name if m.work_unit else "", m.department.name if m.department else "",
             m.post, m.joined_on, m.full_member_on, m.get_category_display(), m.get_status_display(),
             m.organization.code, m.organization.name, m.age(today),
         ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    content = workbook_bytes(wb)
     _audit(actor=actor, request=request, organization=organization, trees=trees)
-    return buffer.getvalue()
+    return content
 
 
 @dataclass
@@ -107,4 +101,3 @@ def _audit(*, actor, request, organization: Organization | None, trees: dict[str
             target_repr=_("Member list (%(n)s rows)") % {"n": count},
             changes={"rows": count, "full_citizen_ids": full},
         )
-

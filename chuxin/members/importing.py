@@ -1,10 +1,11 @@
-"""Excel import of member files: read a workbook, check every row, write all of it or nothing.
+"""Excel import of member files: what is particular to member files. Reading, limits, row and column errors,
+all-or-nothing and the template come from chuxin/core/spreadsheet.py.
 
-The file is read once with openpyxl's streaming reader. Every row is checked (required cells, citizen ID,
-dates, the member file's cross-field rules, the actor's scope) and every problem is reported with the Excel
-row number and the column title as the user sees them. Only a file without a single problem is written: one
-transaction, bulk inserts and updates, one audit entry. A row whose citizen ID number is already registered
-in an organization the actor manages updates that file; re-importing the same file writes nothing.
+Every row is checked (required cells, citizen ID, dates, the member file's cross-field rules, the actor's scope)
+and only a file without a single problem is written: one transaction, bulk inserts and updates, one audit entry.
+A row whose citizen ID number is already registered in an organization the actor manages updates that file;
+re-importing the same file writes nothing. A file of more than CHUXIN_IMPORT_BACKGROUND_ROWS rows is imported by
+the background worker (chuxin/members/tasks.py).
 
 Cost for n rows: one query for the organizations named in the file (per 500 codes), one for work units, one
 for departments, one per 500 citizen ID numbers for existing files, then the batched writes.
@@ -13,31 +14,37 @@ for departments, one per 500 citizen ID numbers for existing files, then the bat
 from __future__ import annotations
 
 import datetime
-import io
-import logging
 import os
-import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.db import connection
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
+from chuxin.core import spreadsheet
 from chuxin.core.access import Need, rank_on
 from chuxin.core.paths import STEP_LEN
+from chuxin.core.spreadsheet import (
+    DATE_FORMAT,
+    TEXT_FORMAT,
+    Column,
+    Deadline,
+    ImportResult,
+    Limits,
+    Progress,
+    Row,
+    RowError,
+    TableSpec,
+)
+from chuxin.core.validators import no_formula_prefix
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.models import Department, Organization, WorkUnit
 
@@ -54,48 +61,16 @@ from .services import (
     may_see,
 )
 
-logger = logging.getLogger(__name__)
+__all__ = ["COLUMNS", "MAX_ERRORS", "ImportResult", "RowError", "build_template", "import_members"]
 
-MAX_ERRORS = 500  # a page listing more helps nobody; the count of the rest is still given
+MAX_ERRORS = spreadsheet.MAX_ERRORS
 BATCH = 500  # rows per bulk statement and citizen ID numbers per lookup: well under SQLite's variable limit
-HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is tolerated
 # openpyxl loads the shared strings whole: refuse a small upload that unpacks to gigabytes (a zip bomb).
-# 20,000 members take ~10 MB unpacked.
+# 20,000 members take ~15 MB unpacked. The parts have limits of their own (spreadsheet.Limits).
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+JOB_KIND = "members"
 
 KEEP = object()  # an empty cell in a column with a default: keep the file's value (new files get the default)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: Any  # lazy; the same msgid as the export's column, so an exported file imports again
-    aliases: tuple[str, ...] = ()  # the Chinese titles people use, and other common spellings
-    required: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("name", pgettext_lazy("person", "Name"), ("姓名", "名字"), True),
-    Column("gender", gettext_lazy("Gender"), ("性别", "sex"), True),
-    Column("ethnicity", gettext_lazy("Ethnicity"), ("民族",)),
-    Column("birth_date", gettext_lazy("Birth date"), ("出生日期", "出生年月日", "date of birth"), True),
-    Column(
-        "citizen_id", gettext_lazy("Citizen ID number"),
-        ("公民身份号码", "身份证号", "身份证号码", "公民身份证号码", "身份证", "citizen ID", "ID number"), True,
-    ),
-    Column("phone", gettext_lazy("Mobile phone"), ("手机号", "手机号码", "手机", "联系电话", "phone", "mobile")),
-    Column("education", gettext_lazy("Education"), ("学历", "文化程度")),
-    Column("work_unit", gettext_lazy("Work unit"), ("工作单位", "单位")),
-    Column("department", gettext_lazy("Department"), ("部门", "所在部门")),
-    Column("post", gettext_lazy("Post"), ("岗位", "职务")),
-    Column("joined_on", gettext_lazy("Date joined"), ("入党日期", "入党时间", "date joined (political birthday)"), True),
-    Column("full_member_on", gettext_lazy("Date of full membership"), ("转正日期", "转正时间")),
-    Column("category", gettext_lazy("Category"), ("党员类别", "类别", "人员类别"), True),
-    Column("status", gettext_lazy("Status"), ("状态", "党籍状态")),
-    Column("organization_code", gettext_lazy("Organization code"), ("党组织编码", "组织编码", "党组织代码"), True),
-)
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-DATE_KEYS = ("birth_date", "joined_on", "full_member_on")
 
 # Chinese words in use for the choices, whatever the UI language (the labels' own translations are added too).
 CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -120,43 +95,110 @@ CHOICES = {
     "gender": Member.Gender, "category": Member.Category, "status": Member.Status, "education": Member.Education,
 }
 
-DATE_TEXT = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+# ---------------------------------------------------------------------------------------------------------------
+# The cells of a member file
+
+
+def _name(value: Any) -> str:
+    name = spreadsheet.text(value)
+    no_formula_prefix(name)
+    return name
+
+
+def _past_date(value: Any) -> datetime.date | None:
+    day = spreadsheet.parse_date(value)
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(_("This date is in the future."))
+    return day
+
+
+def _citizen_id_text(value: Any) -> str:
+    if isinstance(value, float):
+        # An 18-digit number does not fit in a double: Excel has already changed its last digits.
+        raise ValidationError(_(
+            "Excel stored this citizen ID number as a number and rounded it. Format the column as text and type "
+            "the number again."
+        ))
+    return citizen_id.normalize(spreadsheet.text(value))
+
+
+def _ethnicity(value: Any) -> str:
+    written = spreadsheet.text(value)
+    if written in ETHNIC_GROUPS:
+        return written
+    if written + "族" in ETHNIC_GROUPS:
+        return written + "族"
+    raise ValidationError(_("“%(value)s” is not one of the 56 ethnic groups (e.g. 汉族).") % {"value": written})
+
+
+def _phone(value: Any) -> str:
+    # The same rule as MemberForm.clean_phone.
+    phone = spreadsheet.text(value).replace(" ", "").replace("-", "")
+    if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+        raise ValidationError(_("A mobile phone number has 11 digits and starts with 1."))
+    return phone
+
+
+def _choice(key: str) -> dict[str, Any]:
+    choices = CHOICES[key]
+    return {
+        "parse": spreadsheet.choice_parser(choices, CHOICE_ALIASES[key]),
+        "choices": lambda: [str(label) for _value, label in choices.choices],
+    }
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", pgettext_lazy("person", "Name"), ("姓名", "名字"), True, _name,
+           help=gettext_lazy("The full name.")),
+    Column("gender", gettext_lazy("Gender"), ("性别", "sex"), True, **_choice("gender"),
+           help=gettext_lazy("male or female (男 / 女).")),
+    Column("ethnicity", gettext_lazy("Ethnicity"), ("民族",), False, _ethnicity, blank=KEEP,
+           choices=lambda: list(ETHNIC_GROUPS),
+           help=gettext_lazy("One of the 56 ethnic groups, e.g. 汉族. Empty: 汉族 for a new file, unchanged otherwise.")),
+    Column("birth_date", gettext_lazy("Birth date"), ("出生日期", "出生年月日", "date of birth"), True, _past_date,
+           blank=None, number_format=DATE_FORMAT, help=gettext_lazy("Must match the citizen ID number.")),
+    Column("citizen_id", gettext_lazy("Citizen ID number"),
+           ("公民身份号码", "身份证号", "身份证号码", "公民身份证号码", "身份证", "citizen ID", "ID number"), True,
+           _citizen_id_text, width=22, number_format=TEXT_FORMAT,
+           help=gettext_lazy("18 characters. Keep the cell formatted as text so Excel does not round it.")),
+    Column("phone", gettext_lazy("Mobile phone"), ("手机号", "手机号码", "手机", "联系电话", "phone", "mobile"), False,
+           _phone, number_format=TEXT_FORMAT, help=gettext_lazy("11 digits starting with 1.")),
+    Column("education", gettext_lazy("Education"), ("学历", "文化程度"), False, **_choice("education"),
+           help=gettext_lazy("From the list.")),
+    Column("work_unit", gettext_lazy("Work unit"), ("工作单位", "单位"),
+           help=gettext_lazy("The name of a work unit already set up on the platform.")),
+    Column("department", gettext_lazy("Department"), ("部门", "所在部门"),
+           help=gettext_lazy("A department of that work unit.")),
+    Column("post", gettext_lazy("Post"), ("岗位", "职务"), help=gettext_lazy("Free text.")),
+    Column("joined_on", gettext_lazy("Date joined"), ("入党日期", "入党时间", "date joined (political birthday)"), True,
+           _past_date, blank=None, number_format=DATE_FORMAT,
+           help=lazy(lambda: _("At least %(age)s years after the birth date.") % {"age": MIN_AGE_AT_JOINING}, str)()),
+    Column("full_member_on", gettext_lazy("Date of full membership"), ("转正日期", "转正时间"), False, _past_date,
+           blank=None, number_format=DATE_FORMAT,
+           help=gettext_lazy("Required for a full member; empty for a probationary member.")),
+    Column("category", gettext_lazy("Category"), ("党员类别", "类别", "人员类别"), True, **_choice("category"),
+           help=gettext_lazy("full member or probationary member (正式党员 / 预备党员).")),
+    Column("status", gettext_lazy("Status"), ("状态", "党籍状态"), False, **_choice("status"), blank=KEEP,
+           help=gettext_lazy("From the list. Empty: active for a new file, unchanged otherwise.")),
+    Column("organization_code", gettext_lazy("Organization code"), ("党组织编码", "组织编码", "党组织代码"), True,
+           number_format=TEXT_FORMAT,
+           help=gettext_lazy("The code shown on the organization's page; an organization you manage.")),
 )
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
-
-@dataclass
-class RowError:
-    row: int  # the Excel row number as the user sees it (the header is row 1); 0 for the file as a whole
-    column: str  # the column title as written in the file; "" for problems with the whole file
-    message: str
-
-
-@dataclass
-class ImportResult:
-    ok: bool = False
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    total: int = 0
-    error_count: int = 0  # all problems found, the listed ones and those beyond MAX_ERRORS
-
-
-class FileProblem(Exception):
-    def __init__(self, message: str, row: int = 0):
-        super().__init__(message)
-        self.message = message
-        self.row = row
-
-
-@dataclass
-class _Row:
-    number: int
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)  # column key -> message; "" for the row as a whole
-    id_number: str = ""
-    digest: str = ""
+SPEC = TableSpec(
+    COLUMNS,
+    too_many_rows=gettext_lazy("The file has more than %(limit)s members. Split it into smaller files."),
+    no_rows=gettext_lazy("The file has a header row but no members below it."),
+    too_big=gettext_lazy(
+        "This workbook unpacks to more than %(limit)s MB, far more than member files take. Copy the members into a "
+        "new workbook and upload that."
+    ),
+    changed_meanwhile=gettext_lazy(
+        "Member files changed while this file was being imported, so nothing was imported. Upload it again."
+    ),
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -165,102 +207,15 @@ class _Row:
 
 def build_template() -> bytes:
     """An empty sheet with the header row, text/date formats and drop-down lists, and a sheet of instructions."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(_("Members"))
-    guide = wb.create_sheet(_sheet_title(_("Instructions")))
-    last_row = settings.CHUXIN_IMPORT_MAX_ROWS + 1
-
-    required_fill, optional_fill = PatternFill("solid", fgColor="C8161D"), PatternFill("solid", fgColor="6C757D")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=str(column.title))
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = required_fill if column.required else optional_fill
-        letter = get_column_letter(index)
-        dimension = ws.column_dimensions[letter]
-        dimension.width = 22 if column.key == "citizen_id" else max(12, len(str(column.title)) + 4)
-        if column.key in ("citizen_id", "phone", "organization_code"):
-            dimension.number_format = "@"  # typed as text, so Excel keeps all 18 digits and leading zeros
-        elif column.key in DATE_KEYS:
-            dimension.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
-
-    guide.column_dimensions["A"].width = 26
-    guide.column_dimensions["B"].width = 12
-    guide.column_dimensions["C"].width = 80
-    guide.append([_("How to fill in this template")])
-    guide["A1"].font = Font(bold=True, size=14)
-    for line in (
-        _("Fill in one member per row on the first sheet, from row 2. Keep the titles in row 1 as they are."),
-        _("Columns with a red title are required. Dates look like 2020-01-02."),
-        _("If a citizen ID number is already registered in an organization you manage, the row updates that file."),
-        _("Nothing is imported unless every row is correct; the page lists each problem with its row and column."),
-    ):
-        guide.append([line])
-    guide.append([])
-    guide.append([_("Column"), _("Required"), _("What to enter")])
-    for cell in guide[guide.max_row]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        guide.append([str(column.title), _("yes") if column.required else "", str(_COLUMN_HELP[column.key])])
-    guide.append([])
-    guide.append([_("Example")])
-    guide[f"A{guide.max_row}"].font = Font(bold=True)
-    guide.append([str(c.title) for c in COLUMNS])
-    guide.append(_example_row())
-    for cell in guide[guide.max_row]:
-        cell.number_format = "@" if not isinstance(cell.value, datetime.date) else "yyyy-mm-dd"
-    guide.append([])
-
-    # The allowed values, one list per column, which the drop-downs on the first sheet point at.
-    lists: list[tuple[str, list[str]]] = [
-        (key, [str(label) for _value, label in CHOICES[key].choices])
-        for key in ("gender", "education", "category", "status")
-    ]
-    lists.append(("ethnicity", list(ETHNIC_GROUPS)))
-    top = guide.max_row + 1
-    guide.cell(row=top, column=1, value=_("Allowed values")).font = Font(bold=True)
-    for offset, (key, values) in enumerate(lists):
-        col = offset + 1
-        guide.cell(row=top + 1, column=col, value=str(COLUMN_BY_KEY[key].title)).font = Font(bold=True)
-        for i, value in enumerate(values):
-            guide.cell(row=top + 2 + i, column=col, value=value)
-        letter = get_column_letter(col)
-        source = f"{quote_sheetname(guide.title)}!${letter}${top + 2}:${letter}${top + 1 + len(values)}"
-        # A warning, not a stop: the import also takes the Chinese words, English labels and codes.
-        validation = DataValidation(
-            type="list", formula1=source, allow_blank=True, showErrorMessage=True, errorStyle="warning",
-            error=_("Pick a value from the list."),
-        )
-        target = get_column_letter([c.key for c in COLUMNS].index(key) + 1)
-        validation.add(f"{target}2:{target}{last_row}")
-        ws.add_data_validation(validation)
-    for row in guide.iter_rows(min_row=2, max_row=top - 1):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=False, vertical="top")
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-_COLUMN_HELP = {
-    "name": gettext_lazy("The full name."),
-    "gender": gettext_lazy("male or female (男 / 女)."),
-    "ethnicity": gettext_lazy("One of the 56 ethnic groups, e.g. 汉族. Empty: 汉族 for a new file, unchanged otherwise."),
-    "birth_date": gettext_lazy("Must match the citizen ID number."),
-    "citizen_id": gettext_lazy("18 characters. Keep the cell formatted as text so Excel does not round it."),
-    "phone": gettext_lazy("11 digits starting with 1."),
-    "education": gettext_lazy("From the list."),
-    "work_unit": gettext_lazy("The name of a work unit already set up on the platform."),
-    "department": gettext_lazy("A department of that work unit."),
-    "post": gettext_lazy("Free text."),
-    "joined_on": gettext_lazy("At least %(age)s years after the birth date.") % {"age": MIN_AGE_AT_JOINING},
-    "full_member_on": gettext_lazy("Required for a full member; empty for a probationary member."),
-    "category": gettext_lazy("full member or probationary member (正式党员 / 预备党员)."),
-    "status": gettext_lazy("From the list. Empty: active for a new file, unchanged otherwise."),
-    "organization_code": gettext_lazy("The code shown on the organization's page; an organization you manage."),
-}
+    return spreadsheet.template_workbook(
+        SPEC, title=_("Members"), data_rows=settings.CHUXIN_IMPORT_MAX_ROWS, example=_example_row(), instructions=[
+            _("Fill in one member per row on the first sheet, from row 2. Keep the titles in row 1 as they are."),
+            _("Columns with a red title are required. Dates look like 2020-01-02."),
+            _("If a citizen ID number is already registered in an organization you manage, the row updates that "
+              "file."),
+            _("Nothing is imported unless every row is correct; the page lists each problem with its row and column."),
+        ],
+    )
 
 
 def _example_row() -> list[Any]:
@@ -272,216 +227,47 @@ def _example_row() -> list[Any]:
     ]
 
 
-def _sheet_title(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet"
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The import
 
 
-def import_members(*, actor, upload, request=None) -> ImportResult:
+def limits(*, background: bool = False) -> Limits:
+    return Limits.from_settings(background=background, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+
+
+def import_members(*, actor, upload, request=None, progress: Progress | None = None,
+                   background: bool = False) -> ImportResult:
     """Check the whole file; write it only if every row is correct. Never raises for a bad file."""
-    result = ImportResult()
-    try:
-        titles, rows = _read(upload)
-    except FileProblem as problem:
-        result.errors = [RowError(problem.row, "", problem.message)]
-        result.error_count = 1
-        return result
-    result.total = len(rows)
+    file_name = os.path.basename(getattr(upload, "name", "") or "")[:100]
+    checkers: list[_Checker] = []
 
-    checker = _Checker(actor, titles)
-    parsed = [checker.parse(number, values) for number, values in rows]
-    checker.load(parsed)
-    new: list[Member] = []
-    changed: list[tuple[Member, set[str]]] = []
-    unchanged = 0
-    for row in parsed:
-        outcome = checker.resolve(row)
-        if row.errors:
-            continue
-        member, fields = outcome
-        if member.pk is None:
-            new.append(member)
-        elif fields:
-            changed.append((member, fields))
-        else:
-            unchanged += 1
+    def make_checker(titles) -> _Checker:
+        checkers.append(_Checker(actor, file_name=file_name, request=request))
+        return checkers[-1]
 
-    errors = [
-        RowError(row.number, checker.title(key), message)
-        for row in parsed
-        for key, message in sorted(row.errors.items(), key=lambda item: checker.position(item[0]))
-    ]
-    if checker.refused:
+    result = spreadsheet.run_import(
+        upload=upload, spec=SPEC, limits=limits(background=background), row_class=_Row, progress=progress,
+        checker=make_checker,
+    )
+    refused = checkers[-1].refused if checkers else []
+    if refused:  # numbers registered outside the user's scope: refused without saying where, and audited
         citizen_id_refusal_record(
-            actor=actor, organization=_common_organization(set(checker.refused) - {""}, checker), request=request,
-            attempt=_("Member import refused: %(n)s ID numbers cannot be used here") % {"n": len(checker.refused)},
+            actor=actor, organization=checkers[-1]._common_organization(set(refused) - {""}), request=request,
+            attempt=_("Member import refused: %(n)s ID numbers cannot be used here") % {"n": len(refused)},
         )
-    if errors:
-        result.error_count = len(errors)
-        result.errors = errors[:MAX_ERRORS]
-        if len(errors) > MAX_ERRORS:
-            result.errors.append(RowError(0, "", _(
-                "%(count)s problems in all; the first %(shown)s are listed. Fix them and upload the file again."
-            ) % {"count": len(errors), "shown": MAX_ERRORS}))
-        return result
-
-    try:
-        _write(actor=actor, new=new, changed=changed, checker=checker, upload=upload, request=request,
-               unchanged=unchanged)
-    except IntegrityError:
-        # Someone registered one of these numbers between the check and the write.
-        logger.info("member import lost a race on a unique citizen ID", exc_info=True)
-        result.errors = [RowError(0, "", _(
-            "Member files changed while this file was being imported, so nothing was imported. Upload it again."
-        ))]
-        result.error_count = 1
-        return result
-    result.ok = True
-    result.created, result.updated, result.unchanged = len(new), len(changed), unchanged
     return result
 
 
-def _read(upload) -> tuple[dict[str, tuple[int, str]], list[tuple[int, tuple]]]:
-    """({column key: (index, title as written)}, [(excel row number, values)]) from the first sheet with a header."""
-    try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise FileProblem(_(
-                "This workbook unpacks to more than %(limit)s MB, far more than member files take. Copy the "
-                "members into a new workbook and upload that."
-            ) % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
-        upload.seek(0)
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except FileProblem:
-        raise
-    except Exception as exc:  # openpyxl lets zipfile, zlib, XML and key errors through on damaged files
-        logger.info("member import: unreadable workbook: %r", exc)
-        raise FileProblem(_(
-            "The file could not be opened as an Excel workbook. Open it in Excel, save it as .xlsx and try again."
-        )) from exc
-    try:
-        return _read_workbook(wb)
-    except FileProblem:
-        raise
-    except Exception as exc:
-        logger.info("member import: damaged worksheet: %r", exc)
-        raise FileProblem(_(
-            "Part of this workbook is damaged and could not be read. Open it in Excel, save it as .xlsx and try again."
-        )) from exc
-    finally:
-        wb.close()
+def background_rows(upload) -> int | None:
+    """The rows to show when the file goes to the background worker (many rows, or a worksheet far bigger than
+    its rows need); None when the request checks it."""
+    return spreadsheet.background_rows(upload, SPEC, limits(), threshold=settings.CHUXIN_IMPORT_BACKGROUND_ROWS)
 
 
-def _read_workbook(wb) -> tuple[dict[str, tuple[int, str]], list[tuple[int, tuple]]]:
-    lookup = _header_lookup()
-    first_problem: FileProblem | None = None
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue
-        ws.reset_dimensions()  # some programs write a wrong <dimension>; read what is really there
-        rows = ws.iter_rows(values_only=True)
-        found = _find_header(rows, lookup)
-        if found is None:
-            continue
-        header_row, titles = found
-        missing = [str(c.title) for c in COLUMNS if c.required and c.key not in titles]
-        if missing:
-            first_problem = first_problem or FileProblem(
-                _("The header row lacks these required columns: %(columns)s.") % {"columns": "、".join(missing)},
-                row=header_row,
-            )
-            continue
-        return titles, _data_rows(rows, header_row, _width(titles))
-    if first_problem is not None:
-        raise first_problem
-    if not any(hasattr(ws, "iter_rows") for ws in wb.worksheets):
-        raise FileProblem(_("The workbook has no worksheet."))
-    raise FileProblem(_(
-        "No header row was found. Row 1 of the first sheet must hold the column titles; download the template."
-    ), row=1)
-
-
-def _width(titles: dict[str, tuple[int, str]]) -> int:
-    return max(index for index, _title in titles.values()) + 1
-
-
-def _find_header(rows: Iterator[tuple], lookup: dict[str, str]) -> tuple[int, dict[str, tuple[int, str]]] | None:
-    """The first row among the top few that names at least two known columns (a title line above is skipped)."""
-    for number, values in enumerate(rows, start=1):
-        if number > HEADER_SEARCH_ROWS:
-            return None
-        titles: dict[str, tuple[int, str]] = {}
-        for index, value in enumerate(values):
-            if value is None:
-                continue
-            key = lookup.get(_normal_title(str(value)))
-            if key is not None and key not in titles:  # a repeated column: the first one counts
-                titles[key] = (index, str(value).strip())
-        if len(titles) >= 2:
-            return number, titles
-    return None
-
-
-def _data_rows(rows: Iterator[tuple], header_row: int, width: int) -> list[tuple[int, tuple]]:
-    limit = settings.CHUXIN_IMPORT_MAX_ROWS
-    data: list[tuple[int, tuple]] = []
-    for number, values in enumerate(rows, start=header_row + 1):
-        values = tuple(values[:width])
-        if _blank(values):
-            continue
-        if len(data) >= limit:
-            raise FileProblem(_(
-                "The file has more than %(limit)s members. Split it into smaller files."
-            ) % {"limit": limit})
-        data.append((number, values + (None,) * (width - len(values))))
-    if not data:
-        raise FileProblem(_("The file has a header row but no members below it."))
-    return data
-
-
-def _blank(values: tuple) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def _normal_title(text: str) -> str:
-    """Titles compare without case, spaces, required-markers (*) and hints in brackets: "出生日期（YYYY-MM-DD）"."""
-    text = re.sub(r"[（(][^）)]*[）)]", "", text)
-    return re.sub(r"[\s_*＊:：]+", "", text).casefold()
-
-
-def _normal_value(text: str) -> str:
-    return re.sub(r"\s+", "", text).casefold()
-
-
-def _in_each_language(text) -> set[str]:
-    found = {str(text)}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            found.add(str(text))
-    with translation.override(None):  # the source strings
-        found.add(str(text))
-    return found
-
-
-def _header_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for column in COLUMNS:
-        for title in _in_each_language(column.title) | set(column.aliases) | {column.key}:
-            lookup.setdefault(_normal_title(title), column.key)
-    return lookup
-
-
-def _choice_lookup(key: str) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for value, label in CHOICES[key].choices:
-        for word in _in_each_language(label) | set(CHOICE_ALIASES[key].get(value, ())) | {value}:
-            lookup.setdefault(_normal_value(word), value)
-    return lookup
+@dataclass
+class _Row(Row):
+    id_number: str = ""
+    digest: str = ""
 
 
 def _age_on(born: datetime.date, day: datetime.date) -> int:
@@ -489,14 +275,13 @@ def _age_on(born: datetime.date, day: datetime.date) -> int:
 
 
 class _Checker:
-    """Parses and checks rows; holds what the checks look up (organizations, units, existing files) once."""
+    """Checks the rows against each other and the house; holds what the checks look up (organizations, units,
+    existing files) once, and writes the result."""
 
-    def __init__(self, actor, titles: dict[str, tuple[int, str]]):
+    def __init__(self, actor, *, file_name: str, request):
         self.actor = actor
-        self.titles = titles
-        self.today = timezone.localdate()
-        self.choices = {key: _choice_lookup(key) for key in CHOICES}
-        self.ethnic_groups = set(ETHNIC_GROUPS)
+        self.file_name = file_name
+        self.request = request
         self.seen_ids: dict[str, int] = {}
         self.orgs: dict[str, Organization] = {}
         self.units: dict[str, WorkUnit] = {}
@@ -506,70 +291,35 @@ class _Checker:
         self.pinyin: dict[str, tuple[str, str]] = {}
         self.old_paths: dict[int, str] = {}  # member pk -> its organization's path before this import
         self.refused: list[str] = []  # target paths of rows whose number is registered outside the user's scope
-
-    def title(self, key: str) -> str:
-        if key in self.titles:
-            return self.titles[key][1]
-        return str(COLUMN_BY_KEY[key].title) if key in COLUMN_BY_KEY else ""
-
-    def position(self, key: str) -> int:
-        """Where the column stands in the file, so a row's problems read left to right."""
-        return self.titles[key][0] if key in self.titles else len(COLUMNS) + 1000
+        self.new: list[Member] = []
+        self.changed: list[tuple[Member, set[str]]] = []
+        self.unchanged = 0
 
     def may_manage(self, path: str) -> bool:
         if path not in self.ranks:
             self.ranks[path] = rank_on(self.actor, path)
         return self.ranks[path] >= Need.MANAGE
 
+    def check(self, rows: list[_Row], deadline: Deadline, progress: Progress) -> None:
+        for row in rows:
+            if "citizen_id" in row.values and "citizen_id" not in row.errors:
+                self._check_citizen_id(row)
+        self.load(rows)
+        for done, row in enumerate(rows, start=1):
+            deadline.check()
+            outcome = self.resolve(row)
+            progress.rows(done)
+            if row.errors:
+                continue
+            member, fields = outcome
+            if member.pk is None:
+                self.new.append(member)
+            elif fields:
+                self.changed.append((member, fields))
+            else:
+                self.unchanged += 1
+
     # -- one row on its own ---------------------------------------------------------------------------------
-
-    def parse(self, number: int, raw: tuple) -> _Row:
-        row = _Row(number=number, values={})
-        for key, (index, _title) in self.titles.items():
-            value = raw[index]
-            try:
-                row.values[key] = self._parse_cell(key, value)
-            except ValidationError as error:
-                row.errors[key] = error.messages[0]
-        if "citizen_id" in row.values and "citizen_id" not in row.errors:
-            self._check_citizen_id(row)
-        return row
-
-    def _parse_cell(self, key: str, value: Any) -> Any:
-        column = COLUMN_BY_KEY[key]
-        if key in DATE_KEYS:
-            day = _parse_date(value)
-            if day is None and column.required:
-                raise ValidationError(_("This cell must be filled in."))
-            if day is not None and day > self.today:
-                raise ValidationError(_("This date is in the future."))
-            return day
-        if key == "citizen_id":
-            return _citizen_id_text(value)
-        text = _text(value)
-        if not text:
-            if column.required:
-                raise ValidationError(_("This cell must be filled in."))
-            return KEEP if key in ("ethnicity", "status") else ""
-        if key in self.choices:
-            code = self.choices[key].get(_normal_value(text))
-            if code is None:
-                labels = "、".join(str(label) for _v, label in CHOICES[key].choices)
-                raise ValidationError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": labels})
-            return code
-        if key == "ethnicity":
-            if text in self.ethnic_groups:
-                return text
-            if text + "族" in self.ethnic_groups:
-                return text + "族"
-            raise ValidationError(_("“%(value)s” is not one of the 56 ethnic groups (e.g. 汉族).") % {"value": text})
-        if key == "phone":
-            # The same rule as MemberForm.clean_phone.
-            phone = text.replace(" ", "").replace("-", "")
-            if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
-                raise ValidationError(_("A mobile phone number has 11 digits and starts with 1."))
-            return phone
-        return text
 
     def _check_citizen_id(self, row: _Row) -> None:
         number = row.values["citizen_id"]
@@ -735,27 +485,39 @@ class _Checker:
             if key not in row.errors:  # the first problem with a cell is the one worth reading
                 row.errors[key if key in COLUMN_BY_KEY else ""] = messages[0]
 
+    # -- the write, inside run_import's transaction ---------------------------------------------------------
 
-def _write(*, actor, new: list[Member], changed: list[tuple[Member, set[str]]], checker: _Checker, upload,
-           unchanged: int, request) -> None:
-    if not new and not changed:
-        return  # re-importing the same file writes nothing, not even an audit line
-    with transaction.atomic():
+    def write(self) -> tuple[int, int, int]:
+        new, changed, unchanged = self.new, self.changed, self.unchanged
+        if not new and not changed:
+            return 0, 0, unchanged  # re-importing the same file writes nothing, not even an audit line
         for start in range(0, len(new), BATCH):
             Member.objects.bulk_create(new[start:start + BATCH])
         _update(changed, timezone.now())
         paths = {m.organization.path for m in new} | {m.organization.path for m, _f in changed}
-        paths |= {checker.old_paths[m.pk] for m, _f in changed}
-        organization = _common_organization(paths, checker)
+        paths |= {self.old_paths[m.pk] for m, _f in changed}
+        rows = len(new) + len(changed) + unchanged
         audit_record(
-            actor=actor, action=AuditEntry.Action.IMPORT, target=None, organization=organization, request=request,
-            target_repr=_("Member import (%(n)s rows)") % {"n": len(new) + len(changed) + unchanged},
+            actor=self.actor, action=AuditEntry.Action.IMPORT, target=None, request=self.request,
+            organization=self._common_organization(paths),
+            target_repr=_("Member import (%(n)s rows)") % {"n": rows},
             changes={
-                "file": os.path.basename(getattr(upload, "name", "") or "")[:100],
-                "rows": len(new) + len(changed) + unchanged,
-                "created": len(new), "updated": len(changed), "unchanged": unchanged,
+                "file": self.file_name, "rows": rows, "created": len(new), "updated": len(changed),
+                "unchanged": unchanged,
             },
         )
+        return len(new), len(changed), unchanged
+
+    def _common_organization(self, paths: set[str]) -> Organization | None:
+        """The deepest organization above every one touched, so the audit line is scoped like the change."""
+        prefix = os.path.commonprefix(sorted(paths)) if paths else ""
+        prefix = prefix[: len(prefix) // STEP_LEN * STEP_LEN]
+        if not prefix:
+            return None
+        for org in self.orgs.values():
+            if org.path == prefix:
+                return org
+        return Organization.objects.filter(path=prefix).first()
 
 
 def _update(changed: list[tuple[Member, set[str]]], now: datetime.datetime) -> None:
@@ -782,75 +544,6 @@ def _update(changed: list[tuple[Member, set[str]]], now: datetime.datetime) -> N
                 ])
 
 
-def _common_organization(paths: set[str], checker: _Checker) -> Organization | None:
-    """The deepest organization above every one touched, so the audit line is scoped like the change."""
-    prefix = os.path.commonprefix(sorted(paths)) if paths else ""
-    prefix = prefix[: len(prefix) // STEP_LEN * STEP_LEN]
-    if not prefix:
-        return None
-    for org in checker.orgs.values():
-        if org.path == prefix:
-            return org
-    return Organization.objects.filter(path=prefix).first()
-
-
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Cells
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _parse_date(value: Any) -> datetime.date | None:
-    """A real Excel date, an Excel serial number, or text: 2020-01-02, 2020/1/2, 2020.01.02, 20200102, 2020年1月2日."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, datetime.time | datetime.timedelta | bool):
-        raise ValidationError(_("This is not a date; write it as 2020-01-02."))
-    try:
-        if isinstance(value, int | float):
-            if float(value).is_integer() and 10000101 <= value <= 99991231:
-                text = str(int(value))
-                return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-            if 1 <= value < 2958466:  # Excel's serial day numbers, for a date cell that lost its format
-                return from_excel(value).date()
-            raise ValueError(value)
-        text = str(value).strip()
-        if re.fullmatch(r"\d{8}", text):
-            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        match = DATE_TEXT.fullmatch(text)
-        if match is None:
-            raise ValueError(text)
-        return datetime.date(*(int(part) for part in match.groups()))
-    except (ValueError, OverflowError, TypeError) as exc:
-        raise ValidationError(
-            _("“%(value)s” is not a date; write it as 2020-01-02.") % {"value": _text(value)}
-        ) from exc
-
-
-def _citizen_id_text(value: Any) -> str:
-    if isinstance(value, float):
-        # An 18-digit number does not fit in a double: Excel has already changed its last digits.
-        raise ValidationError(_(
-            "Excel stored this citizen ID number as a number and rounded it. Format the column as text and type "
-            "the number again."
-        ))
-    return citizen_id.normalize(_text(value))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chuxin.core.models import TimeStampedModel
+from chuxin.core.validators import no_formula_prefix
 
 
 class Member(TimeStampedModel):
@@ -47,7 +48,7 @@ class Member(TimeStampedModel):
         blank=True,
         related_name="member",
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, validators=[no_formula_prefix])
     # Derived from `name` by the services, for search by pinyin ("zhangsan") or initials ("zs").
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)

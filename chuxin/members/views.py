@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,13 @@ from chuxin.accounts.services import (
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
+from chuxin.core.spreadsheet import ImportResult, import_job_get, import_job_start
 
 from . import exporting, importing, services
 from .forms import ImportForm, MemberFilterForm, MemberForm
 from .models import Member
 from .selectors import MemberFilters, access_member, member_list
+from .tasks import import_members_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -169,7 +171,13 @@ def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = importing.import_members(actor=request.user, upload=form.cleaned_data["file"], request=request)
+        upload = form.cleaned_data["file"]
+        rows = importing.background_rows(upload)
+        if rows is not None:
+            job = import_job_start(actor=request.user, kind=importing.JOB_KIND, upload=upload, rows_total=rows,
+                                   task=import_members_task)
+            return redirect("members:import-job", pk=job.pk)
+        result = importing.import_members(actor=request.user, upload=upload, request=request)
         if result.ok:
             messages.success(
                 request,
@@ -177,6 +185,20 @@ def import_view(request):
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
     return render(request, "members/import.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+def import_job_view(request, pk: int):
+    """A background import: its progress (the page polls itself), then the same result as an import in a request."""
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    job = import_job_get(request.user, pk, kind=importing.JOB_KIND)
+    if job is None:
+        raise Http404
+    result = ImportResult.from_dict(job.result) if job.is_finished else None
+    context = {"form": ImportForm(), "job": job, "result": result}
+    return render(request, partial_name(request, "members/import.html", "job"), context)
 
 
 @login_required

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+
+from chuxin.core.spreadsheet import start_sheet, workbook_bytes, write_row
 
 from .models import Plan
 from .selectors import AreaGroup
+
+WIDTHS = (14, 30, 36, 16, 12, 12, 24, 12, 12, 12, 12)
 
 
 def export_columns() -> list[str]:
@@ -21,26 +21,16 @@ def export_columns() -> list[str]:
 
 
 def export_plan(plan: Plan, groups: list[AreaGroup]) -> bytes:
+    """Row 1 names the plan, row 2 is the (frozen) header; every cell goes through the safe writer."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(plan.year))
-    title = WriteOnlyCell(ws, value=f"{plan.organization.name} · {plan.title}")
-    title.font = Font(bold=True, size=13)
-    ws.append([title])
-    header = []
-    for text in export_columns():
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="C8161D")
-        header.append(cell)
-    ws.append(header)
+    start_sheet(ws, export_columns(), widths=WIDTHS, above=[[f"{plan.organization.name} · {plan.title}"]])
     for group in groups:
         for item in group.items:
             for task in item.tasks.all():
-                ws.append([
+                write_row(ws, [
                     group.area.name, item.title, task.title, task.department.name if task.department else "",
                     str(task.lead or ""), str(task.responsible or ""), "、".join(str(u) for u in task.cooperating),
                     task.start_on, task.due_on, task.progress, task.state_label,
                 ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

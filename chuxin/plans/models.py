@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.models import TimeStampedModel
+from chuxin.core.validators import no_formula_prefix
 
 # A task whose due date is this many days away or fewer shows as "due soon".
 DUE_SOON_DAYS = 7
@@ -35,7 +36,7 @@ class PlanArea(TimeStampedModel):
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="plan_areas"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[no_formula_prefix])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -61,7 +62,7 @@ class Plan(TimeStampedModel):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -91,7 +92,7 @@ class Plan(TimeStampedModel):
 class PlanItem(TimeStampedModel):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
     area = models.ForeignKey(PlanArea, verbose_name=_("area"), on_delete=models.PROTECT, related_name="items")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -113,7 +114,7 @@ class Task(TimeStampedModel):
 
     plan_item = models.ForeignKey(PlanItem, verbose_name=_("plan item"), on_delete=models.CASCADE,
                                   related_name="tasks")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     description = models.TextField(_("description"), blank=True)
     department = models.ForeignKey(
         "orgs.Department", verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True,
@@ -244,7 +245,7 @@ class TaskAssignment(TimeStampedModel):
 
 class Milestone(TimeStampedModel):
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 

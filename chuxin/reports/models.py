@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.models import TimeStampedModel
+from chuxin.core.validators import no_formula_prefix
 
 
 class ReportRequirement(TimeStampedModel):
@@ -33,7 +34,7 @@ class ReportRequirement(TimeStampedModel):
         "orgs.Organization", verbose_name=_("reviewing organization"), on_delete=models.PROTECT,
         related_name="report_requirements",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_formula_prefix])
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("who reports"), max_length=20, choices=Audience.choices)
     org_kinds = models.JSONField(_("organization kinds"), default=list, blank=True)

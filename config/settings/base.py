@@ -189,6 +189,11 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploads: the import refuses files over this size with a message in the user's language.
 CHUXIN_IMPORT_MAX_BYTES = env.int("CHUXIN_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 CHUXIN_IMPORT_MAX_ROWS = env.int("CHUXIN_IMPORT_MAX_ROWS", default=20000)
+# A file with more rows than this is imported by the background worker, its page showing the progress.
+CHUXIN_IMPORT_BACKGROUND_ROWS = env.int("CHUXIN_IMPORT_BACKGROUND_ROWS", default=2000)
+# Reading and checking a file stops with a message after this many seconds: in a request, and in the worker.
+CHUXIN_IMPORT_MAX_SECONDS = env.int("CHUXIN_IMPORT_MAX_SECONDS", default=60)
+CHUXIN_IMPORT_JOB_MAX_SECONDS = env.int("CHUXIN_IMPORT_JOB_MAX_SECONDS", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

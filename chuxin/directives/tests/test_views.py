@@ -185,3 +185,12 @@ def test_the_remind_button_says_when_no_one_is_left(world, sent_to_three, client
     client.post(url("remind", sent_to_three))
     response = client.post(url("remind", sent_to_three), follow=True)
     assert "already been reminded today" in response.content.decode()
+
+
+def test_a_title_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_for):
+    response = send_form(client_for(world.worker), world, title='=HYPERLINK("http://x/","x")')
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula."
+    ]
+    assert not Directive.objects.exists()

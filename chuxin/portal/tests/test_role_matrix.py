@@ -38,6 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chuxin.accounts.models import Role, RoleGrant
 from chuxin.core.access import Need
+from chuxin.core.models import ImportJob
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
 from chuxin.orgs.services import organization_create
 from conftest import make_member, make_user
@@ -177,6 +178,9 @@ class Env:
         return self.once(("partner", where), lambda: PartnerUnit.objects.create(
             host=self.org(where), name=f"共建-{where}"))
 
+    def import_job(self, where: str) -> ImportJob:
+        return self.once("import_job", lambda: ImportJob.objects.create(kind="members", actor=self.world.worker))
+
     def grant(self, where: str) -> RoleGrant:
         # Fresh each time: a successful revoke deletes it.
         grantee = self.once("grantee", lambda: make_user("grantee"))
@@ -241,6 +245,7 @@ def get_and_post(route: Route) -> list[Route]:
 
 
 OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may reveal their own ID
+NOT_YOURS = {(role, ""): NOT_FOUND for role in ("secretary", "outsider", "superuser")}
 
 # A route may be tried several ways; each variant is checked.
 EXPECT: dict[str, list[Route]] = {
@@ -279,6 +284,8 @@ EXPECT: dict[str, list[Route]] = {
     "members:create": get_and_post(anywhere("get", M)),
     "members:import": get_and_post(anywhere("get", M)),
     "members:import-template": [anywhere("get", M)],
+    # A background import is its uploader's (the worker's) alone: anyone else who manages files gets 404.
+    "members:import-job": [anywhere("get", M, pk_of("import_job"), special=NOT_YOURS)],
     "members:export": [anywhere("get", R), anywhere("get", A, query(full_id="1"))],
     "members:detail": [obj("get", R, pk_of("member"), special=OWN_FILE_OK, extra_targets=("OWN",))],
     "members:edit": get_and_post(obj("get", M, pk_of("member"), extra_targets=("OWN",))),

@@ -65,3 +65,17 @@ def test_a_requirement_is_created_for_an_organization_the_user_manages(world, cl
                                              {**data, "title": "月度工作报告", "due_day": 5})
     requirement.refresh_from_db()
     assert (requirement.title, requirement.due_day, requirement.organization) == ("月度工作报告", 5, world.pc)
+
+
+def test_a_requirement_title_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_for, english):
+    from chuxin.reports.models import ReportRequirement
+
+    data = {"organization": world.pc.pk, "title": "+月度报告", "audience": "organizations", "org_kinds": ["branch"],
+            "frequency": "monthly", "due_day": 10, "starts_on": "2026-01-01", "is_active": "on",
+            "sections_text": "本月工作完成情况"}
+    response = client_for(world.worker).post(reverse("reports:requirement-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula."
+    ]
+    assert not ReportRequirement.objects.exists()
