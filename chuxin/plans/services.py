@@ -389,7 +389,7 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
         raise PermissionDenied(_("Only the plan's owner or its organization's secretary can confirm completion."))
     if task.status == Task.Status.DONE:
         return task
-    now = timezone.now()
+    now, before = timezone.now(), task.status
     changed = Task.objects.filter(pk=task.pk).exclude(status=Task.Status.DONE).update(
         status=Task.Status.DONE, progress=100, confirmed_by=actor, confirmed_at=now,
         version=F("version") + 1, updated_at=now,
@@ -399,7 +399,7 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
         return task
     organization = task.plan_item.plan.organization
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
-                 changes={"status": ["", str(Task.Status.DONE.label)]}, request=request)
+                 changes={"status": [before, Task.Status.DONE]}, request=request)
     people = list(task.assignments.select_related("user"))
     responsible = next((a.user for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
     responsible = responsible or next((a.user for a in people if a.role == TaskAssignment.Role.LEAD), None)
@@ -418,13 +418,14 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
         raise PermissionDenied
     if task.status not in (Task.Status.DONE, Task.Status.SUBMITTED):
         return task
+    before = task.status
     Task.objects.filter(pk=task.pk).update(
         status=Task.Status.IN_PROGRESS, progress=min(task.progress, 90), confirmed_by=None, confirmed_at=None,
         version=F("version") + 1, updated_at=timezone.now(),
     )
     task.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
-                 organization=task.plan_item.plan.organization, changes={"status": ["", "reopened"]},
+                 organization=task.plan_item.plan.organization, changes={"status": [before, task.status]},
                  request=request)
     for a in task.assignments.select_related("user"):
         _send(recipient=a.user, kind="returned", target=task, url=task_url(task),

@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
+from chuxin.orgs.models import Organization, Position
 
 
 class ReportRequirement(TimeStampedModel):
@@ -52,6 +54,12 @@ class ReportRequirement(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+
+    # The kinds are stored as codes: the audit log shows their names.
+    audit_fields = {
+        "org_kinds": AuditField(values=dict(Organization.Kind.choices)),
+        "position_kinds": AuditField(values=dict(Position.Kind.choices)),
+    }
 
     class Meta:
         ordering = ["organization_id", "title"]
