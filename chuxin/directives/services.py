@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
@@ -34,19 +35,21 @@ def _require(actor, organization: Organization, need: Need) -> None:
         raise PermissionDenied
 
 
-def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
+def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
     from chuxin.notifications.services import notify
 
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
-def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "") -> None:
-    """Tell each row's organization's secretaries and workers, after the write has committed."""
+def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
+                     params=None) -> None:
+    """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
+    message untranslated (gettext_noop) with `params`, or the directive's own title (a name, as it was typed)."""
     people = selectors.officers([row.organization_id for row in rows])
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
-            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key)
+            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -146,9 +149,11 @@ def directive_remind(
         actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
         request=request, changes={"reminded": ["", str(len(rows))]},
     )
-    title = _("Reminder: %(title)s (due %(due)s)") % {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
+    title = gettext_noop("Reminder: %(title)s (due %(due)s)")
+    params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     dedup_key = f"remind:{today:%Y-%m-%d}"
-    transaction.on_commit(lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key))
+    transaction.on_commit(
+        lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key, params=params))
     return len(rows)
 
 

@@ -26,9 +26,10 @@ class Reminder:
     recipient: Any  # a User (None or inactive: skipped)
     kind: str  # a Notification.Kind value: "due_soon", "overdue", "report_due"...
     target: Any  # the model instance it is about
-    title: str
+    title: str  # the message, untranslated (gettext_noop), with `params`: notify renders it for each reader
     url: str  # a local path where the recipient acts
     dedup_key: str = ""
+    params: dict | None = None
 
 
 def reminder_modules() -> list:
@@ -68,7 +69,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     for reminder in collect(today):
         _notification, created = notify_once(
             recipient=reminder.recipient, kind=reminder.kind, target=reminder.target, title=reminder.title,
-            url=reminder.url, dedup_key=reminder.dedup_key,
+            url=reminder.url, dedup_key=reminder.dedup_key, params=reminder.params,
         )
         sent += created
     return sent

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
@@ -39,12 +40,14 @@ class StaleTask(ValidationError):
 # Side effects in other apps, imported lazily: the apps are built beside this one.
 
 
-def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
+def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
+    """`title`: the message untranslated (gettext_noop), `params` its parameters; each reader gets it in their
+    own language."""
     try:
         from chuxin.notifications.services import notify
     except ImportError:  # the notifications app is not there yet
         return
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
 def _record_evidence(*, kind: str, organization, user, on: datetime.date, target) -> None:
@@ -218,7 +221,7 @@ def _check_people(organization, lead, responsible, cooperating) -> None:
 
 def _notify_assigned(task: Task, user) -> None:
     _send(recipient=user, kind="assigned", target=task, url=task_url(task),
-          title=_("You have been assigned: %(task)s") % {"task": task.title})
+          title=gettext_noop("You have been assigned: %(task)s"), params={"task": task.title})
 
 
 def _set_people(task: Task, lead, responsible, cooperating) -> list:
@@ -378,7 +381,7 @@ def progress_update(
                  request=request)
     if status == Task.Status.SUBMITTED:
         _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
-              title=_("Please confirm completion: %(task)s") % {"task": task.title},
+              title=gettext_noop("Please confirm completion: %(task)s"), params={"task": task.title},
               dedup_key=f"confirm:{task.version}")
     return update
 
@@ -408,7 +411,8 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
                          on=timezone.localdate(now), target=task)
     for a in people:
         _send(recipient=a.user, kind="accepted", target=task, url=task_url(task),
-              title=_("Completion confirmed: %(task)s") % {"task": task.title}, dedup_key=f"done:{task.version}")
+              title=gettext_noop("Completion confirmed: %(task)s"), params={"task": task.title},
+              dedup_key=f"done:{task.version}")
     return task
 
 
@@ -429,7 +433,8 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
                  request=request)
     for a in task.assignments.select_related("user"):
         _send(recipient=a.user, kind="returned", target=task, url=task_url(task),
-              title=_("Reopened: %(task)s") % {"task": task.title}, dedup_key=f"reopen:{task.version}")
+              title=gettext_noop("Reopened: %(task)s"), params={"task": task.title},
+              dedup_key=f"reopen:{task.version}")
     return task
 
 

@@ -35,7 +35,7 @@ def sent(monkeypatch) -> Sent:
     record = Sent()
     monkeypatch.setattr(
         services, "_send",
-        lambda *, recipient, kind, target, title, url, dedup_key="": record.notes.append(
+        lambda *, recipient, kind, target, title, url, dedup_key="", params=None: record.notes.append(
             (recipient.username, kind, target)),
     )
     monkeypatch.setattr(services, "_record_evidence", lambda **kw: record.evidence.append(kw))
