@@ -174,3 +174,33 @@ def test_what_services_record_reads_in_chinese(world, client_for):
     english = details(client_for(world.worker), "en")
     assert "recipients: none → 3 | due date: none → 2030-12-03" in english
     assert "status: not started → in progress" in " ".join(english)
+
+
+@pytest.mark.parametrize("target_type, changes, shown", [
+    ("orgs.position", {"kind": ["member", "secretary"]}, [("职务", "委员", "书记")]),
+    ("orgs.organization", {"status": ["deactivated", "active"]}, [("状态", "已撤销", "正常")]),
+    ("orgs.partnerunit", {"is_active": ["True", "False"]}, [("正常", "是", "否")]),
+    ("reports.reportrequirement", {"org_kinds": [["branch"], ["branch", "general_branch"]]},
+     [("组织类型", "党支部", "党支部、党总支")]),
+    ("reports.reportrequirement", {"sections": [[], [{"title": "工作情况", "guidance": ""}]]},
+     [("报告栏目", "无", "工作情况")]),
+    ("reports.reportrequirement", {"sections": ["[]", "[{'title': '工作情况', 'guidance': ''}]"]},
+     [("报告栏目", "无", "工作情况")]),  # as an older version recorded it
+    ("reports.report", {"status": ["", "submitted"]}, [("状态", "无", "已提交")]),
+    ("responsibilities.listitem", {"done": ["", "marked by hand"]}, [("已完成", "无", "手动标记")]),
+    ("plans.task", {"status": ["", "reopened"]}, [("状态", "无", "重新办理")]),  # an older entry's word
+    ("plans.progressupdate", {"status": ["open", "in_progress"]}, [("状态", "未开始", "办理中")]),
+    ("directives.directiveaction", {"state": ["acknowledged", "in_progress"]}, [("状态", "已签收", "办理中")]),
+    ("directives.directive", {"reminded": ["", "2"]}, [("催办单位", "无", "2 个")]),
+    ("members.member", {"citizen_id": ["***", "***"]}, [("公民身份号码", "***", "***")]),
+    ("", {"file": "党员.xlsx", "rows": 3, "created": 1, "updated": 0, "unchanged": 2},
+     [("文件", "党员.xlsx", None), ("行数", "3 个", None), ("新增", "1 个", None), ("修改", "无", None),
+      ("无变化", "2 个", None)]),
+])
+def test_every_audited_kind_of_change_reads_in_chinese(target_type, changes, shown):
+    from django.utils import translation
+
+    from chuxin.audit.display import changes_shown
+
+    with translation.override("zh-hans"):
+        assert changes_shown(target_type, changes) == shown
