@@ -54,14 +54,17 @@ def _freeze(value: Any) -> Any:
     return str(value)
 
 
-def render(message: str, params: Mapping[str, Any] | None, *, context: str = "") -> str:
-    """`message` with its parameters, in the active language."""
+def render(message: str, params: Mapping[str, Any] | None, *, context: str = "", fallback: str = "") -> str:
+    """`message` with its parameters, in the active language; `fallback` (else the message) when the message and
+    the stored parameters no longer fit each other."""
     words = pgettext(context, message) if context else gettext(message)
     values = {key: _render(value) for key, value in (params or {}).items()}
-    try:
-        return words % values if values or "%(" in words else words
-    except (KeyError, TypeError, ValueError):  # a catalogue that no longer matches what was stored
-        return message % values if values else message
+    for text in (words, message):  # the translation, else the source (a catalogue out of step with the row)
+        try:
+            return text % values
+        except (KeyError, TypeError, ValueError):
+            continue
+    return fallback or message
 
 
 def _render(value: Any) -> Any:

@@ -62,7 +62,7 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """The notification in the active language (its stored title when it has no message)."""
-        return render(self.message, self.params) if self.message else self.title
+        return render(self.message, self.params, fallback=self.title) if self.message else self.title
 
     @property
     def is_unread(self) -> bool:

@@ -164,3 +164,12 @@ def test_reminders_are_stored_untranslated(world):
         assert overdue.text == "Overdue since 2030-03-31: 制定学习计划"
     with translation.override("zh-hans"):
         assert overdue.text == "自2030-03-31起逾期：制定学习计划"
+
+
+def test_a_stored_message_that_no_longer_fits_its_parameters_still_reads(world):
+    n = Notification.objects.create(recipient=world.secretary, kind="assigned", title="您有新任务：学习",
+                                    message="You have been assigned: %(task)s", params={"other": "x"})
+    with translation.override("en"):
+        assert n.text == "您有新任务：学习"  # the title it was stored with
+    n.params, n.message, n.title = {}, "Progress 100%", ""
+    assert n.text == "Progress 100%"
