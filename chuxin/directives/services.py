@@ -44,7 +44,7 @@ def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: st
 def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
                      params=None) -> None:
     """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
-    message untranslated (gettext_noop) with `params`, or the directive's own title (a name, as it was typed)."""
+    message untranslated (gettext_noop), `params` its parameters."""
     people = selectors.officers([row.organization_id for row in rows])
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
@@ -118,7 +118,9 @@ def directive_send(
     )
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
         rows = list(directive.recipients.all())
-    transaction.on_commit(lambda: _notify_officers(rows, kind="directive", title=directive.title))
+    params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
+    transaction.on_commit(lambda: _notify_officers(
+        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
     return directive
 
 

@@ -140,6 +140,7 @@ def test_english_pages_show_english_notifications_from_the_apps(world, client_fo
     client = client_for(world.secretary)
     english = page(client, "en")
     assert "You have been assigned: 制定学习计划" in english
+    assert "New directive: 关于开展自查的通知 (due 2030-12-03)" in english
     assert "Reminder: 关于开展自查的通知 (due 2030-12-03)" in english
     assert "您有新任务" not in english and "催办" not in english
     chinese = page(client, "zh-hans")
