@@ -375,7 +375,7 @@ def test_monthly_report_is_prefilled_returned_resubmitted_accepted_and_the_missi
     expect(summary).to_have_value(re.compile(re.escape(zh("%(n)s tasks overdue", n=1)) + r".*" + re.escape(late.title)))
     assert now_done.title not in summary.input_value()  # confirmed this month: not last month's fact
     main = page.locator("main")
-    expect(main).to_contain_text(zh("Tasks completed") + ": 1")
+    expect(main).to_contain_text(zh("Tasks completed") + "：1")  # a full-width colon in Chinese
     expect(main).to_contain_text(done.title)
     expect(page.locator("textarea[name=section-1]")).to_have_value("")  # the judgement is the author's
 

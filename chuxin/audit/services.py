@@ -78,8 +78,8 @@ def audit_record(
     )
 
 
-def diff(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[str]]:
-    """Field-by-field changes as {field: [old, new]} for the audit log, values shown as strings."""
+def diff(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list]:
+    """Field-by-field changes as {field: [old, new]} for the audit log, values kept as text (lists as lists)."""
     changes = {}
     for name in fields:
         old, new = before.get(name), getattr(instance, name)
@@ -92,9 +92,11 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(instance, name) for name in fields}
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> Any:
+    """A value as the log keeps it: codes and names as text, lists (a JSON field's) as lists; the log page shows
+    them in the reader's language (chuxin/audit/display.py)."""
     if value is None:
         return ""
-    if isinstance(value, models.Model):
-        return str(value)
+    if isinstance(value, list | dict):
+        return value
     return str(value)

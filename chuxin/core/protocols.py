@@ -40,9 +40,10 @@ class Reminder:
     recipient: Any  # a User (None or inactive: skipped)
     kind: str  # a Notification.Kind value: "due_soon", "overdue", "report_due"...
     target: Any  # the model instance it is about
-    title: str
+    title: str  # the message, untranslated (gettext_noop), with `params`: notify renders it for each reader
     url: str  # a local path where the recipient acts
     dedup_key: str = ""
+    params: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.orgs.forms import DATE, StyledMixin
 from chuxin.orgs.models import Organization
@@ -55,7 +56,7 @@ class DirectiveForm(StyledMixin, forms.Form):
 
 
 class ActionForm(StyledMixin, forms.Form):
-    text = forms.CharField(label=_("Action"), max_length=300)
+    text = forms.CharField(label=pgettext_lazy("directive follow-up", "Action"), max_length=300)
     responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=None, required=False)
     due_on = forms.DateField(label=_("Due date"), widget=DATE, required=False)
 

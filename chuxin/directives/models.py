@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -38,6 +39,13 @@ class Directive(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # How the audit log shows what directives.services records beyond the fields: how many organizations a
+    # directive went to, how many were reminded.
+    audit_fields = {
+        "recipients": AuditField(_("recipients"), count=True),
+        "reminded": AuditField(_("organizations reminded"), count=True),
+    }
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,6 +146,9 @@ class DirectiveAction(TimeStampedModel):
     )
     due_on = models.DateField(_("due date"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    # Adding an action moves the recipient's row along; its entry records the row's state.
+    audit_fields = {"state": AuditField(same_as="directives.DirectiveRecipient.state")}
 
     class Meta:
         ordering = ["recipient_id", "done_on", "due_on", "id"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.core.protocols import Reminder
 
@@ -34,12 +34,12 @@ def due_reminders(today: datetime.date) -> list:
     for row in rows:
         due = row.directive.due_on
         if due < today:
-            kind, title = "overdue", _("Overdue directive: %(title)s (due %(due)s)")
+            kind, title = "overdue", gettext_noop("Overdue directive: %(title)s (due %(due)s)")
         else:
-            kind, title = "due_soon", _("Directive due soon: %(title)s (due %(due)s)")
-        title = title % {"title": row.directive.title, "due": f"{due:%Y-%m-%d}"}
+            kind, title = "due_soon", gettext_noop("Directive due soon: %(title)s (due %(due)s)")
+        params = {"title": row.directive.title, "due": f"{due:%Y-%m-%d}"}
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
             reminders.append(Reminder(recipient=user, kind=kind, target=row, title=title, url=url,
-                                      dedup_key=f"due:{due:%Y-%m-%d}"))
+                                      dedup_key=f"due:{due:%Y-%m-%d}", params=params))
     return reminders

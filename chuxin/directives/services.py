@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
@@ -37,17 +38,19 @@ def _require(actor, organization: Organization, need: Need) -> None:
         raise PermissionDenied
 
 
-def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
-def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "") -> None:
-    """Tell each row's organization's secretaries and workers, after the write has committed."""
+def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
+                     params=None) -> None:
+    """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
+    message untranslated (gettext_noop), `params` its parameters."""
     people = selectors.officers([row.organization_id for row in rows])
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
-            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key)
+            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -116,7 +119,9 @@ def directive_send(
     )
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
         rows = list(directive.recipients.all())
-    transaction.on_commit(lambda: _notify_officers(rows, kind="directive", title=directive.title))
+    params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
+    transaction.on_commit(lambda: _notify_officers(
+        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
     return directive
 
 
@@ -147,9 +152,11 @@ def directive_remind(
         actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
         request=request, changes={"reminded": ["", str(len(rows))]},
     )
-    title = _("Reminder: %(title)s (due %(due)s)") % {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
+    title = gettext_noop("Reminder: %(title)s (due %(due)s)")
+    params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     dedup_key = f"remind:{today:%Y-%m-%d}"
-    transaction.on_commit(lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key))
+    transaction.on_commit(
+        lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key, params=params))
     return len(rows)
 
 

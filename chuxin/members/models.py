@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -81,6 +82,13 @@ class Member(TimeStampedModel):
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.FULL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    # How the audit log shows what members.services records beyond the fields: that the ID number changed
+    # (never the number), and which personal data was revealed.
+    audit_fields = {
+        "citizen_id": AuditField(same_as="members.Member.citizen_id_masked"),
+        "field": AuditField(_("what was shown"), values={"citizen_id": _("citizen ID number")}),
+    }
 
     class Meta:
         ordering = ["name_pinyin", "id"]

@@ -20,6 +20,7 @@ from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
 from chuxin.core.spreadsheet import ImportResult, import_job_get, import_job_start
+from chuxin.orgs.selectors import member_positions
 
 from . import exporting, importing, services
 from .forms import ImportForm, MemberFilterForm, MemberForm
@@ -68,7 +69,7 @@ def detail_view(request, pk: int):
         "can_edit": can(request.user, member.organization, Need.MANAGE),
         "can_reveal": member.user_id == request.user.pk or can(request.user, member.organization, Need.ADMIN),
         "can_admin": can(request.user, member.organization, Need.ADMIN),
-        "positions": member.positions.select_related("organization").order_by("-started_on"),
+        "positions": member_positions(member),
     }
     return render(request, "members/detail.html", context)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render
+
 
 class Notification(models.Model):
     """One message to one person about one object. Written by chuxin.notifications.services.notify only.
@@ -24,6 +26,11 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What the notification says, untranslated (a msgid) with its parameters, put into words in the language of
+    # whoever reads it (chuxin/notifications/messages.py). `title` keeps it as written in the default language;
+    # notifications stored before there was a message show their title as it was stored.
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)  # a local path where the user acts
@@ -50,7 +57,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The notification in the active language (its stored title when it has no message)."""
+        return render(self.message, self.params, fallback=self.title) if self.message else self.title
 
     @property
     def is_unread(self) -> bool:

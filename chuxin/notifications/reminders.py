@@ -54,7 +54,7 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
     for reminder in collect(today):
         _notification, created = notify_once(
             recipient=reminder.recipient, kind=reminder.kind, target=reminder.target, title=reminder.title,
-            url=reminder.url, dedup_key=reminder.dedup_key,
+            url=reminder.url, dedup_key=reminder.dedup_key, params=reminder.params,
         )
         sent += created
     return sent

@@ -5,17 +5,26 @@
 and a reminder job may run as often as it likes. An email goes out only for a newly stored notification, only
 when CHUXIN_NOTIFY_BY_EMAIL is on and the recipient has an address, and only after the write commits (a
 background task sends it, so a slow mail server never holds up a page).
+
+What it says is stored untranslated: `title` is a message marked with gettext_noop (or gettext_lazy) and `params`
+its parameters, rendered in each reader's language when read (messages.py). A title already translated, without
+params, is stored and shown as it is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chuxin.accounts.models import User
 
+from .messages import freeze, msgid_of, render
 from .models import Notification
 
 
@@ -33,9 +42,21 @@ def target_key(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
+def _words(title: Any, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The stored fields for `title`: its msgid and parameters when it is a message to translate, and the title
+    as written in the default language (shown when the message cannot be, and searchable)."""
+    message = msgid_of(title)
+    if message is None or (params is None and not isinstance(title, Promise)):
+        return {"title": str(title)[:200], "message": "", "params": {}}
+    frozen = freeze(params)
+    with translation.override(settings.LANGUAGE_CODE):
+        written = render(message, frozen)
+    return {"title": written[:200], "message": message[:300], "params": frozen}
+
+
 def notify_once(
-    *, recipient: User | None, kind: str, target: models.Model | None, title: str, url: str, body: str = "",
-    dedup_key: str = "",
+    *, recipient: User | None, kind: str, target: models.Model | None, title: Any, url: str, body: str = "",
+    dedup_key: str = "", params: Mapping[str, Any] | None = None,
 ) -> tuple[Notification | None, bool]:
     """notify, also saying whether the notification is new (the reminder job counts the new ones)."""
     if recipient is None or not recipient.is_active:
@@ -43,7 +64,7 @@ def notify_once(
     target_type, target_id = target_key(target)
     lookup = {"recipient": recipient, "kind": kind, "target_type": target_type, "target_id": target_id,
               "dedup_key": dedup_key[:100]}
-    defaults = {"title": str(title)[:200], "body": str(body), "url": url if is_local_path(url) else ""}
+    defaults = {**_words(title, params), "body": str(body), "url": url if is_local_path(url) else ""}
     try:
         # A savepoint, so a concurrent job inserting the same key cannot break the caller's transaction.
         with transaction.atomic():
@@ -58,15 +79,18 @@ def notify_once(
 
 
 def notify(
-    *, recipient: User | None, kind: str, target: models.Model | None, title: str, url: str, body: str = "",
-    dedup_key: str = "",
+    *, recipient: User | None, kind: str, target: models.Model | None, title: Any, url: str, body: str = "",
+    dedup_key: str = "", params: Mapping[str, Any] | None = None,
 ) -> Notification | None:
     """Tell `recipient` about `target` once per (kind, target, dedup_key); None for no or an inactive account.
 
-    `url` is where the recipient acts, a local path (anything else is dropped). For reminders that must repeat
-    when a date moves, put the date in dedup_key, e.g. f"due:{task.due:%Y-%m-%d}"."""
+    `title` is the message untranslated, `params` its parameters: notify(..., title=gettext_noop("Reopened:
+    %(task)s"), params={"task": task.title}); each reader sees it in their language. `url` is where the recipient
+    acts, a local path (anything else is dropped). For reminders that must repeat when a date moves, put the date
+    in dedup_key, e.g. f"due:{task.due:%Y-%m-%d}"."""
     notification, _created = notify_once(
         recipient=recipient, kind=kind, target=target, title=title, url=url, body=body, dedup_key=dedup_key,
+        params=params,
     )
     return notification
 
@@ -86,6 +110,13 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
+def recipient_language(user: User) -> str:
+    """The language a person reads their e-mail in: their own choice where the account keeps one, else the
+    site's default (Chinese)."""
+    chosen = getattr(user, "language", "") or ""
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def notification_send_email(*, notification_id: int) -> bool:
     """Send one notification by email, once; the background task calls this. False when there is nothing to do."""
     from django.core.mail import send_mail
@@ -95,13 +126,15 @@ def notification_send_email(*, notification_id: int) -> bool:
     )
     if notification is None or not notification.recipient.email or not notification.recipient.is_active:
         return False
-    lines = [notification.title]
+    with translation.override(recipient_language(notification.recipient)):
+        text = notification.text
+    lines = [text]
     if notification.body:
         lines += ["", notification.body]
     if notification.url:
         lines += ["", f"{settings.CHUXIN_SITE_URL.rstrip('/')}{notification.url}"]
     send_mail(
-        subject=f"[{settings.CHUXIN_SITE_NAME}] {notification.title}"[:200],
+        subject=f"[{settings.CHUXIN_SITE_NAME}] {text}"[:200],
         message="\n".join(lines),
         from_email=None,
         recipient_list=[notification.recipient.email],

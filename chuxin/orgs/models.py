@@ -163,6 +163,15 @@ class PartnerUnit(TimeStampedModel):
         return self.name
 
 
+class PositionQuerySet(models.QuerySet):
+    def in_office_order(self, *first) -> "PositionQuerySet":
+        """Seats as a committee is listed: the secretary, the deputy secretary, then the members by office
+        (Position.Kind's order), earlier holders first. `first` orders before the office (a term, a place)."""
+        return self.alias(office_rank=Position.office_rank_expression()).order_by(
+            *first, "office_rank", "started_on", "pk"
+        )
+
+
 class Position(TimeStampedModel):
     """A seat on an organization's committee held by a person for a stretch of time."""
 
@@ -178,6 +187,8 @@ class Position(TimeStampedModel):
 
     # Seats beyond these make a body a committee (支委会) rather than a lone secretary (+ deputy).
     LEADER_KINDS = (Kind.SECRETARY, Kind.DEPUTY_SECRETARY)
+
+    objects = PositionQuerySet.as_manager()
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="positions"
@@ -225,6 +236,20 @@ class Position(TimeStampedModel):
     @property
     def holder_name(self) -> str:
         return self.member.name if self.member_id else self.person_name
+
+    # The order of offices on a committee is the order of Kind: 书记, 副书记, 组织委员, 宣传委员, 纪检委员, 青年委员,
+    # 委员, 兼职委员. Lists of seats use in_office_order() (a query) or office_rank() (seats already loaded).
+    @classmethod
+    def office_rank(cls, kind: str) -> int:
+        values = cls.Kind.values
+        return values.index(kind) if kind in values else len(values)
+
+    @classmethod
+    def office_rank_expression(cls) -> models.Case:
+        return models.Case(
+            *(models.When(kind=kind, then=models.Value(rank)) for rank, kind in enumerate(cls.Kind.values)),
+            default=models.Value(len(cls.Kind.values)), output_field=models.IntegerField(),
+        )
 
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -6,7 +6,7 @@ import datetime
 import os
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,13 +59,20 @@ def current_positions(org: Organization, today: datetime.date | None = None) -> 
         org.positions.filter(started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("member", "partner_unit")
-        .order_by("kind", "started_on")
+        .in_office_order()
     )
 
 
 def past_positions(org: Organization, today: datetime.date | None = None) -> QuerySet[Position]:
     today = today or timezone.localdate()
-    return org.positions.filter(ended_on__lt=today).select_related("member", "partner_unit").order_by("-ended_on")
+    return (
+        org.positions.filter(ended_on__lt=today).select_related("member", "partner_unit").in_office_order("-ended_on")
+    )
+
+
+def member_positions(member) -> QuerySet[Position]:
+    """A person's seats for their file and their "Me" page: the ones they hold first, then by office."""
+    return member.positions.select_related("organization").in_office_order(F("ended_on").desc(nulls_first=True))
 
 
 def organization_facts(org: Organization, today: datetime.date | None = None) -> rules.OrgFacts:

@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from chuxin.audit.display import AuditField, nothing
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -105,6 +107,21 @@ class PlanItem(TimeStampedModel):
         return self.title
 
 
+def people_shown(value) -> str:
+    """A task's people as the audit log records them ("lead: A; responsible: B; cooperating: C, D", role codes
+    and names) in the reader's language."""
+    if not value:
+        return nothing()
+    roles = dict(TaskAssignment.Role.choices)
+    parts = []
+    for part in str(value).split("; "):
+        role, _sep, names = part.partition(": ")
+        names = pgettext("list separator", ", ").join(names.split(", "))
+        parts.append(pgettext("a role and its people", "%(role)s: %(people)s") % {
+            "role": roles.get(role, role), "people": names})
+    return pgettext("list separator between roles", "; ").join(parts)
+
+
 class Task(TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("not started")
@@ -145,6 +162,13 @@ class Task(TimeStampedModel):
     )
     # The form's one-time token: a double-submitted form finds the task it already made.
     creation_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    # How the audit log shows what plans.services records about a task beyond its fields ("reopened": older
+    # entries' word for a reopened task).
+    audit_fields = {
+        "people": AuditField(_("people"), show=people_shown),
+        "status": AuditField(values={"reopened": _("reopened")}),
+    }
 
     class Meta:
         ordering = ["plan_item_id", "due_on", "id"]
@@ -272,6 +296,8 @@ class ProgressUpdate(models.Model):
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size],
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    audit_fields = {"status": AuditField(same_as="plans.Task.status")}  # the task's status after the update
 
     class Meta:
         ordering = ["task_id", "-created_at", "-id"]

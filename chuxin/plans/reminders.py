@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.core.protocols import Reminder
 
@@ -36,16 +36,17 @@ def due_reminders(today: datetime.date) -> list:
         key = f"due:{task.due_on:%Y-%m-%d}"
         assignments = list(task.assignments.all())
         if task.due_on < today:
-            title = _("Overdue since %(date)s: %(task)s") % {"date": f"{task.due_on:%Y-%m-%d}", "task": task.title}
+            title = gettext_noop("Overdue since %(date)s: %(task)s")
             recipients = {a.user_id: a.user for a in assignments}
             owner = task.plan_item.plan.owner
             recipients.setdefault(owner.pk, owner)
             kind = "overdue"
         else:
-            title = _("Due on %(date)s: %(task)s") % {"date": f"{task.due_on:%Y-%m-%d}", "task": task.title}
+            title = gettext_noop("Due on %(date)s: %(task)s")
             recipients = {a.user_id: a.user for a in assignments
                           if a.role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.RESPONSIBLE)}
             kind = "due_soon"
         for user in recipients.values():
-            found.append(Reminder(recipient=user, kind=kind, target=task, title=title, url=url, dedup_key=key))
+            found.append(Reminder(recipient=user, kind=kind, target=task, title=title, url=url, dedup_key=key,
+                                  params={"date": f"{task.due_on:%Y-%m-%d}", "task": task.title}))
     return found

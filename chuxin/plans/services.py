@@ -18,6 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
@@ -48,8 +49,10 @@ class StaleTask(ValidationError):
         self.latest = latest
 
 
-def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "") -> None:
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key)
+def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
+    """`title`: the message untranslated (gettext_noop), `params` its parameters; each reader gets it in their
+    own language."""
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
 
 
 def task_url(task: Task) -> str:
@@ -240,7 +243,7 @@ def _check_people(organization, lead, responsible, cooperating) -> None:
 
 def _notify_assigned(task: Task, user) -> None:
     _send(recipient=user, kind="assigned", target=task, url=task_url(task),
-          title=_("You have been assigned: %(task)s") % {"task": task.title})
+          title=gettext_noop("You have been assigned: %(task)s"), params={"task": task.title})
 
 
 def _set_people(task: Task, lead, responsible, cooperating) -> list:
@@ -401,7 +404,7 @@ def progress_update(
                  request=request)
     if status == Task.Status.SUBMITTED:
         _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
-              title=_("Please confirm completion: %(task)s") % {"task": task.title},
+              title=gettext_noop("Please confirm completion: %(task)s"), params={"task": task.title},
               dedup_key=f"confirm:{task.version}")
     return update
 
@@ -412,7 +415,7 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
         raise PermissionDenied(_("Only the plan's owner or its organization's secretary can confirm completion."))
     if task.status == Task.Status.DONE:
         return task
-    now = timezone.now()
+    now, before = timezone.now(), task.status
     changed = Task.objects.filter(pk=task.pk).exclude(status=Task.Status.DONE).update(
         status=Task.Status.DONE, progress=100, confirmed_by=actor, confirmed_at=now,
         version=F("version") + 1, updated_at=now,
@@ -422,13 +425,14 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
         return task
     organization = task.plan_item.plan.organization
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
-                 changes={"status": ["", str(Task.Status.DONE.label)]}, request=request)
+                 changes={"status": [before, Task.Status.DONE]}, request=request)
     people = list(task.assignments.select_related("user"))
     if task.plan_item.plan.is_published:  # a draft's tasks are not yet real work: recorded when it is published
         _record_done(task, actor, people)
     for a in people:
         _send(recipient=a.user, kind="accepted", target=task, url=task_url(task),
-              title=_("Completion confirmed: %(task)s") % {"task": task.title}, dedup_key=f"done:{task.version}")
+              title=gettext_noop("Completion confirmed: %(task)s"), params={"task": task.title},
+              dedup_key=f"done:{task.version}")
     return task
 
 
@@ -451,17 +455,19 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
         raise PermissionDenied
     if task.status not in (Task.Status.DONE, Task.Status.SUBMITTED):
         return task
+    before = task.status
     Task.objects.filter(pk=task.pk).update(
         status=Task.Status.IN_PROGRESS, progress=min(task.progress, 90), confirmed_by=None, confirmed_at=None,
         version=F("version") + 1, updated_at=timezone.now(),
     )
     task.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
-                 organization=task.plan_item.plan.organization, changes={"status": ["", "reopened"]},
+                 organization=task.plan_item.plan.organization, changes={"status": [before, task.status]},
                  request=request)
     for a in task.assignments.select_related("user"):
         _send(recipient=a.user, kind="returned", target=task, url=task_url(task),
-              title=_("Reopened: %(task)s") % {"task": task.title}, dedup_key=f"reopen:{task.version}")
+              title=gettext_noop("Reopened: %(task)s"), params={"task": task.title},
+              dedup_key=f"reopen:{task.version}")
     return task
 
 

@@ -42,7 +42,7 @@ def me_view(request):
         context |= {
             "organization": org,
             "positions": org_selectors.current_positions(org),
-            "my_positions": member.positions.select_related("organization").order_by("-started_on"),
+            "my_positions": org_selectors.member_positions(member),
         }
     grants = request.user.role_grants.select_related("organization").order_by("organization__path")
     return render(request, "portal/me.html", context | {"grants": grants})

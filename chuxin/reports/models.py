@@ -9,10 +9,14 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
+from chuxin.orgs.models import Organization, Position
 
 
 class ReportRequirement(TimeStampedModel):
@@ -53,6 +57,12 @@ class ReportRequirement(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+
+    # The kinds are stored as codes: the audit log shows their names.
+    audit_fields = {
+        "org_kinds": AuditField(values=dict(Organization.Kind.choices)),
+        "position_kinds": AuditField(values=dict(Position.Kind.choices)),
+    }
 
     class Meta:
         ordering = ["organization_id", "title"]
@@ -96,15 +106,36 @@ class ReportPeriod(TimeStampedModel):
         return (today or timezone.localdate()) > self.due_on
 
 
-def period_label(frequency: str, start: datetime.date) -> str:
+# Periods by name: 2026年第四季度 / Q4 2026, 2026年上半年 / H1 2026, 2026年11月 / November 2026, 2026年 / 2026.
+QUARTERS = (gettext_noop("Q1 %(year)s"), gettext_noop("Q2 %(year)s"), gettext_noop("Q3 %(year)s"),
+            gettext_noop("Q4 %(year)s"))
+HALVES = (gettext_noop("H1 %(year)s"), gettext_noop("H2 %(year)s"))
+YEAR = ("a yearly report period", "%(year)s")  # (context, msgid)
+
+
+def period_message(frequency: str, start: datetime.date) -> dict:
+    """The period's name, to be put into words where it is read: {"message": msgid, "params": {...}} (with a
+    "context" for pgettext where the msgid needs one), or for a month {"date": "YYYY-MM-DD", "format":
+    "YEAR_MONTH_FORMAT"}. A notification stores it as a parameter, so each
+    reader sees it in their own language (chuxin/notifications/messages.py reads the same two shapes)."""
     F = ReportRequirement.Frequency
     if frequency == F.MONTHLY:
-        return f"{start:%Y-%m}"
+        return {"date": start.isoformat(), "format": "YEAR_MONTH_FORMAT"}
     if frequency == F.QUARTERLY:
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+        return {"message": QUARTERS[(start.month - 1) // 3], "params": {"year": start.year}}
     if frequency == F.HALF_YEARLY:
-        return f"{start.year} H{1 if start.month <= 6 else 2}"
-    return str(start.year)
+        return {"message": HALVES[0 if start.month <= 6 else 1], "params": {"year": start.year}}
+    return {"context": YEAR[0], "message": YEAR[1], "params": {"year": start.year}}
+
+
+def period_label(frequency: str, start: datetime.date) -> str:
+    """The period's name in the active language."""
+    message = period_message(frequency, start)
+    if "date" in message:
+        return date_format(start, message["format"])
+    if "context" in message:
+        return pgettext(message["context"], message["message"]) % message["params"]
+    return gettext(message["message"]) % message["params"]
 
 
 class Report(TimeStampedModel):

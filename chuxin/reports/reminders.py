@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.core.protocols import Reminder
 
-from .models import Report, ReportPeriod, ReportRequirement
+from .models import Report, ReportPeriod, ReportRequirement, period_message
 from .selectors import REMIND_DAYS, expected_reporters
+
+OVERDUE = gettext_noop("Report overdue: %(requirement)s %(period)s · %(organization)s")
+DUE = gettext_noop("Report due on %(due)s: %(requirement)s %(period)s · %(organization)s")
 
 
 def _recipients(period: ReportPeriod, reporters, today: datetime.date) -> dict[tuple[int, int | None], list]:
@@ -70,14 +73,14 @@ def due_reminders(today: datetime.date) -> list:
                 url = reverse("reports:report", args=[report.pk])
             else:
                 url = reverse("reports:write", args=[period.pk, reporter.organization.pk])
-            title = (_("Report overdue: %(title)s") if overdue else _("Report due on %(due)s: %(title)s")) % {
-                "title": f"{period.requirement.title} {period.label} · {reporter.organization.name}",
-                "due": period.due_on.isoformat(),
-            }
+            title = OVERDUE if overdue else DUE
+            params = {"requirement": period.requirement.title, "organization": reporter.organization.name,
+                      "period": period_message(period.requirement.frequency, period.start),
+                      "due": period.due_on.isoformat()}
             stage = "overdue" if overdue else "due"
             for user in recipients.get(reporter.key, []):
                 reminders.append(Reminder(
-                    recipient=user, kind="report_due", target=period, title=title, url=url,
+                    recipient=user, kind="report_due", target=period, title=title, url=url, params=params,
                     dedup_key=f"{stage}:{period.due_on:%Y-%m-%d}:{reporter.organization.pk}",
                 ))
     return reminders

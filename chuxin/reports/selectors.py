@@ -116,7 +116,7 @@ def expected_reporters(period: ReportPeriod, today: datetime.date | None = None)
         .select_related("organization", "member")
         .only("id", "kind", "organization__id", "organization__name", "organization__path", "organization__kind",
               "member__id", "member__name", "member__user_id")
-        .order_by("organization__path", "kind", "id")
+        .in_office_order("organization__path")
     )
     seen: set[tuple[int, int]] = set()
     result = []

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
@@ -24,7 +25,7 @@ from chuxin.orgs.models import Organization
 from chuxin.records.services import record_work
 
 from . import facts as report_facts
-from .models import Report, ReportPeriod, ReportRequirement
+from .models import Report, ReportPeriod, ReportRequirement, period_message
 from .periods import periods_open
 from .richtext import is_blank, sanitize
 from .selectors import expected_reporters
@@ -221,11 +222,12 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         record_work(kind="report_filed", organization=locked.organization, on=filed_on, target=locked, actor=actor,
                     users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on},
                     url=reverse("reports:report", args=[locked.pk]))
-        title = _("Report to review: %(title)s") % {"title": f"{locked.period} · {locked.organization}"}
+        title = gettext_noop("Report to review: %(requirement)s %(period)s · %(organization)s")
         url = reverse("reports:review", args=[locked.pk])
         for reviewer in _reviewers(locked):
             if reviewer.pk != actor.pk:
                 _notify(recipient=reviewer, kind="assigned", target=locked, title=title, url=url,
+                        params=_period_params(locked.period) | {"organization": locked.organization.name},
                         dedup_key=f"submitted:{now:%Y%m%d%H%M%S%f}")
     return locked
 
@@ -242,10 +244,18 @@ def _review_check(actor, report: Report) -> None:
         raise PermissionDenied
 
 
+def _period_params(period: ReportPeriod) -> dict:
+    """A report's requirement and period as notification parameters: the period is named in each reader's
+    language."""
+    return {"requirement": period.requirement.title,
+            "period": period_message(period.requirement.frequency, period.start)}
+
+
 def _tell_author(report: Report, kind: str, title: str) -> None:
+    """`title`: the message untranslated, with the report's requirement and period as its parameters."""
     recipient = report.author or report.holder
     if recipient is not None:
-        _notify(recipient=recipient, kind=kind, target=report, title=title,
+        _notify(recipient=recipient, kind=kind, target=report, title=title, params=_period_params(report.period),
                 url=reverse("reports:report", args=[report.pk]),
                 dedup_key=f"{kind}:{report.reviewed_at:%Y%m%d%H%M%S%f}")
 
@@ -268,7 +278,7 @@ def report_return(*, actor, report: Report, comment: str, request=None) -> Repor
         locked.period = report.period
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
                      changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]}, request=request)
-        _tell_author(locked, "returned", _("Report returned: %(title)s") % {"title": str(locked.period)})
+        _tell_author(locked, "returned", gettext_noop("Report returned: %(requirement)s %(period)s"))
     return locked
 
 
@@ -290,5 +300,5 @@ def report_accept(*, actor, report: Report, comment: str = "", request=None) -> 
         record_work(kind="report_accepted", organization=locked.organization, target=locked, actor=actor,
                     on=timezone.localdate(locked.reviewed_at), users=[locked.author or locked.holder],
                     payload={"period": str(locked.period)}, url=reverse("reports:report", args=[locked.pk]))
-        _tell_author(locked, "accepted", _("Report accepted: %(title)s") % {"title": str(locked.period)})
+        _tell_author(locked, "accepted", gettext_noop("Report accepted: %(requirement)s %(period)s"))
     return locked

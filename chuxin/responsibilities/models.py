@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 
 
@@ -166,6 +167,9 @@ class ListItem(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("marked by"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+
+    # A duty marked done by hand, or the mark taken back: how the audit log shows it.
+    audit_fields = {"done": AuditField(_("done"), values={"marked by hand": _("marked by hand")})}
 
     class Meta:
         ordering = ["list_id", "sort_order", "id"]

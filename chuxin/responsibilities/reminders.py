@@ -14,7 +14,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chuxin.core.protocols import Reminder
 
@@ -52,8 +52,8 @@ def due_reminders(today: datetime.date) -> list:
         recipient = rlist.holder_user or (rlist.holder_member.user if rlist.holder_member_id else None)
         reminders.append(Reminder(
             recipient=recipient, kind="due_soon", target=rlist,
-            title=_("%(list)s: %(n)s duties behind schedule before the quarter ends") % {
-                "list": rlist.template.title, "n": n},
+            title=gettext_noop("%(list)s: %(n)s duties behind schedule before the quarter ends"),
+            params={"list": rlist.template.title, "n": n},
             url=reverse("responsibilities:list", kwargs={"pk": rlist.pk}),
             dedup_key=f"quarter:{today.year}Q{quarter}",
         ))

@@ -124,5 +124,83 @@ def test_changes_show_field_names_and_choice_labels_in_the_readers_language(worl
     with translation.override("zh-hans"):
         label, old, new = str(category.verbose_name), str(Member.Category.PROBATIONARY.label), str(
             Member.Category.FULL.label)
-    assert f"{label}</span>: {old} → {new}" in page
-    assert "rows</span>: 3" in page
+    assert f"{label}：</span>{old} → {new}" in page
+    assert "行数：</span>3 个" in page
+
+
+def details(client, language: str = "zh-hans") -> list[str]:
+    """The "details" cell of each entry on the log page, as text."""
+    import re
+
+    page = client.get("/audit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    cells = re.findall(r'<td class="small">((?:<div>.*?</div>)+)</td>', page)
+    return [" | ".join(re.sub(r"<[^>]+>", "", div) for div in re.findall(r"<div>(.*?)</div>", cell)) for cell in cells]
+
+
+def test_what_services_record_reads_in_chinese(world, client_for):
+    """Real writes, read back: states by their names, relations counted, nothing as 无, codes and field names
+    nowhere."""
+    import datetime
+
+    from chuxin.directives.services import directive_send
+    from chuxin.members.services import member_reveal_citizen_id, member_update
+    from chuxin.plans.models import Plan, PlanArea, PlanItem
+    from chuxin.plans.services import plan_publish, progress_update, task_create
+
+    AuditEntry.objects.all().delete()
+    directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请自查",
+                   due_on=datetime.date(2030, 12, 3), recipients=[world.b1, world.b2, world.g1])
+    plan = Plan.objects.create(organization=world.b1, year=2030, title="年度计划", owner=world.secretary)
+    area = PlanArea.objects.create(organization=world.b1, name="组织建设", order=1)
+    item = PlanItem.objects.create(plan=plan, area=area, title="规范三会一课")
+    task = task_create(actor=world.secretary, plan_item=item, title="制定学习计划", start_on=datetime.date(2030, 1, 1),
+                       due_on=datetime.date(2030, 3, 31), lead=world.secretary, responsible=world.member_user,
+                       cooperating=[world.committee])
+    plan_publish(actor=world.secretary, plan=plan)
+    progress_update(actor=world.member_user, task=task, progress=60, expected_version=task.version)
+    member_update(actor=world.worker, member=world.member, category="probationary", full_member_on=None)
+    member_reveal_citizen_id(actor=world.worker, member=world.member)
+
+    shown = details(client_for(world.worker))
+    assert "接收单位：无 → 3 个 | 截止日期：无 → 2030-12-03" in shown
+    assert "人员：无 → 主管领导（亲自抓）：secretary；分管领导（具体抓）：member；配合人员（配合抓）：committee" in shown
+    assert "状态：草稿 → 已发布" in shown
+    assert "进度：0 → 60 | 状态：未开始 → 办理中" in shown
+    assert "转正日期：2011-07-01 → 无 | 党员类别：正式党员 → 预备党员" in shown
+    assert "查看内容：公民身份号码" in shown
+    for code in ("open", "in_progress", "draft", "published", "recipients", "citizen_id", "lead", "∅", "status"):
+        assert not [line for line in shown if code in line], code
+
+    english = details(client_for(world.worker), "en")
+    assert "recipients: none → 3 | due date: none → 2030-12-03" in english
+    assert "status: not started → in progress" in " ".join(english)
+
+
+@pytest.mark.parametrize("target_type, changes, shown", [
+    ("orgs.position", {"kind": ["member", "secretary"]}, [("职务", "委员", "书记")]),
+    ("orgs.organization", {"status": ["deactivated", "active"]}, [("状态", "已撤销", "正常")]),
+    ("orgs.partnerunit", {"is_active": ["True", "False"]}, [("正常", "是", "否")]),
+    ("reports.reportrequirement", {"org_kinds": [["branch"], ["branch", "general_branch"]]},
+     [("组织类型", "党支部", "党支部、党总支")]),
+    ("reports.reportrequirement", {"sections": [[], [{"title": "工作情况", "guidance": ""}]]},
+     [("报告栏目", "无", "工作情况")]),
+    ("reports.reportrequirement", {"sections": ["[]", "[{'title': '工作情况', 'guidance': ''}]"]},
+     [("报告栏目", "无", "工作情况")]),  # as an older version recorded it
+    ("reports.report", {"status": ["", "submitted"]}, [("状态", "无", "已提交")]),
+    ("responsibilities.listitem", {"done": ["", "marked by hand"]}, [("已完成", "无", "手动标记")]),
+    ("plans.task", {"status": ["", "reopened"]}, [("状态", "无", "重新办理")]),  # an older entry's word
+    ("plans.progressupdate", {"status": ["open", "in_progress"]}, [("状态", "未开始", "办理中")]),
+    ("directives.directiveaction", {"state": ["acknowledged", "in_progress"]}, [("状态", "已签收", "办理中")]),
+    ("directives.directive", {"reminded": ["", "2"]}, [("催办单位", "无", "2 个")]),
+    ("members.member", {"citizen_id": ["***", "***"]}, [("公民身份号码", "***", "***")]),
+    ("", {"file": "党员.xlsx", "rows": 3, "created": 1, "updated": 0, "unchanged": 2},
+     [("文件", "党员.xlsx", None), ("行数", "3 个", None), ("新增", "1 个", None), ("修改", "无", None),
+      ("无变化", "2 个", None)]),
+])
+def test_every_audited_kind_of_change_reads_in_chinese(target_type, changes, shown):
+    from django.utils import translation
+
+    from chuxin.audit.display import changes_shown
+
+    with translation.override("zh-hans"):
+        assert changes_shown(target_type, changes) == shown

@@ -84,7 +84,7 @@ def test_due_reminders_are_gathered_and_sent_once(world, three, sent_to_three):
     for _ in range(2):
         for r in ours:
             notify(recipient=r.recipient, kind=r.kind, target=r.target, title=r.title, url=r.url,
-                   dedup_key=r.dedup_key)
+                   dedup_key=r.dedup_key, params=r.params)
     assert Notification.objects.filter(kind="due_soon").count() == 3
 
 

@@ -118,7 +118,8 @@ def test_notifications_are_stored_in_the_notification_centre(world, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         directive = send(world, [world.b1])
     note = Notification.objects.get(recipient=world.secretary)
-    assert (note.kind, note.title) == ("directive", directive.title)
+    assert (note.kind, note.text) == ("directive", f"New directive: {directive.title} (due {directive.due_on:%Y-%m-%d})")
+    assert note.params["title"] == directive.title  # stored untranslated: each reader gets their language
     assert note.url == f"/directives/received/{row_of(directive, world.b1).pk}/"
 
 

@@ -34,7 +34,7 @@ def sent(monkeypatch) -> Sent:
     record = Sent()
     monkeypatch.setattr(
         services, "_send",
-        lambda *, recipient, kind, target, title, url, dedup_key="": record.notes.append(
+        lambda *, recipient, kind, target, title, url, dedup_key="", params=None: record.notes.append(
             (recipient.username, kind, target)),
     )
     return record

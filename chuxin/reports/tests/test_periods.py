@@ -60,4 +60,22 @@ def test_inactive_and_future_requirements_open_nothing(world):
 def test_period_labels(world):
     quarterly = make_requirement(world.pc, frequency="quarterly", starts_on=D(2026, 1, 1))
     periods_open(D(2026, 4, 1))
-    assert [p.label for p in quarterly.periods.order_by("start")] == ["2026 Q1", "2026 Q2"]
+    assert [p.label for p in quarterly.periods.order_by("start")] == ["2026年第一季度", "2026年第二季度"]
+
+
+@pytest.mark.parametrize("frequency, start, chinese, english", [
+    ("monthly", D(2026, 11, 1), "2026年11月", "November 2026"),
+    ("quarterly", D(2026, 10, 1), "2026年第四季度", "Q4 2026"),
+    ("half_yearly", D(2026, 1, 1), "2026年上半年", "H1 2026"),
+    ("half_yearly", D(2026, 7, 1), "2026年下半年", "H2 2026"),
+    ("yearly", D(2026, 1, 1), "2026年度", "2026"),
+])
+def test_periods_are_named_in_the_readers_language(frequency, start, chinese, english):
+    from django.utils import translation
+
+    from chuxin.reports.models import period_label
+
+    with translation.override("zh-hans"):
+        assert period_label(frequency, start) == chinese
+    with translation.override("en"):
+        assert period_label(frequency, start) == english

@@ -52,7 +52,7 @@ def test_workbench_has_my_due_and_returned_reports_and_those_to_review(world, mo
     requirement = make_requirement(world.pc, starts_on=D(2026, 1, 1))
     housekeep(D(2026, 2, 5))  # the daily run opens January and February
     items = workbench_items(world.secretary)
-    assert [(i.title, i.due, i.overdue) for i in items] == [("支部月度工作报告 2026-01", D(2026, 2, 10), False)]
+    assert [(i.title, i.due, i.overdue) for i in items] == [("支部月度工作报告 2026年1月", D(2026, 2, 10), False)]
     january = requirement.periods.get(start=D(2026, 1, 1))
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     report = report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)

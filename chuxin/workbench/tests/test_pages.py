@@ -128,6 +128,9 @@ def test_the_calendar_defaults_to_this_month_and_marks_today(world, fake_work, f
     assert (month.previous, month.next) == (D(2026, 11, 1), D(2027, 1, 1))
     html = response.content.decode()
     assert "?month=2026-11" in html and "?month=2027-01" in html and 'aria-current="date"' in html
+    assert ">December 2026</h2>" in html
+    chinese = client_for(world.secretary).get(reverse("workbench:calendar"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert ">2026年12月</h2>" in chinese.content.decode()
 
 
 def test_another_month_links_back_to_this_one(world, fake_work, fixed_today, client_for):
