@@ -43,7 +43,7 @@ def test_it_consumes_another_apps_records_without_that_app_knowing(world):
     assert [("task_done", str(world.b2.pk), 0)] == consumer.COUNTED
 
 
-def test_a_report_counts_the_new_kind_in_its_prefilled_facts(world):
+def test_a_report_counts_the_new_kind_in_its_prefilled_facts(world, english):
     record_work(kind="probe_lesson_held", organization=world.g1, on=TODAY, target=world.g1, payload={"hours": 1})
     gathered = report_facts.gather(world.pc, datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
     assert gathered["records_probe"][0]["count"] == 1
