@@ -10,7 +10,7 @@ from chuxin.orgs.models import Position
 from chuxin.reports import services
 from chuxin.reports.models import Report
 from chuxin.reports.services import report_accept, report_return, report_save, report_start, report_submit
-from conftest import make_user
+from chuxin.testing import make_user
 
 from .conftest import make_requirement, open_period, secretary_seat
 
