@@ -5,9 +5,10 @@
 
 The titles are the Chinese ones people write (the import's aliases), the values are what a Party-affairs
 office types: 男/女, 正式党员/预备党员, 本科, real date cells, citizen ID numbers in text cells. Every row is
-valid and every number new: the area codes below are used by no seed (seed_demo, seed_scale, the tests), and
-the check digit is computed as GB 11643 says. The organizations must exist and be managed by the importer
-(bench/run.py passes the codes of branches made by `manage.py seed_scale`).
+valid and every number new: they come from the generator the seeds and tests share
+(chuxin.members.citizen_id.fake), with area codes used by no seed (seed_demo, seed_scale, the tests). The
+organizations must exist and be managed by the importer (bench/run.py passes the codes of branches made by
+`manage.py seed_scale`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from chuxin.members.citizen_id import check_char  # noqa: E402  (no Django settings needed)
+from chuxin.members.citizen_id import fake  # noqa: E402  (no Django settings needed)
 
 # The column titles, in the order of the import's template; each is one of importing.COLUMNS' aliases.
 TITLES = ["姓名", "性别", "民族", "出生日期", "公民身份号码", "手机号", "学历", "工作单位", "部门", "岗位",
@@ -42,12 +43,10 @@ def make_rows(count: int, org_codes: list[str], *, work_unit: str = "", seed: in
     for _i in range(count):
         male = rng.random() < 0.6
         born = datetime.date(rng.randint(1955, 2004), rng.randint(1, 12), rng.randint(1, 28))
-        while True:
-            first17 = (f"{rng.choice(AREAS)}{born:%Y%m%d}{rng.randint(0, 99):02d}"
-                       f"{rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))}")
-            if first17 not in used:
-                used.add(first17)
-                break
+        number = fake(rng, born, male, AREAS)
+        while number in used:
+            number = fake(rng, born, male, AREAS)
+        used.add(number)
         joined = born.replace(year=born.year + rng.randint(18, 40))
         if joined > today - datetime.timedelta(days=30):
             joined = today - datetime.timedelta(days=rng.randint(30, 700))
@@ -56,7 +55,7 @@ def make_rows(count: int, org_codes: list[str], *, work_unit: str = "", seed: in
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
         rows.append([
             name, "男" if male else "女", rng.choice(["汉族"] * 9 + ["回族", "满族", "壮族"]), born,
-            first17 + check_char(first17), f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+            number, f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
             rng.choice(EDUCATION), work_unit, "", rng.choice(POSTS), joined, full_on,
             "预备党员" if probationary else "正式党员", "正常", rng.choice(org_codes),
         ])

@@ -105,7 +105,7 @@ def open_page(browser, live_server) -> Iterator:
 @pytest.fixture
 def login(live_server):
     """login(page, username, password=PASSWORD): fill the login form and submit it, as a person does."""
-    from conftest import PASSWORD
+    from chuxin.testing import PASSWORD
 
     def do_login(page, username: str, password: str = PASSWORD, *, expect_ok: bool = True):
         if "/accounts/login/" not in page.url:

@@ -22,7 +22,7 @@ from chuxin.accounts.models import LoginThrottle, Role, User
 from chuxin.members import importing
 from chuxin.members.models import Member
 from chuxin.orgs import rules as org_rules
-from conftest import PASSWORD, make_member, make_user, valid_citizen_id
+from chuxin.testing import PASSWORD, make_member, make_user, valid_citizen_id
 
 pytestmark = pytest.mark.e2e
 

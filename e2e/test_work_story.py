@@ -34,7 +34,7 @@ from chuxin.records.models import WorkRecord
 from chuxin.reports import services as report_services
 from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 from chuxin.reports.periods import periods_open
-from conftest import make_user
+from chuxin.testing import make_user
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
 BEGIN, END = "<!-- dependency-diagram:begin -->", "<!-- dependency-diagram:end -->"
 # Top to bottom, as the layers contract in pyproject.toml has them.
-ORDER = ["portal", "workbench", "directives", "reports", "plans", "responsibilities", "notifications", "accounts",
-         "members", "orgs", "audit", "records", "core"]
+ORDER = ["testing", "portal", "workbench", "directives", "reports", "plans", "responsibilities", "notifications",
+         "accounts", "members", "orgs", "audit", "records", "core"]
 
 
 def app_of(module: str) -> str | None:

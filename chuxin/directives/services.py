@@ -28,6 +28,7 @@ from chuxin.records.services import record_work
 
 from . import selectors
 from .models import Directive, DirectiveAction, DirectiveRecipient
+from .states import RECIPIENTS
 
 State = DirectiveRecipient.State
 DEFAULT_SUBTREE_KINDS = tuple(Organization.BRANCH_KINDS)
@@ -200,9 +201,9 @@ def _acknowledge(row: DirectiveRecipient, actor, now) -> None:
 @transaction.atomic
 def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None) -> DirectiveRecipient:
     """Confirm receipt. Acknowledging again changes nothing."""
-    _require(actor, recipient.organization, Need.MANAGE)
+    RECIPIENTS.require(actor, recipient, "acknowledge")
     row = _lock(recipient)
-    if row.state != State.SENT:
+    if not RECIPIENTS.can(row.state, "acknowledge"):
         return row
     _acknowledge(row, actor, timezone.now())
     row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
@@ -219,10 +220,9 @@ def directive_action_add(
     request=None,
 ) -> DirectiveAction:
     """Record a follow-up step; the directive counts as acknowledged and in progress from then on."""
-    _require(actor, recipient.organization, Need.MANAGE)
+    RECIPIENTS.require(actor, recipient, "add_action")
     row = _lock(recipient)
-    if row.state == State.COMPLETED:
-        raise ValidationError(_("Completion has already been reported; no more actions can be added."))
+    RECIPIENTS.check(row.state, State.IN_PROGRESS, via="add_action")
     if responsible is not None and not selectors.responsible_choices(row.organization).filter(
         pk=responsible.pk
     ).exists():
@@ -248,10 +248,9 @@ def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, reque
     """Make the directive one of the organization's own tasks, in an item of its own plan, through the plans
     app's task_create (fields: title, start_on, due_on, description, department, lead, responsible, cooperating,
     token). The directive counts as acknowledged and in progress from then on. Returns the task."""
-    _require(actor, recipient.organization, Need.MANAGE)
+    RECIPIENTS.require(actor, recipient, "add_task")
     row = _lock(recipient)
-    if row.state == State.COMPLETED:
-        raise ValidationError(_("Completion has already been reported; no more tasks can be added."))
+    RECIPIENTS.check(row.state, State.IN_PROGRESS, via="add_task")
     if plan_item.plan.organization_id != row.organization_id:
         raise ValidationError({"plan_item": _("Choose an item of %(org)s's own plan: the directive was sent to it.")
                                % {"org": row.organization.name}})
@@ -291,13 +290,14 @@ def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.d
 @transaction.atomic
 def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, request=None) -> DirectiveRecipient:
     """Report the directive carried out, with how. Reporting again changes nothing."""
-    _require(actor, recipient.organization, Need.MANAGE)
+    RECIPIENTS.require(actor, recipient, "complete")
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Say how the directive was carried out before reporting completion.")})
     row = _lock(recipient)
     if row.state == State.COMPLETED:
         return row
+    RECIPIENTS.check(row.state, State.COMPLETED, via="complete")
     now = timezone.now()
     before = row.state
     if row.state == State.SENT:

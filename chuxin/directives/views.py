@@ -20,6 +20,7 @@ from chuxin.orgs.selectors import access_organization
 
 from . import selectors, services
 from .forms import ActionForm, CompleteForm, DirectiveForm
+from .states import RECIPIENTS
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 100
@@ -179,7 +180,7 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
         "recipient": recipient, "directive": recipient.directive,
         "actions": selectors.recipient_actions(recipient),
         "tasks": selectors.recipient_tasks(recipient),
-        "can_manage": can_manage,
+        "can_manage": can_manage, "steps": RECIPIENTS.allowed(recipient.state),
         "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
         "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
         "complete_form": complete_form or (CompleteForm() if can_manage else None),

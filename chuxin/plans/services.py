@@ -27,6 +27,7 @@ from chuxin.records.services import record_work
 
 from . import selectors
 from .models import DEFAULT_AREAS, Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+from .states import TASKS
 
 KEEP = object()  # task_update: leave the people as they are
 
@@ -381,14 +382,12 @@ def progress_update(
 ) -> ProgressUpdate:
     """An assignee reports progress. The write is refused when the task moved on since the form was opened
     (StaleTask carries the latest state); reaching 100% submits the task to the plan's owner."""
-    if not task.assignments.filter(user=actor).exists():
-        raise PermissionDenied(_("Only the people assigned to this task can update its progress."))
-    if task.status == Task.Status.DONE:
-        raise ValidationError(_("The task is already confirmed complete; ask the owner to reopen it."))
+    status, step = (Task.Status.SUBMITTED, "submit") if progress >= 100 else (Task.Status.IN_PROGRESS, "progress")
+    TASKS.require(actor, task, step)
+    TASKS.check(task.status, status, via=step)
     update = ProgressUpdate(task=task, author=actor, progress=progress, note=note or "",
                             attachment=attachment or "")
     update.full_clean()
-    status = Task.Status.SUBMITTED if progress >= 100 else Task.Status.IN_PROGRESS
     # The version check and the write are one UPDATE, so two racing updates cannot both pass.
     changed = Task.objects.filter(pk=task.pk, version=expected_version).exclude(status=Task.Status.DONE).update(
         progress=progress, status=status, version=F("version") + 1, updated_at=timezone.now()
@@ -411,10 +410,10 @@ def progress_update(
 
 @transaction.atomic
 def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
-    if not selectors.can_confirm(actor, task):
-        raise PermissionDenied(_("Only the plan's owner or its organization's secretary can confirm completion."))
+    TASKS.require(actor, task, "confirm")
     if task.status == Task.Status.DONE:
         return task
+    TASKS.check(task.status, Task.Status.DONE, via="confirm")
     now, before = timezone.now(), task.status
     changed = Task.objects.filter(pk=task.pk).exclude(status=Task.Status.DONE).update(
         status=Task.Status.DONE, progress=100, confirmed_by=actor, confirmed_at=now,
@@ -451,9 +450,8 @@ def _record_done(task: Task, actor, people: list | None = None) -> None:
 
 @transaction.atomic
 def task_reopen(*, actor, task: Task, request=None) -> Task:
-    if not selectors.can_confirm(actor, task):
-        raise PermissionDenied
-    if task.status not in (Task.Status.DONE, Task.Status.SUBMITTED):
+    TASKS.require(actor, task, "reopen")
+    if not TASKS.can(task.status, "reopen"):
         return task
     before = task.status
     Task.objects.filter(pk=task.pk).update(

@@ -17,6 +17,7 @@ from chuxin.orgs.selectors import access_organization
 from . import exporting, selectors, services
 from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
 from .models import Milestone, ProgressUpdate, Task
+from .states import TASKS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -253,6 +254,7 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
         "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
+        "steps": TASKS.allowed(task.status),
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
         "can_see_origin": task.origin_organization is not None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, can, holders, require
+from chuxin.core.access import Need, holders, require
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
 from chuxin.records.services import record_work
@@ -29,6 +29,7 @@ from .models import Report, ReportPeriod, ReportRequirement, period_message
 from .periods import periods_open
 from .richtext import is_blank, sanitize
 from .selectors import expected_reporters
+from .states import REPORTS, may_write
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +142,6 @@ def report_start(*, actor, period: ReportPeriod, organization: Organization, req
     return report
 
 
-def _may_write(actor, report: Report) -> bool:
-    if report.holder_id is not None:
-        return report.holder_id == actor.pk or can(actor, report.organization, Need.MANAGE)
-    return can(actor, report.organization, Need.MANAGE)
-
-
 def _stale() -> ValidationError:
     return ValidationError(
         _("Someone else saved this report after you opened it. Your text is kept below: copy what you need, "
@@ -156,7 +151,7 @@ def _stale() -> ValidationError:
 
 def report_save(*, actor, report: Report, sections: list[str], version: int, request=None) -> Report:
     """Store the author's section texts (sanitized) if nobody saved in between."""
-    if not _may_write(actor, report):
+    if not may_write(actor, report):
         raise PermissionDenied
     if not report.is_editable:
         raise ValidationError(_("This report has been submitted and can no longer be changed."))
@@ -188,8 +183,7 @@ def _reviewers(report: Report):
 def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
                   request=None) -> Report:
     """Hand the report in (first time or after a return). A second submit of a report already in is harmless."""
-    if not _may_write(actor, report):
-        raise PermissionDenied
+    REPORTS.require(actor, report, "submit")
     if sections is not None and report.is_editable:
         try:
             report = report_save(actor=actor, report=report, sections=sections, version=version, request=request)
@@ -206,6 +200,7 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.status in (Report.Status.SUBMITTED, Report.Status.ACCEPTED):
             return locked  # the double click: already in, nothing more to do
+        REPORTS.check(locked.status, Report.Status.SUBMITTED, via="submit")
         if all(is_blank(s.get("html", "")) for s in locked.sections):
             raise ValidationError(_("Write at least one section before submitting."))
         now = timezone.now()
@@ -234,14 +229,9 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
 
 def report_resubmit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
                     request=None) -> Report:
-    if report.status not in (Report.Status.RETURNED, Report.Status.SUBMITTED):
-        raise ValidationError(_("Only a returned report can be submitted again."))
+    if report.status != Report.Status.SUBMITTED:  # submitted already: the double click, harmless
+        REPORTS.check(report.status, Report.Status.SUBMITTED, via="resubmit")
     return report_submit(actor=actor, report=report, sections=sections, version=version, request=request)
-
-
-def _review_check(actor, report: Report) -> None:
-    if not can(actor, report.period.requirement.organization, Need.MANAGE):
-        raise PermissionDenied
 
 
 def _period_params(period: ReportPeriod) -> dict:
@@ -261,7 +251,7 @@ def _tell_author(report: Report, kind: str, title: str) -> None:
 
 
 def report_return(*, actor, report: Report, comment: str, request=None) -> Report:
-    _review_check(actor, report)
+    REPORTS.require(actor, report, "return")
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should be changed.")})
@@ -269,8 +259,7 @@ def report_return(*, actor, report: Report, comment: str, request=None) -> Repor
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.status == Report.Status.RETURNED:
             return locked
-        if locked.status != Report.Status.SUBMITTED:
-            raise ValidationError(_("Only a submitted report can be returned."))
+        REPORTS.check(locked.status, Report.Status.RETURNED, via="return")
         locked.status, locked.review_comment = Report.Status.RETURNED, comment
         locked.reviewer, locked.reviewed_at = actor, timezone.now()
         locked.version += 1
@@ -283,13 +272,12 @@ def report_return(*, actor, report: Report, comment: str, request=None) -> Repor
 
 
 def report_accept(*, actor, report: Report, comment: str = "", request=None) -> Report:
-    _review_check(actor, report)
+    REPORTS.require(actor, report, "accept")
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.status == Report.Status.ACCEPTED:
             return locked
-        if locked.status != Report.Status.SUBMITTED:
-            raise ValidationError(_("Only a submitted report can be accepted."))
+        REPORTS.check(locked.status, Report.Status.ACCEPTED, via="accept")
         locked.status, locked.review_comment = Report.Status.ACCEPTED, (comment or "").strip()
         locked.reviewer, locked.reviewed_at = actor, timezone.now()
         locked.version += 1

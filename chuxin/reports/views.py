@@ -17,6 +17,7 @@ from .forms import RequirementForm, ReviewForm
 from .models import Report, ReportPeriod
 from .periods import periods_open
 from .richtext import to_editable
+from .states import REPORTS
 
 
 @login_required
@@ -189,5 +190,6 @@ def review_view(request, pk: int):
         else:
             url = reverse("reports:requirement", args=[report.period.requirement_id])
             return redirect(f"{url}?period={report.period_id}")
-    context = {"report": report, "period": report.period, "facts_panel": facts.panel(report.facts), "form": form}
+    context = {"report": report, "period": report.period, "facts_panel": facts.panel(report.facts), "form": form,
+               "steps": REPORTS.allowed(report.status)}
     return render(request, "reports/review.html", context)

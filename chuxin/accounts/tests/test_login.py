@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from chuxin.accounts.models import LoginThrottle, Role, RoleGrant, User
 from chuxin.audit.models import AuditEntry
-from conftest import PASSWORD, make_user
+from chuxin.testing import PASSWORD, make_user
 
 LOGIN = "/accounts/login/"
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from chuxin.accounts.backends import UsernameOrPhoneBackend
 from chuxin.accounts.models import LoginThrottle
 from chuxin.audit.models import AuditEntry
-from conftest import PASSWORD, make_user
+from chuxin.testing import PASSWORD, make_user
 
 LOGIN = "/accounts/login/"
 ATTACKER = "198.51.100.66"

@@ -46,7 +46,7 @@ def test_a_worker_sees_their_subtree_only(world, log, client_for):
 
 def test_a_worker_of_a_sibling_tree_sees_none_of_ours(world, log, client_for):
     from chuxin.accounts.models import Role, RoleGrant
-    from conftest import make_user
+    from chuxin.testing import make_user
 
     other = make_user("other-worker")
     RoleGrant.objects.create(user=other, organization=Organization.objects.get(code="SUP2"), role=Role.WORKER)
@@ -54,7 +54,7 @@ def test_a_worker_of_a_sibling_tree_sees_none_of_ours(world, log, client_for):
 
 
 def test_a_superuser_sees_everything(world, log, client_for):
-    from conftest import make_user
+    from chuxin.testing import make_user
 
     root = make_user("root", is_superuser=True)
     assert len(shown(client_for(root).get(reverse("audit:list")))) == 6

@@ -12,7 +12,7 @@ from chuxin.accounts.models import Role
 from chuxin.directives import services
 from chuxin.orgs.models import Organization
 from chuxin.orgs.services import organization_create
-from conftest import make_user
+from chuxin.testing import make_user
 
 
 @dataclass

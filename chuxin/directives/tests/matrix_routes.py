@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 
+from chuxin.testing import M, R, anywhere, get_and_post, obj
+
 
 def _directive(env, where: str):
     from chuxin.directives.models import Directive, DirectiveRecipient
@@ -48,8 +50,6 @@ def _action(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import M, R, anywhere, get_and_post, obj
-
     def directive(env, where):
         return {"pk": _directive(env, where).pk}, {}
 

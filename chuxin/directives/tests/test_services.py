@@ -14,7 +14,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.directives import services
 from chuxin.directives.models import Directive, DirectiveRecipient
 from chuxin.orgs.models import Organization, Position
-from conftest import make_member, make_user
+from chuxin.testing import make_member, make_user
 
 from .conftest import row_of
 

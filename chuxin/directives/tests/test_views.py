@@ -194,3 +194,22 @@ def test_a_title_a_spreadsheet_would_run_as_a_formula_is_refused(world, client_f
         "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula."
     ]
     assert not Directive.objects.exists()
+
+
+def test_the_recipient_page_offers_the_steps_open_from_the_rows_state(world, sent_to_three, client_for):
+    row = row_of(sent_to_three, world.b1)
+    client = client_for(world.secretary)
+
+    def buttons() -> set[str]:
+        page = client.get(url("recipient", row)).content.decode()
+        return {name for name in ("acknowledge", "action-form", "task-add", "complete-form")
+                if f'data-testid="{name}"' in page}
+
+    assert buttons() == {"acknowledge", "action-form", "task-add", "complete-form"}
+    services.directive_action_add(actor=world.secretary, recipient=row, text="部署")
+    assert buttons() == {"action-form", "task-add", "complete-form"}  # acknowledged by the action, in progress
+    services.directive_complete(actor=world.secretary, recipient=row, answer="已完成")
+    assert buttons() == set()
+    client.post(url("action-add", row), {"text": "补充"})  # a form left open in another tab
+    row.refresh_from_db()
+    assert row.state == State.COMPLETED and row.actions.count() == 1

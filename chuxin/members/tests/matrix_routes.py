@@ -4,10 +4,10 @@ tried on a file whose member has a login."""
 
 from __future__ import annotations
 
+from chuxin.testing import make_member, make_user, obj
+
 
 def _member_with_login(env, where: str):
-    from conftest import make_member, make_user
-
     def make():
         n = next(env.counter)
         user = make_user(f"login-{where}-{n}")
@@ -18,7 +18,6 @@ def _member_with_login(env, where: str):
 
 def routes() -> dict:
     from chuxin.core.access import Need
-    from chuxin.portal.tests.test_role_matrix import obj
 
     def build(env, where):
         return {"pk": _member_with_login(env, where).pk}, {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from chuxin.accounts.models import LoginThrottle, Role, RoleGrant
 from chuxin.audit.models import AuditEntry
-from conftest import PASSWORD, make_member, make_user
+from chuxin.testing import PASSWORD, make_member, make_user
 
 LOGIN = "/accounts/login/"
 

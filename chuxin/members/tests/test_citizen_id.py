@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,6 +94,58 @@ def test_the_sex_digit_must_match_the_gender():
     male = with_check("11010519491231001")
     assert code_of(male, gender="female") == "gender_mismatch"
     assert citizen_id.validate(male, gender="male") == male
+
+
+# Made-up numbers for the demo, tests and benchmarks
+
+
+def _births(rng: random.Random, count: int) -> list[tuple[datetime.date, bool]]:
+    start = datetime.date(1930, 1, 1).toordinal()
+    end = datetime.date(2006, 12, 31).toordinal()
+    return [(datetime.date.fromordinal(rng.randint(start, end)), rng.random() < 0.5) for _ in range(count)]
+
+
+def test_every_made_up_number_is_valid_with_its_birth_date_and_sex():
+    rng = random.Random(1)
+    for born, male in _births(random.Random(2), 2000):
+        number = citizen_id.fake(rng, born, male)
+        gender = "male" if male else "female"
+        assert citizen_id.validate(number, birth_date=born, gender=gender) == number
+        assert citizen_id.birth_date_of(number) == born
+        assert citizen_id.is_male(number) is male
+        assert code_of(number, gender="female" if male else "male") == "gender_mismatch"
+
+
+def test_the_sex_digit_is_odd_for_men_and_even_for_women():
+    rng = random.Random(3)
+    born = datetime.date(1980, 6, 1)
+    assert {int(citizen_id.fake(rng, born, True)[16]) % 2 for _ in range(50)} == {1}
+    assert {int(citizen_id.fake(rng, born, False)[16]) % 2 for _ in range(50)} == {0}
+
+
+def test_a_seeded_rng_makes_the_same_numbers_every_time():
+    births = _births(random.Random(4), 20)
+    first = [citizen_id.fake(random.Random(9), born, male) for born, male in births]
+    again = [citizen_id.fake(random.Random(9), born, male) for born, male in births]
+    assert first == again
+    assert [citizen_id.fake(random.Random(10), born, male) for born, male in births] != first
+
+
+def test_the_area_is_the_one_given_or_drawn_from_those_given():
+    rng = random.Random(5)
+    born = datetime.date(1990, 1, 2)
+    assert citizen_id.fake(rng, born, True, "330106").startswith("33010619900102")
+    assert {citizen_id.fake(rng, born, True, ("130102", "140105"))[:6] for _ in range(40)} == {"130102", "140105"}
+    assert {citizen_id.fake(rng, born, True)[:6] for _ in range(200)} == set(citizen_id.FAKE_AREAS)
+
+
+def test_serials_give_distinct_numbers_for_the_same_birth_date_and_sex():
+    born = datetime.date(1985, 5, 20)
+    numbers = {citizen_id.fake(random.Random(0), born, False, "110105", serial=n) for n in range(500)}
+    assert len(numbers) == 500
+    assert all(citizen_id.validate(n, birth_date=born, gender="female") == n for n in numbers)
+    with pytest.raises(ValueError):
+        citizen_id.fake(random.Random(0), born, False, serial=500)
 
 
 # Masking

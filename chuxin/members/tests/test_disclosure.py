@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from chuxin.audit.models import AuditEntry
 from chuxin.members import citizen_id
 from chuxin.members.models import Member
-from conftest import make_member
+from chuxin.testing import make_member
 
 from .test_import import person, post, shown_errors
 from .test_views import form_data

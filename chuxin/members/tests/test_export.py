@@ -12,7 +12,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.members import citizen_id
 from chuxin.members.exporting import export_columns
 from chuxin.members.models import Member
-from conftest import make_member
+from chuxin.testing import make_member
 
 URL = reverse("members:export")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -19,7 +19,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.members import citizen_id, importing
 from chuxin.members.models import Member
 from chuxin.orgs.models import Department, Organization
-from conftest import make_member, valid_citizen_id
+from chuxin.testing import make_member, valid_citizen_id
 
 URL = reverse("members:import")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from chuxin.members.models import Member
 from chuxin.orgs.models import Department
-from conftest import make_member
+from chuxin.testing import make_member
 
 _n = itertools.count()
 BORN = datetime.date(datetime.date.today().year - 40, 1, 1)  # aged 39-40: inside the 36-45 band

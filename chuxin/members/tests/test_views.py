@@ -16,7 +16,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.orgs.services import organization_create
-from conftest import make_member, valid_citizen_id
+from chuxin.testing import make_member, valid_citizen_id
 
 
 def zh(message: str) -> str:

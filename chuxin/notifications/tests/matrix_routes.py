@@ -2,12 +2,13 @@
 a notification opens only for its recipient: the secretary's opens for the secretary and is 404 for everyone
 else, the superuser included."""
 
+from chuxin.testing import NOT_FOUND, ROLES, Outcome, Route, login_only
+
 
 def routes() -> dict:
     from django.urls import reverse
 
     from chuxin.notifications.services import notify
-    from chuxin.portal.tests.test_role_matrix import NOT_FOUND, ROLES, Outcome, Route, login_only
 
     def secretarys_notification(env, where):
         notification = env.once("notification", lambda: notify(

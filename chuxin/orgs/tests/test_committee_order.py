@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from chuxin.orgs.models import Position
 from chuxin.orgs.selectors import current_positions, member_positions, past_positions
-from conftest import make_member
+from chuxin.testing import make_member
 
 K = Position.Kind
 OFFICE_ORDER = [K.SECRETARY, K.DEPUTY_SECRETARY, K.ORGANIZATION, K.PUBLICITY, K.DISCIPLINE, K.YOUTH, K.MEMBER,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from chuxin.accounts.models import Role, RoleGrant
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
 from chuxin.orgs.services import organization_create
-from conftest import make_member
+from chuxin.testing import make_member
 
 K = Organization.Kind
 _n = itertools.count()

@@ -13,7 +13,7 @@ from chuxin.members.models import Member
 from chuxin.orgs import rules, selectors
 from chuxin.orgs.models import Organization, Position
 from chuxin.orgs.services import organization_create
-from conftest import make_member
+from chuxin.testing import make_member
 
 K = Organization.Kind
 TODAY = datetime.date(2026, 3, 15)

@@ -16,7 +16,7 @@ from chuxin.core.paths import STEP_LEN
 from chuxin.members.models import Member
 from chuxin.orgs import services
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
-from conftest import make_member
+from chuxin.testing import make_member
 
 K = Organization.Kind
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from chuxin.testing import FORBIDDEN, OK, M, P, R, anywhere, get_and_post, obj, pk_of
+
 
 def _plan(env, where: str):
     from chuxin.plans.models import Plan
@@ -63,8 +65,6 @@ def _update(env, where: str):
 
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import FORBIDDEN, OK, M, P, R, anywhere, get_and_post, obj, pk_of
-
     def build(getter):
         return lambda env, where: ({"pk": getter(env, where).pk}, {})
 

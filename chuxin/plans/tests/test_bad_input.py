@@ -97,6 +97,26 @@ def test_a_non_assignee_cannot_update_progress(world, task, sent, client):
     assert task.progress == 0 and not ProgressUpdate.objects.exists()
 
 
+def test_progress_on_a_confirmed_task_is_refused_until_the_owner_reopens_it(world, task, sent, client):
+    client.force_login(world.secretary)  # the plan's owner
+    page = client.get(reverse("plans:task", args=[task.pk])).content.decode()
+    assert reverse("plans:task-reopen", args=[task.pk]) not in page  # nothing to reopen yet
+    services.task_confirm_complete(actor=world.secretary, task=task)
+    task.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.progress_update(actor=world.committee, task=task, progress=50, expected_version=task.version)
+    assert error.value.messages == ["The task is already confirmed complete; ask the owner to reopen it."]
+    task.refresh_from_db()
+    assert (task.status, task.progress) == (Task.Status.DONE, 100) and not ProgressUpdate.objects.exists()
+    page = client.get(reverse("plans:task", args=[task.pk])).content.decode()
+    assert reverse("plans:task-reopen", args=[task.pk]) in page
+    services.task_reopen(actor=world.secretary, task=task)
+    task.refresh_from_db()
+    services.progress_update(actor=world.committee, task=task, progress=95, expected_version=task.version)
+    task.refresh_from_db()
+    assert (task.status, task.progress) == (Task.Status.IN_PROGRESS, 95)
+
+
 def test_a_stale_progress_update_is_refused_and_the_note_kept(world, task, sent, client):
     services.progress_update(actor=world.committee, task=task, progress=30, note="先到", expected_version=1)
     client.force_login(world.member_user)  # opened the page at version 1, submits after the committee's update

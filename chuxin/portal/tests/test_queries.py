@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from chuxin.orgs.models import Organization, Position
 from chuxin.orgs.services import organization_create
-from conftest import make_member
+from chuxin.testing import make_member
 
 _n = itertools.count()
 

@@ -20,10 +20,6 @@ own tests; here the question is only who gets in.
 
 from __future__ import annotations
 
-import datetime
-import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -36,14 +32,36 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chuxin.accounts.models import Role, RoleGrant
-from chuxin.core.access import Need
-from chuxin.core.models import ImportJob
-from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
-from chuxin.orgs.services import organization_create
-from conftest import make_member, make_user
-
-LOGIN_URL = "/accounts/login/"
+# The matrix's language (who stands where, routes, outcomes) lives in chuxin/testing.py, so the apps' matrix_routes
+# import it from there and not from this test module.
+from chuxin.testing import (
+    BEST,
+    FORBIDDEN,
+    LOGIN_URL,
+    NOT_FOUND,
+    OK,
+    RANKS,
+    ROLE_TARGETS,
+    ROLES,
+    TO_LANDING,
+    TO_LOGIN,
+    TO_ME,
+    A,
+    Env,
+    M,
+    Outcome,
+    P,
+    R,
+    Route,
+    anywhere,
+    build_matrix_env,
+    get_and_post,
+    login_only,
+    obj,
+    parent_query,
+    pk_of,
+    query,
+)
 
 
 def url_names() -> list[str]:
@@ -61,23 +79,6 @@ def url_names() -> list[str]:
     return found
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Outcomes
-
-
-@dataclass(frozen=True)
-class Outcome:
-    label: str
-    status: int | None = None  # exact status, or None for "OK"
-    location: str | None = None  # for redirects
-
-
-OK = Outcome("ok")
-FORBIDDEN = Outcome("403", 403)
-NOT_FOUND = Outcome("404", 404)
-TO_LOGIN = Outcome("login", 302, LOGIN_URL)
-TO_LANDING = Outcome("redirect to the landing", 302, "/workbench/start/")
-TO_ME = Outcome("redirect to me", 302, "/me/")
 
 
 def describe(response) -> str:
@@ -99,149 +100,6 @@ def matches(outcome: Outcome, response, method: str) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Who stands where. Written out by hand from the fixture's grants, independent of chuxin.core.access.
-#   B1: the fixture's branch;  B2: its sibling;  X2: a branch in a second, separate tree (SUP2).
-
-ROLES = ("stranger", "member", "committee", "secretary", "outsider", "viewer", "worker", "superuser")
-# Each role meets the object once where it stands and once where it does not (the superuser stands everywhere,
-# the stranger nowhere); X2 is the only place out of reach for those whose scope covers both branches.
-ROLE_TARGETS: dict[str, tuple[str, ...]] = {
-    "stranger": ("B1",),
-    "member": ("B1", "B2"),
-    "committee": ("B1", "B2"),
-    "secretary": ("B1", "B2"),
-    "outsider": ("B2", "B1"),
-    "viewer": ("B1", "X2"),
-    "worker": ("B1", "X2"),
-    "superuser": ("X2",),
-}
-P, R, M, A = Need.PUBLIC, Need.READ, Need.MANAGE, Need.ADMIN
-RANKS: dict[str, dict[str, int]] = {
-    "stranger": {},
-    "member": {"B1": P},  # a member file in B1
-    "committee": {"B1": R},
-    "secretary": {"B1": M},
-    "outsider": {"B2": M},  # secretary of the sibling branch
-    "viewer": {"B1": R, "B2": R},  # superior viewer on SUP
-    "worker": {"B1": A, "B2": A},  # Party-affairs worker on PC
-    "superuser": {"B1": A, "B2": A, "X2": A},
-}
-# The strongest standing anywhere, for pages without an object.
-BEST: dict[str, int] = {"stranger": 0, "member": P, "committee": R, "secretary": M, "outsider": M, "viewer": R,
-                        "worker": A, "superuser": A}
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The objects the URLs point at, one set per organization, made on first use.
-
-
-@dataclass
-class Env:
-    world: object
-    orgs: dict[str, Organization]
-    users: dict[str, object]
-    cache: dict = field(default_factory=dict)
-    counter: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    def once(self, key, make: Callable):
-        if key not in self.cache:
-            self.cache[key] = make()
-        return self.cache[key]
-
-    def org(self, where: str) -> Organization:
-        return self.orgs[where]
-
-    def member(self, where: str):
-        if where == "OWN":
-            return self.world.member
-        return self.once(("member", where), lambda: make_member(self.org(where), "赵六"))
-
-    def member_with_phone(self, where: str):
-        n = next(self.counter)
-        return make_member(self.org(where), "钱七", phone=f"1380000{n:04d}")
-
-    def position(self, where: str) -> Position:
-        return self.once(("position", where), lambda: Position.objects.create(
-            organization=self.org(where), kind=Position.Kind.MEMBER, person_name="孙八",
-            started_on=datetime.date(2024, 1, 1)))
-
-    def work_unit(self, where: str) -> WorkUnit:
-        return self.once(("unit", where), lambda: WorkUnit.objects.create(
-            name=f"单位-{where}", organization=self.org(where)))
-
-    def department(self, where: str) -> Department:
-        return self.once(("department", where), lambda: Department.objects.create(
-            work_unit=self.work_unit(where), name="办公室"))
-
-    def partner(self, where: str) -> PartnerUnit:
-        return self.once(("partner", where), lambda: PartnerUnit.objects.create(
-            host=self.org(where), name=f"共建-{where}"))
-
-    def import_job(self, where: str) -> ImportJob:
-        return self.once("import_job", lambda: ImportJob.objects.create(kind="members", actor=self.world.worker))
-
-    def grant(self, where: str) -> RoleGrant:
-        # Fresh each time: a successful revoke deletes it.
-        grantee = self.once("grantee", lambda: make_user("grantee"))
-        grant, _ = RoleGrant.objects.get_or_create(user=grantee, organization=self.org(where), role=Role.VIEWER)
-        return grant
-
-
-Build = Callable[[Env, str], tuple[dict, dict]]  # -> (url kwargs, query string)
-
-
-def pk_of(getter: str) -> Build:
-    def build(env: Env, where: str) -> tuple[dict, dict]:
-        return {"pk": getattr(env, getter)(where).pk}, {}
-
-    return build
-
-
-def no_object(env: Env, where: str) -> tuple[dict, dict]:
-    return {}, {}
-
-
-def query(**params) -> Build:
-    return lambda env, where: ({}, params)
-
-
-def parent_query(env: Env, where: str) -> tuple[dict, dict]:
-    return {}, {"parent": env.org(where).pk}
-
-
-@dataclass(frozen=True)
-class Route:
-    """How to try one URL. scope: 'public', 'login' (any account), 'anywhere' (the need on some organization),
-    'superuser', or 'object' (the need on the organization of the object `build` makes at each target)."""
-
-    method: str
-    need: Need | None
-    scope: str
-    build: Build = no_object
-    extra_targets: tuple[str, ...] = ()  # beyond each role's own in and out of scope
-    # (role, target) -> outcome, for the views' documented special cases
-    special: dict[tuple[str, str], Outcome] = field(default_factory=dict)
-    logged_in_outcome: Outcome | None = None  # what every account gets, when the view always redirects
-    data: dict = field(default_factory=dict)  # the form data a POST carries (the query string comes from `build`)
-
-
-def obj(method: str, need: Need, build: Build, *, special=None, extra_targets: tuple[str, ...] = ()) -> Route:
-    return Route(method, need, "object", build, extra_targets, special or {})
-
-
-def anywhere(method: str, need: Need, build: Build = no_object, *, special=None) -> Route:
-    return Route(method, need, "anywhere", build, special=special or {})
-
-
-def login_only(method: str, build: Build = no_object, *, special=None, logged_in_outcome=None) -> Route:
-    return Route(method, None, "login", build, special=special or {}, logged_in_outcome=logged_in_outcome)
-
-
-def get_and_post(route: Route) -> list[Route]:
-    """A form page: the same answers to GET (the form) and POST (the submission) for everyone; an empty POST
-    is an invalid form, answered with the page again (or a redirect), never with a write."""
-    return [route, replace(route, method="post")]
 
 
 OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may reveal their own ID
@@ -336,20 +194,9 @@ def expected(route: Route, role: str, where: str) -> Outcome:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Fixtures
-
-
 @pytest.fixture
 def env(world) -> Env:
-    K = Organization.Kind
-    sup2 = organization_create(actor=None, parent=None, name="另一上级党委", code="SUP2", kind=K.SUPERIOR_COMMITTEE)
-    x2 = organization_create(actor=None, parent=sup2, name="另一支部", code="X2", kind=K.BRANCH)
-    make_member(x2, "周九")
-    users = {
-        "stranger": world.stranger, "member": world.member_user, "committee": world.committee,
-        "secretary": world.secretary, "outsider": world.outsider, "viewer": world.viewer, "worker": world.worker,
-        "superuser": make_user("root", is_superuser=True),
-    }
-    return Env(world=world, orgs={"B1": world.b1, "B2": world.b2, "X2": x2}, users=users)
+    return build_matrix_env(world)
 
 
 class Clients(dict):

@@ -6,7 +6,7 @@ from chuxin.orgs.models import Organization, Position
 from chuxin.reports.models import Report, ReportRequirement
 from chuxin.reports.periods import periods_open
 from chuxin.reports.services import report_start
-from conftest import make_member
+from chuxin.testing import make_member
 
 K = Organization.Kind
 SECTIONS = [

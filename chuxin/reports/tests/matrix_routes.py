@@ -3,11 +3,12 @@ organization's own (it reviews), and the organization reports to itself as a bra
 
 import datetime
 
+from chuxin.testing import anywhere, get_and_post, login_only, obj
+
 
 def routes() -> dict:
     from chuxin.core.access import Need
     from chuxin.orgs.models import Organization
-    from chuxin.portal.tests.test_role_matrix import anywhere, get_and_post, login_only, obj
     from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 
     M = Need.MANAGE

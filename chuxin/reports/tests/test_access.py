@@ -9,7 +9,7 @@ D = datetime.date
 
 def test_a_branch_secretary_sees_only_their_own_reports(world, january, client_for):
     from chuxin.accounts.models import Role
-    from conftest import make_user
+    from chuxin.testing import make_user
 
     mine = report_start(actor=world.secretary, period=january, organization=world.b1)
     theirs = report_start(actor=world.outsider, period=january, organization=world.b2)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from chuxin.orgs.models import Position
 from chuxin.reports.models import Report
 from chuxin.reports.selectors import period_table
-from conftest import make_member, make_user
+from chuxin.testing import make_member, make_user
 
 from .conftest import make_requirement, open_period
 

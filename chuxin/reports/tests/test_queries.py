@@ -78,7 +78,7 @@ def test_my_reports_query_count_does_not_grow(world, client_for, django_assert_n
 
 def test_the_post_holders_period_table_query_count_does_not_grow(world, client_for, django_assert_num_queries):
     from chuxin.orgs.models import Position
-    from conftest import make_member, make_user
+    from chuxin.testing import make_member, make_user
 
     requirement = make_requirement(world.pc, audience="posts", kinds=["secretary"], frequency="quarterly",
                                    title="述职", starts_on=D(2026, 1, 1))

@@ -10,7 +10,7 @@ from chuxin.orgs.models import Position
 from chuxin.reports import services
 from chuxin.reports.models import Report
 from chuxin.reports.services import report_accept, report_return, report_save, report_start, report_submit
-from conftest import make_user
+from chuxin.testing import make_user
 
 from .conftest import make_requirement, open_period, secretary_seat
 
@@ -131,3 +131,23 @@ def test_the_secretary_grant_alone_makes_a_writer(world, january):
     assert [(d.period.pk, d.organization.code) for d in duties] == [(january.pk, "B1")]
     assert my_duties(world.committee, D(2026, 2, 5)) == []
     assert Role.SECRETARY  # the grant the fixture gives
+
+
+def test_a_report_moves_only_by_its_steps(world, january, client_for, english):
+    draft = report_start(actor=world.secretary, period=january, organization=world.b1)
+    with pytest.raises(ValidationError) as error:
+        report_accept(actor=world.worker, report=draft)
+    assert error.value.messages == ["Only a submitted report can be accepted."]
+    with pytest.raises(ValidationError) as error:
+        services.report_resubmit(actor=world.secretary, report=draft, sections=["完成"], version=draft.version)
+    assert error.value.messages == ["Only a returned report can be submitted again."]
+    report = report_submit(actor=world.secretary, report=draft, sections=["完成"], version=draft.version)
+    review = client_for(world.worker).get(reverse("reports:review", args=[report.pk])).content.decode()
+    assert 'value="accept"' in review and 'value="return"' in review
+    accepted = report_accept(actor=world.worker, report=report)
+    with pytest.raises(ValidationError) as error:
+        report_return(actor=world.worker, report=accepted, comment="再改改")
+    assert error.value.messages == ["Only a submitted report can be returned."]
+    assert Report.objects.get().status == "accepted" and Report.objects.get().review_comment == ""
+    review = client_for(world.worker).get(reverse("reports:review", args=[report.pk])).content.decode()
+    assert 'value="accept"' not in review and 'value="return"' not in review

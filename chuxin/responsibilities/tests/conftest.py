@@ -11,7 +11,7 @@ import pytest
 from chuxin.members.models import Member
 from chuxin.orgs.models import Position
 from chuxin.orgs.services import position_create
-from conftest import make_member
+from chuxin.testing import make_member
 
 START = datetime.date(2020, 1, 1)
 

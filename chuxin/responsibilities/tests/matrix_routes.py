@@ -4,6 +4,8 @@ A list (and its items) opens for its holder as well as for whoever has the need 
 list held by the plain member (the B1 discipline member), which they may read and mark although a plain member
 has no standing to read other lists of B1."""
 
+from chuxin.testing import OK, anywhere, get_and_post, login_only, obj, pk_of
+
 
 def routes() -> dict:
     import datetime
@@ -13,7 +15,6 @@ def routes() -> dict:
     from chuxin.core.access import Need
     from chuxin.orgs.models import Position
     from chuxin.orgs.services import position_create
-    from chuxin.portal.tests.test_role_matrix import OK, anywhere, get_and_post, login_only, obj, pk_of
     from chuxin.responsibilities.models import PostKind, TemplateItem
     from chuxin.responsibilities.services import committee_list_ensure, templates_create_defaults
 

@@ -12,7 +12,7 @@ from chuxin.orgs.services import organization_create
 from chuxin.responsibilities.models import ListItem, PostKind
 from chuxin.responsibilities.services import _list_get_or_create, template_for
 from chuxin.responsibilities.tests.conftest import seat
-from conftest import make_member
+from chuxin.testing import make_member
 
 _n = itertools.count()
 YEAR = timezone.localdate().year

@@ -13,7 +13,7 @@ from chuxin.responsibilities.services import (
     list_item_undo,
     lists_ensure_for_year,
 )
-from conftest import make_member
+from chuxin.testing import make_member
 
 YEAR = timezone.localdate().year
 TODAY = timezone.localdate()

@@ -9,7 +9,7 @@ from chuxin.orgs.services import position_create
 from chuxin.responsibilities.models import EvidenceKind, ListItem, PostKind, ResponsibilityList, TemplateItem
 from chuxin.responsibilities.selectors import period_facts, workbench_items
 from chuxin.responsibilities.services import evidence_record, list_item_mark_done
-from conftest import make_member
+from chuxin.testing import make_member
 
 YEAR = timezone.localdate().year
 

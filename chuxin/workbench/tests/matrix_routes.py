@@ -2,10 +2,10 @@
 calendar feed is public (calendar apps can't log in): its token stands for its user, an unknown one is 404
 (tested in test_feed.py)."""
 
+from chuxin.testing import Outcome, Route, login_only, query
+
 
 def routes() -> dict:
-    from chuxin.portal.tests.test_role_matrix import Outcome, Route, login_only, query
-
     # The landing redirects every account: to the workbench or to the home page, depending on its work.
     lands = Outcome("lands on the workbench or home", 302)
 

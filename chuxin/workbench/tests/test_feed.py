@@ -210,8 +210,8 @@ def test_the_settings_page_needs_a_login(client):
 
 
 def test_demo_data_gives_each_demo_account_a_link_once(world, db):
+    from chuxin.testing import make_user
     from chuxin.workbench.demo import seed_demo_data
-    from conftest import make_user
 
     worker = make_user("worker1-not-demo")
     demo = make_user("secretary1")

@@ -6,8 +6,8 @@ import datetime
 
 from django.urls import reverse
 
+from chuxin.testing import PASSWORD
 from chuxin.workbench import selectors
-from conftest import PASSWORD
 
 D = datetime.date
 

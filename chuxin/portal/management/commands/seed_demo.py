@@ -34,14 +34,6 @@ ACCOUNTS = [
 ]
 
 
-def make_citizen_id(rng: random.Random, born: datetime.date, male: bool) -> str:
-    area = rng.choice(["110105", "310104", "440106", "320102", "510107", "420106"])
-    seq = rng.randint(10, 99)
-    gender_digit = rng.choice([1, 3, 5, 7, 9] if male else [0, 2, 4, 6, 8])
-    first17 = f"{area}{born:%Y%m%d}{seq:02d}{gender_digit}"
-    return first17 + citizen_id.check_char(first17)
-
-
 class Command(BaseCommand):
     help = "Load the demo unit: a superior committee, a grassroots committee, three branches, ~60 members, logins."
 
@@ -155,7 +147,7 @@ class Command(BaseCommand):
                     category="probationary" if probationary else "full",
                 )
                 member.name_pinyin, member.name_initials = name_keys(name)
-                apply_citizen_id(member, make_citizen_id(rng, born, male))
+                apply_citizen_id(member, citizen_id.fake(rng, born, male))
                 members.append(member)
         # A few recent recruits still on probation (one year from the branch meeting's vote).
         for index, days in ((12, 120), (25, 200), (33, 300), (50, 45)):

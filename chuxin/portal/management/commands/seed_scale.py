@@ -196,13 +196,10 @@ class Command(BaseCommand):
             name, name_pinyin, name_initials = rng.choice(pool)
             male = rng.random() < 0.6
             born = datetime.date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
-            while True:
-                first17 = (f"{rng.choice(AREAS)}{born:%Y%m%d}{rng.randint(0, 99):02d}"
-                           f"{rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))}")
-                if first17 not in used:
-                    used.add(first17)
-                    break
-            number = first17 + citizen_id.check_char(first17)
+            number = citizen_id.fake(rng, born, male, AREAS)
+            while number in used:
+                number = citizen_id.fake(rng, born, male, AREAS)
+            used.add(number)
             joined = born.replace(year=born.year + rng.randint(18, 40))
             if joined > today - datetime.timedelta(days=30):
                 joined = today - datetime.timedelta(days=rng.randint(30, 700))
