@@ -197,6 +197,11 @@ def parent_query(env: Env, where: str) -> tuple[dict, dict]:
     return {}, {"parent": env.org(where).pk}
 
 
+def rule_of(**params) -> Build:
+    """An organization's configurable rule (the term warning), with the form's fields."""
+    return lambda env, where: ({"pk": env.org(where).pk, "code": "term_warning_days"}, params)
+
+
 @dataclass(frozen=True)
 class Route:
     """How to try one URL. scope: 'public', 'login' (any account), 'anywhere' (the need on some organization),
@@ -245,6 +250,9 @@ EXPECT: dict[str, list[Route]] = {
     "orgs:edit": [obj("get", A, pk_of("org"))],
     "orgs:move": [obj("get", A, pk_of("org"))],
     "orgs:deactivate": [obj("post", A, pk_of("org"))],
+    "orgs:rules": [obj("get", R, pk_of("org"))],
+    "orgs:rule-set": [obj("post", A, rule_of(value="60", reason="matrix"))],
+    "orgs:rule-clear": [obj("post", A, rule_of())],
     "orgs:committee": [obj("get", P, pk_of("org"))],  # a plain member sees their own organization's committee
     "orgs:position-create": [obj("get", M, pk_of("org"))],
     "orgs:position-edit": [obj("get", M, pk_of("position"))],
@@ -459,7 +467,7 @@ def test_anonymous_is_sent_to_login_with_the_page_to_come_back_to(clients, env):
 
 @pytest.mark.parametrize(
     "name", ["accounts:logout", "orgs:deactivate", "members:reveal-id", "members:account-create",
-             "accounts:grant-revoke"]
+             "accounts:grant-revoke", "orgs:rule-set", "orgs:rule-clear"]
 )
 def test_post_only_views_refuse_get(name, env, clients):
     route = EXPECT[name][0]
