@@ -20,6 +20,7 @@ from chuxin.accounts.models import User
 from chuxin.directives.demo import SELF_CHECK
 from chuxin.directives.models import Directive
 from chuxin.notifications.models import Notification
+from chuxin.orgs.models import Organization
 from chuxin.plans.models import STATE_LABELS, Plan, Task, TaskAssignment
 from chuxin.portal.management.commands.seed_demo import DEMO_PASSWORD
 from chuxin.responsibilities.models import ResponsibilityList
@@ -225,3 +226,38 @@ def test_inside_wechat_a_hint_shows_next_to_the_calendar_link_and_the_export(dem
     plain.goto("/workbench/feed/")
     expect(plain.locator("a[href^='webcal://']")).to_be_visible()
     expect(plain.get_by_test_id("wechat-hint")).to_have_count(0)
+
+
+def test_on_a_phone_a_worker_sets_a_rule_for_the_committee_and_its_branches_see_it(demo, open_page, login):
+    phone = open_page(**PHONE_390)
+    login(phone, "worker", DEMO_PASSWORD)
+    committee = Organization.objects.get(code="HX-PC")
+    branch = Organization.objects.get(code="HX-B01")
+    phone.goto(f"/orgs/{committee.pk}/rules/")
+    assert_fits(phone)
+    expect(phone.locator("table").first).to_be_hidden()  # the desktop table; the phone gets one card per rule
+    minimum = phone.locator("[data-testid=rule-card][data-rule=branch_min_full_members]")
+    expect(minimum.locator("[data-value]")).to_have_text("3" + zh("full members"))
+    expect(minimum.locator("[data-source=statutory]")).to_have_text(zh("Set by the regulations"))
+    expect(minimum.locator("form")).to_have_count(0)  # what the regulations fix has no form
+
+    card = phone.locator("[data-testid=rule-card][data-rule=term_warning_days]")
+    expect(card.locator("[data-source=default]")).to_be_visible()
+    card.locator("input[name=value]").fill("120")
+    card.locator("input[name=reason]").fill("提前四个月准备换届")
+    assert_on_screen(card.locator("button", has_text=zh("Set")))
+    with phone.expect_navigation():
+        card.locator("button", has_text=zh("Set")).click()
+    expect(phone.locator(".alert-success")).to_contain_text(
+        zh("The rule has been set for this organization and everything under it."))
+    card = phone.locator("[data-testid=rule-card][data-rule=term_warning_days]")
+    expect(card.locator("[data-value]")).to_have_text("120" + zh("days"))
+    expect(card.locator("[data-source=here]")).to_be_visible()
+    expect(card).to_contain_text("提前四个月准备换届")
+    assert_fits(phone)
+
+    phone.goto(f"/orgs/{branch.pk}/rules/")
+    card = phone.locator("[data-testid=rule-card][data-rule=term_warning_days]")
+    expect(card.locator("[data-value]")).to_have_text("120" + zh("days"))
+    expect(card.locator("[data-source=above]")).to_have_text(zh("Set at %(name)s", name=committee.name))
+    assert_fits(phone)

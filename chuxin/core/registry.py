@@ -12,7 +12,8 @@ top-level pages read them here. A new capability touches its own app and nothing
 - navigation entries,
 - the standing an app's relation gives a user somewhere (role grants, a member file) and the reverse question
   "who holds at least NEED on this organization",
-- rules taken from the regulations, with their defaults, as data (chuxin.core.rules),
+- rules taken from the regulations, with their defaults, as data (chuxin.core.rules), and where an
+  organization's own values for them are kept (the overrides for its subtree),
 - its routes for the role matrix (a test helper).
 
 Hooks that are code are given as dotted paths and imported on first use, as Django does with MIDDLEWARE: the
@@ -97,6 +98,7 @@ class Hooks:
     standings: str | None = None  # dotted: f(user) -> list[(path, rank)]
     holders: str | None = None  # dotted: f(organization, need) -> QuerySet of users
     rules: tuple = ()  # chuxin.core.rules.Rule
+    rule_overrides: str | None = None  # dotted: f(prefixes) -> [(organization path, code, stored value)]
     matrix_routes: str | None = None  # dotted: routes() for the role matrix
 
 
@@ -176,6 +178,10 @@ def holder_sources() -> list[Callable]:
 
 def rules() -> list:
     return [r for e in entries() for r in e.hooks.rules]
+
+
+def rule_override_sources() -> list[Callable]:
+    return [load(e.hooks.rule_overrides) for e in entries() if e.hooks.rule_overrides]
 
 
 def matrix_route_sources() -> list[tuple[str, Callable]]:

@@ -118,3 +118,19 @@ class PartnerUnitForm(StyledMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = selectors.organization_choices(user, need=Need.ADMIN).order_by("path")
+
+
+class RuleForm(forms.Form):
+    """An organization's own value for one rule; checked against the rule's type and bounds (Rule.parse), the
+    same check the service makes. The Rules page writes its inputs by hand (a table and phone cards share it)."""
+
+    value = forms.CharField(label=_("Value"), max_length=40)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+
+    def clean_value(self):
+        raw = self.cleaned_data["value"]
+        return self.rule.parse(raw) if self.rule.configurable else raw  # the service refuses the rest

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -254,3 +255,32 @@ class Position(TimeStampedModel):
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.started_on <= today and (self.ended_on is None or self.ended_on >= today)
+
+
+class RuleSetting(models.Model):
+    """An organization's own value for a configurable rule (chuxin.core.rules): it holds for the organization and
+    everything under it, unless an organization nearer down the path sets its own. Written by the services only
+    (rule_set, rule_clear), which check the value against the rule's type and bounds."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="rule_settings"
+    )
+    code = models.CharField(_("rule"), max_length=64)
+    value = models.JSONField(_("value"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        ordering = ["organization_id", "code"]
+        verbose_name = _("rule setting")
+        verbose_name_plural = _("rule settings")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="rule_setting_one_per_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}:{self.code}"

@@ -1,6 +1,8 @@
-"""Organizational thresholds from the Party's regulations (see GLOSSARY.md), one place per rule.
+"""The organization rules applied: a branch's minimum, its committee, the committee's size, the term.
 
-Each rule carries its number and the words of the regulation, so a warning can quote what it enforces.
+The rules themselves are data (chuxin.core.rules), declared with their defaults and articles in this app's hooks
+(apps.py); here they are read by code through a Resolver, so an organization's own value for a configurable rule
+(the term warning) holds for its subtree. Each warning quotes the rule it enforces.
 """
 
 from __future__ import annotations
@@ -10,25 +12,26 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core import rules as core_rules
+from chuxin.core.rules import Resolver
+
+from .apps import RULE_BRANCH_COMMITTEE, RULE_BRANCH_MINIMUM, RULE_COMMITTEE_SIZE, RULE_TERM
 from .models import Organization, Position
 
 Kind = Organization.Kind
 
-# 《中国共产党支部工作条例（试行）》: a branch is set up where there are at least 3 full members.
-BRANCH_MIN_FULL_MEMBERS = 3
-# A branch with 7 or more full members sets up a branch committee.
-BRANCH_COMMITTEE_FROM_FULL_MEMBERS = 7
-# A committee has 3-5 members, generally no more than 7.
-COMMITTEE_MIN_SEATS = 3
-COMMITTEE_MAX_SEATS = 7
-# Warn this many days before a term ends.
-TERM_WARNING_DAYS = 90
-# Term lengths in years; a village or community branch serves 5 (the organization may set its own end date).
+# The rules' codes (declared in apps.py).
+BRANCH_MIN_FULL_MEMBERS = "branch_min_full_members"
+BRANCH_COMMITTEE_FROM_FULL_MEMBERS = "branch_committee_from_full_members"
+COMMITTEE_MIN_SEATS = "committee_min_seats"
+COMMITTEE_MAX_SEATS = "committee_max_seats"
+TERM_WARNING_DAYS = "term_warning_days"
+# Term lengths by kind; a village or community branch serves 5 (the organization sets its own end date).
 TERM_YEARS = {
-    Kind.GRASSROOTS_COMMITTEE: 5,
-    Kind.GENERAL_BRANCH: 3,
-    Kind.BRANCH: 3,
-    Kind.JOINT_BRANCH: 3,
+    Kind.GRASSROOTS_COMMITTEE: "term_years_committee",
+    Kind.GENERAL_BRANCH: "term_years_general_branch",
+    Kind.BRANCH: "term_years_branch",
+    Kind.JOINT_BRANCH: "term_years_branch",
 }
 
 # Which kinds may sit directly under which.
@@ -50,23 +53,6 @@ ALLOWED_CHILDREN: dict[str, tuple[str, ...]] = {
 }
 ROOT_KINDS = (Kind.SUPERIOR_COMMITTEE, Kind.GRASSROOTS_COMMITTEE)
 
-RULE_BRANCH_MINIMUM = _(
-    "“Where there are three or more full Party members, a Party branch shall be set up.” "
-    "(Regulations on the Work of Party Branches, art. 5)"
-)
-RULE_BRANCH_COMMITTEE = _(
-    "“A Party branch with seven or more full members shall set up a branch committee.” "
-    "(Regulations on the Work of Party Branches, art. 9)"
-)
-RULE_COMMITTEE_SIZE = _(
-    "“A branch committee generally has three to five members, and no more than seven.” "
-    "(Regulations on the Work of Party Branches, art. 9)"
-)
-RULE_TERM = _(
-    "“A Party committee, general branch or branch shall hold its re-election when its term ends; "
-    "postponing or advancing it needs approval and is limited to one year.”"
-)
-
 
 @dataclass(frozen=True)
 class Warning:
@@ -85,7 +71,8 @@ class OrgFacts:
 
 
 def term_years(kind: str) -> int | None:
-    return TERM_YEARS.get(kind)
+    code = TERM_YEARS.get(kind)
+    return core_rules.get(code).default if code else None  # not configurable: the same everywhere
 
 
 def default_term_end(kind: str, term_start: datetime.date | None) -> datetime.date | None:
@@ -102,20 +89,30 @@ def is_committee_seat(kind: str) -> bool:
     return kind not in Position.LEADER_KINDS
 
 
-def check(org: Organization, facts: OrgFacts, today: datetime.date) -> list[Warning]:
+def check(
+    org: Organization, facts: OrgFacts, today: datetime.date, resolver: Resolver | None = None
+) -> list[Warning]:
+    """The warnings for one organization. Pass one `resolver` for many organizations (the home page), so the
+    overrides are loaded once; without it, a term about to end costs one query for the organization's own."""
     found: list[Warning] = []
     if not org.is_active:
         return found
-    if org.is_branch and org.kind != Kind.TEMPORARY_BRANCH and facts.full_members < BRANCH_MIN_FULL_MEMBERS:
+    book = resolver or Resolver([org.path])
+    minimum = book.value(BRANCH_MIN_FULL_MEMBERS, org)
+    if org.is_branch and org.kind != Kind.TEMPORARY_BRANCH and facts.full_members < minimum:
         found.append(
             Warning(
                 "branch_too_small",
                 _("This branch has %(n)s full members; a branch needs at least %(min)s.")
-                % {"n": facts.full_members, "min": BRANCH_MIN_FULL_MEMBERS},
+                % {"n": facts.full_members, "min": minimum},
                 RULE_BRANCH_MINIMUM,
             )
         )
-    if org.is_branch and facts.full_members >= BRANCH_COMMITTEE_FROM_FULL_MEMBERS and not facts.has_committee:
+    if (
+        org.is_branch
+        and facts.full_members >= book.value(BRANCH_COMMITTEE_FROM_FULL_MEMBERS, org)
+        and not facts.has_committee
+    ):
         found.append(
             Warning(
                 "committee_missing",
@@ -123,12 +120,13 @@ def check(org: Organization, facts: OrgFacts, today: datetime.date) -> list[Warn
                 RULE_BRANCH_COMMITTEE,
             )
         )
-    if facts.has_committee and not (COMMITTEE_MIN_SEATS <= facts.committee_seats <= COMMITTEE_MAX_SEATS):
+    seats = (book.value(COMMITTEE_MIN_SEATS, org), book.value(COMMITTEE_MAX_SEATS, org))
+    if facts.has_committee and not (seats[0] <= facts.committee_seats <= seats[1]):
         found.append(
             Warning(
                 "committee_size",
                 _("The committee has %(n)s members; it should have %(min)s to %(max)s.")
-                % {"n": facts.committee_seats, "min": COMMITTEE_MIN_SEATS, "max": COMMITTEE_MAX_SEATS},
+                % {"n": facts.committee_seats, "min": seats[0], "max": seats[1]},
                 RULE_COMMITTEE_SIZE,
             )
         )
@@ -143,7 +141,9 @@ def check(org: Organization, facts: OrgFacts, today: datetime.date) -> list[Warn
                     RULE_TERM,
                 )
             )
-        elif days_left <= TERM_WARNING_DAYS:
+        # The warning's distance is configurable: ask (and load the overrides) only when no allowed value could
+        # leave this term out, so pages whose terms are all far off make no query for it.
+        elif days_left <= book.rule(TERM_WARNING_DAYS).maximum and days_left <= book.value(TERM_WARNING_DAYS, org):
             found.append(
                 Warning(
                     "term_ending",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import os
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -12,10 +14,11 @@ from django.utils import timezone
 
 from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
 from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
+from chuxin.core.rules import Resolver, Rule
 from chuxin.members.models import Member
 
 from . import rules
-from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+from .models import Department, Organization, PartnerUnit, Position, RuleSetting, WorkUnit
 
 
 def organization_list(user, *, need: Need = Need.READ) -> QuerySet[Organization]:
@@ -102,7 +105,8 @@ def organization_warnings(
 def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list[rules.Warning]]]:
     """Every active organization in the user's scope that breaks a rule, for the worker's home page.
 
-    Three queries whatever the tree's size: the organizations, full members per organization, current seats.
+    Three queries whatever the tree's size: the organizations, full members per organization, current seats;
+    a fourth, the organizations' own rule settings, only when some term ends soon enough for one to matter.
     """
 
     today = timezone.localdate()
@@ -136,15 +140,52 @@ def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list
     for path, n in full_by_path.items():
         for prefix in ancestor_paths(path):
             full_in_subtree[prefix] += n
+    book = Resolver(scope_prefixes(user, Need.READ))  # every organization's overrides in one query, if any
     result = []
     for org in orgs:
         full = full_in_subtree.get(org.path, 0)
-        found = rules.check(org, _facts(full, seats_by_org.get(org.id, [])), today)
+        found = rules.check(org, _facts(full, seats_by_org.get(org.id, [])), today, book)
         if found:
             result.append((org, found))
             if len(result) >= limit:
                 break
     return result
+
+
+def rule_overrides(prefixes: list[str]) -> list[tuple[str, str, Any]]:
+    """The `rule_overrides` hook (chuxin.core.rules): every setting on the prefixes' organizations, their ancestors
+    and everything under them, as (path, code, stored value). One query; settings are few."""
+    q = Q(organization__path__in={path for prefix in prefixes for path in ancestor_paths(prefix)})
+    for prefix in prefixes:
+        q |= subtree_q(prefix, "organization__path")
+    return list(RuleSetting.objects.filter(q).values_list("organization__path", "code", "value"))
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as the Rules page shows it for one organization."""
+
+    rule: Rule
+    value: Any
+    display: str
+    source: Organization | None  # whose setting gives the value; None: the default
+    set_here: bool  # the value is this organization's own
+    own: RuleSetting | None  # this organization's own setting, with who set it and why
+
+
+def organization_rules(org: Organization, ancestors: list[Organization]) -> list[RuleRow]:
+    """Every declared rule with its value for `org` and where the value comes from. `ancestors` are the
+    organization's breadcrumbs (already loaded for the page) to name the one above whose setting holds.
+    Two queries: the settings on the path (the resolver's), and this organization's own, with who set them."""
+    by_path = {o.path: o for o in [*ancestors, org]}
+    own = {s.code: s for s in org.rule_settings.select_related("set_by")}
+    book = Resolver([org.path])
+    rows = []
+    for rule in book.rules():
+        found = book.lookup(rule.code, org)
+        rows.append(RuleRow(rule, found.value, rule.display(found.value), by_path.get(found.source),
+                            found.source == org.path, own.get(rule.code)))
+    return rows
 
 
 def organization_above(paths) -> Organization | None:

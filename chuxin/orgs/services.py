@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core import rules as core_rules
+from chuxin.core.access import Need, can
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 from chuxin.members.models import Member
 from chuxin.records.services import record_work
 
 from . import rules
-from .models import Department, Organization, PartnerUnit, Position, WorkUnit
+from .models import Department, Organization, PartnerUnit, Position, RuleSetting, WorkUnit
 
 ORG_FIELDS = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
 
@@ -273,3 +275,71 @@ def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None
         actor=actor, instance=partner, organization=partner.host, fields=PARTNER_FIELDS,
         request=request, creating=before is None, before=before,
     )
+
+
+def _configurable_rule(actor, organization: Organization, code: str) -> core_rules.Rule:
+    """The rule an organization's worker may set: ADMIN on the organization, a declared and configurable rule."""
+    if not can(actor, organization, Need.ADMIN):
+        raise PermissionDenied
+    try:
+        rule = core_rules.get(code)
+    except LookupError:
+        raise ValidationError(_("There is no such rule.")) from None
+    if not rule.configurable:
+        raise ValidationError(_("This rule is set by the regulations; no organization can change it."))
+    return rule
+
+
+@transaction.atomic
+def rule_set(*, actor, organization: Organization, code: str, value: Any, reason: str = "",
+             request=None) -> RuleSetting:
+    """The organization's own value for a configurable rule, for it and everything under it."""
+    rule = _configurable_rule(actor, organization, code)
+    parsed = rule.parse(value)
+    setting = RuleSetting.objects.select_for_update().filter(organization=organization, code=code).first()
+    existed = setting is not None
+    before = _shown(rule, setting.value) if existed else ""
+    before_reason = setting.reason if existed else ""
+    if not existed:
+        setting = RuleSetting(organization=organization, code=code)
+    setting.value, setting.reason = rule.to_json(parsed), reason.strip()
+    setting.set_by = actor if actor is not None and actor.is_authenticated else None
+    setting.full_clean()
+    try:
+        with transaction.atomic():  # a concurrent first setting of the same rule: the unique constraint answers
+            setting.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Someone set this rule at the same moment; reload the page.")) from exc
+    changes = {"value": [before, rule.display(parsed)]}
+    if before_reason != setting.reason:
+        changes["reason"] = [before_reason, setting.reason]
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE if existed else AuditEntry.Action.CREATE,
+        target=setting, organization=organization, changes=changes, target_repr=f"{organization} · {rule.label}",
+        request=request,
+    )
+    return setting
+
+
+@transaction.atomic
+def rule_clear(*, actor, organization: Organization, code: str, request=None) -> bool:
+    """Drop the organization's own value: the nearest ancestor's, or the default, holds again. False if none."""
+    rule = _configurable_rule(actor, organization, code)
+    setting = RuleSetting.objects.select_for_update().filter(organization=organization, code=code).first()
+    if setting is None:
+        return False
+    before = _shown(rule, setting.value)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.DELETE, target=setting, organization=organization,
+        changes={"value": [before, ""]}, target_repr=f"{organization} · {rule.label}", request=request,
+    )
+    setting.delete()
+    return True
+
+
+def _shown(rule: core_rules.Rule, raw: Any) -> str:
+    """A stored value for the audit log, in the actor's language; as stored if the rule no longer allows it."""
+    try:
+        return rule.display(rule.parse(raw))
+    except ValidationError:
+        return str(raw)

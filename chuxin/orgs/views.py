@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.audit.services import snapshot
+from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
 
 from . import selectors, services
-from .forms import DepartmentForm, MoveForm, OrganizationForm, PartnerUnitForm, PositionForm, WorkUnitForm
+from .forms import DepartmentForm, MoveForm, OrganizationForm, PartnerUnitForm, PositionForm, RuleForm, WorkUnitForm
 from .models import Organization, PartnerUnit, Position, WorkUnit
 
 
@@ -55,6 +57,7 @@ def detail_view(request, pk: int):
         "facts": facts,
         "can_admin": can(request.user, org, Need.ADMIN),
         "can_manage": can(request.user, org, Need.MANAGE),
+        "can_read": True,  # the page itself needs READ: the Rules tab shows
     }
     return render(request, "orgs/detail.html", context)
 
@@ -288,3 +291,72 @@ def partner_form_view(request, pk: int | None = None):
             messages.success(request, _("The partner unit has been saved."))
             return redirect("orgs:partners")
     return render(request, "orgs/simple_form.html", {"form": form, "title": _("Partner unit"), "back": "orgs:partners"})
+
+
+# Rules and settings: every declared rule with its value here; a worker sets or clears the configurable ones.
+
+
+@login_required
+@require_GET
+def rules_view(request, pk: int):
+    org = selectors.access_organization(request.user, pk, need=Need.READ)
+    return _rules_page(request, org)
+
+
+def _rules_page(request, org: Organization, failed: RuleForm | None = None):
+    breadcrumbs = selectors.organization_breadcrumbs(org, request.user)
+    can_admin = can(request.user, org, Need.ADMIN)
+    groups: dict[str, dict] = {}
+    for row in selectors.organization_rules(org, breadcrumbs):
+        mine = failed is not None and failed.rule.code == row.rule.code
+        value = failed.data.get("value", "") if mine else row.rule.to_json(row.value)
+        item = {
+            "row": row,
+            "value": ("true" if value else "false") if isinstance(value, bool) else value,
+            "reason": failed.data.get("reason", "") if mine else (row.own.reason if row.own else ""),
+            "errors": [e for errors in failed.errors.values() for e in errors] if mine else [],
+            "editable": can_admin and row.rule.configurable,
+        }
+        groups.setdefault(str(row.rule.group), {"label": row.rule.group, "items": []})["items"].append(item)
+    context = {
+        "org": org, "breadcrumbs": breadcrumbs, "groups": list(groups.values()), "can_admin": can_admin,
+        "can_read": True, "refusal": failed.errors if failed is not None and not failed.rule.configurable else None,
+    }
+    return render(request, "orgs/rules.html", context)
+
+
+def _declared_rule(code: str) -> core_rules.Rule:
+    try:
+        return core_rules.get(code)
+    except LookupError:
+        raise Http404 from None  # a code nobody declared: the same answer as a missing organization
+
+
+@login_required
+@require_POST
+def rule_set_view(request, pk: int, code: str):
+    org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
+    form = RuleForm(request.POST, rule=_declared_rule(code))
+    if form.is_valid():
+        try:
+            services.rule_set(actor=request.user, organization=org, code=code, value=form.cleaned_data["value"],
+                              reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The rule has been set for this organization and everything under it."))
+            return redirect(f"{reverse('orgs:rules', args=[org.pk])}#rule-{code}")
+    return _rules_page(request, org, failed=form)
+
+
+@login_required
+@require_POST
+def rule_clear_view(request, pk: int, code: str):
+    org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
+    _declared_rule(code)
+    try:
+        if services.rule_clear(actor=request.user, organization=org, code=code, request=request):
+            messages.success(request, _("This organization's own value has been cleared; the inherited one holds."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('orgs:rules', args=[org.pk])}#rule-{code}")

@@ -47,6 +47,7 @@ from chuxin.testing import (
     TO_LOGIN,
     TO_ME,
     A,
+    Build,
     Env,
     M,
     Outcome,
@@ -102,6 +103,11 @@ def matches(outcome: Outcome, response, method: str) -> bool:
 
 
 
+def rule_of(**params) -> Build:
+    """An organization's configurable rule (the term warning); the parameters go in the query string."""
+    return lambda env, where: ({"pk": env.org(where).pk, "code": "term_warning_days"}, params)
+
+
 OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may reveal their own ID
 NOT_YOURS = {(role, ""): NOT_FOUND for role in ("secretary", "outsider", "superuser")}
 
@@ -124,6 +130,9 @@ EXPECT: dict[str, list[Route]] = {
     "orgs:edit": get_and_post(obj("get", A, pk_of("org"))),
     "orgs:move": get_and_post(obj("get", A, pk_of("org"))),
     "orgs:deactivate": [obj("post", A, pk_of("org"))],
+    "orgs:rules": [obj("get", R, pk_of("org"))],
+    "orgs:rule-set": [obj("post", A, rule_of(value="60", reason="matrix"))],
+    "orgs:rule-clear": [obj("post", A, rule_of())],
     "orgs:committee": [obj("get", P, pk_of("org"))],  # a plain member sees their own organization's committee
     "orgs:position-create": get_and_post(obj("get", M, pk_of("org"))),
     "orgs:position-edit": get_and_post(obj("get", M, pk_of("position"))),
@@ -438,7 +447,7 @@ def test_anonymous_is_sent_to_login_with_the_page_to_come_back_to(clients, env):
 
 @pytest.mark.parametrize(
     "name", ["accounts:logout", "orgs:deactivate", "members:reveal-id", "members:account-create",
-             "accounts:grant-revoke"]
+             "accounts:grant-revoke", "orgs:rule-set", "orgs:rule-clear"]
 )
 def test_post_only_views_refuse_get(name, env, clients):
     route = EXPECT[name][0]
