@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.access import Need
 from chuxin.core.registry import Hooks, NavEntry, RecordKind
@@ -28,7 +29,7 @@ RULE_BRANCH_TERM = _(
     "A village or community branch committee serves five years; a branch committee elsewhere generally serves "
     "three. (Regulations on the Work of Party Branches, ch. 6)"
 )
-FULL_MEMBERS, PEOPLE, DAYS, YEARS = _("full members"), _("people"), _("days"), _("years")
+FULL_MEMBERS, PEOPLE, DAYS, YEARS = _("full members"), pgettext_lazy("unit", "people"), _("days"), _("years")
 
 RULES = (
     # Statutory: shown on the Rules page, never overridden.
