@@ -2,15 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.forms import BoundedDatesMixin, DateInput
 
 from . import selectors
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
-class StyledMixin:
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
+class StyledMixin(BoundedDatesMixin):
+    """Bootstrap classes on every widget, so templates render fields in one loop; every date bounded."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,10 +22,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value) -> int | None:
-    try:
+    """A positive whole number from a query parameter, or None (a negative or 30-digit "id" is no id)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
-    except (TypeError, ValueError):
-        return None
+    return None
 
 
 @login_required

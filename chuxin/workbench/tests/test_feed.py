@@ -220,3 +220,16 @@ def test_demo_data_gives_each_demo_account_a_link_once(world, db):
     seed_demo_data(today=D(2026, 11, 26))
     assert FeedToken.objects.get(user=demo).token == token
     assert not FeedToken.objects.filter(user=worker).exists()
+
+
+def test_the_first_and_last_days_a_date_can_hold_do_not_break_the_feed(world, fake_work, client):
+    # A due date of 9999-12-31 once made every fetch of the assignee's feed fail (there is no day after it).
+    fake_work.give(world.secretary, datetime.date.max, title="远期")
+    fake_work.give(world.secretary, datetime.date.min, title="元年")
+    fake_work.give(world.secretary, D(2026, 3, 1), title="平常")
+    response = client.get(feed_url(world.secretary))
+    assert response.status_code == 200
+    found = {e["SUMMARY"]: e for e in events(response.content.decode())}
+    assert found["远期"]["DTSTART;VALUE=DATE"] == "99991231" and "DTEND;VALUE=DATE" not in found["远期"]
+    assert (found["元年"]["DTSTART;VALUE=DATE"], found["元年"]["DTEND;VALUE=DATE"]) == ("00010101", "00010102")
+    assert (found["平常"]["DTSTART;VALUE=DATE"], found["平常"]["DTEND;VALUE=DATE"]) == ("20260301", "20260302")
