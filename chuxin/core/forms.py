@@ -95,3 +95,15 @@ class IdempotentFormMixin:
     @property
     def token(self) -> str:
         return self.cleaned_data.get("token", "") if hasattr(self, "cleaned_data") else ""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        """A model form checks the model's unique fields and constraints (a code, a name per host) before the
+        service runs, so a form sent a second time would be refused for the very object its first sending made.
+        When its token was used already, the model is not checked here: the service answers, with that object for
+        the person who sent it (or with the full model checks for anyone else's token)."""
+        exclude = super()._get_validation_exclusions()
+        from .models import IdempotencyKey
+
+        if self.token and IdempotencyKey.objects.filter(token=self.token).exists():
+            exclude.update(self.fields)
+        return exclude

@@ -95,7 +95,7 @@ def create_view(request):
             directive = services.directive_send(
                 actor=request.user, sender=sender, title=data["title"], body=data["body"], due_on=data["due_on"],
                 recipients=list(data["recipients"]), subtree=data["whole_subtree"], kinds=data["kinds"],
-                request=request,
+                token=form.token, request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -210,7 +210,8 @@ def action_add_view(request, pk: int):
     form = ActionForm(request.POST, organization=recipient.organization)
     if form.is_valid():
         try:
-            services.directive_action_add(actor=request.user, recipient=recipient, request=request, **form.cleaned_data)
+            services.directive_action_add(actor=request.user, recipient=recipient, request=request,
+                                          **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

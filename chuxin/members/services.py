@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.models import IdempotencyKey
 
 from . import citizen_id
 from .models import Member
@@ -44,24 +45,30 @@ def _duplicate_error() -> ValidationError:
 
 
 @transaction.atomic
-def member_create(*, actor, citizen_id_number: str, request=None, **fields: Any) -> Member:
-    member = Member(**fields)
-    member.name_pinyin, member.name_initials = name_keys(member.name)
-    apply_citizen_id(member, citizen_id_number)
-    if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
-        raise _duplicate_error()
-    member.full_clean()
-    check_member(member)
-    try:
-        with transaction.atomic():
-            member.save()
-    except IntegrityError as exc:  # a double submit racing past the check above
-        raise _duplicate_error() from exc
-    audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
-        request=request,
-    )
-    return member
+def member_create(*, actor, citizen_id_number: str, token: str = "", request=None, **fields: Any) -> Member:
+    """`token`: the form's one-time token; the same form sent twice answers with the first file, not with "this
+    number is already registered"."""
+
+    def create() -> Member:
+        member = Member(**fields)
+        member.name_pinyin, member.name_initials = name_keys(member.name)
+        apply_citizen_id(member, citizen_id_number)
+        if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
+            raise _duplicate_error()
+        member.full_clean()
+        check_member(member)
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:  # another form racing past the check above with the same number
+            raise _duplicate_error() from exc
+        audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
+            request=request,
+        )
+        return member
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Member, create=create)
 
 
 @transaction.atomic

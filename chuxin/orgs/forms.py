@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
-from chuxin.core.forms import BoundedDatesMixin, DateInput
+from chuxin.core.forms import BoundedDatesMixin, DateInput, IdempotentFormMixin
 
 from . import selectors
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
@@ -30,7 +30,7 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "\u3000" * max(0, obj.depth - 1) + obj.name
 
 
-class OrganizationForm(StyledMixin, forms.ModelForm):
+class OrganizationForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
@@ -60,7 +60,7 @@ class MoveForm(StyledMixin, forms.Form):
         )
 
 
-class PositionForm(StyledMixin, forms.ModelForm):
+class PositionForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["kind", "member", "person_name", "partner_unit", "started_on", "ended_on"]
@@ -84,7 +84,7 @@ class PositionForm(StyledMixin, forms.ModelForm):
         return data
 
 
-class WorkUnitForm(StyledMixin, forms.ModelForm):
+class WorkUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
 
     class Meta:
@@ -96,7 +96,7 @@ class WorkUnitForm(StyledMixin, forms.ModelForm):
         self.fields["organization"].queryset = selectors.organization_choices(user, need=Need.ADMIN).order_by("path")
 
 
-class DepartmentForm(StyledMixin, forms.ModelForm):
+class DepartmentForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "sort_order"]
@@ -106,7 +106,7 @@ class DepartmentForm(StyledMixin, forms.ModelForm):
         self.instance.work_unit = work_unit
 
 
-class PartnerUnitForm(StyledMixin, forms.ModelForm):
+class PartnerUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     host = OrgChoiceField(label=_("Host organization"), queryset=Organization.objects.none())
 
     class Meta:

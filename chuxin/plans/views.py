@@ -52,7 +52,7 @@ def create_view(request, pk: int):
                     initial={"year": timezone.localdate().year, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, organization=org, request=request,
+            plan = services.plan_create(actor=request.user, organization=org, token=form.token, request=request,
                                         **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -134,7 +134,7 @@ def item_create_view(request, pk: int):
     form = PlanItemForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.plan_item_create(actor=request.user, plan=plan, request=request,
+            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token, request=request,
                                              **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -183,7 +183,7 @@ def task_create_view(request, pk: int):
         data = form.cleaned_data
         try:
             task = services.task_create(
-                actor=request.user, plan_item=item, token=data.get("token") or "", request=request,
+                actor=request.user, plan_item=item, token=form.token, request=request,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except ValidationError as error:
@@ -266,7 +266,8 @@ def progress_view(request, pk: int):
         try:
             services.progress_update(
                 actor=request.user, task=task, progress=data["progress"], note=data["note"],
-                attachment=data.get("attachment"), expected_version=data["version"], request=request,
+                attachment=data.get("attachment"), expected_version=data["version"], token=form.token,
+                request=request,
             )
         except services.StaleTask as stale:
             task = stale.latest
@@ -317,7 +318,8 @@ def milestone_create_view(request, pk: int):
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_create(actor=request.user, task=task, request=request, **form.cleaned_data)
+            services.milestone_create(actor=request.user, task=task, title=form.cleaned_data["title"],
+                                      due_on=form.cleaned_data["due_on"], token=form.token, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
     if form.errors:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -85,8 +85,9 @@ class Form:
                 continue
             if first.kind == "select":
                 options = [v for v in first.options if v]
-                if first.selected or not options:
-                    data[name] = first.selected or [""]
+                chosen = [v for v in first.selected if v or not first.required]  # a required select needs a value
+                if chosen or not options:
+                    data[name] = chosen or [""]
                     continue
                 n = used.get(tuple(options), 0)
                 used[tuple(options)] = n + 1
@@ -190,7 +191,8 @@ def discover(client: Client, visits: list[tuple[str, str, dict]]) -> list[Form]:
         response = client.get(path, params)
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
-        for form in forms_in(response.content.decode(), page=name, page_url=path):
+        page_url = f"{path}?{urlencode(params)}" if params else path  # a form without action posts here
+        for form in forms_in(response.content.decode(), page=name, page_url=page_url):
             if form.action_name in NOT_DRIVEN:
                 continue
             found.setdefault(form.key, form)
