@@ -7,9 +7,9 @@ def routes() -> dict:
     from chuxin.core.tests.test_role_matrix import Route, login_only, query
 
     def feed_token(env, where):
-        from chuxin.workbench.models import FeedToken
+        from chuxin.workbench.services import feed_token_regenerate
 
-        feed = env.once("feed-token", lambda: FeedToken.objects.create(user=env.world.secretary))
+        feed = env.once("feed-token", lambda: feed_token_regenerate(actor=env.world.secretary))
         return {"token": feed.token}, {}
 
     return {
