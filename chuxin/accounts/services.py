@@ -83,7 +83,7 @@ def password_change(*, user: User, new_password: str, request=None) -> None:
 def account_create_for_member(*, actor, member, request=None) -> tuple[User, str]:
     """A login for a member: username is the phone number (or a generated one); a one-time password to hand over."""
     # The file is locked first, so a double click waits here and then finds the account the first one made.
-    if type(member).objects.select_for_update().filter(pk=member.pk, user__isnull=False).exists():
+    if type(member).objects.select_for_update().filter(pk=member.pk).values_list("user_id", flat=True).get():
         raise ValidationError(_("This member already has a login account."))
     if member.user_id:
         raise ValidationError(_("This member already has a login account."))

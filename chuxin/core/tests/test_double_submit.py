@@ -280,3 +280,34 @@ def test_every_create_form_sent_twice_at_the_same_moment_makes_one_object(site, 
         if answers != [302, 302]:
             wrong.append(f"{name}: answers {answers}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database that runs two writers at once")
+@pytest.mark.django_db(transaction=True)
+def test_a_login_made_twice_at_the_same_moment_is_made_once(world):
+    """"Create login" is a button, not a form with a token: the member's file is locked, so the second click waits
+    and is told the account exists (it once failed on the unique username instead)."""
+    from chuxin.accounts.models import User
+    from chuxin.members.models import Member
+
+    member = Member.objects.get(pk=world.b2_member.pk)
+    Member.objects.filter(pk=member.pk).update(phone="13900000077")
+    answers: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def click():
+        client = Client(raise_request_exception=False)
+        client.force_login(world.worker)
+        try:
+            barrier.wait()
+            answers.append(client.post(reverse("members:account-create", args=[member.pk])).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [200, 302]  # the one-time password page, and "already has a login"
+    assert User.objects.filter(username="13900000077").count() == 1
