@@ -210,8 +210,7 @@ def action_add_view(request, pk: int):
     form = ActionForm(request.POST, organization=recipient.organization)
     if form.is_valid():
         try:
-            services.directive_action_add(actor=request.user, recipient=recipient, request=request,
-                                          **form.cleaned_data)
+            services.directive_action_add(actor=request.user, recipient=recipient, request=request, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -163,12 +163,16 @@ def _pages_that_fail(env: Env, visits) -> list[str]:
     return broken
 
 
-@pytest.mark.parametrize("path", [
+QUERIES = [
     "/audit/?q=%00", "/audit/?q=%00&action=create", "/members/?q=%00", "/members/?organization=9223372036854775808",
-    "/plans/?year=9223372036854775808", "/plans/?organization=-1", "/workbench/calendar/?month=9999-12", "/workbench/calendar/?month=0001-01",
-    "/directives/?page=99999999999999999999", "/responsibilities/overview/?year=%00",
-])
-def test_hostile_query_strings_are_answered(path, env):
-    response = _client(env.users["superuser"]).get(path)
-    assert response.status_code < 500, path
+    "/plans/?year=9223372036854775808", "/plans/?organization=-1", "/workbench/calendar/?month=9999-12",
+    "/workbench/calendar/?month=0001-01", "/directives/?page=99999999999999999999",
+    "/responsibilities/overview/?year=%00",
+]
+
+
+def test_hostile_query_strings_are_answered(env):
+    client = _client(env.users["superuser"])
+    answers = {path: client.get(path).status_code for path in QUERIES}
+    assert all(status < 500 for status in answers.values()), answers
 
