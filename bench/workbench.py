@@ -230,9 +230,9 @@ def p95(values: list[float]) -> float:
 def workbench_pages(client, world: World, repeat: int) -> dict[str, dict]:
     from django.urls import reverse
 
-    from chuxin.workbench.models import FeedToken
+    from chuxin.workbench.services import feed_token_regenerate
 
-    token = FeedToken.objects.get_or_create(user=world.person)[0].token
+    token = feed_token_regenerate(actor=world.person).token
     return {
         "workbench": measure(client, reverse("workbench:home"), repeat),
         "workbench, one group (?group=later)": measure(client, reverse("workbench:home") + "?group=later", repeat),

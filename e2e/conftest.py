@@ -58,7 +58,17 @@ def _new_page(browser, live_server, **context_options):
     )
     context.set_default_timeout(10_000)
     context.set_default_navigation_timeout(15_000)
-    return context, context.new_page()
+    page = context.new_page()
+    # Everything the Content-Security-Policy refuses (an inline script or style, eval in htmx) is reported on the
+    # console; a journey that passes with such a refusal may only work by luck, so every page watches for them.
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return context, page
+
+
+def _no_csp_violations(page) -> None:
+    assert not page.csp_violations, "refused by the Content-Security-Policy:\n" + "\n".join(page.csp_violations)
 
 
 @pytest.fixture
@@ -67,6 +77,7 @@ def page(browser, live_server) -> Iterator:
     context, page = _new_page(browser, live_server, viewport={"width": 1366, "height": 860})
     yield page
     context.close()
+    _no_csp_violations(page)
 
 
 @pytest.fixture
@@ -77,6 +88,7 @@ def phone_page(browser, live_server) -> Iterator:
     )
     yield page
     context.close()
+    _no_csp_violations(page)
 
 
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.forms import IdempotentFormMixin
+
 from .models import Role, User
 
 
@@ -57,7 +59,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(IdempotentFormMixin, forms.Form):
     identifier = forms.CharField(
         label=_("Username or mobile phone"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, client_ip
 from chuxin.core import access
+from chuxin.core.models import IdempotencyKey
 
 from .models import LoginThrottle, RoleGrant, User
 
@@ -184,6 +185,9 @@ def password_change(*, user: User, new_password: str, request=None) -> None:
 @transaction.atomic
 def account_create_for_member(*, actor, member, request=None) -> tuple[User, str]:
     """A login for a member: username is the phone number (or a generated one); a one-time password to hand over."""
+    # The file is locked first, so a double click waits here and then finds the account the first one made.
+    if type(member).objects.select_for_update().filter(pk=member.pk).values_list("user_id", flat=True).get():
+        raise ValidationError(_("This member already has a login account."))
     if member.user_id:
         raise ValidationError(_("This member already has a login account."))
     if not member.phone:
@@ -253,17 +257,22 @@ def account_password_reset(*, actor, member, request=None) -> str:
 
 
 @transaction.atomic
-def role_grant(*, actor, user: User, organization, role: str, request=None) -> RoleGrant:
-    grant, created = RoleGrant.objects.get_or_create(
-        user=user, organization=organization, role=role, defaults={"granted_by": actor}
-    )
-    if not created:
-        raise ValidationError(_("%(user)s already holds this role here.") % {"user": user})
-    audit_record(
-        actor=actor, action=AuditEntry.Action.GRANT, target=grant, organization=organization, request=request,
-    )
-    access.forget(user)
-    return grant
+def role_grant(*, actor, user: User, organization, role: str, token: str = "", request=None) -> RoleGrant:
+    """`token`: the form's one-time token; the same form sent twice grants once and answers with that grant."""
+
+    def create() -> RoleGrant:
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user, organization=organization, role=role, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ValidationError(_("%(user)s already holds this role here.") % {"user": user})
+        audit_record(
+            actor=actor, action=AuditEntry.Action.GRANT, target=grant, organization=organization, request=request,
+        )
+        access.forget(user)
+        return grant
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=RoleGrant, create=create)
 
 
 @transaction.atomic

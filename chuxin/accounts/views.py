@@ -68,7 +68,7 @@ def org_access_view(request, pk: int):
         try:
             services.role_grant(
                 actor=request.user, user=form.user, organization=organization, role=form.cleaned_data["role"],
-                request=request,
+                token=form.token, request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)

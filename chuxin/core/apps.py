@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     label = "core"
     # The feature switches are the kernel's: every capability that could rank or score people reads them.
     hooks = Hooks(rules=(POINTS_ENABLED, RANKINGS_ENABLED))
+
+    def ready(self) -> None:
+        from . import lookups
+
+        lookups.register()

@@ -1,5 +1,9 @@
+import datetime
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -9,3 +13,97 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dates people can mean. Anything outside breaks what is computed from a date (a term end five years on, the day
+# after a deadline in a calendar feed, a month view), and no Party record is older than 1900 or due after 2100.
+
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+
+
+def validate_date_range(value: datetime.date | None) -> None:
+    if value is not None and not (DATE_MIN <= value <= DATE_MAX):
+        raise ValidationError(
+            _("Enter a date between %(min)s and %(max)s.") % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+            code="date_range",
+        )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, limited to the dates the form accepts."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__({"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat(), **(attrs or {})},
+                         format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+    default_validators = [validate_date_range]
+
+
+class BoundedDatesMixin:
+    """Every date field of the form, declared or made from a model field, accepts only DATE_MIN..DATE_MAX.
+    Every form gets it through the shared styling mixin (chuxin.orgs.forms.StyledMixin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and validate_date_range not in field.validators:
+                field.validators.append(validate_date_range)
+                field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
+                field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One-time tokens: a form sent twice (a double click, a retry on a slow line, two tabs) makes one object.
+
+
+class IdempotencyTokenField(forms.CharField):
+    """The form's hidden one-time token. Anything that is not a plausible token counts as none: a browser always
+    sends back what the page carried, and a client that sends garbage only loses the protection for itself."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return value if 0 < len(value) <= 64 else ""
+
+
+class IdempotentFormMixin:
+    """A create form carries `token`, fresh each time the empty form is shown and sent back unchanged with the
+    form's errors; its service stores it with what it made (IdempotencyKey in chuxin/core/models.py), so the
+    same token a second time answers with the first object instead of making another. Editing forms drop it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None:
+            return
+        self.fields["token"] = IdempotencyTokenField()
+        if not self.is_bound:
+            self.initial["token"] = secrets.token_urlsafe(16)
+
+    @property
+    def token(self) -> str:
+        return self.cleaned_data.get("token", "") if hasattr(self, "cleaned_data") else ""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        """A model form checks the model's unique fields and constraints (a code, a name per host) before the
+        service runs, so a form sent a second time would be refused for the very object its first sending made.
+        When its token was used already, the model is not checked here: the service answers, with that object for
+        the person who sent it (or with the full model checks for anyone else's token)."""
+        exclude = super()._get_validation_exclusions()
+        from .models import IdempotencyKey
+
+        if self.token and IdempotencyKey.objects.filter(token=self.token).exists():
+            exclude.update(self.fields)
+        return exclude

@@ -1,5 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
 from django.conf import settings
-from django.db import models
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +66,65 @@ class ImportJob(TimeStampedModel):
     @property
     def percent(self) -> int:
         return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+M = TypeVar("M", bound=models.Model)
+
+# A retry comes within seconds, a form left open in a tab within days; older keys are dropped as new ones come.
+IDEMPOTENCY_KEY_DAYS = 7
+
+
+class IdempotencyKeyManager(models.Manager):
+    def create_once(self, *, actor, token: str, model: type[M], create: Callable[[], M]) -> M:
+        """Run `create` once per (actor, token): the form's one-time token (IdempotentFormMixin) sent again, by a
+        double click or a retry, answers with what the first request made, and nothing runs twice (no second
+        audit entry, no second notification).
+
+        Call it inside the service's transaction, after its permission checks. The key is written before
+        anything else, so a twin request running at the same time waits on the unique key until the first one
+        commits (PostgreSQL; SQLite lets one writer in at a time), then finds its object. When `create` fails,
+        the transaction takes the key with it and the corrected form can be sent again with the same token."""
+        user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+        if not token or user_id is None:
+            return create()
+        try:
+            with transaction.atomic():
+                key = self.create(user_id=user_id, token=token)
+        except IntegrityError:
+            key = self.select_related("content_type").get(user_id=user_id, token=token)
+            made = key.made()
+            if made is None or not isinstance(made, model):
+                raise ValidationError(
+                    _("This form has already been sent. Open the page again to make another.")
+                ) from None
+            return made
+        self.filter(user_id=user_id, created_at__lt=timezone.now() - timedelta(days=IDEMPOTENCY_KEY_DAYS)).delete()
+        made = create()
+        key.content_type = ContentType.objects.get_for_model(made)
+        key.object_id = made.pk
+        key.save(update_fields=["content_type", "object_id"])
+        return made
+
+
+class IdempotencyKey(models.Model):
+    """A create form's one-time token, with what its first submission made. A row is worth keeping only while a
+    retry may still come: each new key of a user drops that user's keys older than IDEMPOTENCY_KEY_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IdempotencyKeyManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.token}"
+
+    def made(self) -> models.Model | None:
+        if self.content_type_id is None:
+            return None
+        return self.content_type.model_class()._default_manager.filter(pk=self.object_id).first()

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from chuxin.orgs.forms import DATE, StyledMixin
+from chuxin.core.forms import DateField, IdempotentFormMixin
+from chuxin.orgs.forms import StyledMixin
 from chuxin.orgs.models import Organization
 
 from . import selectors
@@ -14,13 +15,13 @@ from . import selectors
 SUBTREE_KINDS = [(k.value, k.label) for k in Organization.Kind if k != Organization.Kind.SUPERIOR_COMMITTEE]
 
 
-class DirectiveForm(StyledMixin, forms.Form):
+class DirectiveForm(IdempotentFormMixin, StyledMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Plain text; line breaks are kept."),
     )
-    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+    due_on = DateField(label=_("Due date"))
     recipients = forms.ModelMultipleChoiceField(
         label=_("Receiving organizations"), queryset=Organization.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -55,10 +56,10 @@ class DirectiveForm(StyledMixin, forms.Form):
         return data
 
 
-class ActionForm(StyledMixin, forms.Form):
+class ActionForm(IdempotentFormMixin, StyledMixin, forms.Form):
     text = forms.CharField(label=pgettext_lazy("directive follow-up", "Action"), max_length=300)
     responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=None, required=False)
-    due_on = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+    due_on = DateField(label=_("Due date"), required=False)
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, can
+from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
 from chuxin.plans.services import TaskOrigin, task_create
@@ -74,12 +75,21 @@ def directive_send(
     subtree: bool = False,
     kinds: Iterable[str] | None = None,
     today: datetime.date | None = None,
+    token: str = "",
     request=None,
 ) -> Directive:
     """Send a directive from `sender` to chosen organizations strictly below it, and/or to every active
-    organization of `kinds` (branches by default) in its subtree when `subtree` is set."""
+    organization of `kinds` (branches by default) in its subtree when `subtree` is set. The same form sent twice
+    (`token`, the form's one-time token) sends once: one directive, one notification each."""
     _require(actor, sender, Need.MANAGE)
-    today = _today(today)
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Directive, create=lambda: _send_directive(
+        actor=actor, sender=sender, title=title, body=body, due_on=due_on, recipients=recipients, subtree=subtree,
+        kinds=kinds, today=_today(today), request=request))
+
+
+def _send_directive(*, actor, sender: Organization, title: str, body: str, due_on: datetime.date | None,
+                    recipients: Iterable[Organization] | None, subtree: bool, kinds: Iterable[str] | None,
+                    today: datetime.date, request) -> Directive:
     if not sender.is_active:
         raise ValidationError(_("The sending organization is deactivated."))
     directive = Directive(
@@ -217,10 +227,18 @@ def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None)
 @transaction.atomic
 def directive_action_add(
     *, actor, recipient: DirectiveRecipient, text: str, responsible=None, due_on: datetime.date | None = None,
-    request=None,
+    token: str = "", request=None,
 ) -> DirectiveAction:
-    """Record a follow-up step; the directive counts as acknowledged and in progress from then on."""
+    """Record a follow-up step; the directive counts as acknowledged and in progress from then on. The same form
+    sent twice (`token`) records it once."""
     RECIPIENTS.require(actor, recipient, "add_action")
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=DirectiveAction, create=lambda: (
+        _action_add(actor=actor, recipient=recipient, text=text, responsible=responsible, due_on=due_on,
+                    request=request)))
+
+
+def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible, due_on: datetime.date | None,
+                request) -> DirectiveAction:
     row = _lock(recipient)
     RECIPIENTS.check(row.state, State.IN_PROGRESS, via="add_action")
     if responsible is not None and not selectors.responsible_choices(row.organization).filter(

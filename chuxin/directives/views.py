@@ -99,7 +99,7 @@ def create_view(request):
             directive = services.directive_send(
                 actor=request.user, sender=sender, title=data["title"], body=data["body"], due_on=data["due_on"],
                 recipients=list(data["recipients"]), subtree=data["whole_subtree"], kinds=data["kinds"],
-                request=request,
+                token=form.token, request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)

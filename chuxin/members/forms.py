@@ -5,6 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.forms import IdempotentFormMixin
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
 from chuxin.orgs.models import Department, Organization
@@ -15,7 +16,7 @@ from .rules import AGE_BANDS, ETHNIC_GROUPS
 from .selectors import member_filter_organizations
 
 
-class MemberForm(StyledMixin, forms.ModelForm):
+class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     citizen_id = forms.CharField(label=_("Citizen ID number"), max_length=18, required=True)
     organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=[(e, e) for e in ETHNIC_GROUPS], initial="汉族")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, rank_on, scope_prefixes
+from chuxin.core.models import IdempotencyKey
 from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id
@@ -81,31 +82,42 @@ def _check_unique(*, actor, digest: str, exclude_pk: int | None, organization, r
     raise ValidationError({"citizen_id": citizen_id_unusable_message()})
 
 
-def member_create(*, actor, citizen_id_number: str, request=None, **fields: Any) -> Member:
+def member_create(*, actor, citizen_id_number: str, token: str = "", request=None, **fields: Any) -> Member:
+    """`token`: the form's one-time token; the same form sent twice answers with the first file, not with "this
+    number is already registered"."""
+    if token and getattr(actor, "is_authenticated", False):
+        key = IdempotencyKey.objects.filter(user_id=actor.pk, token=token).first()
+        made = key.made() if key is not None else None
+        if isinstance(made, Member):
+            return made
+    # Outside the write's transaction: a refusal stays audited when the write rolls back.
     _check_unique(actor=actor, digest=citizen_id.digest(citizen_id_number), exclude_pk=None,
                   organization=fields.get("organization"), request=request)
-    return _member_create(actor=actor, citizen_id_number=citizen_id_number, request=request, **fields)
+    return _member_create(actor=actor, citizen_id_number=citizen_id_number, token=token, request=request, **fields)
 
 
 @transaction.atomic
-def _member_create(*, actor, citizen_id_number: str, request=None, **fields: Any) -> Member:
-    member = Member(**fields)
-    member.name_pinyin, member.name_initials = name_keys(member.name)
-    apply_citizen_id(member, citizen_id_number)
-    if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
-        raise _duplicate_error()  # registered since the check above
-    member.full_clean()
-    check_member(member)
-    try:
-        with transaction.atomic():
-            member.save()
-    except IntegrityError as exc:  # a double submit racing past the check above
-        raise _duplicate_error() from exc
-    audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
-        request=request,
-    )
-    return member
+def _member_create(*, actor, citizen_id_number: str, token: str, request=None, **fields: Any) -> Member:
+    def create() -> Member:
+        member = Member(**fields)
+        member.name_pinyin, member.name_initials = name_keys(member.name)
+        apply_citizen_id(member, citizen_id_number)
+        if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
+            raise _duplicate_error()  # registered since the check above
+        member.full_clean()
+        check_member(member)
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:  # another form racing past the check above with the same number
+            raise _duplicate_error() from exc
+        audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
+            request=request,
+        )
+        return member
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Member, create=create)
 
 
 def member_update(

@@ -84,8 +84,8 @@ def create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_create(
-                actor=request.user, citizen_id_number=form.cleaned_data["citizen_id"], request=request,
-                **form.service_fields(),
+                actor=request.user, citizen_id_number=form.cleaned_data["citizen_id"], token=form.token,
+                request=request, **form.service_fields(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -2,17 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.forms import BoundedDatesMixin, DateInput, IdempotentFormMixin
 from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
 
 from . import selectors
 from .models import Department, Organization, PartnerUnit, Position, WorkUnit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
-class StyledMixin:
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
+class StyledMixin(BoundedDatesMixin):
+    """Bootstrap classes on every widget, so templates render fields in one loop; every date bounded."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,7 +32,7 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "\u3000" * max(0, obj.depth - 1) + obj.name
 
 
-class OrganizationForm(StyledMixin, forms.ModelForm):
+class OrganizationForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
@@ -61,7 +62,7 @@ class MoveForm(StyledMixin, forms.Form):
         )
 
 
-class PositionForm(StyledMixin, forms.ModelForm):
+class PositionForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["kind", "member", "person_name", "partner_unit", "started_on", "ended_on"]
@@ -82,7 +83,7 @@ class PositionForm(StyledMixin, forms.ModelForm):
         return data
 
 
-class WorkUnitForm(StyledMixin, forms.ModelForm):
+class WorkUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
 
     class Meta:
@@ -94,7 +95,7 @@ class WorkUnitForm(StyledMixin, forms.ModelForm):
         self.fields["organization"].queryset = selectors.organization_choices(user, need=Need.ADMIN).order_by("path")
 
 
-class DepartmentForm(StyledMixin, forms.ModelForm):
+class DepartmentForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "sort_order"]
@@ -104,7 +105,7 @@ class DepartmentForm(StyledMixin, forms.ModelForm):
         self.instance.work_unit = work_unit
 
 
-class PartnerUnitForm(StyledMixin, forms.ModelForm):
+class PartnerUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     host = OrgChoiceField(label=_("Host organization"), queryset=Organization.objects.none())
 
     class Meta:

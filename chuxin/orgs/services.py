@@ -20,6 +20,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can
+from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 from chuxin.members.models import Member
 from chuxin.records.services import record_work
@@ -56,18 +57,24 @@ def _new_path(parent: Organization | None) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor, parent: Organization | None, request=None, **fields: Any) -> Organization:
-    kind = fields.get("kind", "")
-    _check_kind(kind, parent)
-    org = Organization(parent=parent, **fields)
-    if org.term_start and not org.term_end:
-        org.term_end = rules.default_term_end(kind, org.term_start)
-    org.path = _new_path(parent)
-    org.depth = len(org.path) // STEP_LEN
-    org.full_clean()
-    org.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org, request=request)
-    return org
+def organization_create(*, actor, parent: Organization | None, token: str = "", request=None,
+                        **fields: Any) -> Organization:
+    """`token`: the form's one-time token; the same form sent twice makes one organization."""
+
+    def create() -> Organization:
+        kind = fields.get("kind", "")
+        _check_kind(kind, parent)
+        org = Organization(parent=parent, **fields)
+        if org.term_start and not org.term_end:
+            org.term_end = rules.default_term_end(kind, org.term_start)
+        org.path = _new_path(parent)
+        org.depth = len(org.path) // STEP_LEN
+        org.full_clean()
+        org.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org, request=request)
+        return org
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Organization, create=create)
 
 
 @transaction.atomic
@@ -198,16 +205,21 @@ def _record_seat(position: Position, actor) -> None:
 
 
 @transaction.atomic
-def position_create(*, actor, organization: Organization, request=None, **fields: Any) -> Position:
-    position = Position(organization=organization, **fields)
-    position.full_clean()
-    _check_position(position)
-    position.save()
-    audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization, request=request,
-    )
-    _record_seat(position, actor)
-    return position
+def position_create(*, actor, organization: Organization, token: str = "", request=None,
+                    **fields: Any) -> Position:
+    def create() -> Position:
+        position = Position(organization=organization, **fields)
+        position.full_clean()
+        _check_position(position)
+        position.save()
+        audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization,
+            request=request,
+        )
+        _record_seat(position, actor)
+        return position
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Position, create=create)
 
 
 @transaction.atomic
@@ -228,7 +240,14 @@ def position_update(*, actor, position: Position, request=None, **fields: Any) -
     return position
 
 
-def _save_simple(*, actor, instance, organization, fields: list[str], request, creating: bool, before=None):
+def _save_simple(*, actor, instance, organization, fields: list[str], request, creating: bool, before=None,
+                 token: str = ""):
+    if creating and token:  # the same form sent twice makes one row
+        return IdempotencyKey.objects.create_once(
+            actor=actor, token=token, model=type(instance), create=lambda: _save_simple(
+                actor=actor, instance=instance, organization=organization, fields=fields, request=request,
+                creating=True),
+        )
     instance.full_clean()
     try:
         with transaction.atomic():
@@ -254,26 +273,30 @@ PARTNER_FIELDS = [
 
 
 @transaction.atomic
-def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, request=None) -> WorkUnit:
+def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, token: str = "",
+                   request=None) -> WorkUnit:
+    """Create (before=None) or change a work unit; `token` makes a twice-sent create form make one."""
     return _save_simple(
         actor=actor, instance=work_unit, organization=work_unit.organization, fields=WORK_UNIT_FIELDS,
-        request=request, creating=before is None, before=before,
+        request=request, creating=before is None, before=before, token=token,
     )
 
 
 @transaction.atomic
-def department_save(*, actor, department: Department, before: dict | None = None, request=None) -> Department:
+def department_save(*, actor, department: Department, before: dict | None = None, token: str = "",
+                    request=None) -> Department:
     return _save_simple(
         actor=actor, instance=department, organization=department.work_unit.organization,
-        fields=["name", "sort_order"], request=request, creating=before is None, before=before,
+        fields=["name", "sort_order"], request=request, creating=before is None, before=before, token=token,
     )
 
 
 @transaction.atomic
-def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None, request=None) -> PartnerUnit:
+def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None, token: str = "",
+                      request=None) -> PartnerUnit:
     return _save_simple(
         actor=actor, instance=partner, organization=partner.host, fields=PARTNER_FIELDS,
-        request=request, creating=before is None, before=before,
+        request=request, creating=before is None, before=before, token=token,
     )
 
 

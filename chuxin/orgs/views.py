@@ -74,7 +74,8 @@ def create_view(request):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields}
         try:
-            org = services.organization_create(actor=request.user, parent=parent, request=request, **fields)
+            org = services.organization_create(actor=request.user, parent=parent, token=form.token, request=request,
+                                               **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -167,7 +168,8 @@ def position_create_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PositionForm.Meta.fields}
         try:
-            services.position_create(actor=request.user, organization=org, request=request, **fields)
+            services.position_create(actor=request.user, organization=org, token=form.token, request=request,
+                                     **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -215,7 +217,8 @@ def work_unit_form_view(request, pk: int | None = None):
     form = WorkUnitForm(request.POST or None, instance=unit or WorkUnit(), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.work_unit_save(actor=request.user, work_unit=form.instance, before=before, request=request)
+            unit = services.work_unit_save(actor=request.user, work_unit=form.instance, before=before,
+                                           token=form.token, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -235,7 +238,8 @@ def work_unit_detail_view(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.department_save(actor=request.user, department=form.instance, request=request)
+                services.department_save(actor=request.user, department=form.instance, token=form.token,
+                                         request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -284,7 +288,8 @@ def partner_form_view(request, pk: int | None = None):
     form = PartnerUnitForm(request.POST or None, instance=partner or PartnerUnit(), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_unit_save(actor=request.user, partner=form.instance, before=before, request=request)
+            services.partner_unit_save(actor=request.user, partner=form.instance, before=before, token=form.token,
+                                       request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,9 +1,8 @@
-import secrets
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.forms import IdempotentFormMixin
 from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_choices
@@ -22,7 +21,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return str(obj)
 
 
-class PlanForm(StyledMixin, forms.ModelForm):
+class PlanForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     owner = PersonChoiceField(label=_("Owner"), queryset=None,
                               help_text=_("The person who confirms that tasks are complete."))
 
@@ -45,7 +44,7 @@ class PlanOrgForm(StyledMixin, forms.Form):
         self.fields["organization"].queryset = organization_choices(user, need=Need.MANAGE).order_by("path")
 
 
-class PlanItemForm(StyledMixin, forms.ModelForm):
+class PlanItemForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = PlanItem
         fields = ["area", "title", "description", "order"]
@@ -56,12 +55,11 @@ class PlanItemForm(StyledMixin, forms.ModelForm):
         self.fields["area"].queryset = selectors.area_list(plan.organization)
 
 
-class TaskForm(StyledMixin, forms.ModelForm):
+class TaskForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     lead = PersonChoiceField(label=_("Lead (亲自抓)"), queryset=None, required=False)
     responsible = PersonChoiceField(label=_("Responsible (具体抓)"), queryset=None, required=False)
     cooperating = PeopleChoiceField(label=_("Cooperating (配合抓)"), queryset=None, required=False,
                                     widget=forms.SelectMultiple(attrs={"size": 5}))
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -75,10 +73,8 @@ class TaskForm(StyledMixin, forms.ModelForm):
         for name in ("lead", "responsible", "cooperating"):
             self.fields[name].queryset = people
         self.fields["department"].queryset = selectors.allowed_departments(organization)
-        if not self.is_bound:
-            self.initial.setdefault("token", secrets.token_urlsafe(16))
-            if self.instance.pk:
-                self.initial["version"] = self.instance.version
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -107,7 +103,7 @@ class DirectiveTaskForm(TaskForm):
         self.order_fields(self.field_order)
 
 
-class ProgressForm(StyledMixin, forms.ModelForm):
+class ProgressForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -120,7 +116,7 @@ class ProgressForm(StyledMixin, forms.ModelForm):
         labels = {"progress": _("Progress (%)")}
 
 
-class MilestoneForm(StyledMixin, forms.ModelForm):
+class MilestoneForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on"]

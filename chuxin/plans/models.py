@@ -160,8 +160,6 @@ class Task(TimeStampedModel):
     origin_organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    # The form's one-time token: a double-submitted form finds the task it already made.
-    creation_token = models.CharField(max_length=64, blank=True, editable=False)
 
     # How the audit log shows what plans.services records about a task beyond its fields ("reopened": older
     # entries' word for a reopened task).
@@ -177,9 +175,6 @@ class Task(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=models.F("start_on")), name="task_due_not_before_start"),
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"),
-            models.UniqueConstraint(
-                fields=["plan_item", "creation_token"], condition=~Q(creation_token=""), name="task_unique_token",
-            ),
         ]
         indexes = [
             models.Index(fields=["due_on", "status"], name="task_due_status"),

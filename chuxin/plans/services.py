@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.records.services import record_work
 
@@ -121,7 +122,13 @@ def _check_owner(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor, organization, year: int, title: str, owner, request=None) -> Plan:
+def plan_create(*, actor, organization, year: int, title: str, owner, token: str = "", request=None) -> Plan:
+    """`token`: the form's one-time token; the same form sent twice answers with the plan it made."""
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Plan, create=lambda: _plan_create(
+        actor=actor, organization=organization, year=year, title=title, owner=owner, request=request))
+
+
+def _plan_create(*, actor, organization, year: int, title: str, owner, request) -> Plan:
     if Plan.objects.filter(organization=organization, year=year).exists():
         raise ValidationError({"year": _("%(org)s already has a plan for %(year)s.")
                                % {"org": organization.name, "year": year}})
@@ -181,14 +188,17 @@ def _check_item(item: PlanItem) -> None:
 
 
 @transaction.atomic
-def plan_item_create(*, actor, plan: Plan, request=None, **fields: Any) -> PlanItem:
-    item = PlanItem(plan=plan, **fields)
-    item.full_clean()
-    _check_item(item)
-    item.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=plan.organization,
-                 request=request)
-    return item
+def plan_item_create(*, actor, plan: Plan, token: str = "", request=None, **fields: Any) -> PlanItem:
+    def create() -> PlanItem:
+        item = PlanItem(plan=plan, **fields)
+        item.full_clean()
+        _check_item(item)
+        item.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=plan.organization,
+                     request=request)
+        return item
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=PlanItem, create=create)
 
 
 @transaction.atomic
@@ -306,38 +316,31 @@ def task_create(
     description: str = "", department=None, lead=None, responsible=None, cooperating: Iterable = (),
     token: str = "", origin: TaskOrigin | None = None, request=None,
 ) -> Task:
-    """Create a task with its people. A form submitted twice carries the same token and gets the first task.
-    `origin`: the piece of work the task carries out (a directive from above received by the plan's
-    organization: directives.services.directive_task_add checks that and moves the directive on)."""
-    if token:
-        existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
-        if existing:
-            return existing
-    task = Task(plan_item=plan_item, title=title, description=description, department=department,
-                start_on=start_on, due_on=due_on, creation_token=token)
-    if origin is not None:
-        task.origin_type, task.origin_id = origin.target._meta.label_lower, origin.target.pk
-        task.origin_label, task.origin_url = origin.label[:200], origin.url[:300]
-        task.origin_organization = origin.organization
-    task.full_clean(exclude=["creation_token"])
-    organization = plan_item.plan.organization
-    _check_task(task, organization)
-    cooperating = list(cooperating)
-    _check_people(organization, lead, responsible, cooperating)
-    try:
-        with transaction.atomic():
-            task.save()
-    except IntegrityError:  # the twin request won the race: it made the task
-        existing = Task.objects.filter(plan_item=plan_item, creation_token=token).first()
-        if token and existing:
-            return existing
-        raise
-    task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=cooperating,
-                request=request, audit=False)
-    people = _people_repr(task)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
-                 changes={"people": ["", people]} if people else None, request=request)
-    return task
+    """Create a task with its people. A form submitted twice carries the same one-time token and gets the first
+    task (IdempotencyKey). `origin`: the piece of work the task carries out (a directive from above received by
+    the plan's organization: directives.services.directive_task_add checks that and moves the directive on)."""
+
+    def create() -> Task:
+        task = Task(plan_item=plan_item, title=title, description=description, department=department,
+                    start_on=start_on, due_on=due_on)
+        if origin is not None:
+            task.origin_type, task.origin_id = origin.target._meta.label_lower, origin.target.pk
+            task.origin_label, task.origin_url = origin.label[:200], origin.url[:300]
+            task.origin_organization = origin.organization
+        task.full_clean()
+        organization = plan_item.plan.organization
+        _check_task(task, organization)
+        people = list(cooperating)
+        _check_people(organization, lead, responsible, people)
+        task.save()
+        task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=people,
+                    request=request, audit=False)
+        assigned = _people_repr(task)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
+                     changes={"people": ["", assigned]} if assigned else None, request=request)
+        return task
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Task, create=create)
 
 
 @transaction.atomic
@@ -353,7 +356,7 @@ def task_update(
     before = snapshot(stored, TASK_FIELDS)
     for name, value in fields.items():
         setattr(stored, name, value)
-    stored.full_clean(exclude=["creation_token"])
+    stored.full_clean()
     organization = stored.plan_item.plan.organization
     _check_task(stored, organization)
     stored.version = F("version") + 1
@@ -378,12 +381,21 @@ def task_update(
 
 @transaction.atomic
 def progress_update(
-    *, actor, task: Task, progress: int, note: str = "", attachment=None, expected_version: int, request=None,
+    *, actor, task: Task, progress: int, note: str = "", attachment=None, expected_version: int, token: str = "",
+    request=None,
 ) -> ProgressUpdate:
     """An assignee reports progress. The write is refused when the task moved on since the form was opened
-    (StaleTask carries the latest state); reaching 100% submits the task to the plan's owner."""
+    (StaleTask carries the latest state); reaching 100% submits the task to the plan's owner. The same form sent
+    twice (`token`) records one update and answers with it."""
     status, step = (Task.Status.SUBMITTED, "submit") if progress >= 100 else (Task.Status.IN_PROGRESS, "progress")
     TASKS.require(actor, task, step)
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=ProgressUpdate, create=lambda: (
+        _progress_update(actor=actor, task=task, progress=progress, note=note, attachment=attachment,
+                         expected_version=expected_version, request=request, status=status, step=step)))
+
+
+def _progress_update(*, actor, task: Task, progress: int, note: str, attachment, expected_version: int,
+                     request, status: str, step: str) -> ProgressUpdate:
     TASKS.check(task.status, status, via=step)
     update = ProgressUpdate(task=task, author=actor, progress=progress, note=note or "",
                             attachment=attachment or "")
@@ -474,15 +486,19 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
 
 
 @transaction.atomic
-def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, request=None) -> Milestone:
-    milestone = Milestone(task=task, title=title, due_on=due_on)
-    milestone.full_clean()
-    if not (task.start_on <= due_on <= task.due_on):
-        raise ValidationError({"due_on": _("A milestone falls between the task's start and due dates.")})
-    milestone.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=milestone,
-                 organization=task.plan_item.plan.organization, request=request)
-    return milestone
+def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, token: str = "",
+                     request=None) -> Milestone:
+    def create() -> Milestone:
+        milestone = Milestone(task=task, title=title, due_on=due_on)
+        milestone.full_clean()
+        if not (task.start_on <= due_on <= task.due_on):
+            raise ValidationError({"due_on": _("A milestone falls between the task's start and due dates.")})
+        milestone.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=milestone,
+                     organization=task.plan_item.plan.organization, request=request)
+        return milestone
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Milestone, create=create)
 
 
 @transaction.atomic

@@ -23,10 +23,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value) -> int | None:
-    try:
+    """A positive whole number from a query parameter, or None (a negative or 30-digit "id" is no id)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
-    except (TypeError, ValueError):
-        return None
+    return None
 
 
 @login_required
@@ -55,7 +55,7 @@ def create_view(request, pk: int):
                     initial={"year": timezone.localdate().year, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, organization=org, request=request,
+            plan = services.plan_create(actor=request.user, organization=org, token=form.token, request=request,
                                         **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -144,7 +144,7 @@ def item_create_view(request, pk: int):
     form = PlanItemForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.plan_item_create(actor=request.user, plan=plan, request=request,
+            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token, request=request,
                                              **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -195,7 +195,7 @@ def task_create_view(request, pk: int):
         data = form.cleaned_data
         try:
             task = services.task_create(
-                actor=request.user, plan_item=item, token=data.get("token") or "", request=request,
+                actor=request.user, plan_item=item, token=form.token, request=request,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except ValidationError as error:
@@ -281,7 +281,8 @@ def progress_view(request, pk: int):
         try:
             services.progress_update(
                 actor=request.user, task=task, progress=data["progress"], note=data["note"],
-                attachment=data.get("attachment"), expected_version=data["version"], request=request,
+                attachment=data.get("attachment"), expected_version=data["version"], token=form.token,
+                request=request,
             )
         except services.StaleTask as stale:
             task = stale.latest
@@ -332,7 +333,8 @@ def milestone_create_view(request, pk: int):
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_create(actor=request.user, task=task, request=request, **form.cleaned_data)
+            services.milestone_create(actor=request.user, task=task, title=form.cleaned_data["title"],
+                                      due_on=form.cleaned_data["due_on"], token=form.token, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
     if form.errors:

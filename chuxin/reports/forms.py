@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.forms import IdempotentFormMixin
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
 from chuxin.orgs.models import Organization, Position
@@ -29,7 +30,7 @@ def text_to_sections(text: str) -> list[dict]:
     return sections
 
 
-class RequirementForm(StyledMixin, forms.ModelForm):
+class RequirementForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     organization = OrgChoiceField(label=_("Reviewing organization"), queryset=Organization.objects.none())
     org_kinds = forms.MultipleChoiceField(
         label=_("Organization kinds that report"), choices=Organization.Kind.choices, required=False, widget=CHECKS,
@@ -74,7 +75,7 @@ class RequirementForm(StyledMixin, forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        fields = {name: data[name] for name in self.Meta.fields if name != "organization"}
+        fields = {name: data[name] for name in self.Meta.fields if name != "organization"}  # not the token
         fields["sections"] = data["sections_text"]
         return fields
 

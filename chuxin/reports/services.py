@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, holders, require
+from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
 from chuxin.records.services import record_work
@@ -59,16 +60,22 @@ def _check_audience(requirement: ReportRequirement) -> None:
 
 
 @transaction.atomic
-def requirement_create(*, actor, organization: Organization, request=None, **fields) -> ReportRequirement:
-    fields["sections"] = _clean_sections(fields.get("sections", []))
-    requirement = ReportRequirement(organization=organization, created_by=actor, **fields)
-    _check_audience(requirement)
-    requirement.full_clean()
-    requirement.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization,
-                 request=request)
-    periods_open(timezone.localdate(), [requirement])  # its current period waits for nobody's daily job
-    return requirement
+def requirement_create(*, actor, organization: Organization, token: str = "", request=None,
+                       **fields) -> ReportRequirement:
+    """`token`: the form's one-time token; the same form sent twice makes one requirement."""
+
+    def create() -> ReportRequirement:
+        fields["sections"] = _clean_sections(fields.get("sections", []))
+        requirement = ReportRequirement(organization=organization, created_by=actor, **fields)
+        _check_audience(requirement)
+        requirement.full_clean()
+        requirement.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization,
+                     request=request)
+        periods_open(timezone.localdate(), [requirement])  # its current period waits for nobody's daily job
+        return requirement
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=ReportRequirement, create=create)
 
 
 @transaction.atomic

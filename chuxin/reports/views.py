@@ -50,8 +50,8 @@ def requirement_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             requirement = services.requirement_create(
-                actor=request.user, organization=form.cleaned_data["organization"], request=request,
-                **form.service_fields())
+                actor=request.user, organization=form.cleaned_data["organization"], token=form.token,
+                request=request, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

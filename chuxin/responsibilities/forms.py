@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.forms import IdempotentFormMixin
 from chuxin.orgs.forms import StyledMixin
 
 from .models import PostKind, TemplateItem
@@ -27,7 +28,7 @@ class OverviewFilterForm(StyledMixin, forms.Form):
         return self.cleaned_data.get("post", "") if self.is_valid() else ""
 
 
-class TemplateItemForm(StyledMixin, forms.ModelForm):
+class TemplateItemForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     required_count = forms.IntegerField(
         label=_("times a year"), min_value=1, max_value=366, initial=1,
         help_text=_("How many records complete this duty in a year."),

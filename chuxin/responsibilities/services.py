@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.models import IdempotencyKey
 from chuxin.orgs.models import Organization, Position
 from chuxin.records.selectors import records_of_year
 
@@ -360,7 +361,12 @@ def templates_adopt(*, actor, organization: Organization, request=None) -> list[
 
 
 @transaction.atomic
-def template_item_save(*, actor, item: TemplateItem, before: dict | None = None, request=None) -> TemplateItem:
+def template_item_save(*, actor, item: TemplateItem, before: dict | None = None, token: str = "",
+                       request=None) -> TemplateItem:
+    """Add (before=None) or change a duty of a template; `token` makes a twice-sent add form add it once."""
+    if before is None and token:
+        return IdempotencyKey.objects.create_once(actor=actor, token=token, model=TemplateItem, create=lambda: (
+            template_item_save(actor=actor, item=item, request=request)))
     item.full_clean()
     item.save()
     organization = item.template.organization

@@ -146,7 +146,8 @@ def _template_item_form(request, template, item, *, before):
     form = TemplateItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_item_save(actor=request.user, item=form.instance, before=before, request=request)
+            services.template_item_save(actor=request.user, item=form.instance, before=before, token=form.token,
+                                        request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

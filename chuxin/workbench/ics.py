@@ -42,6 +42,11 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
+def ics_date(day: datetime.date) -> str:
+    """A DATE value (3.3.4), four-digit year whatever the year: strftime("%Y") writes year 1 as "1"."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def item_uid(item: WorkItem) -> str:
     """The provider's uid; for one without, a digest of what identifies the item, stable across fetches."""
     if item.uid:
@@ -72,12 +77,16 @@ def calendar_text(
         if item.due is None:
             continue  # nothing to put on a day
         description = describe(item) if describe else item.state
+        # The day after ends an all-day event; the last day a date can hold has no day after, and an all-day
+        # event without DTEND lasts that one day (3.6.1), so a stored 9999-12-31 cannot break the whole feed.
+        end = [] if item.due == datetime.date.max else [
+            f"DTEND;VALUE=DATE:{ics_date(item.due + datetime.timedelta(days=1))}"]
         lines += [
             "BEGIN:VEVENT",
             f"UID:{escape_text(item_uid(item))}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{item.due + datetime.timedelta(days=1):%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{ics_date(item.due)}",
+            *end,
             f"SUMMARY:{escape_text(item.title)}",
             f"URL:{absolute(item.url)}",
             f"DESCRIPTION:{escape_text(description)}",

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 
-from .models import FeedToken, new_feed_token
+from .models import FeedToken
 
 
 @transaction.atomic
 def feed_token_regenerate(*, actor, request=None) -> FeedToken:
-    """Give the actor a new feed token (the first one, or a replacement: the old URL stops working)."""
-    feed, created = FeedToken.objects.select_for_update().get_or_create(user=actor)
+    """Give the actor a new feed token (the first one, or a replacement: the old URL stops working). The returned
+    feed carries the token in `token`, for the one answer that shows it; only its digest is stored."""
+    feed = FeedToken.objects.select_for_update().filter(user=actor).first()
+    created = False
+    if feed is None:
+        feed = FeedToken(user=actor)
+        feed.new_token()
+        try:
+            with transaction.atomic():
+                feed.save()
+            created = True
+        except IntegrityError:  # a twin request made the first one meanwhile: replace that one
+            feed = FeedToken.objects.select_for_update().get(user=actor)
     if not created:
-        feed.token = new_feed_token()
+        feed.new_token()
         feed.created_at = timezone.now()  # when the current link was made
-        feed.full_clean()
-        feed.save(update_fields=["token", "created_at"])
+        feed.save(update_fields=["digest", "created_at"])
     # The token itself never goes into the log: it is a password for the feed.
     audit_record(
         actor=actor,

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import ics, selectors, services
-from .models import FeedToken
+from .models import FeedToken, feed_token_digest
 from .presentation import kind_summary, section_of
 
 # Each group on the page shows its soonest rows; "show all" opens the group alone, a page at a time. A person
@@ -71,25 +71,28 @@ def calendar_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_settings_view(request):
+    """The calendar link. Only its digest is stored, so the link itself is shown once, in the answer to the
+    request that made it (not stored for a redirect; the page is never cached, like every page)."""
+    feed = FeedToken.objects.filter(user=request.user).first()
+    context = {"feed": feed, "url": "", "webcal": ""}
     if request.method == "POST":
-        had_one = FeedToken.objects.filter(user=request.user).exists()
-        services.feed_token_regenerate(actor=request.user, request=request)
-        if had_one:
+        replaced = feed is not None
+        feed = services.feed_token_regenerate(actor=request.user, request=request)
+        url = request.build_absolute_uri(reverse("workbench:feed", kwargs={"token": feed.token}))
+        context = {"feed": feed, "url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+        if replaced:
             messages.success(request, _("A new calendar link has been made; the old one no longer works."))
         else:
             messages.success(request, _("Your calendar link is ready."))
-        return redirect("workbench:feed-settings")
-    feed = FeedToken.objects.filter(user=request.user).first()
-    url = request.build_absolute_uri(reverse("workbench:feed", kwargs={"token": feed.token})) if feed else ""
-    webcal = "webcal://" + url.split("://", 1)[1] if url else ""
-    return render(request, "workbench/feed_settings.html", {"feed": feed, "url": url, "webcal": webcal})
+    return render(request, "workbench/feed_settings.html", context)
 
 
 @never_cache
 @require_GET
 def feed_view(request, token: str):
     """No login: calendar apps can't log in. The long random token in the URL stands for the user."""
-    feed = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    feed = FeedToken.objects.select_related("user").filter(
+        digest=feed_token_digest(token), user__is_active=True).first()
     if feed is None:
         raise Http404
     items = selectors.my_items(feed.user)

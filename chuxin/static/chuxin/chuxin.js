@@ -21,3 +21,16 @@ document.addEventListener("htmx:afterSwap", (event) => {
     copy.querySelectorAll("[data-testid]").forEach((el) => el.removeAttribute("data-testid"));
   });
 });
+
+// A select marked data-cx-autosubmit sends its form when changed (a filter without a button). No inline handlers
+// anywhere: the Content-Security-Policy allows scripts from this file only.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("[data-cx-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
+
+// A form marked data-cx-confirm="question" is sent only once the person confirms.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-cx-confirm]");
+  if (form && !window.confirm(form.dataset.cxConfirm)) event.preventDefault();
+}, true);

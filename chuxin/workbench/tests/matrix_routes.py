@@ -10,9 +10,9 @@ def routes() -> dict:
     lands = Outcome("lands on the workbench or home", 302)
 
     def feed_token(env, where):
-        from chuxin.workbench.models import FeedToken
+        from chuxin.workbench.services import feed_token_regenerate
 
-        feed = env.once("feed-token", lambda: FeedToken.objects.create(user=env.world.secretary))
+        feed = env.once("feed-token", lambda: feed_token_regenerate(actor=env.world.secretary))
         return {"token": feed.token}, {}
 
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from chuxin.audit.models import AuditEntry
 from chuxin.core.protocols import WorkItem
 from chuxin.workbench import ics
-from chuxin.workbench.models import FeedToken
+from chuxin.workbench.models import FeedToken, feed_token_digest
 from chuxin.workbench.services import feed_token_regenerate
 
 D = datetime.date
@@ -52,9 +53,15 @@ def unescape(value: str) -> str:
     return "".join(out)
 
 
+_tokens: dict[int, str] = {}
+
+
 def feed_url(user) -> str:
-    token = FeedToken.objects.get_or_create(user=user)[0].token
-    return reverse("workbench:feed", kwargs={"token": token})
+    """The user's feed URL, made on first use (the token is known only when it is made)."""
+    if user.pk not in _tokens or not FeedToken.objects.filter(user=user, digest=feed_token_digest(
+            _tokens[user.pk])).exists():
+        _tokens[user.pk] = feed_token_regenerate(actor=user).token
+    return reverse("workbench:feed", kwargs={"token": _tokens[user.pk]})
 
 
 def test_the_feed_is_a_calendar_with_one_all_day_event_per_dated_item(world, fake_work, client):
@@ -155,7 +162,7 @@ def test_the_token_not_the_login_decides_whose_feed_it_is(world, fake_work, clie
 
 @pytest.mark.parametrize("token", ["x", "A" * 43, "not-a-token-at-all"])
 def test_an_unknown_token_is_not_found(world, fake_work, client, token):
-    FeedToken.objects.create(user=world.secretary)
+    feed_token_regenerate(actor=world.secretary)
     assert client.get(reverse("workbench:feed", kwargs={"token": token})).status_code == 404
 
 
@@ -170,38 +177,80 @@ def test_the_feed_answers_get_only(world, fake_work, client):
     assert client.post(feed_url(world.secretary)).status_code == 405
 
 
+def _shown_token(page) -> str:
+    """The token in the link the settings page shows (once, in the answer that made it)."""
+    url = page.context["url"]
+    assert url.startswith("http://testserver/workbench/feed/") and url.endswith(".ics")
+    return url.removeprefix("http://testserver/workbench/feed/").removesuffix(".ics")
+
+
 def test_regenerating_the_token_invalidates_the_old_url(world, fake_work, client_for):
     client = client_for(world.secretary)
     settings_url = reverse("workbench:feed-settings")
     page = client.get(settings_url)
     assert page.context["feed"] is None and "Make my calendar link" in page.content.decode()
 
-    response = client.post(settings_url, follow=True)
-    assert response.redirect_chain == [(settings_url, 302)]
+    response = client.post(settings_url)
+    assert response.status_code == 200  # the link is in this answer, and only in this one
     assert "Your calendar link is ready." in response.content.decode()
-    first = FeedToken.objects.get(user=world.secretary)
-    page = client.get(settings_url)
-    old_url = f"http://testserver/workbench/feed/{first.token}.ics"
-    assert page.context["url"] == old_url
-    assert page.context["webcal"] == f"webcal://testserver/workbench/feed/{first.token}.ics"
-    assert old_url in page.content.decode()
+    first = _shown_token(response)
+    old_url = f"http://testserver/workbench/feed/{first}.ics"
+    assert response.context["webcal"] == f"webcal://testserver/workbench/feed/{first}.ics"
+    assert old_url in response.content.decode() and "shown only now" in response.content.decode()
     assert client.get(old_url).status_code == 200
+    page = client.get(settings_url)  # later: the page says a link exists, not what it is
+    assert page.context["url"] == "" and first not in page.content.decode()
+    assert "shown only when it is made" in page.content.decode()
 
-    assert "the old one no longer works" in client.post(settings_url, follow=True).content.decode()
-    second = FeedToken.objects.get(user=world.secretary)
-    assert second.token != first.token and len(second.token) >= 43
+    response = client.post(settings_url)
+    assert "the old one no longer works" in response.content.decode()
+    second = _shown_token(response)
+    assert second != first and len(second) >= 43
     assert client.get(old_url).status_code == 404
-    assert client.get(f"/workbench/feed/{second.token}.ics").status_code == 200
+    assert client.get(f"/workbench/feed/{second}.ics").status_code == 200
     assert FeedToken.objects.count() == 1
 
 
-def test_regenerating_is_audited_without_the_token(world):
+def test_only_a_digest_of_the_token_is_stored(world, fake_work, client):
     feed = feed_token_regenerate(actor=world.secretary)
-    feed_token_regenerate(actor=world.secretary)
+    token = feed.token
+    stored = FeedToken.objects.filter(pk=feed.pk).values().get()
+    assert token not in str(stored)
+    assert stored["digest"] == hashlib.sha256(token.encode()).hexdigest()
+    # The digest itself is no key to the feed: only the token is.
+    assert client.get(reverse("workbench:feed", kwargs={"token": stored["digest"]})).status_code == 404
+    assert client.get(reverse("workbench:feed", kwargs={"token": token})).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_stored_tokens_into_digests_and_the_links_keep_working(client):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from conftest import make_user
+
+    user = make_user("subscriber")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("workbench", "0001_initial")])
+    old = executor.loader.project_state([("workbench", "0001_initial")]).apps.get_model("workbench", "FeedToken")
+    old.objects.create(user_id=user.pk, token="an-old-token-already-in-someones-calendar-app")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("workbench", "0002_feed_token_digest")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    feed = FeedToken.objects.get(user=user)
+    assert feed.digest == hashlib.sha256(b"an-old-token-already-in-someones-calendar-app").hexdigest()
+    url = reverse("workbench:feed", kwargs={"token": "an-old-token-already-in-someones-calendar-app"})
+    assert client.get(url).status_code == 200
+
+
+def test_regenerating_is_audited_without_the_token(world):
+    first = feed_token_regenerate(actor=world.secretary).token
+    feed = feed_token_regenerate(actor=world.secretary)
     entries = AuditEntry.objects.filter(target_type="workbench.feedtoken").order_by("id")
     assert [e.action for e in entries] == ["create", "update"]
-    feed.refresh_from_db()
-    assert all(feed.token not in str(e.changes) + e.target_repr for e in entries)
+    assert all(token not in str(e.changes) + e.target_repr for e in entries for token in (first, feed.token))
 
 
 def test_the_settings_page_needs_a_login(client):
@@ -216,7 +265,20 @@ def test_demo_data_gives_each_demo_account_a_link_once(world, db):
     worker = make_user("worker1-not-demo")
     demo = make_user("secretary1")
     seed_demo_data(today=D(2026, 11, 25))
-    token = FeedToken.objects.get(user=demo).token
+    digest = FeedToken.objects.get(user=demo).digest
     seed_demo_data(today=D(2026, 11, 26))
-    assert FeedToken.objects.get(user=demo).token == token
+    assert FeedToken.objects.get(user=demo).digest == digest
     assert not FeedToken.objects.filter(user=worker).exists()
+
+
+def test_the_first_and_last_days_a_date_can_hold_do_not_break_the_feed(world, fake_work, client):
+    # A due date of 9999-12-31 once made every fetch of the assignee's feed fail (there is no day after it).
+    fake_work.give(world.secretary, datetime.date.max, title="远期")
+    fake_work.give(world.secretary, datetime.date.min, title="元年")
+    fake_work.give(world.secretary, D(2026, 3, 1), title="平常")
+    response = client.get(feed_url(world.secretary))
+    assert response.status_code == 200
+    found = {e["SUMMARY"]: e for e in events(response.content.decode())}
+    assert found["远期"]["DTSTART;VALUE=DATE"] == "99991231" and "DTEND;VALUE=DATE" not in found["远期"]
+    assert (found["元年"]["DTSTART;VALUE=DATE"], found["元年"]["DTEND;VALUE=DATE"]) == ("00010101", "00010102")
+    assert (found["平常"]["DTSTART;VALUE=DATE"], found["平常"]["DTEND;VALUE=DATE"]) == ("20260301", "20260302")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from chuxin.workbench.models import FeedToken
+from chuxin.workbench.services import feed_token_regenerate
 
 _n = itertools.count(1)
 D = datetime.date
@@ -36,7 +36,7 @@ def test_workbench_query_count_with_a_fake_provider(world, fake_work, client_for
 
 
 def test_feed_query_count_with_a_fake_provider(world, fake_work, client, django_assert_num_queries):
-    url = reverse("workbench:feed", kwargs={"token": FeedToken.objects.create(user=world.secretary).token})
+    url = reverse("workbench:feed", kwargs={"token": feed_token_regenerate(actor=world.secretary).token})
     fake_work.give(world.secretary, D(2026, 1, 1))
     # 1 the token with its user
     with django_assert_num_queries(1):

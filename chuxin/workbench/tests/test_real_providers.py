@@ -7,8 +7,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from chuxin.workbench.models import FeedToken
 from chuxin.workbench.selectors import my_items
+from chuxin.workbench.services import feed_token_regenerate
 
 from .test_feed import events
 from .test_queries import seed_directives, seed_tasks
@@ -39,9 +39,9 @@ def test_my_tasks_and_my_branchs_directives_are_mine_alone(world):
 
 def test_the_feed_carries_the_real_items_with_their_uids(world, client):
     seed_tasks(world, world.member_user, 3)
-    token = FeedToken.objects.create(user=world.member_user).token
+    token = feed_token_regenerate(actor=world.member_user).token
     found = events(client.get(reverse("workbench:feed", kwargs={"token": token})).content.decode())
     assert len(found) == 3 and all(e["UID"].startswith("task-") for e in found)
-    other = FeedToken.objects.create(user=world.outsider).token
+    other = feed_token_regenerate(actor=world.outsider).token
     found = events(client.get(reverse("workbench:feed", kwargs={"token": other})).content.decode())
     assert not [e for e in found if e["UID"].startswith("task-")]

@@ -1,0 +1,63 @@
+"""Request and response hygiene for every view: NUL characters out of the parameters; security and caching
+headers on every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+NUL = "\x00"
+
+
+def _has_nul(query: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in query.lists())
+
+
+def without_nul(query: QueryDict) -> QueryDict:
+    """The same parameters with every NUL character removed (the same object when there is none). No text a
+    person types contains NUL, PostgreSQL refuses it in text, and some libraries cut a string at it."""
+    if not _has_nul(query):
+        return query
+    cleaned = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        for value in values:
+            cleaned.appendlist(key.replace(NUL, ""), value.replace(NUL, ""))
+    cleaned._mutable = False
+    return cleaned
+
+
+class StripNulMiddleware:
+    """Strips NUL from every GET and POST parameter before any view (or the CSRF check) reads it, so no view,
+    form or query has to think of it. Uploaded files are left as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = without_nul(request.GET)
+        if request.method == "POST":
+            request.POST = without_nul(request.POST)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every answer of the platform, and `Cache-Control:
+    no-store` on every answer that does not say otherwise: pages, downloads and exports hold personal data that
+    must not stay in a browser's or a proxy's cache. Static files never reach this middleware (WhiteNoise,
+    earlier in the chain, answers them with their own long cache headers)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.content_security_policy = settings.CHUXIN_CONTENT_SECURITY_POLICY
+        self.permissions_policy = settings.CHUXIN_PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.content_security_policy:
+            response.headers.setdefault("Content-Security-Policy", self.content_security_policy)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response

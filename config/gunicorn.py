@@ -1,0 +1,24 @@
+"""gunicorn settings for production: `gunicorn -c config/gunicorn.py config.wsgi:application` (see
+docs/operations.md). The command line may add to them (--bind, --workers, ...).
+
+The access log goes to standard output with the secrets some URLs carry (the calendar feed's token, see
+CHUXIN_SECRET_PATHS in config/settings/base.py) replaced by `[redacted]`.
+"""
+
+from gunicorn.glogging import Logger
+
+from chuxin.core.log_filters import redact
+
+accesslog = "-"
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with every text of an access-log line (request line, path, referrer, headers) passed
+    through chuxin.core.log_filters.redact."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+
+logger_class = RedactingLogger
