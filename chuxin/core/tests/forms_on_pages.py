@@ -173,7 +173,7 @@ NOT_DRIVEN = {"accounts:logout"}
 def pages(env) -> list[tuple[str, str, dict]]:
     """(url name, path, query) of every GET route of the role matrix, built at B1. All objects are made before
     any page is opened: some pages make defaults of their own on first sight."""
-    from chuxin.core.tests.test_role_matrix import EXPECT
+    from chuxin.portal.tests.test_role_matrix import EXPECT
 
     built = []
     for name, routes in sorted(EXPECT.items()):

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chuxin.core.tests.forms_on_pages import Form, discover, pages
-from chuxin.core.tests.test_role_matrix import Env
+from chuxin.testing import Env
 
 HUGE = "9223372036854775808"  # 2**63: one past the largest 64-bit id
 HOSTILE: dict[str, str | list[str]] = {

@@ -39,7 +39,7 @@ def assert_protected(response) -> None:
 
 
 def test_a_page_is_protected_and_never_stored(world, client_for):
-    response = client_for(world.secretary).get(reverse("core:me"))
+    response = client_for(world.secretary).get(reverse("portal:me"))
     assert response.status_code == 200
     assert_protected(response)
     assert response["Cache-Control"] == "no-store"
@@ -90,7 +90,7 @@ def test_static_files_keep_their_own_cache_headers(client):
 
 
 def test_pages_tell_htmx_to_keep_to_the_policy(world, client_for):
-    page = client_for(world.secretary).get(reverse("core:me")).content.decode()
+    page = client_for(world.secretary).get(reverse("portal:me")).content.decode()
     assert """<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>""" in page
 
 

@@ -21,7 +21,7 @@ from chuxin.core.rules import Resolver, Rule, Type
 from chuxin.orgs import rules, selectors
 from chuxin.orgs.models import Organization, RuleSetting
 from chuxin.orgs.services import organization_create, rule_clear, rule_set
-from conftest import make_member, make_user
+from chuxin.testing import make_member, make_user
 
 K = Organization.Kind
 TODAY = datetime.date(2026, 3, 15)

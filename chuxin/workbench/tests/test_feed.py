@@ -227,7 +227,7 @@ def test_the_migration_turns_stored_tokens_into_digests_and_the_links_keep_worki
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from conftest import make_user
+    from chuxin.testing import make_user
 
     user = make_user("subscriber")
     executor = MigrationExecutor(connection)

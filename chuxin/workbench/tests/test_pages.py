@@ -175,14 +175,12 @@ def test_the_badge_is_empty_when_nothing_waits_and_caps_at_99(world, fake_work, 
 
 
 def test_inside_wechat_the_calendar_link_comes_with_how_to_subscribe(world, client_for):
-    from chuxin.workbench.models import FeedToken
-
-    FeedToken.objects.create(user=world.secretary)
+    # The link is shown once, in the answer to the request that makes it (only its digest is stored).
     client = client_for(world.secretary)
     wechat = "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36 MicroMessenger/8.0.49.2600 WeChat/arm64"
-    html = client.get(reverse("workbench:feed-settings"), HTTP_USER_AGENT=wechat).content.decode()
+    html = client.post(reverse("workbench:feed-settings"), HTTP_USER_AGENT=wechat).content.decode()
     hint = html.index('data-testid="wechat-hint"')
     assert "WeChat's browser cannot subscribe to calendars" in html[hint:]
     assert 0 < html.index('href="webcal://') - hint < 1000  # right before the subscription link
-    plain = client.get(reverse("workbench:feed-settings"), HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Safari/604.1")
+    plain = client.post(reverse("workbench:feed-settings"), HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Safari/604.1")
     assert 'href="webcal://' in plain.content.decode() and "wechat-hint" not in plain.content.decode()
