@@ -12,6 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def url_of(target: models.Model, limit: int = 300) -> str:
+    """The object's page, for a link stored beside it (a work record, a duty ticked off); empty when it has none.
+    A link is a nicety: it never fails the caller's write."""
+    getter = getattr(target, "get_absolute_url", None)
+    if getter is None:
+        return ""
+    try:
+        return str(getter())[:limit]
+    except Exception:  # noqa: BLE001
+        return ""
+
+
 class TimeStampedModel(models.Model):
     """Base for every table: when a row was made and last changed."""
 

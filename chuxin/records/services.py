@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 
 from chuxin.core import registry
+from chuxin.core.models import url_of
 
 from .models import WorkRecord
 
@@ -39,16 +40,6 @@ def _payload(kind: registry.RecordKind, payload: dict[str, Any]) -> dict[str, An
             value = value.isoformat()
         clean[name] = value
     return clean
-
-
-def _url(target: models.Model) -> str:
-    getter = getattr(target, "get_absolute_url", None)
-    if getter is None:
-        return ""
-    try:
-        return str(getter())[:300]
-    except Exception:  # noqa: BLE001 - a link is a nicety; never fail the producer's write for it
-        return ""
 
 
 def record_work(
@@ -82,7 +73,7 @@ def record_work(
                 record = WorkRecord.objects.create(
                     **identity, organization=organization, organization_path=organization.path,
                     actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-                    on=on, label=(label or str(target))[:200], url=(url or _url(target))[:300], payload=clean,
+                    on=on, label=(label or str(target))[:200], url=(url or url_of(target))[:300], payload=clean,
                 )
         except IntegrityError:
             return WorkRecord.objects.get(**identity), False

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.models import IdempotencyKey
+from chuxin.core.models import IdempotencyKey, url_of
 from chuxin.orgs.models import Organization, Position
 from chuxin.records.selectors import records_of_year
 
@@ -174,23 +174,13 @@ EVIDENCE_KINDS = {
 }
 
 
-def _target_url(target) -> str:
-    getter = getattr(target, "get_absolute_url", None)
-    if getter is None:
-        return ""
-    try:
-        return str(getter())[:300]
-    except Exception:  # noqa: BLE001 - a link is a nicety; never fail the caller's write for it
-        return ""
-
-
 def evidence_record(*, kind: str, organization: Organization | None, user, on: datetime.date, target) -> list[ListItem]:
     """Count a piece of work towards the open list items it proves (see `_count`); for callers holding the
     target itself. The work-record stream reaches the same code through `evidence_from_record`."""
     users = [user] if user is not None and getattr(user, "is_authenticated", False) else []
     return _count(kind=kind, organization=organization, users=users, on=on,
                   target_type=target._meta.label_lower, target_id=str(target.pk), label=str(target)[:200],
-                  url=_target_url(target))
+                  url=url_of(target))
 
 
 def evidence_from_record(record) -> list[ListItem]:
