@@ -77,6 +77,7 @@ test: $(STAMP) $(ASSETS) chromium
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 messages: $(STAMP)
