@@ -17,6 +17,8 @@ from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
+from chuxin.plans.forms import DirectiveTaskForm
+from chuxin.plans.models import Plan
 
 from . import selectors, services
 from .forms import ActionForm, CompleteForm, DirectiveForm
@@ -260,8 +262,6 @@ def complete_view(request, pk: int):
 def task_add_view(request, pk: int):
     """Make the directive a task of the organization's own annual plan (this year's), with the plans app's task
     form and service; without a plan for the year, say so and offer to write one."""
-    from chuxin.plans.forms import DirectiveTaskForm
-    from chuxin.plans.models import Plan
 
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
     directive, org = recipient.directive, recipient.organization

@@ -28,7 +28,6 @@ def tree_view(request):
 
 
 def can_admin_any(user) -> bool:
-    from chuxin.core.access import has_any
 
     return has_any(user, Need.ADMIN)
 

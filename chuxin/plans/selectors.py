@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
+from chuxin.accounts.models import Role, RoleGrant, User
 from chuxin.core.access import Need, fetch, rank_on, require, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
+from chuxin.members.models import Member
 from chuxin.orgs.models import Department, Organization
 
 from .models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
@@ -28,13 +30,10 @@ from .models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignme
 def eligible_people(organization: Organization) -> QuerySet:
     """Login accounts that may be given a task of this organization's plan: a member file (active) or a role
     somewhere in its subtree."""
-    from chuxin.accounts.models import User
-    from chuxin.members.models import Member
 
     in_files = Member.objects.filter(
         subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE, user__isnull=False
     ).values("user_id")
-    from chuxin.accounts.models import RoleGrant
 
     with_roles = RoleGrant.objects.filter(subtree_q(organization.path, "organization__path")).values("user_id")
     return (
@@ -47,7 +46,6 @@ def eligible_people(organization: Organization) -> QuerySet:
 def owner_choices(organization: Organization) -> QuerySet:
     """Who may own a plan: anyone who may be assigned its tasks, or a secretary or Party-affairs worker of an
     organization above (the committee's worker often keeps a branch's plan)."""
-    from chuxin.accounts.models import Role, RoleGrant, User
 
     above = RoleGrant.objects.filter(
         organization__path__in=organization.ancestor_paths, role__in=[Role.SECRETARY, Role.WORKER]

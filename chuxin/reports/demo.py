@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import User
+from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
 
 from .models import Report, ReportPeriod, ReportRequirement
@@ -74,7 +75,6 @@ def _link_secretary_seat() -> None:
     """The quarterly report is owed by secretaries with a login. The demo's seats are held by member files without
     accounts, so secretary1 (who stands for HX-B01's secretary) is linked to that seat's member file, if both
     are still free."""
-    from chuxin.members.models import Member
 
     user = User.objects.filter(username="secretary1").first()
     if user is None or Member.objects.filter(user=user).exists():

@@ -9,6 +9,9 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chuxin.notifications.reminders import send_due_reminders
+from chuxin.notifications.tasks import send_reminders_task
+
 
 class Command(BaseCommand):
     help = "Send due-soon, overdue and other reminders from every app, each once (enqueued unless --now)."
@@ -18,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Run as of this date (YYYY-MM-DD). Default: today.")
 
     def handle(self, *args, now: bool = False, date: str | None = None, **options):
-        from chuxin.notifications.reminders import send_due_reminders
-        from chuxin.notifications.tasks import send_reminders_task
 
         today = None
         if date:
