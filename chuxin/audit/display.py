@@ -148,10 +148,21 @@ def describe(target_type: str, name: str) -> tuple[str, Callable[[Any], str]]:
     return (str(declared.label) if declared.label else label), _with_values(show, declared.values)
 
 
+def _ordered(target_type: str, changes: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    model = _model(target_type)
+    if model is None:  # an import, an export: no model to take an order from
+        return list(changes.items())
+    names = [f.name for f in model._meta.get_fields()] + list(getattr(model, "audit_fields", {}) or {})
+    order = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def changes_shown(target_type: str, changes: Mapping[str, Any] | None) -> list[tuple[str, str, str | None]]:
-    """[(label, old, new)] for recorded pairs, [(label, value, None)] for single facts."""
+    """[(label, old, new)] for recorded pairs, [(label, value, None)] for single facts, in the model's field order
+    (then its described extras, then the rest by name): PostgreSQL's jsonb does not keep the order they were written
+    in, and a log must read the same on every database."""
     rows = []
-    for name, change in (changes or {}).items():
+    for name, change in _ordered(target_type, changes or {}):
         label, show = describe(target_type, name)
         if isinstance(change, list | tuple) and len(change) == 2:
             rows.append((label, show(change[0]), show(change[1])))
