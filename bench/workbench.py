@@ -163,8 +163,10 @@ def add_directives(world: World, count: int, today: datetime.date) -> None:
 
 def add_report_requirements(world: World, count: int, today: datetime.date) -> None:
     """Monthly reports the committee requires of its branches, begun a year ago: each one leaves the
-    person's branch a dozen periods unreported (opened by the reports app on the first request)."""
+    person's branch a dozen periods unreported (opened here, as the daily housekeeping or the requirement service
+    would: pages only read)."""
     from chuxin.reports.models import ReportRequirement
+    from chuxin.reports.periods import periods_open
 
     starts = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
     for _i in range(count):
@@ -174,6 +176,7 @@ def add_report_requirements(world: World, count: int, today: datetime.date) -> N
             frequency=ReportRequirement.Frequency.MONTHLY, due_day=5, starts_on=starts,
             sections=[{"title": "本月工作", "guidance": ""}, {"title": "存在问题", "guidance": ""}],
         )
+    periods_open(today)
 
 
 def mix(total: int) -> tuple[int, int, int]:
