@@ -8,7 +8,6 @@ so a Party-affairs worker is not asked to act on the directives they sent to the
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
-from chuxin.core.access import Need, fetch, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, holders_by_org, require, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -214,30 +213,11 @@ def subordinates(sender: Organization) -> QuerySet[Organization]:
     )
 
 
-def officers(org_ids: list[int], today: datetime.date | None = None) -> dict[int, list]:
-    """Who hears about an organization's directives: its secretaries and Party-affairs workers (role grants on
-    the organization itself) and the serving secretary's own account. Two queries for any number of orgs."""
-    from chuxin.accounts.models import Role, RoleGrant
-    from chuxin.orgs.models import Position
-
-    today = today or timezone.localdate()
-    found: dict[int, dict[int, object]] = defaultdict(dict)
-    grants = RoleGrant.objects.filter(
-        organization_id__in=org_ids, role__in=[Role.SECRETARY, Role.WORKER], user__is_active=True
-    ).select_related("user")
-    for grant in grants:
-        found[grant.organization_id][grant.user_id] = grant.user
-    seats = (
-        Position.objects.filter(
-            organization_id__in=org_ids, kind=Position.Kind.SECRETARY, started_on__lte=today,
-            member__user__isnull=False, member__user__is_active=True,
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .select_related("member__user")
-    )
-    for seat in seats:
-        found[seat.organization_id][seat.member.user_id] = seat.member.user
-    return {org_id: list(users.values()) for org_id, users in found.items()}
+def officers(organizations, today: datetime.date | None = None) -> dict[int, list]:
+    """Who hears about an organization's directives: who holds MANAGE on it by a grant on the organization itself
+    (its secretaries and Party-affairs workers) and who serves in its secretary's seat on `today`, through the
+    access policy's reverse question. {organization id: [accounts]}; two queries for any number of orgs."""
+    return holders_by_org(organizations, Need.MANAGE, on=today, serving=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------

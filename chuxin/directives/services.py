@@ -47,8 +47,8 @@ def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: st
 def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
                      params=None) -> None:
     """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
-    message untranslated (gettext_noop), `params` its parameters."""
-    people = selectors.officers([row.organization_id for row in rows])
+    message untranslated (gettext_noop), `params` its parameters. The rows carry their organizations."""
+    people = selectors.officers({row.organization_id: row.organization for row in rows}.values())
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
@@ -122,14 +122,14 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
 
     directive.save()
     rows = DirectiveRecipient.objects.bulk_create(
-        [DirectiveRecipient(directive=directive, organization_id=pk) for pk in sorted(chosen)]
+        [DirectiveRecipient(directive=directive, organization=chosen[pk]) for pk in sorted(chosen)]
     )
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender, request=request,
         changes={"recipients": ["", str(len(rows))], "due_on": ["", str(directive.due_on)]},
     )
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
-        rows = list(directive.recipients.all())
+        rows = list(directive.recipients.select_related("organization"))
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     transaction.on_commit(lambda: _notify_officers(
         rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
@@ -152,7 +152,8 @@ def directive_remind(
         rows = rows.filter(pk__in=[row.pk for row in recipients])
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     rows = list(
-        rows.exclude(reminded_at__gte=start_of_day).select_for_update().only("id", "organization_id", "directive_id")
+        rows.exclude(reminded_at__gte=start_of_day).select_for_update(of=("self",)).select_related("organization")
+        .only("id", "organization_id", "directive_id", "organization__path")
     )
     if not rows:
         return 0
