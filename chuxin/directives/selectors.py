@@ -11,13 +11,12 @@ import datetime
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
-from chuxin.core.access import Need, fetch, holders_by_org, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -40,29 +39,13 @@ def access_directive(user, pk, *, need: Need) -> Directive:
 def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:
     """One recipient's row as that organization sees it: the need is on the receiving organization only, so a
     branch never reaches a sibling's row or the sender's matrix."""
-    recipient = (
-        DirectiveRecipient.objects.select_related(
-            "directive__sender", "organization", "acknowledged_by", "completed_by"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if recipient is None:
-        raise Http404
-    require(user, recipient.organization, need)
-    return recipient
+    return fetch(user, DirectiveRecipient.objects.select_related("directive__sender", "organization",
+                                                                 "acknowledged_by", "completed_by"), pk, need=need)
 
 
 def access_action(user, pk, *, need: Need) -> DirectiveAction:
-    action = (
-        DirectiveAction.objects.select_related("recipient__organization", "recipient__directive")
-        .filter(pk=pk)
-        .first()
-    )
-    if action is None:
-        raise Http404
-    require(user, action.recipient.organization, need)
-    return action
+    return fetch(user, DirectiveAction.objects.select_related("recipient__organization", "recipient__directive"), pk,
+                 need=need, organization="recipient.organization")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
 
 from . import exporting, selectors, services
+from .access import ASSIGNEE, TASK_OWNER, can_confirm, is_assignee
 from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
 from .models import Milestone, ProgressUpdate, Task
 from .states import TASKS
@@ -253,7 +254,7 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "task": task, "plan": task.plan_item.plan, "history": selectors.task_history(task),
         "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
-        "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
+        "can_confirm": can_confirm(request.user, task), "progress_form": progress_form,
         "steps": TASKS.allowed(task.status),
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
@@ -265,15 +266,15 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
 @login_required
 @require_GET
 def task_detail_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True, owner_ok=True)
+    task = selectors.access_task(request.user, pk, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
     return render(request, "plans/task.html", _task_context(request, task))
 
 
 @login_required
 @require_POST
 def progress_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True)
-    if not selectors.is_assignee(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE])
+    if not is_assignee(request.user, task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
@@ -296,7 +297,7 @@ def progress_view(request, pk: int):
                 return redirect("plans:task", pk=task.pk)
             task.refresh_from_db()
             form = None
-    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, assignee_ok=True)  # fresh
+    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, relations=[ASSIGNEE])  # fresh
     context = _task_context(request, task, progress_form=form)
     return render(request, partial_name(request, "plans/task.html", "progress"), context)
 
@@ -304,8 +305,8 @@ def progress_view(request, pk: int):
 @login_required
 @require_POST
 def confirm_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
-    if not selectors.can_confirm(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
+    if not can_confirm(request.user, task):
         raise PermissionDenied
     if task.status != Task.Status.SUBMITTED:
         messages.error(request, _("Only a task submitted for confirmation can be confirmed."))
@@ -318,8 +319,8 @@ def confirm_view(request, pk: int):
 @login_required
 @require_POST
 def reopen_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
-    if not selectors.can_confirm(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
+    if not can_confirm(request.user, task):
         raise PermissionDenied
     services.task_reopen(actor=request.user, task=task, request=request)
     messages.success(request, _("The task is open again."))
@@ -349,7 +350,8 @@ def milestone_toggle_view(request, pk: int):
     milestone = Milestone.objects.filter(pk=pk).only("id", "task_id").first()
     if milestone is None:
         raise Http404
-    task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE, assignee_ok=True)
+    task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE,
+                                 relations=[ASSIGNEE.granting(Need.MANAGE)])  # assignees tick their milestones
     services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk), request=request)
     return redirect("plans:task", pk=task.pk)
 
@@ -360,6 +362,6 @@ def attachment_view(request, pk: int):
     update = ProgressUpdate.objects.filter(pk=pk).exclude(attachment="").only("id", "task_id", "attachment").first()
     if update is None:
         raise Http404
-    selectors.access_task(request.user, update.task_id, need=Need.READ, assignee_ok=True, owner_ok=True)
+    selectors.access_task(request.user, update.task_id, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
     return FileResponse(update.attachment.open("rb"), as_attachment=True,
                         filename=os.path.basename(update.attachment.name))
