@@ -26,7 +26,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_attempt(
-                request=request, identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
+                identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
             )
         except services.LoginRefused as refused:
             form.add_error(None, refused.message)
@@ -51,7 +51,7 @@ def logout_view(request):
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
         return redirect(settings.LOGIN_REDIRECT_URL)  # the first password change ends the first login
@@ -67,7 +67,7 @@ def org_access_view(request, pk: int):
         try:
             services.role_grant(
                 actor=request.user, user=form.user, organization=organization, role=form.cleaned_data["role"],
-                token=form.token, request=request,
+                token=form.token,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -85,7 +85,7 @@ def org_access_view(request, pk: int):
 def grant_revoke_view(request, pk: int):
     grant = fetch(request.user, RoleGrant.objects.select_related("organization", "user"), pk, need=Need.ADMIN)
     try:
-        services.role_revoke(actor=request.user, grant=grant, request=request)
+        services.role_revoke(actor=request.user, grant=grant)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

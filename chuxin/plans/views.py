@@ -56,7 +56,7 @@ def create_view(request, pk: int):
                     initial={"year": timezone.localdate().year, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, organization=org, token=form.token, request=request,
+            plan = services.plan_create(actor=request.user, organization=org, token=form.token,
                                         **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -74,7 +74,7 @@ def edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             stored = selectors.access_plan(request.user, pk, need=Need.MANAGE)  # the service diffs the stored row
-            services.plan_update(actor=request.user, plan=stored, request=request,
+            services.plan_update(actor=request.user, plan=stored,
                                  **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -100,7 +100,7 @@ def detail_view(request, pk: int):
 @require_POST
 def publish_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
-    services.plan_publish(actor=request.user, plan=plan, request=request)
+    services.plan_publish(actor=request.user, plan=plan)
     messages.success(request, _("The plan is published; its people have been told of their tasks."))
     return redirect("plans:detail", pk=plan.pk)
 
@@ -120,7 +120,7 @@ def export_view(request, pk: int):
 def areas_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
     if request.method == "POST" and "defaults" in request.POST:  # opening the page writes nothing; this button does
-        services.areas_add_defaults(actor=request.user, organization=org, request=request)
+        services.areas_add_defaults(actor=request.user, organization=org)
         messages.success(request, _("The standard areas have been added."))
         return redirect("plans:areas", pk=org.pk)
     areas = selectors.area_list(org)
@@ -129,7 +129,7 @@ def areas_view(request, pk: int):
         rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""), f.cleaned_data.get(
             "order") or 0) for f in formset.forms if f.instance.pk or f.has_changed()]
         try:
-            services.areas_save(actor=request.user, organization=org, rows=rows, request=request)
+            services.areas_save(actor=request.user, organization=org, rows=rows)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -145,7 +145,7 @@ def item_create_view(request, pk: int):
     form = PlanItemForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token, request=request,
+            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token,
                                              **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -170,7 +170,7 @@ def item_edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             stored = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
-            services.plan_item_update(actor=request.user, item=stored, request=request,
+            services.plan_item_update(actor=request.user, item=stored,
                                       **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -196,7 +196,7 @@ def task_create_view(request, pk: int):
         data = form.cleaned_data
         try:
             task = services.task_create(
-                actor=request.user, plan_item=item, token=form.token, request=request,
+                actor=request.user, plan_item=item, token=form.token,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except ValidationError as error:
@@ -219,7 +219,7 @@ def task_edit_view(request, pk: int):
         data = form.cleaned_data
         try:
             services.task_update(
-                actor=request.user, task=task, expected_version=data.get("version") or 0, request=request,
+                actor=request.user, task=task, expected_version=data.get("version") or 0,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except services.StaleTask as stale:
@@ -283,7 +283,6 @@ def progress_view(request, pk: int):
             services.progress_update(
                 actor=request.user, task=task, progress=data["progress"], note=data["note"],
                 attachment=data.get("attachment"), expected_version=data["version"], token=form.token,
-                request=request,
             )
         except services.StaleTask as stale:
             task = stale.latest
@@ -311,7 +310,7 @@ def confirm_view(request, pk: int):
     if task.status != Task.Status.SUBMITTED:
         messages.error(request, _("Only a task submitted for confirmation can be confirmed."))
     else:
-        services.task_confirm_complete(actor=request.user, task=task, request=request)
+        services.task_confirm_complete(actor=request.user, task=task)
         messages.success(request, _("The task is confirmed complete."))
     return redirect("plans:task", pk=task.pk)
 
@@ -322,7 +321,7 @@ def reopen_view(request, pk: int):
     task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
     if not can_confirm(request.user, task):
         raise PermissionDenied
-    services.task_reopen(actor=request.user, task=task, request=request)
+    services.task_reopen(actor=request.user, task=task)
     messages.success(request, _("The task is open again."))
     return redirect("plans:task", pk=task.pk)
 
@@ -335,7 +334,7 @@ def milestone_create_view(request, pk: int):
     if form.is_valid():
         try:
             services.milestone_create(actor=request.user, task=task, title=form.cleaned_data["title"],
-                                      due_on=form.cleaned_data["due_on"], token=form.token, request=request)
+                                      due_on=form.cleaned_data["due_on"], token=form.token)
         except ValidationError as error:
             add_service_errors(form, error)
     if form.errors:
@@ -352,7 +351,7 @@ def milestone_toggle_view(request, pk: int):
         raise Http404
     task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE,
                                  relations=[ASSIGNEE.granting(Need.MANAGE)])  # assignees tick their milestones
-    services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk), request=request)
+    services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk))
     return redirect("plans:task", pk=task.pk)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -94,3 +96,26 @@ def test_every_access_function_answers_404_to_someone_without_standing_for_rows_
             with pytest.raises(Http404):
                 call(function, stranger, pk)
     assert untried == []  # the demo has a row of every kind
+
+
+def test_every_app_with_services_tries_each_of_them_without_standing():
+    """Services check their actor themselves: each app with a services module has a test that calls every write
+    service with actors who lack standing (tests/test_service_rights.py) and names the rest."""
+    root = Path(chuxin.__file__).parent
+    apps_with_services = sorted(path.parent.name for path in root.glob("*/services.py"))
+    assert len(apps_with_services) >= 10
+    assert [app for app in apps_with_services if not (root / app / "tests" / "test_service_rights.py").exists()] == []
+
+
+WRITES = re.compile(r"\.(create|save|update|delete|bulk_create|bulk_update|get_or_create|update_or_create)\(|"
+                    r"periods_open|select_for_update")
+
+
+def test_selectors_never_write():
+    """Reads are selectors, writes are services: opening a page writes nothing through a selector (the report pages
+    that open periods call the periods service from the view, as the daily run does)."""
+    root = Path(chuxin.__file__).parent
+    writing = [f"{path.relative_to(root)}:{n}" for path in sorted(root.glob("*/selectors.py"))
+               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+               if WRITES.search(line)]
+    assert writing == []
