@@ -19,6 +19,7 @@ viewer (superior viewer on SUP), stranger (an account with no role anywhere).
 from __future__ import annotations
 
 import datetime
+import inspect
 import itertools
 import random
 from collections.abc import Callable
@@ -301,3 +302,48 @@ def get_and_post(route: Route) -> list[Route]:
     """A form page: the same answers to GET (the form) and POST (the submission) for everyone; an empty POST
     is an invalid form, answered with the page again (or a redirect), never with a write."""
     return [route, replace(route, method="post")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Services check their actor themselves: each app's tests/test_service_rights.py tries every write service with
+# actors who lack standing, and names why each other public function of its service modules is no write.
+
+
+def service_functions(*modules) -> set[str]:
+    """The public functions the given modules define: what a page, an API or a job may call."""
+    return {
+        name for module in modules for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")
+    }
+
+
+def _written() -> tuple[int, ...]:
+    from chuxin.audit.models import AuditEntry
+    from chuxin.notifications.models import Notification
+    from chuxin.records.models import WorkRecord
+
+    return AuditEntry.objects.count(), Notification.objects.count(), WorkRecord.objects.count()
+
+
+def not_refused(calls: dict[str, Callable[[User], object]], *actors: User, as_missing: bool = False) -> list[str]:
+    """The calls some actor was not refused (PermissionDenied), or that wrote an audit entry, a notification or a
+    work record before refusing: [] when every service checks every actor first. `as_missing`: a 404 counts as
+    the refusal too (a service that takes an organization by name answers "no such report there" like a page)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    refusals = (PermissionDenied, Http404) if as_missing else (PermissionDenied,)
+    failed = []
+    for name, call in calls.items():
+        for actor in actors:
+            before = _written()
+            try:
+                call(actor)
+            except refusals:
+                if _written() != before:
+                    failed.append(f"{name} ({actor}): wrote before refusing")
+            except Exception as error:  # noqa: BLE001 - any other answer is a failure to name
+                failed.append(f"{name} ({actor}): {type(error).__name__}: {error}")
+            else:
+                failed.append(f"{name} ({actor}): not refused")
+    return failed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from chuxin.core.access import Need
 
@@ -30,7 +30,8 @@ def grant_standings(user: User) -> list[tuple[str, int]]:
     ]
 
 
-def grant_holders(paths: list[str], need: int) -> QuerySet[User]:
-    """Active accounts granted a role of at least `need` on an organization whose path is in `paths`."""
-    grants = RoleGrant.objects.filter(organization__path__in=paths, role__in=roles_with(need)).values("user_id")
-    return User.objects.filter(pk__in=grants, is_active=True)
+def grant_holders(paths: list[str], need: int, on=None) -> QuerySet:
+    """The registry's `holders` hook: accounts granted a role of at least `need` on an organization whose path is
+    in `paths`, as rows (holder: the account's id, held_path: where). Grants have no dates: `on` is not read."""
+    return RoleGrant.objects.filter(organization__path__in=paths, role__in=roles_with(need)).values(
+        holder=F("user_id"), held_path=F("organization__path"))

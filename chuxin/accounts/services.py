@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
-from chuxin.audit.services import audit_record, client_ip
+from chuxin.audit.services import audit_record
 from chuxin.core import access
+from chuxin.core.audit_context import current as current_context
 from chuxin.core.models import IdempotencyKey
 
 from .models import LoginThrottle, RoleGrant, User
@@ -141,50 +142,51 @@ def _delayed_message(until: datetime.datetime, now: datetime.datetime) -> str:
     return _("Too many failed attempts. Try again in %(minutes)s minutes.") % {"minutes": minutes}
 
 
-def login_attempt(*, request, identifier: str, password: str) -> User:
+def login_attempt(*, identifier: str, password: str) -> User:
     """Authenticate, throttling failures per (account, address) pair and per address.
 
     Existing and unknown accounts get the same answers, the same counting and the same work (a password hash and one
     audit entry each), so the login form does not tell which accounts exist. Nothing here ever locks an account
-    for everyone: a delay holds only for the pair or address that earned it."""
+    for everyone: a delay holds only for the pair or address that earned it. The address is the request's
+    (its audit context, chuxin.core.audit_context); outside a request there is none and only the pair counts."""
     now = timezone.now()
     account = _find(identifier)
-    keys = _throttle_keys(account, identifier, client_ip(request))
+    context = current_context()
+    keys = _throttle_keys(account, identifier, context.ip if context else None)
     reservation = _reserve(keys, now)
     if reservation.delayed_until is not None:
         raise LoginRefused(_delayed_message(reservation.delayed_until, now))
-    user = authenticate(request, username=identifier, password=password)
+    user = authenticate(None, username=identifier, password=password)
     if user is None:
-        _record_failure(account, request, started=bool(reservation.started))
+        _record_failure(account, started=bool(reservation.started))
         if reservation.started:
             raise LoginRefused(_delayed_message(max(reservation.started.values()), now))
         raise LoginRefused(_("The username or phone number and password do not match."))
     _take_back(keys, reservation)
-    audit_record(actor=user, action=AuditEntry.Action.LOGIN, target=user, request=request)
+    audit_record(actor=user, action=AuditEntry.Action.LOGIN, target=user)
     return user
 
 
-def _record_failure(account: User | None, request, *, started: bool) -> None:
+def _record_failure(account: User | None, *, started: bool) -> None:
     """One audit entry per failure (and one when a delay starts), for a real account and an unknown name alike."""
     unknown = "" if account is not None else _("unknown account")
-    audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, target=account, target_repr=unknown,
-                 request=request)
+    audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, target=account, target_repr=unknown)
     if started:
-        audit_record(actor=None, action=AuditEntry.Action.LOCKOUT, target=account, target_repr=unknown,
-                     request=request)
+        audit_record(actor=None, action=AuditEntry.Action.LOCKOUT, target=account, target_repr=unknown)
 
 
 @transaction.atomic
-def password_change(*, user: User, new_password: str, request=None) -> None:
+def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    audit_record(actor=user, action=AuditEntry.Action.PASSWORD, target=user, request=request)
+    audit_record(actor=user, action=AuditEntry.Action.PASSWORD, target=user)
 
 
 @transaction.atomic
-def account_create_for_member(*, actor, member, request=None) -> tuple[User, str]:
+def account_create_for_member(*, actor, member) -> tuple[User, str]:
     """A login for a member: username is the phone number (or a generated one); a one-time password to hand over."""
+    access.authorize(actor, member.organization, access.Need.ADMIN)
     # The file is locked first, so a double click waits here and then finds the account the first one made.
     if type(member).objects.select_for_update().filter(pk=member.pk).values_list("user_id", flat=True).get():
         raise ValidationError(_("This member already has a login account."))
@@ -202,7 +204,7 @@ def account_create_for_member(*, actor, member, request=None) -> tuple[User, str
     member.user = user
     member.save(update_fields=["user", "updated_at"])
     audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=user, organization=member.organization, request=request,
+        actor=actor, action=AuditEntry.Action.CREATE, target=user, organization=member.organization,
         target_repr=f"{member.name} ({user.username})",
     )
     return user, password
@@ -223,23 +225,25 @@ def _check_may_reset(*, actor, account: User) -> None:
 
 
 @transaction.atomic
-def account_unlock(*, actor, member, request=None) -> int:
+def account_unlock(*, actor, member) -> int:
     """Lift the login delays on the member's account (from every address); returns how many were lifted."""
+    access.authorize(actor, member.organization, access.Need.ADMIN)
     account = member.user
     if account is None:
         raise ValidationError(_("This member has no login account."))
     lifted, _per_model = LoginThrottle.objects.filter(user=account).delete()
     audit_record(
         actor=actor, action=AuditEntry.Action.UNLOCK, target=account, organization=member.organization,
-        request=request, target_repr=f"{member.name} ({account.username})",
+        target_repr=f"{member.name} ({account.username})",
     )
     return lifted
 
 
 @transaction.atomic
-def account_password_reset(*, actor, member, request=None) -> str:
+def account_password_reset(*, actor, member) -> str:
     """A new one-time password for the member's account, to hand over; the member must choose their own at the next
     login. The old password and every open session stop working, and any login delay is lifted."""
+    access.authorize(actor, member.organization, access.Need.ADMIN)
     account = member.user
     if account is None:
         raise ValidationError(_("This member has no login account."))
@@ -251,14 +255,16 @@ def account_password_reset(*, actor, member, request=None) -> str:
     LoginThrottle.objects.filter(user=account).delete()
     audit_record(
         actor=actor, action=AuditEntry.Action.PASSWORD_RESET, target=account, organization=member.organization,
-        request=request, target_repr=f"{member.name} ({account.username})",
+        target_repr=f"{member.name} ({account.username})",
     )
     return password
 
 
 @transaction.atomic
-def role_grant(*, actor, user: User, organization, role: str, token: str = "", request=None) -> RoleGrant:
+def role_grant(*, actor, user: User, organization, role: str, token: str = "") -> RoleGrant:
     """`token`: the form's one-time token; the same form sent twice grants once and answers with that grant."""
+    access.authorize(actor, organization, access.Need.ADMIN)
+
 
     def create() -> RoleGrant:
         grant, created = RoleGrant.objects.get_or_create(
@@ -267,7 +273,7 @@ def role_grant(*, actor, user: User, organization, role: str, token: str = "", r
         if not created:
             raise ValidationError(_("%(user)s already holds this role here.") % {"user": user})
         audit_record(
-            actor=actor, action=AuditEntry.Action.GRANT, target=grant, organization=organization, request=request,
+            actor=actor, action=AuditEntry.Action.GRANT, target=grant, organization=organization,
         )
         access.forget(user)
         return grant
@@ -276,10 +282,11 @@ def role_grant(*, actor, user: User, organization, role: str, token: str = "", r
 
 
 @transaction.atomic
-def role_revoke(*, actor, grant: RoleGrant, request=None) -> None:
+def role_revoke(*, actor, grant: RoleGrant) -> None:
+    access.authorize(actor, grant.organization, access.Need.ADMIN)
     if grant.user_id == actor.pk and grant.role == "worker":
         raise ValidationError(_("You cannot revoke your own Party-affairs worker role."))
     audit_record(
-        actor=actor, action=AuditEntry.Action.REVOKE, target=grant, organization=grant.organization, request=request,
+        actor=actor, action=AuditEntry.Action.REVOKE, target=grant, organization=grant.organization,
     )
     grant.delete()

@@ -3,14 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chuxin.core.access import Need, require
-from chuxin.orgs.models import Organization
+from chuxin.core.access import Need, fetch
+from chuxin.orgs.selectors import access_organization
 
 from . import services
 from .forms import LoginForm, PasswordChangeForm, RoleGrantForm
@@ -26,7 +26,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_attempt(
-                request=request, identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
+                identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
             )
         except services.LoginRefused as refused:
             form.add_error(None, refused.message)
@@ -51,7 +51,7 @@ def logout_view(request):
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
         return redirect(settings.LOGIN_REDIRECT_URL)  # the first password change ends the first login
@@ -61,14 +61,13 @@ def password_change_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_access_view(request, pk: int):
-    organization = get_object_or_404(Organization, pk=pk)
-    require(request.user, organization, Need.ADMIN)
+    organization = access_organization(request.user, pk, need=Need.ADMIN)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.role_grant(
                 actor=request.user, user=form.user, organization=organization, role=form.cleaned_data["role"],
-                token=form.token, request=request,
+                token=form.token,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -84,10 +83,9 @@ def org_access_view(request, pk: int):
 @login_required
 @require_POST
 def grant_revoke_view(request, pk: int):
-    grant = get_object_or_404(RoleGrant.objects.select_related("organization", "user"), pk=pk)
-    require(request.user, grant.organization, Need.ADMIN)
+    grant = fetch(request.user, RoleGrant.objects.select_related("organization", "user"), pk, need=Need.ADMIN)
     try:
-        services.role_revoke(actor=request.user, grant=grant, request=request)
+        services.role_revoke(actor=request.user, grant=grant)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

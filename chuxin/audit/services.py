@@ -1,53 +1,15 @@
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from chuxin.core.audit_context import AuditContext, client_ip, current
+
 from .models import AuditEntry
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from, or None when it cannot be known; never a value a client made up.
-
-    With CHUXIN_TRUSTED_PROXY_COUNT = 0 (the default) that is the socket's address (REMOTE_ADDR). Behind N proxies
-    that each append the address they received the request from to X-Forwarded-For, it is the Nth entry from the
-    right: the entries left of it were written by whoever sent the request and prove nothing. A value that is not
-    an IP address is treated as unknown, so the audit log (an `inet` column on PostgreSQL) never stores garbage
-    and a forged header can never make a write fail.
-    """
-    if request is None:
-        return None
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= count:
-            return _ip(forwarded[-count])
-        # Fewer entries than proxies: the request did not come through them all; only the socket is certain.
-    return _ip(request.META.get("REMOTE_ADDR", ""))
-
-
-def _ip(value: str) -> str | None:
-    """The address in canonical form, accepting the `1.2.3.4:port` and `[::1]:port` forms some proxies write."""
-    value = (value or "").strip()
-    if len(value) > 64:
-        return None
-    candidates = [value]
-    if value.startswith("[") and "]" in value:
-        candidates.append(value[1:value.index("]")])
-    elif value.count(":") == 1:
-        candidates.append(value.split(":")[0])
-    for candidate in candidates:
-        try:
-            # A zone (fe80::1%eth0) names an interface of the proxy, not the client; PostgreSQL's inet refuses it.
-            return str(ipaddress.ip_address(candidate.split("%")[0]))
-        except ValueError:
-            continue
-    return None
+__all__ = ["audit_record", "client_ip", "diff", "snapshot"]  # client_ip: the kernel's, named here as before
 
 
 def audit_record(
@@ -57,11 +19,16 @@ def audit_record(
     target: models.Model | None = None,
     organization=None,
     changes: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
     target_repr: str = "",
+    request: HttpRequest | None = None,
 ) -> AuditEntry:
-    """Write one audit line. Call inside the transaction that makes the change, so both land or neither."""
+    """Write one audit line. Call inside the transaction that makes the change, so both land or neither.
+
+    Where it came from (address, user agent) is the request's audit context, set by the middleware, so services
+    take no request; `request`, when given, is read instead. Outside a request (a job, the daily run, a seed
+    command) no address is recorded."""
     actor = actor if actor is not None and actor.is_authenticated else None
+    where = AuditContext.of(request) if request is not None else (current() or AuditContext())
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=(str(actor) if actor else "")[:150],
@@ -72,9 +39,8 @@ def audit_record(
         organization=organization,
         organization_path=organization.path if organization is not None else "",
         changes=changes or {},
-        ip_address=client_ip(request),
-        # NUL cannot be stored in a PostgreSQL text column; a header is the client's to fill, so drop it.
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "").replace("\x00", "")[:300],
+        ip_address=where.ip,
+        user_agent=where.user_agent,
     )
 
 

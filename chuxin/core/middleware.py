@@ -1,5 +1,5 @@
 """Request and response hygiene for every view: NUL characters out of the parameters; security and caching
-headers on every answer."""
+headers on every answer; where each request comes from, for the audit log."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+
+from .audit_context import AuditContext, acting_from
 
 NUL = "\x00"
 
@@ -61,3 +63,16 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class AuditContextMiddleware:
+    """Sets the request's audit context (the client's address and user agent, chuxin.core.audit_context) for the
+    time the request is answered, so the audit log records where a write came from while services take no
+    request. Cleared again afterwards: nothing carries over to the next request served by the same thread."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with acting_from(AuditContext.of(request)):
+            return self.get_response(request)

@@ -11,7 +11,7 @@ top-level pages read them here. A new capability touches its own app and nothing
 - demo seeding, after the apps it needs seeded first,
 - navigation entries,
 - the standing an app's relation gives a user somewhere (role grants, a member file) and the reverse question
-  "who holds at least NEED on this organization",
+  "who holds at least NEED on this organization" (by standing, and by a seat someone serves in),
 - rules taken from the regulations, with their defaults, as data (chuxin.core.rules), and where an
   organization's own values for them are kept (the overrides for its subtree),
 - its routes for the role matrix (a test helper).
@@ -96,7 +96,8 @@ class Hooks:
     demo: Demo | None = None
     navigation: tuple[NavEntry, ...] = ()
     standings: str | None = None  # dotted: f(user) -> list[(path, rank)]
-    holders: str | None = None  # dotted: f(organization, need) -> QuerySet of users
+    holders: str | None = None  # dotted: f(paths, need, on) -> rows (holder, held_path): standing that holds NEED
+    serving: str | None = None  # dotted: the same shape; who answers for an organization by a seat (told, not let in)
     rules: tuple = ()  # chuxin.core.rules.Rule
     rule_overrides: str | None = None  # dotted: f(prefixes) -> [(organization path, code, stored value)]
     matrix_routes: str | None = None  # dotted: routes() for the role matrix
@@ -172,8 +173,12 @@ def standing_sources() -> list[Callable]:
     return [load(e.hooks.standings) for e in entries() if e.hooks.standings]
 
 
-def holder_sources() -> list[Callable]:
-    return [load(e.hooks.holders) for e in entries() if e.hooks.holders]
+def holder_sources(*, serving: bool = False) -> list[Callable]:
+    """The sources of the reverse question: standing by grants, and with `serving` the seats people serve in."""
+    found = [load(e.hooks.holders) for e in entries() if e.hooks.holders]
+    if serving:
+        found += [load(e.hooks.serving) for e in entries() if e.hooks.serving]
+    return found
 
 
 def rules() -> list:

@@ -18,18 +18,19 @@ DUE_SOON_DAYS = 2
 
 
 def due_reminders(today: datetime.date) -> list:
-    """Three queries whatever the number of rows: the rows, the officers' grants, the serving secretaries."""
+    """Three queries whatever the number of rows: the rows with their organizations, then the officers (the
+    access policy's holders: their holdings, their accounts)."""
 
     rows = list(
         DirectiveRecipient.objects.exclude(state=DirectiveRecipient.State.COMPLETED)
         .filter(directive__status=Directive.Status.OPEN,
                 directive__due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-        .select_related("directive")
-        .only("id", "organization_id", "directive__title", "directive__due_on")
+        .select_related("directive", "organization")
+        .only("id", "organization_id", "directive__title", "directive__due_on", "organization__path")
     )
     if not rows:
         return []
-    people = selectors.officers(sorted({row.organization_id for row in rows}), today)
+    people = selectors.officers({row.organization_id: row.organization for row in rows}.values(), today)
     reminders = []
     for row in rows:
         due = row.directive.due_on

@@ -8,17 +8,15 @@ so a Party-affairs worker is not asked to act on the directives they sent to the
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
-from chuxin.core.access import Need, fetch, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -41,29 +39,13 @@ def access_directive(user, pk, *, need: Need) -> Directive:
 def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:
     """One recipient's row as that organization sees it: the need is on the receiving organization only, so a
     branch never reaches a sibling's row or the sender's matrix."""
-    recipient = (
-        DirectiveRecipient.objects.select_related(
-            "directive__sender", "organization", "acknowledged_by", "completed_by"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if recipient is None:
-        raise Http404
-    require(user, recipient.organization, need)
-    return recipient
+    return fetch(user, DirectiveRecipient.objects.select_related("directive__sender", "organization",
+                                                                 "acknowledged_by", "completed_by"), pk, need=need)
 
 
 def access_action(user, pk, *, need: Need) -> DirectiveAction:
-    action = (
-        DirectiveAction.objects.select_related("recipient__organization", "recipient__directive")
-        .filter(pk=pk)
-        .first()
-    )
-    if action is None:
-        raise Http404
-    require(user, action.recipient.organization, need)
-    return action
+    return fetch(user, DirectiveAction.objects.select_related("recipient__organization", "recipient__directive"), pk,
+                 need=need, organization="recipient.organization")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -214,30 +196,11 @@ def subordinates(sender: Organization) -> QuerySet[Organization]:
     )
 
 
-def officers(org_ids: list[int], today: datetime.date | None = None) -> dict[int, list]:
-    """Who hears about an organization's directives: its secretaries and Party-affairs workers (role grants on
-    the organization itself) and the serving secretary's own account. Two queries for any number of orgs."""
-    from chuxin.accounts.models import Role, RoleGrant
-    from chuxin.orgs.models import Position
-
-    today = today or timezone.localdate()
-    found: dict[int, dict[int, object]] = defaultdict(dict)
-    grants = RoleGrant.objects.filter(
-        organization_id__in=org_ids, role__in=[Role.SECRETARY, Role.WORKER], user__is_active=True
-    ).select_related("user")
-    for grant in grants:
-        found[grant.organization_id][grant.user_id] = grant.user
-    seats = (
-        Position.objects.filter(
-            organization_id__in=org_ids, kind=Position.Kind.SECRETARY, started_on__lte=today,
-            member__user__isnull=False, member__user__is_active=True,
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .select_related("member__user")
-    )
-    for seat in seats:
-        found[seat.organization_id][seat.member.user_id] = seat.member.user
-    return {org_id: list(users.values()) for org_id, users in found.items()}
+def officers(organizations, today: datetime.date | None = None) -> dict[int, list]:
+    """Who hears about an organization's directives: who holds MANAGE on it by a grant on the organization itself
+    (its secretaries and Party-affairs workers) and who serves in its secretary's seat on `today`, through the
+    access policy's reverse question. {organization id: [accounts]}; two queries for any number of orgs."""
+    return holders_by_org(organizations, Need.MANAGE, on=today, serving=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
-from chuxin.core.access import Need, can
+from chuxin.core.access import Need, authorize
 from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
@@ -35,11 +35,6 @@ State = DirectiveRecipient.State
 DEFAULT_SUBTREE_KINDS = tuple(Organization.BRANCH_KINDS)
 
 
-def _require(actor, organization: Organization, need: Need) -> None:
-    if not can(actor, organization, need):
-        raise PermissionDenied
-
-
 def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
     notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
 
@@ -47,8 +42,8 @@ def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: st
 def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
                      params=None) -> None:
     """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
-    message untranslated (gettext_noop), `params` its parameters."""
-    people = selectors.officers([row.organization_id for row in rows])
+    message untranslated (gettext_noop), `params` its parameters. The rows carry their organizations."""
+    people = selectors.officers({row.organization_id: row.organization for row in rows}.values())
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
@@ -76,20 +71,19 @@ def directive_send(
     kinds: Iterable[str] | None = None,
     today: datetime.date | None = None,
     token: str = "",
-    request=None,
 ) -> Directive:
     """Send a directive from `sender` to chosen organizations strictly below it, and/or to every active
     organization of `kinds` (branches by default) in its subtree when `subtree` is set. The same form sent twice
     (`token`, the form's one-time token) sends once: one directive, one notification each."""
-    _require(actor, sender, Need.MANAGE)
+    authorize(actor, sender, Need.MANAGE)
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Directive, create=lambda: _send_directive(
         actor=actor, sender=sender, title=title, body=body, due_on=due_on, recipients=recipients, subtree=subtree,
-        kinds=kinds, today=_today(today), request=request))
+        kinds=kinds, today=_today(today)))
 
 
 def _send_directive(*, actor, sender: Organization, title: str, body: str, due_on: datetime.date | None,
                     recipients: Iterable[Organization] | None, subtree: bool, kinds: Iterable[str] | None,
-                    today: datetime.date, request) -> Directive:
+                    today: datetime.date) -> Directive:
     if not sender.is_active:
         raise ValidationError(_("The sending organization is deactivated."))
     directive = Directive(
@@ -122,14 +116,14 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
 
     directive.save()
     rows = DirectiveRecipient.objects.bulk_create(
-        [DirectiveRecipient(directive=directive, organization_id=pk) for pk in sorted(chosen)]
+        [DirectiveRecipient(directive=directive, organization=chosen[pk]) for pk in sorted(chosen)]
     )
     audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender, request=request,
+        actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender,
         changes={"recipients": ["", str(len(rows))], "due_on": ["", str(directive.due_on)]},
     )
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
-        rows = list(directive.recipients.all())
+        rows = list(directive.recipients.select_related("organization"))
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     transaction.on_commit(lambda: _notify_officers(
         rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
@@ -139,11 +133,11 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
 @transaction.atomic
 def directive_remind(
     *, actor, directive: Directive, recipients: Iterable[DirectiveRecipient] | None = None,
-    today: datetime.date | None = None, request=None,
+    today: datetime.date | None = None,
 ) -> int:
     """Remind the recipients behind (or the given ones, if behind), at most once a day each. Returns how many
     were reminded now."""
-    _require(actor, directive.sender, Need.MANAGE)
+    authorize(actor, directive.sender, Need.MANAGE)
     today = _today(today)
     if not directive.is_open:
         raise ValidationError(_("The directive is closed; there is no one to remind."))
@@ -152,7 +146,8 @@ def directive_remind(
         rows = rows.filter(pk__in=[row.pk for row in recipients])
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     rows = list(
-        rows.exclude(reminded_at__gte=start_of_day).select_for_update().only("id", "organization_id", "directive_id")
+        rows.exclude(reminded_at__gte=start_of_day).select_for_update(of=("self",)).select_related("organization")
+        .only("id", "organization_id", "directive_id", "organization__path")
     )
     if not rows:
         return 0
@@ -161,7 +156,7 @@ def directive_remind(
     )
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
-        request=request, changes={"reminded": ["", str(len(rows))]},
+        changes={"reminded": ["", str(len(rows))]},
     )
     title = gettext_noop("Reminder: %(title)s (due %(due)s)")
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
@@ -172,9 +167,9 @@ def directive_remind(
 
 
 @transaction.atomic
-def directive_close(*, actor, directive: Directive, request=None) -> Directive:
+def directive_close(*, actor, directive: Directive) -> Directive:
     """Close the directive: nothing more is expected from anyone; what was done stays on record."""
-    _require(actor, directive.sender, Need.MANAGE)
+    authorize(actor, directive.sender, Need.MANAGE)
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
     if not directive.is_open:
         return directive
@@ -183,7 +178,7 @@ def directive_close(*, actor, directive: Directive, request=None) -> Directive:
     directive.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
-        request=request, changes={"status": [Directive.Status.OPEN, Directive.Status.CLOSED]},
+        changes={"status": [Directive.Status.OPEN, Directive.Status.CLOSED]},
     )
     return directive
 
@@ -209,7 +204,7 @@ def _acknowledge(row: DirectiveRecipient, actor, now) -> None:
 
 
 @transaction.atomic
-def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None) -> DirectiveRecipient:
+def directive_acknowledge(*, actor, recipient: DirectiveRecipient) -> DirectiveRecipient:
     """Confirm receipt. Acknowledging again changes nothing."""
     RECIPIENTS.require(actor, recipient, "acknowledge")
     row = _lock(recipient)
@@ -218,7 +213,7 @@ def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None)
     _acknowledge(row, actor, timezone.now())
     row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization, request=request,
+        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
         changes={"state": [State.SENT, State.ACKNOWLEDGED]},
     )
     return row
@@ -227,18 +222,17 @@ def directive_acknowledge(*, actor, recipient: DirectiveRecipient, request=None)
 @transaction.atomic
 def directive_action_add(
     *, actor, recipient: DirectiveRecipient, text: str, responsible=None, due_on: datetime.date | None = None,
-    token: str = "", request=None,
+    token: str = "",
 ) -> DirectiveAction:
     """Record a follow-up step; the directive counts as acknowledged and in progress from then on. The same form
     sent twice (`token`) records it once."""
     RECIPIENTS.require(actor, recipient, "add_action")
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=DirectiveAction, create=lambda: (
-        _action_add(actor=actor, recipient=recipient, text=text, responsible=responsible, due_on=due_on,
-                    request=request)))
+        _action_add(actor=actor, recipient=recipient, text=text, responsible=responsible, due_on=due_on)))
 
 
-def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible, due_on: datetime.date | None,
-                request) -> DirectiveAction:
+def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible,
+                due_on: datetime.date | None) -> DirectiveAction:
     row = _lock(recipient)
     RECIPIENTS.check(row.state, State.IN_PROGRESS, via="add_action")
     if responsible is not None and not selectors.responsible_choices(row.organization).filter(
@@ -256,13 +250,13 @@ def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible,
     row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, target=action, organization=row.organization,
-        request=request, changes={"state": [before, row.state]} if before != row.state else None,
+        changes={"state": [before, row.state]} if before != row.state else None,
     )
     return action
 
 
 @transaction.atomic
-def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, request=None, **task_fields):
+def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, **task_fields):
     """Make the directive one of the organization's own tasks, in an item of its own plan, through the plans
     app's task_create (fields: title, start_on, due_on, description, department, lead, responsible, cooperating,
     token). The directive counts as acknowledged and in progress from then on. Returns the task."""
@@ -274,7 +268,7 @@ def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, reque
                                % {"org": row.organization.name}})
     origin = TaskOrigin(target=row, label=row.directive.title, organization=row.organization,
                         url=reverse("directives:recipient", kwargs={"pk": row.pk}))
-    task = task_create(actor=actor, plan_item=plan_item, origin=origin, request=request, **task_fields)
+    task = task_create(actor=actor, plan_item=plan_item, origin=origin, **task_fields)
     before = row.state
     if row.state == State.SENT:
         _acknowledge(row, actor, timezone.now())
@@ -283,16 +277,15 @@ def directive_task_add(*, actor, recipient: DirectiveRecipient, plan_item, reque
         row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
         audit_record(
             actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
-            request=request, changes={"state": [before, row.state]},
+            changes={"state": [before, row.state]},
         )
     return task
 
 
 @transaction.atomic
-def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.date | None = None,
-                            request=None) -> DirectiveAction:
+def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.date | None = None) -> DirectiveAction:
     """Mark a follow-up step done (today), or not done again."""
-    _require(actor, action.recipient.organization, Need.MANAGE)
+    authorize(actor, action.recipient.organization, Need.MANAGE)
     _lock(action.recipient)
     action = DirectiveAction.objects.select_for_update().get(pk=action.pk)
     before = action.done_on
@@ -300,13 +293,13 @@ def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.d
     action.save(update_fields=["done_on", "updated_at"])
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=action, organization=action.recipient.organization,
-        request=request, changes={"done_on": [str(before or ""), str(action.done_on or "")]},
+        changes={"done_on": [str(before or ""), str(action.done_on or "")]},
     )
     return action
 
 
 @transaction.atomic
-def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, request=None) -> DirectiveRecipient:
+def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str) -> DirectiveRecipient:
     """Report the directive carried out, with how. Reporting again changes nothing."""
     RECIPIENTS.require(actor, recipient, "complete")
     answer = (answer or "").strip()
@@ -327,7 +320,7 @@ def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, req
     row.full_clean()
     row.save()
     audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization, request=request,
+        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
         changes={"state": [before, State.COMPLETED]},
     )
     # Collect once: the completion is a work record; responsibility lists and report facts read it.

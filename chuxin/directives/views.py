@@ -101,7 +101,7 @@ def create_view(request):
             directive = services.directive_send(
                 actor=request.user, sender=sender, title=data["title"], body=data["body"], due_on=data["due_on"],
                 recipients=list(data["recipients"]), subtree=data["whole_subtree"], kinds=data["kinds"],
-                token=form.token, request=request,
+                token=form.token,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -151,7 +151,7 @@ def detail_view(request, pk: int):
 def remind_view(request, pk: int):
     directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
     try:
-        n = services.directive_remind(actor=request.user, directive=directive, request=request)
+        n = services.directive_remind(actor=request.user, directive=directive)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -166,7 +166,7 @@ def remind_view(request, pk: int):
 @require_POST
 def close_view(request, pk: int):
     directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
-    services.directive_close(actor=request.user, directive=directive, request=request)
+    services.directive_close(actor=request.user, directive=directive)
     messages.success(request, _("The directive has been closed."))
     return redirect("directives:detail", pk=directive.pk)
 
@@ -203,7 +203,7 @@ def recipient_view(request, pk: int):
 def acknowledge_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
     try:
-        services.directive_acknowledge(actor=request.user, recipient=recipient, request=request)
+        services.directive_acknowledge(actor=request.user, recipient=recipient)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -218,7 +218,7 @@ def action_add_view(request, pk: int):
     form = ActionForm(request.POST, organization=recipient.organization)
     if form.is_valid():
         try:
-            services.directive_action_add(actor=request.user, recipient=recipient, request=request, **form.cleaned_data)
+            services.directive_action_add(actor=request.user, recipient=recipient, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -232,7 +232,7 @@ def action_add_view(request, pk: int):
 def action_toggle_view(request, pk: int):
     action = selectors.access_action(request.user, pk, need=Need.MANAGE)
     try:
-        services.directive_action_toggle(actor=request.user, action=action, request=request)
+        services.directive_action_toggle(actor=request.user, action=action)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("directives:recipient", pk=action.recipient_id)
@@ -246,7 +246,7 @@ def complete_view(request, pk: int):
     if form.is_valid():
         try:
             services.directive_complete(
-                actor=request.user, recipient=recipient, answer=form.cleaned_data["answer"], request=request
+                actor=request.user, recipient=recipient, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -275,7 +275,7 @@ def task_add_view(request, pk: int):
         data["token"] = data.get("token") or ""
         data["cooperating"] = list(data.get("cooperating") or [])
         try:
-            task = services.directive_task_add(actor=request.user, recipient=recipient, request=request, **data)
+            task = services.directive_task_add(actor=request.user, recipient=recipient, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ from openpyxl import Workbook
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
-from chuxin.core.access import Need, rank_on, scope_prefixes
+from chuxin.core.access import Need, has_any, rank_on, scope_prefixes, scope_q
 from chuxin.core.paths import STEP_LEN
 from chuxin.core.spreadsheet import sheet_title, start_sheet, workbook_bytes, write_row
 from chuxin.orgs.models import Organization
@@ -38,12 +39,16 @@ def export_columns() -> list[str]:
 
 
 @transaction.atomic
-def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=None,
+def export_members(*, actor, queryset: QuerySet[Member], reveal: bool,
                    organization: Organization | None = None) -> bytes:
     """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker.
 
     `organization` is the one the list was filtered to, if any. The export is audited against the organization
     whose members went out (see _audit), so the Party-affairs workers there see it in their audit log."""
+    if actor is not None:  # only files the actor may read go out, whatever the caller's queryset
+        if not has_any(actor, Need.READ):
+            raise PermissionDenied
+        queryset = queryset.filter(scope_q(actor, Need.READ, "organization__path"))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(_("Members")))
     start_sheet(ws, export_columns(), widths=WIDTHS)
@@ -69,7 +74,7 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool, request=N
             m.organization.code, m.organization.name, m.age(today),
         ])
     content = workbook_bytes(wb)
-    _audit(actor=actor, request=request, organization=organization, trees=trees)
+    _audit(actor=actor, organization=organization, trees=trees)
     return content
 
 
@@ -80,7 +85,7 @@ class _Tree:
     full: int = 0
 
 
-def _audit(*, actor, request, organization: Organization | None, trees: dict[str, _Tree]) -> None:
+def _audit(*, actor, organization: Organization | None, trees: dict[str, _Tree]) -> None:
     """One `export` entry per organization tree the rows came from, recorded against the organization the list was
     filtered to or else the narrowest one above every exported row; an empty export against the filter's
     organization or the top of the actor's scope."""
@@ -97,7 +102,7 @@ def _audit(*, actor, request, organization: Organization | None, trees: dict[str
                 entries.append((organization_above(tree.paths), tree.rows, tree.full))
     for org, count, full in entries:
         audit_record(
-            actor=actor, action=AuditEntry.Action.EXPORT, target=None, organization=org, request=request,
+            actor=actor, action=AuditEntry.Action.EXPORT, target=None, organization=org,
             target_repr=_("Member list (%(n)s rows)") % {"n": count},
             changes={"rows": count, "full_citizen_ids": full},
         )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import spreadsheet
-from chuxin.core.access import Need, rank_on
+from chuxin.core.access import Need, has_any, rank_on
 from chuxin.core.paths import STEP_LEN
 from chuxin.core.spreadsheet import (
     DATE_FORMAT,
@@ -235,14 +235,16 @@ def limits(*, background: bool = False) -> Limits:
     return Limits.from_settings(background=background, max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
-def import_members(*, actor, upload, request=None, progress: Progress | None = None,
+def import_members(*, actor, upload, progress: Progress | None = None,
                    background: bool = False) -> ImportResult:
     """Check the whole file; write it only if every row is correct. Never raises for a bad file."""
+    if actor is not None and not has_any(actor, Need.MANAGE):  # rows outside the scope are refused one by one below
+        raise PermissionDenied
     file_name = os.path.basename(getattr(upload, "name", "") or "")[:100]
     checkers: list[_Checker] = []
 
     def make_checker(titles) -> _Checker:
-        checkers.append(_Checker(actor, file_name=file_name, request=request))
+        checkers.append(_Checker(actor, file_name=file_name))
         return checkers[-1]
 
     result = spreadsheet.run_import(
@@ -252,7 +254,7 @@ def import_members(*, actor, upload, request=None, progress: Progress | None = N
     refused = checkers[-1].refused if checkers else []
     if refused:  # numbers registered outside the user's scope: refused without saying where, and audited
         citizen_id_refusal_record(
-            actor=actor, organization=checkers[-1]._common_organization(set(refused) - {""}), request=request,
+            actor=actor, organization=checkers[-1]._common_organization(set(refused) - {""}),
             attempt=_("Member import refused: %(n)s ID numbers cannot be used here") % {"n": len(refused)},
         )
     return result
@@ -278,10 +280,9 @@ class _Checker:
     """Checks the rows against each other and the house; holds what the checks look up (organizations, units,
     existing files) once, and writes the result."""
 
-    def __init__(self, actor, *, file_name: str, request):
+    def __init__(self, actor, *, file_name: str):
         self.actor = actor
         self.file_name = file_name
-        self.request = request
         self.seen_ids: dict[str, int] = {}
         self.orgs: dict[str, Organization] = {}
         self.units: dict[str, WorkUnit] = {}
@@ -498,7 +499,7 @@ class _Checker:
         paths |= {self.old_paths[m.pk] for m, _f in changed}
         rows = len(new) + len(changed) + unchanged
         audit_record(
-            actor=self.actor, action=AuditEntry.Action.IMPORT, target=None, request=self.request,
+            actor=self.actor, action=AuditEntry.Action.IMPORT, target=None,
             organization=self._common_organization(paths),
             target_repr=_("Member import (%(n)s rows)") % {"n": rows},
             changes={

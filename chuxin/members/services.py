@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, rank_on, scope_prefixes
+from chuxin.core.access import Need, authorize, rank_on, scope_prefixes
 from chuxin.core.models import IdempotencyKey
 from chuxin.orgs.selectors import organization_above
 
 from . import citizen_id
+from .access import THEMSELF
 from .models import Member
 from .pinyin import name_keys
 
@@ -56,7 +57,7 @@ def may_see(actor, member: Member) -> bool:
     return actor is None or member.user_id == actor.pk or rank_on(actor, member.organization.path) >= Need.READ
 
 
-def citizen_id_refusal_record(*, actor, organization, attempt: str, request=None) -> None:
+def citizen_id_refusal_record(*, actor, organization, attempt: str) -> None:
     """Audit an attempt to file a number registered outside the actor's scope (repeated attempts are how someone
     would probe for members elsewhere). The entry names the attempt, never the number, and is recorded against the
     organization the file was meant for, or the top of the actor's scope, so that organization's workers see it.
@@ -64,11 +65,11 @@ def citizen_id_refusal_record(*, actor, organization, attempt: str, request=None
     if organization is None:
         organization = organization_above(scope_prefixes(actor, Need.MANAGE))
     with transaction.atomic():
-        audit_record(actor=actor, action=AuditEntry.Action.REFUSED, organization=organization, request=request,
+        audit_record(actor=actor, action=AuditEntry.Action.REFUSED, organization=organization,
                      target_repr=attempt[:200])
 
 
-def _check_unique(*, actor, digest: str, exclude_pk: int | None, organization, request) -> None:
+def _check_unique(*, actor, digest: str, exclude_pk: int | None, organization) -> None:
     other = Member.objects.filter(citizen_id_digest=digest).exclude(pk=exclude_pk).select_related("organization")
     other = other.first()
     if other is None:
@@ -76,15 +77,16 @@ def _check_unique(*, actor, digest: str, exclude_pk: int | None, organization, r
     if may_see(actor, other):
         raise _duplicate_error()
     citizen_id_refusal_record(
-        actor=actor, organization=organization, request=request,
+        actor=actor, organization=organization,
         attempt=_("Member file refused: its ID number cannot be used here"),
     )
     raise ValidationError({"citizen_id": citizen_id_unusable_message()})
 
 
-def member_create(*, actor, citizen_id_number: str, token: str = "", request=None, **fields: Any) -> Member:
+def member_create(*, actor, citizen_id_number: str, token: str = "", **fields: Any) -> Member:
     """`token`: the form's one-time token; the same form sent twice answers with the first file, not with "this
     number is already registered"."""
+    authorize(actor, fields.get("organization"), Need.MANAGE)
     if token and getattr(actor, "is_authenticated", False):
         key = IdempotencyKey.objects.filter(user_id=actor.pk, token=token).first()
         made = key.made() if key is not None else None
@@ -92,12 +94,12 @@ def member_create(*, actor, citizen_id_number: str, token: str = "", request=Non
             return made
     # Outside the write's transaction: a refusal stays audited when the write rolls back.
     _check_unique(actor=actor, digest=citizen_id.digest(citizen_id_number), exclude_pk=None,
-                  organization=fields.get("organization"), request=request)
-    return _member_create(actor=actor, citizen_id_number=citizen_id_number, token=token, request=request, **fields)
+                  organization=fields.get("organization"))
+    return _member_create(actor=actor, citizen_id_number=citizen_id_number, token=token, **fields)
 
 
 @transaction.atomic
-def _member_create(*, actor, citizen_id_number: str, token: str, request=None, **fields: Any) -> Member:
+def _member_create(*, actor, citizen_id_number: str, token: str, **fields: Any) -> Member:
     def create() -> Member:
         member = Member(**fields)
         member.name_pinyin, member.name_initials = name_keys(member.name)
@@ -113,7 +115,6 @@ def _member_create(*, actor, citizen_id_number: str, token: str, request=None, *
             raise _duplicate_error() from exc
         audit_record(
             actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
-            request=request,
         )
         return member
 
@@ -121,19 +122,22 @@ def _member_create(*, actor, citizen_id_number: str, token: str, request=None, *
 
 
 def member_update(
-    *, actor, member: Member, citizen_id_number: str | None = None, request=None, **fields: Any
+    *, actor, member: Member, citizen_id_number: str | None = None, **fields: Any
 ) -> Member:
+    authorize(actor, member.organization, Need.MANAGE)
+    if "organization" in fields:  # a transfer: MANAGE where the file goes too
+        authorize(actor, fields["organization"], Need.MANAGE)
     if citizen_id_number:
         digest = citizen_id.digest(citizen_id_number)
         if digest != member.citizen_id_digest:
             _check_unique(actor=actor, digest=digest, exclude_pk=member.pk,
-                          organization=fields.get("organization", member.organization), request=request)
-    return _member_update(actor=actor, member=member, citizen_id_number=citizen_id_number, request=request, **fields)
+                          organization=fields.get("organization", member.organization))
+    return _member_update(actor=actor, member=member, citizen_id_number=citizen_id_number, **fields)
 
 
 @transaction.atomic
 def _member_update(
-    *, actor, member: Member, citizen_id_number: str | None = None, request=None, **fields: Any
+    *, actor, member: Member, citizen_id_number: str | None = None, **fields: Any
 ) -> Member:
     before = snapshot(member, MEMBER_FIELDS)
     old_digest = member.citizen_id_digest
@@ -156,16 +160,17 @@ def _member_update(
     if changes:
         audit_record(
             actor=actor, action=AuditEntry.Action.UPDATE, target=member, organization=member.organization,
-            changes=changes, request=request,
+            changes=changes,
         )
     return member
 
 
 @transaction.atomic
-def member_reveal_citizen_id(*, actor, member: Member, request=None) -> str:
+def member_reveal_citizen_id(*, actor, member: Member) -> str:
+    authorize(actor, member.organization, Need.ADMIN, obj=member, relations=[THEMSELF.granting(Need.ADMIN)])
     number = citizen_id.decrypt(member.citizen_id_encrypted)
     audit_record(
         actor=actor, action=AuditEntry.Action.REVEAL, target=member, organization=member.organization,
-        changes={"field": "citizen_id"}, request=request,
+        changes={"field": "citizen_id"},
     )
     return number

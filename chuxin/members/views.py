@@ -85,7 +85,7 @@ def create_view(request):
         try:
             member = services.member_create(
                 actor=request.user, citizen_id_number=form.cleaned_data["citizen_id"], token=form.token,
-                request=request, **form.service_fields(),
+                **form.service_fields(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -105,7 +105,7 @@ def edit_view(request, pk: int):
         try:
             services.member_update(
                 actor=request.user, member=Member.objects.get(pk=member.pk),
-                citizen_id_number=form.cleaned_data.get("citizen_id") or None, request=request,
+                citizen_id_number=form.cleaned_data.get("citizen_id") or None,
                 **form.service_fields(),
             )
         except ValidationError as error:
@@ -122,7 +122,7 @@ def reveal_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.READ)
     if member.user_id != request.user.pk:
         require(request.user, member.organization, Need.ADMIN)
-    number = services.member_reveal_citizen_id(actor=request.user, member=member, request=request)
+    number = services.member_reveal_citizen_id(actor=request.user, member=member)
     return render(request, "members/detail.html#citizen-id", {"member": member, "revealed": number})
 
 
@@ -131,7 +131,7 @@ def reveal_view(request, pk: int):
 def account_create_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
     try:
-        user, password = account_create_for_member(actor=request.user, member=member, request=request)
+        user, password = account_create_for_member(actor=request.user, member=member)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("members:detail", pk=member.pk)
@@ -143,7 +143,7 @@ def account_create_view(request, pk: int):
 def account_unlock_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
     try:
-        account_unlock(actor=request.user, member=member, request=request)
+        account_unlock(actor=request.user, member=member)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -156,7 +156,7 @@ def account_unlock_view(request, pk: int):
 def account_reset_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
     try:
-        password = account_password_reset(actor=request.user, member=member, request=request)
+        password = account_password_reset(actor=request.user, member=member)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("members:detail", pk=member.pk)
@@ -178,7 +178,7 @@ def import_view(request):
             job = import_job_start(actor=request.user, kind=importing.JOB_KIND, upload=upload, rows_total=rows,
                                    task=import_members_task)
             return redirect("members:import-job", pk=job.pk)
-        result = importing.import_members(actor=request.user, upload=upload, request=request)
+        result = importing.import_members(actor=request.user, upload=upload)
         if result.ok:
             messages.success(
                 request,
@@ -222,7 +222,7 @@ def export_view(request):
     if reveal and not has_any(request.user, Need.ADMIN):
         raise PermissionDenied
     content = exporting.export_members(
-        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal, request=request,
+        actor=request.user, queryset=member_list(request.user, filters), reveal=reveal,
         organization=filters.organization,
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from chuxin.accounts.models import User
+from chuxin.core.access import NOWHERE, Need, fetch
 
+from .access import RECIPIENT
 from .models import Notification
 
 
@@ -17,9 +18,9 @@ def notification_list(user: User, *, unread_only: bool = False) -> QuerySet[Noti
     return qs
 
 
-def notification_get(user: User, pk: int) -> Notification:
+def access_notification(user: User, pk) -> Notification:
     """The user's own notification; anyone else's, or one that does not exist, is 404 alike."""
-    return get_object_or_404(Notification, pk=pk, recipient=user)
+    return fetch(user, Notification.objects.all(), pk, need=Need.READ, organization=NOWHERE, relations=[RECIPIENT])
 
 
 def unread_count(user: User) -> int:

@@ -23,7 +23,9 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chuxin.accounts.models import User
+from chuxin.core.access import Need, authorize
 
+from .access import RECIPIENT
 from .messages import freeze, msgid_of, render
 from .models import Notification
 
@@ -97,8 +99,7 @@ def notify(
 
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     """Mark one of the user's own notifications read (once: the first reading time is kept)."""
-    if notification.recipient_id != user.pk:
-        raise Notification.DoesNotExist
+    authorize(user, None, Need.READ, obj=notification, relations=[RECIPIENT])
     if notification.read_at is None:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chuxin.core.htmx import partial_name
 
-from .selectors import notification_get, notification_list, unread_count
+from .selectors import access_notification, notification_list, unread_count
 from .services import is_local_path, notification_mark_read, notifications_mark_all_read
 
 CHANGED = "notifications-changed"  # the htmx event that refreshes the bell's badge
@@ -33,7 +33,7 @@ def _list(request):
 @require_GET
 def open_view(request, pk: int):
     """Mark the notification read and go where the recipient acts; only ever to a path on this site."""
-    notification = notification_mark_read(user=request.user, notification=notification_get(request.user, pk))
+    notification = notification_mark_read(user=request.user, notification=access_notification(request.user, pk))
     return redirect(notification.url if is_local_path(notification.url) else "notifications:list")
 
 

@@ -68,4 +68,5 @@ class OrgsConfig(AppConfig):
         ),
         rules=RULES,
         rule_overrides="chuxin.orgs.selectors.rule_overrides",
+        serving="chuxin.orgs.access.seat_holders",
     )

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from chuxin.core.access import Need, can, fetch, require, scope_prefixes, scope_q
+from chuxin.core.access import ITSELF, Need, can, fetch, require, scope_prefixes, scope_q
 from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 from chuxin.core.rules import Resolver, Rule
 from chuxin.members.models import Member
@@ -224,11 +223,8 @@ def partner_unit_list(user) -> QuerySet[PartnerUnit]:
 # Single objects: fetched through the access policy (404 out of scope, 403 too weak a role).
 
 def access_organization(user, pk, *, need: Need) -> Organization:
-    org = Organization.objects.select_related("parent", "work_unit__organization").filter(pk=pk).first()
-    if org is None:
-        raise Http404
-    require(user, org, need)
-    return org
+    return fetch(user, Organization.objects.select_related("parent", "work_unit__organization"), pk, need=need,
+                 organization=ITSELF)
 
 
 def access_position(user, pk, *, need: Need) -> Position:

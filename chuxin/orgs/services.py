@@ -1,6 +1,7 @@
 """Writes to the organization tree, work units, partner units and committee positions.
 
-Each service checks the rules that span rows (tree shape, kinds), runs full_clean, saves in a transaction
+Each service checks its actor first, whoever calls it (ADMIN for the structure, MANAGE for committee seats); then
+the rules that span rows (tree shape, kinds), runs full_clean, saves in a transaction
 and writes the audit entry in the same transaction.
 """
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, can
+from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 from chuxin.members.models import Member
@@ -57,9 +58,15 @@ def _new_path(parent: Organization | None) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor, parent: Organization | None, token: str = "", request=None,
+def organization_create(*, actor, parent: Organization | None, token: str = "",
                         **fields: Any) -> Organization:
-    """`token`: the form's one-time token; the same form sent twice makes one organization."""
+    """`token`: the form's one-time token; the same form sent twice makes one organization. Under a parent:
+    ADMIN there; a new tree: a superuser only (standing on the whole house)."""
+    if parent is not None:
+        authorize(actor, parent, Need.ADMIN)
+    elif actor is not None and rank_on(actor, "") < Need.ADMIN:
+        raise PermissionDenied
+
 
     def create() -> Organization:
         kind = fields.get("kind", "")
@@ -71,14 +78,15 @@ def organization_create(*, actor, parent: Organization | None, token: str = "", 
         org.depth = len(org.path) // STEP_LEN
         org.full_clean()
         org.save()
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org, request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org)
         return org
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Organization, create=create)
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, request=None, **fields: Any) -> Organization:
+def organization_update(*, actor, organization: Organization, **fields: Any) -> Organization:
+    authorize(actor, organization, Need.ADMIN)
     before = snapshot(organization, ORG_FIELDS)
     if fields.get("kind", organization.kind) != organization.kind:
         _check_kind(fields["kind"], organization.parent)
@@ -95,14 +103,16 @@ def organization_update(*, actor, organization: Organization, request=None, **fi
     if changes:
         audit_record(
             actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
-            changes=changes, request=request,
+            changes=changes,
         )
     return organization
 
 
 @transaction.atomic
-def organization_move(*, actor, organization: Organization, new_parent: Organization, request=None) -> Organization:
-    """Re-hang a subtree: one UPDATE rewrites every descendant's path prefix."""
+def organization_move(*, actor, organization: Organization, new_parent: Organization) -> Organization:
+    """Re-hang a subtree: one UPDATE rewrites every descendant's path prefix. ADMIN where it is and where it goes."""
+    authorize(actor, organization, Need.ADMIN)
+    authorize(actor, new_parent, Need.ADMIN)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if new_parent.path.startswith(organization.path):
         raise ValidationError({"parent": _("An organization cannot be moved under itself or its own subtree.")})
@@ -125,14 +135,14 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     organization.refresh_from_db()
     audit_record(
         actor=actor, action=AuditEntry.Action.MOVE, target=organization, organization=organization,
-        changes={"parent": [str(old_parent or ""), str(new_parent)]}, request=request,
+        changes={"parent": [str(old_parent or ""), str(new_parent)]},
     )
     return organization
 
 
 @transaction.atomic
-def organization_deactivate(*, actor, organization: Organization, request=None) -> Organization:
-
+def organization_deactivate(*, actor, organization: Organization) -> Organization:
+    authorize(actor, organization, Need.ADMIN)
     if organization.children.filter(status=Organization.Status.ACTIVE).exists():
         raise ValidationError(
             _("Move or deactivate the organizations under this one first.")
@@ -146,20 +156,20 @@ def organization_deactivate(*, actor, organization: Organization, request=None) 
     organization.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, action=AuditEntry.Action.DEACTIVATE, target=organization, organization=organization,
-        request=request,
     )
     return organization
 
 
 @transaction.atomic
-def organization_reactivate(*, actor, organization: Organization, request=None) -> Organization:
+def organization_reactivate(*, actor, organization: Organization) -> Organization:
+    authorize(actor, organization, Need.ADMIN)
     if organization.parent and not organization.parent.is_active:
         raise ValidationError(_("The parent organization is deactivated."))
     organization.status = Organization.Status.ACTIVE
     organization.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
-        changes={"status": ["deactivated", "active"]}, request=request,
+        changes={"status": ["deactivated", "active"]},
     )
     return organization
 
@@ -205,8 +215,10 @@ def _record_seat(position: Position, actor) -> None:
 
 
 @transaction.atomic
-def position_create(*, actor, organization: Organization, token: str = "", request=None,
+def position_create(*, actor, organization: Organization, token: str = "",
                     **fields: Any) -> Position:
+    authorize(actor, organization, Need.MANAGE)
+
     def create() -> Position:
         position = Position(organization=organization, **fields)
         position.full_clean()
@@ -214,7 +226,6 @@ def position_create(*, actor, organization: Organization, token: str = "", reque
         position.save()
         audit_record(
             actor=actor, action=AuditEntry.Action.CREATE, target=position, organization=organization,
-            request=request,
         )
         _record_seat(position, actor)
         return position
@@ -223,7 +234,8 @@ def position_create(*, actor, organization: Organization, token: str = "", reque
 
 
 @transaction.atomic
-def position_update(*, actor, position: Position, request=None, **fields: Any) -> Position:
+def position_update(*, actor, position: Position, **fields: Any) -> Position:
+    authorize(actor, position.organization, Need.MANAGE)
     before = snapshot(position, POSITION_FIELDS)
     for name, value in fields.items():
         setattr(position, name, value)
@@ -234,18 +246,28 @@ def position_update(*, actor, position: Position, request=None, **fields: Any) -
     if changes:
         audit_record(
             actor=actor, action=AuditEntry.Action.UPDATE, target=position, organization=position.organization,
-            changes=changes, request=request,
+            changes=changes,
         )
     _record_seat(position, actor)
     return position
 
 
-def _save_simple(*, actor, instance, organization, fields: list[str], request, creating: bool, before=None,
+def _authorize_admin(actor, instance, organization: Organization, stored_path: str) -> None:
+    """ADMIN where the row goes and, for a change, where the stored row stands (`stored_path`: the lookup of its
+    organization's path), so a changed row cannot be taken from an organization the actor does not administer."""
+    authorize(actor, organization, Need.ADMIN)
+    if actor is not None and instance.pk:
+        stored = type(instance)._default_manager.filter(pk=instance.pk).values_list(stored_path, flat=True).first()
+        if stored is not None and rank_on(actor, stored) < Need.ADMIN:
+            raise PermissionDenied
+
+
+def _save_simple(*, actor, instance, organization, fields: list[str], creating: bool, before=None,
                  token: str = ""):
     if creating and token:  # the same form sent twice makes one row
         return IdempotencyKey.objects.create_once(
             actor=actor, token=token, model=type(instance), create=lambda: _save_simple(
-                actor=actor, instance=instance, organization=organization, fields=fields, request=request,
+                actor=actor, instance=instance, organization=organization, fields=fields,
                 creating=True),
         )
     instance.full_clean()
@@ -255,13 +277,12 @@ def _save_simple(*, actor, instance, organization, fields: list[str], request, c
     except IntegrityError as exc:  # a concurrent twin slipped past full_clean's uniqueness check
         raise ValidationError(_("This name is already in use.")) from exc
     if creating:
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=instance, organization=organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=instance, organization=organization)
     else:
         changes = diff(instance, before, fields)
         if changes:
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=instance, organization=organization,
-                         changes=changes, request=request)
+                         changes=changes)
     return instance
 
 
@@ -273,37 +294,36 @@ PARTNER_FIELDS = [
 
 
 @transaction.atomic
-def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, token: str = "",
-                   request=None) -> WorkUnit:
+def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, token: str = "") -> WorkUnit:
     """Create (before=None) or change a work unit; `token` makes a twice-sent create form make one."""
+    _authorize_admin(actor, work_unit, work_unit.organization, "organization__path")
     return _save_simple(
         actor=actor, instance=work_unit, organization=work_unit.organization, fields=WORK_UNIT_FIELDS,
-        request=request, creating=before is None, before=before, token=token,
+        creating=before is None, before=before, token=token,
     )
 
 
 @transaction.atomic
-def department_save(*, actor, department: Department, before: dict | None = None, token: str = "",
-                    request=None) -> Department:
+def department_save(*, actor, department: Department, before: dict | None = None, token: str = "") -> Department:
+    _authorize_admin(actor, department, department.work_unit.organization, "work_unit__organization__path")
     return _save_simple(
         actor=actor, instance=department, organization=department.work_unit.organization,
-        fields=["name", "sort_order"], request=request, creating=before is None, before=before, token=token,
+        fields=["name", "sort_order"], creating=before is None, before=before, token=token,
     )
 
 
 @transaction.atomic
-def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None, token: str = "",
-                      request=None) -> PartnerUnit:
+def partner_unit_save(*, actor, partner: PartnerUnit, before: dict | None = None, token: str = "") -> PartnerUnit:
+    _authorize_admin(actor, partner, partner.host, "host__path")
     return _save_simple(
-        actor=actor, instance=partner, organization=partner.host, fields=PARTNER_FIELDS,
-        request=request, creating=before is None, before=before, token=token,
+        actor=actor, instance=partner, organization=partner.host, fields=PARTNER_FIELDS, creating=before is None,
+        before=before, token=token,
     )
 
 
 def _configurable_rule(actor, organization: Organization, code: str) -> core_rules.Rule:
     """The rule an organization's worker may set: ADMIN on the organization, a declared and configurable rule."""
-    if not can(actor, organization, Need.ADMIN):
-        raise PermissionDenied
+    authorize(actor, organization, Need.ADMIN)
     try:
         rule = core_rules.get(code)
     except LookupError:
@@ -314,8 +334,7 @@ def _configurable_rule(actor, organization: Organization, code: str) -> core_rul
 
 
 @transaction.atomic
-def rule_set(*, actor, organization: Organization, code: str, value: Any, reason: str = "",
-             request=None) -> RuleSetting:
+def rule_set(*, actor, organization: Organization, code: str, value: Any, reason: str = "") -> RuleSetting:
     """The organization's own value for a configurable rule, for it and everything under it."""
     rule = _configurable_rule(actor, organization, code)
     parsed = rule.parse(value)
@@ -339,13 +358,12 @@ def rule_set(*, actor, organization: Organization, code: str, value: Any, reason
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE if existed else AuditEntry.Action.CREATE,
         target=setting, organization=organization, changes=changes, target_repr=f"{organization} · {rule.label}",
-        request=request,
     )
     return setting
 
 
 @transaction.atomic
-def rule_clear(*, actor, organization: Organization, code: str, request=None) -> bool:
+def rule_clear(*, actor, organization: Organization, code: str) -> bool:
     """Drop the organization's own value: the nearest ancestor's, or the default, holds again. False if none."""
     rule = _configurable_rule(actor, organization, code)
     setting = RuleSetting.objects.select_for_update().filter(organization=organization, code=code).first()
@@ -354,7 +372,7 @@ def rule_clear(*, actor, organization: Organization, code: str, request=None) ->
     before = _shown(rule, setting.value)
     audit_record(
         actor=actor, action=AuditEntry.Action.DELETE, target=setting, organization=organization,
-        changes={"value": [before, ""]}, target_repr=f"{organization} · {rule.label}", request=request,
+        changes={"value": [before, ""]}, target_repr=f"{organization} · {rule.label}",
     )
     setting.delete()
     return True

@@ -73,7 +73,7 @@ def create_view(request):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in OrganizationForm.Meta.fields}
         try:
-            org = services.organization_create(actor=request.user, parent=parent, token=form.token, request=request,
+            org = services.organization_create(actor=request.user, parent=parent, token=form.token,
                                                **fields)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -101,7 +101,7 @@ def edit_view(request, pk: int):
             # A fresh copy: the valid form has already written its values onto `org`, and the service compares
             # against the stored row (kind rules, the audit diff).
             services.organization_update(
-                actor=request.user, organization=Organization.objects.get(pk=org.pk), request=request, **fields
+                actor=request.user, organization=Organization.objects.get(pk=org.pk), **fields
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -119,7 +119,7 @@ def move_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_move(
-                actor=request.user, organization=org, new_parent=form.cleaned_data["parent"], request=request
+                actor=request.user, organization=org, new_parent=form.cleaned_data["parent"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -135,10 +135,10 @@ def deactivate_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
     try:
         if org.is_active:
-            services.organization_deactivate(actor=request.user, organization=org, request=request)
+            services.organization_deactivate(actor=request.user, organization=org)
             messages.success(request, _("The organization has been deactivated."))
         else:
-            services.organization_reactivate(actor=request.user, organization=org, request=request)
+            services.organization_reactivate(actor=request.user, organization=org)
             messages.success(request, _("The organization is active again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -167,7 +167,7 @@ def position_create_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PositionForm.Meta.fields}
         try:
-            services.position_create(actor=request.user, organization=org, token=form.token, request=request,
+            services.position_create(actor=request.user, organization=org, token=form.token,
                                      **fields)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -188,7 +188,7 @@ def position_edit_view(request, pk: int):
         try:
             # A fresh copy, as in edit_view: the service's audit diff compares against the stored row.
             stored = Position.objects.select_related("organization", "member", "partner_unit").get(pk=position.pk)
-            services.position_update(actor=request.user, position=stored, request=request, **fields)
+            services.position_update(actor=request.user, position=stored, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -217,7 +217,7 @@ def work_unit_form_view(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.work_unit_save(actor=request.user, work_unit=form.instance, before=before,
-                                           token=form.token, request=request)
+                                           token=form.token)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -237,8 +237,7 @@ def work_unit_detail_view(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.department_save(actor=request.user, department=form.instance, token=form.token,
-                                         request=request)
+                services.department_save(actor=request.user, department=form.instance, token=form.token)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -256,7 +255,7 @@ def department_edit_view(request, pk: int):
     form = DepartmentForm(request.POST or None, instance=department, work_unit=department.work_unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.department_save(actor=request.user, department=form.instance, before=before, request=request)
+            services.department_save(actor=request.user, department=form.instance, before=before)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -287,8 +286,7 @@ def partner_form_view(request, pk: int | None = None):
     form = PartnerUnitForm(request.POST or None, instance=partner or PartnerUnit(), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_unit_save(actor=request.user, partner=form.instance, before=before, token=form.token,
-                                       request=request)
+            services.partner_unit_save(actor=request.user, partner=form.instance, before=before, token=form.token)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -344,7 +342,7 @@ def rule_set_view(request, pk: int, code: str):
     if form.is_valid():
         try:
             services.rule_set(actor=request.user, organization=org, code=code, value=form.cleaned_data["value"],
-                              reason=form.cleaned_data["reason"], request=request)
+                              reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -359,7 +357,7 @@ def rule_clear_view(request, pk: int, code: str):
     org = selectors.access_organization(request.user, pk, need=Need.ADMIN)
     _declared_rule(code)
     try:
-        if services.rule_clear(actor=request.user, organization=org, code=code, request=request):
+        if services.rule_clear(actor=request.user, organization=org, code=code):
             messages.success(request, _("This organization's own value has been cleared; the inherited one holds."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import datetime
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.accounts.models import Role, RoleGrant, User
-from chuxin.core.access import Need, fetch, rank_on, require, scope_q
+from chuxin.core.access import Need, Relation, fetch, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Department, Organization
 
+from .access import OWNER
 from .models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -192,49 +193,25 @@ def task_with_people(task: Task) -> Task:
 
 
 def access_plan(user, pk, *, need: Need) -> Plan:
-    plan = Plan.objects.select_related("organization", "owner").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    if need <= Need.READ and plan.owner_id == user.pk:
-        return plan  # the owner confirms its tasks, even when their own standing lies lower in the tree
-    require(user, plan.organization, need)
-    return plan
+    """A plan: its owner may read it (and confirm its tasks), even when their own standing lies lower."""
+    return fetch(user, Plan.objects.select_related("organization", "owner"), pk, need=need, relations=[OWNER])
 
 
 def access_plan_item(user, pk, *, need: Need) -> PlanItem:
-    return fetch(user, PlanItem.objects.select_related("plan__organization", "plan__owner", "area"), pk, need=need, organization="plan.organization")
+    return fetch(user, PlanItem.objects.select_related("plan__organization", "plan__owner", "area"), pk, need=need,
+                 organization="plan.organization")
 
 
-def is_assignee(user, task: Task) -> bool:
-    return user.is_authenticated and task.assignments.filter(user=user).exists()
-
-
-def access_task(user, pk, *, need: Need, assignee_ok: bool = False, owner_ok: bool = False) -> Task:
-    """The task, if the user's standing on the plan's organization meets `need`. With `assignee_ok` its
-    assignees are let in too, and with `owner_ok` the plan's owner: a member of a branch assigned a task of the
-    committee's plan has no standing on the committee itself. Others: 404 without standing, 403 with too little.
-    """
-    task = (
+def access_task(user, pk, *, need: Need, relations: Iterable[Relation] = ()) -> Task:
+    """The task, if the user's standing on the plan's organization meets `need`, or one of `relations`
+    (plans.access: ASSIGNEE, TASK_OWNER) lets them in: a member of a branch assigned a task of the committee's
+    plan has no standing on the committee itself. Others: 404 without standing, 403 with too little."""
+    return fetch(
+        user,
         Task.objects.select_related("plan_item__plan__organization", "plan_item__plan__owner", "plan_item__area",
-                                    "department__work_unit", "origin_organization")
-        .filter(pk=pk).first()
+                                    "department__work_unit", "origin_organization"),
+        pk, need=need, organization="plan_item.plan.organization", relations=relations,
     )
-    if task is None:
-        raise Http404
-    plan = task.plan_item.plan
-    if rank_on(user, plan.organization.path) >= need:
-        return task
-    if owner_ok and plan.owner_id == user.pk:
-        return task
-    if assignee_ok and is_assignee(user, task):
-        return task
-    require(user, plan.organization, need)  # 404 without standing, else 403
-    return task
-
-
-def can_confirm(user, task: Task) -> bool:
-    plan = task.plan_item.plan
-    return plan.owner_id == user.pk or rank_on(user, plan.organization.path) >= Need.MANAGE
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Writes to plans, items, tasks and their progress.
 
-Every service checks the rules that span rows (scope of people and departments, dates, versions), runs
-full_clean, saves in a transaction with its audit entry, and notifies the people concerned (notifications are
-idempotent, so a retried write never notifies twice).
+Every service checks its actor first, whoever calls it (MANAGE on the plan's organization, or the relation a
+step allows: an assignee reports progress, the plan's owner confirms); then the rules that span rows (scope of
+people and departments, dates, versions), runs full_clean, saves in a transaction with its audit entry, and
+notifies the people concerned (notifications are idempotent, so a retried write never notifies twice).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, authorize
 from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.records.services import record_work
 
 from . import selectors
+from .access import ASSIGNEE
 from .models import DEFAULT_AREAS, Milestone, Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
 from .states import TASKS
 
@@ -77,18 +80,20 @@ def _default_areas_ensure(organization) -> bool:
 
 
 @transaction.atomic
-def areas_add_defaults(*, actor, organization, request=None) -> bool:
+def areas_add_defaults(*, actor, organization) -> bool:
     """The explicit action on the areas page of an organization without areas (a plan's creation does the same)."""
+    authorize(actor, organization, Need.MANAGE)
     if not _default_areas_ensure(organization):
         return False
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, organization=organization, request=request,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, organization=organization,
                  target_repr=_("plan areas of %(org)s") % {"org": organization.name})
     return True
 
 
 @transaction.atomic
-def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str, int]], request=None) -> None:
+def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str, int]]) -> None:
     """Rename, reorder and add areas in one go: rows of (existing area or None, name, order)."""
+    authorize(actor, organization, Need.MANAGE)
     for area, name, order in rows:
         name = (name or "").strip()
         if area is None:
@@ -104,7 +109,7 @@ def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str
                 area.save()
         except IntegrityError as exc:
             raise ValidationError(_("Two areas cannot have the same name: %(name)s") % {"name": name}) from exc
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=organization, request=request,
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=organization,
                  target_repr=_("plan areas of %(org)s") % {"org": organization.name})
 
 
@@ -122,13 +127,14 @@ def _check_owner(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor, organization, year: int, title: str, owner, token: str = "", request=None) -> Plan:
+def plan_create(*, actor, organization, year: int, title: str, owner, token: str = "") -> Plan:
     """`token`: the form's one-time token; the same form sent twice answers with the plan it made."""
+    authorize(actor, organization, Need.MANAGE)
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Plan, create=lambda: _plan_create(
-        actor=actor, organization=organization, year=year, title=title, owner=owner, request=request))
+        actor=actor, organization=organization, year=year, title=title, owner=owner))
 
 
-def _plan_create(*, actor, organization, year: int, title: str, owner, request) -> Plan:
+def _plan_create(*, actor, organization, year: int, title: str, owner) -> Plan:
     if Plan.objects.filter(organization=organization, year=year).exists():
         raise ValidationError({"year": _("%(org)s already has a plan for %(year)s.")
                                % {"org": organization.name, "year": year}})
@@ -141,13 +147,13 @@ def _plan_create(*, actor, organization, year: int, title: str, owner, request) 
     except IntegrityError as exc:  # a twin saved between the check and the insert
         raise ValidationError({"year": _("This organization already has a plan for that year.")}) from exc
     _default_areas_ensure(organization)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=plan, organization=organization,
-                 request=request)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=plan, organization=organization)
     return plan
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, request=None, **fields: Any) -> Plan:
+def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
+    authorize(actor, plan.organization, Need.MANAGE)
     before = snapshot(plan, PLAN_FIELDS)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -157,19 +163,20 @@ def plan_update(*, actor, plan: Plan, request=None, **fields: Any) -> Plan:
     changes = diff(plan, before, PLAN_FIELDS)
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
-                     changes=changes, request=request)
+                     changes=changes)
     return plan
 
 
 @transaction.atomic
-def plan_publish(*, actor, plan: Plan, request=None) -> Plan:
+def plan_publish(*, actor, plan: Plan) -> Plan:
     """Publish the plan: its tasks appear on the assignees' workbenches and each assignee is told once."""
+    authorize(actor, plan.organization, Need.MANAGE)
     if plan.is_published:
         return plan
     plan.status, plan.published_at = Plan.Status.PUBLISHED, timezone.now()
     plan.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
-                 changes={"status": ["draft", "published"]}, request=request)
+                 changes={"status": ["draft", "published"]})
     for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "user"):
         _notify_assigned(a.task, a.user)
     # Tasks confirmed while the plan was a draft become real work now: recorded on the day they were confirmed.
@@ -188,21 +195,23 @@ def _check_item(item: PlanItem) -> None:
 
 
 @transaction.atomic
-def plan_item_create(*, actor, plan: Plan, token: str = "", request=None, **fields: Any) -> PlanItem:
+def plan_item_create(*, actor, plan: Plan, token: str = "", **fields: Any) -> PlanItem:
+    authorize(actor, plan.organization, Need.MANAGE)
+
     def create() -> PlanItem:
         item = PlanItem(plan=plan, **fields)
         item.full_clean()
         _check_item(item)
         item.save()
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=plan.organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=plan.organization)
         return item
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=PlanItem, create=create)
 
 
 @transaction.atomic
-def plan_item_update(*, actor, item: PlanItem, request=None, **fields: Any) -> PlanItem:
+def plan_item_update(*, actor, item: PlanItem, **fields: Any) -> PlanItem:
+    authorize(actor, item.plan.organization, Need.MANAGE)
     before = snapshot(item, ITEM_FIELDS)
     for name, value in fields.items():
         setattr(item, name, value)
@@ -212,7 +221,7 @@ def plan_item_update(*, actor, item: PlanItem, request=None, **fields: Any) -> P
     changes = diff(item, before, ITEM_FIELDS)
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=item, organization=item.plan.organization,
-                     changes=changes, request=request)
+                     changes=changes)
     return item
 
 
@@ -290,12 +299,13 @@ def _people_repr(task: Task) -> str:
 
 
 @transaction.atomic
-def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, request=None,
+def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable,
                 audit: bool = True) -> Task:
     """Make the task's people the chosen ones. The change is audited, unless the caller records it itself
     (task_create puts the people in its own entry)."""
     cooperating = list(cooperating)
     plan = task.plan_item.plan
+    authorize(actor, plan.organization, Need.MANAGE)
     _check_people(plan.organization, lead, responsible, cooperating)
     before = _people_repr(task) if audit else ""
     added = _set_people(task, lead, responsible, cooperating)
@@ -303,7 +313,7 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, 
         after = _people_repr(task)
         if after != before:
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=plan.organization,
-                         changes={"people": [before, after]}, request=request)
+                         changes={"people": [before, after]})
     if plan.is_published:
         for user in added:
             _notify_assigned(task, user)
@@ -314,11 +324,12 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable, 
 def task_create(
     *, actor, plan_item: PlanItem, title: str, start_on: datetime.date, due_on: datetime.date,
     description: str = "", department=None, lead=None, responsible=None, cooperating: Iterable = (),
-    token: str = "", origin: TaskOrigin | None = None, request=None,
+    token: str = "", origin: TaskOrigin | None = None,
 ) -> Task:
     """Create a task with its people. A form submitted twice carries the same one-time token and gets the first
     task (IdempotencyKey). `origin`: the piece of work the task carries out (a directive from above received by
     the plan's organization: directives.services.directive_task_add checks that and moves the directive on)."""
+    authorize(actor, plan_item.plan.organization, Need.MANAGE)
 
     def create() -> Task:
         task = Task(plan_item=plan_item, title=title, description=description, department=department,
@@ -333,11 +344,10 @@ def task_create(
         people = list(cooperating)
         _check_people(organization, lead, responsible, people)
         task.save()
-        task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=people,
-                    request=request, audit=False)
+        task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=people, audit=False)
         assigned = _people_repr(task)
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
-                     changes={"people": ["", assigned]} if assigned else None, request=request)
+                     changes={"people": ["", assigned]} if assigned else None)
         return task
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Task, create=create)
@@ -346,10 +356,11 @@ def task_create(
 @transaction.atomic
 def task_update(
     *, actor, task: Task, expected_version: int, lead=KEEP, responsible=KEEP, cooperating: Iterable | object = KEEP,
-    request=None, **fields: Any,
+        **fields: Any,
 ) -> Task:
     """Change a task's fields and, when given, its people. A version older than the stored one is refused with
     StaleTask, so an edit never silently overwrites progress or another edit made meanwhile."""
+    authorize(actor, task.plan_item.plan.organization, Need.MANAGE)
     stored = Task.objects.select_for_update().select_related("plan_item__plan__organization").get(pk=task.pk)
     if stored.version != expected_version:
         raise StaleTask(stored)
@@ -370,19 +381,17 @@ def task_update(
             responsible=people.get(TaskAssignment.Role.RESPONSIBLE) if responsible is KEEP else responsible,
             cooperating=[a.user for a in stored.assignments.filter(role=TaskAssignment.Role.COOPERATING)]
             if cooperating is KEEP else cooperating,
-            request=request,
         )
     changes = diff(stored, before, TASK_FIELDS)
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=stored, organization=organization,
-                     changes=changes, request=request)
+                     changes=changes)
     return stored
 
 
 @transaction.atomic
 def progress_update(
     *, actor, task: Task, progress: int, note: str = "", attachment=None, expected_version: int, token: str = "",
-    request=None,
 ) -> ProgressUpdate:
     """An assignee reports progress. The write is refused when the task moved on since the form was opened
     (StaleTask carries the latest state); reaching 100% submits the task to the plan's owner. The same form sent
@@ -391,11 +400,11 @@ def progress_update(
     TASKS.require(actor, task, step)
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=ProgressUpdate, create=lambda: (
         _progress_update(actor=actor, task=task, progress=progress, note=note, attachment=attachment,
-                         expected_version=expected_version, request=request, status=status, step=step)))
+                         expected_version=expected_version, status=status, step=step)))
 
 
 def _progress_update(*, actor, task: Task, progress: int, note: str, attachment, expected_version: int,
-                     request, status: str, step: str) -> ProgressUpdate:
+                     status: str, step: str) -> ProgressUpdate:
     TASKS.check(task.status, status, via=step)
     update = ProgressUpdate(task=task, author=actor, progress=progress, note=note or "",
                             attachment=attachment or "")
@@ -411,8 +420,7 @@ def _progress_update(*, actor, task: Task, progress: int, note: str, attachment,
     task.refresh_from_db(fields=["progress", "status", "version", "updated_at"])
     plan = task.plan_item.plan
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=update, organization=plan.organization,
-                 changes={"progress": [before["progress"], str(progress)], "status": [before["status"], status]},
-                 request=request)
+                 changes={"progress": [before["progress"], str(progress)], "status": [before["status"], status]})
     if status == Task.Status.SUBMITTED:
         _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
               title=gettext_noop("Please confirm completion: %(task)s"), params={"task": task.title},
@@ -421,7 +429,7 @@ def _progress_update(*, actor, task: Task, progress: int, note: str, attachment,
 
 
 @transaction.atomic
-def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
+def task_confirm_complete(*, actor, task: Task) -> Task:
     TASKS.require(actor, task, "confirm")
     if task.status == Task.Status.DONE:
         return task
@@ -436,7 +444,7 @@ def task_confirm_complete(*, actor, task: Task, request=None) -> Task:
         return task
     organization = task.plan_item.plan.organization
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
-                 changes={"status": [before, Task.Status.DONE]}, request=request)
+                 changes={"status": [before, Task.Status.DONE]})
     people = list(task.assignments.select_related("user"))
     if task.plan_item.plan.is_published:  # a draft's tasks are not yet real work: recorded when it is published
         _record_done(task, actor, people)
@@ -461,7 +469,7 @@ def _record_done(task: Task, actor, people: list | None = None) -> None:
 
 
 @transaction.atomic
-def task_reopen(*, actor, task: Task, request=None) -> Task:
+def task_reopen(*, actor, task: Task) -> Task:
     TASKS.require(actor, task, "reopen")
     if not TASKS.can(task.status, "reopen"):
         return task
@@ -472,8 +480,7 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
     )
     task.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
-                 organization=task.plan_item.plan.organization, changes={"status": [before, task.status]},
-                 request=request)
+                 organization=task.plan_item.plan.organization, changes={"status": [before, task.status]})
     for a in task.assignments.select_related("user"):
         _send(recipient=a.user, kind="returned", target=task, url=task_url(task),
               title=gettext_noop("Reopened: %(task)s"), params={"task": task.title},
@@ -486,8 +493,9 @@ def task_reopen(*, actor, task: Task, request=None) -> Task:
 
 
 @transaction.atomic
-def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, token: str = "",
-                     request=None) -> Milestone:
+def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, token: str = "") -> Milestone:
+    authorize(actor, task.plan_item.plan.organization, Need.MANAGE)
+
     def create() -> Milestone:
         milestone = Milestone(task=task, title=title, due_on=due_on)
         milestone.full_clean()
@@ -495,18 +503,21 @@ def milestone_create(*, actor, task: Task, title: str, due_on: datetime.date, to
             raise ValidationError({"due_on": _("A milestone falls between the task's start and due dates.")})
         milestone.save()
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=milestone,
-                     organization=task.plan_item.plan.organization, request=request)
+                     organization=task.plan_item.plan.organization)
         return milestone
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Milestone, create=create)
 
 
 @transaction.atomic
-def milestone_toggle(*, actor, milestone: Milestone, request=None) -> Milestone:
+def milestone_toggle(*, actor, milestone: Milestone) -> Milestone:
+    """Tick a milestone done, or not done again: a manager of the plan's organization or an assignee."""
+    authorize(actor, milestone.task.plan_item.plan.organization, Need.MANAGE, obj=milestone.task,
+              relations=[ASSIGNEE.granting(Need.MANAGE)])
     before = milestone.done_on
     milestone.done_on = None if milestone.done_on else timezone.localdate()
     milestone.save(update_fields=["done_on", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=milestone,
-                 organization=milestone.task.plan_item.plan.organization, request=request,
+                 organization=milestone.task.plan_item.plan.organization,
                  changes={"done_on": [str(before or ""), str(milestone.done_on or "")]})
     return milestone

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.states import Machine, Transition
 
+from .access import can_confirm, is_assignee
 from .models import Task
-from .selectors import can_confirm, is_assignee
 
 S = Task.Status
 NOT_DONE = (S.OPEN, S.IN_PROGRESS, S.SUBMITTED)

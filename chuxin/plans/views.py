@@ -15,6 +15,7 @@ from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
 
 from . import exporting, selectors, services
+from .access import ASSIGNEE, TASK_OWNER, can_confirm, is_assignee
 from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
 from .models import Milestone, ProgressUpdate, Task
 from .states import TASKS
@@ -55,7 +56,7 @@ def create_view(request, pk: int):
                     initial={"year": timezone.localdate().year, "owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, organization=org, token=form.token, request=request,
+            plan = services.plan_create(actor=request.user, organization=org, token=form.token,
                                         **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -73,7 +74,7 @@ def edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             stored = selectors.access_plan(request.user, pk, need=Need.MANAGE)  # the service diffs the stored row
-            services.plan_update(actor=request.user, plan=stored, request=request,
+            services.plan_update(actor=request.user, plan=stored,
                                  **{f: form.cleaned_data[f] for f in PlanForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -99,7 +100,7 @@ def detail_view(request, pk: int):
 @require_POST
 def publish_view(request, pk: int):
     plan = selectors.access_plan(request.user, pk, need=Need.MANAGE)
-    services.plan_publish(actor=request.user, plan=plan, request=request)
+    services.plan_publish(actor=request.user, plan=plan)
     messages.success(request, _("The plan is published; its people have been told of their tasks."))
     return redirect("plans:detail", pk=plan.pk)
 
@@ -119,7 +120,7 @@ def export_view(request, pk: int):
 def areas_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
     if request.method == "POST" and "defaults" in request.POST:  # opening the page writes nothing; this button does
-        services.areas_add_defaults(actor=request.user, organization=org, request=request)
+        services.areas_add_defaults(actor=request.user, organization=org)
         messages.success(request, _("The standard areas have been added."))
         return redirect("plans:areas", pk=org.pk)
     areas = selectors.area_list(org)
@@ -128,7 +129,7 @@ def areas_view(request, pk: int):
         rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""), f.cleaned_data.get(
             "order") or 0) for f in formset.forms if f.instance.pk or f.has_changed()]
         try:
-            services.areas_save(actor=request.user, organization=org, rows=rows, request=request)
+            services.areas_save(actor=request.user, organization=org, rows=rows)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -144,7 +145,7 @@ def item_create_view(request, pk: int):
     form = PlanItemForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token, request=request,
+            item = services.plan_item_create(actor=request.user, plan=plan, token=form.token,
                                              **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -169,7 +170,7 @@ def item_edit_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             stored = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
-            services.plan_item_update(actor=request.user, item=stored, request=request,
+            services.plan_item_update(actor=request.user, item=stored,
                                       **{f: form.cleaned_data[f] for f in PlanItemForm.Meta.fields})
         except ValidationError as error:
             add_service_errors(form, error)
@@ -195,7 +196,7 @@ def task_create_view(request, pk: int):
         data = form.cleaned_data
         try:
             task = services.task_create(
-                actor=request.user, plan_item=item, token=form.token, request=request,
+                actor=request.user, plan_item=item, token=form.token,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except ValidationError as error:
@@ -218,7 +219,7 @@ def task_edit_view(request, pk: int):
         data = form.cleaned_data
         try:
             services.task_update(
-                actor=request.user, task=task, expected_version=data.get("version") or 0, request=request,
+                actor=request.user, task=task, expected_version=data.get("version") or 0,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except services.StaleTask as stale:
@@ -253,7 +254,7 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "task": task, "plan": task.plan_item.plan, "history": selectors.task_history(task),
         "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
-        "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
+        "can_confirm": can_confirm(request.user, task), "progress_form": progress_form,
         "steps": TASKS.allowed(task.status),
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
@@ -265,15 +266,15 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
 @login_required
 @require_GET
 def task_detail_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.READ, assignee_ok=True, owner_ok=True)
+    task = selectors.access_task(request.user, pk, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
     return render(request, "plans/task.html", _task_context(request, task))
 
 
 @login_required
 @require_POST
 def progress_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True)
-    if not selectors.is_assignee(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE])
+    if not is_assignee(request.user, task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
@@ -282,7 +283,6 @@ def progress_view(request, pk: int):
             services.progress_update(
                 actor=request.user, task=task, progress=data["progress"], note=data["note"],
                 attachment=data.get("attachment"), expected_version=data["version"], token=form.token,
-                request=request,
             )
         except services.StaleTask as stale:
             task = stale.latest
@@ -296,7 +296,7 @@ def progress_view(request, pk: int):
                 return redirect("plans:task", pk=task.pk)
             task.refresh_from_db()
             form = None
-    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, assignee_ok=True)  # fresh
+    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, relations=[ASSIGNEE])  # fresh
     context = _task_context(request, task, progress_form=form)
     return render(request, partial_name(request, "plans/task.html", "progress"), context)
 
@@ -304,13 +304,13 @@ def progress_view(request, pk: int):
 @login_required
 @require_POST
 def confirm_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
-    if not selectors.can_confirm(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
+    if not can_confirm(request.user, task):
         raise PermissionDenied
     if task.status != Task.Status.SUBMITTED:
         messages.error(request, _("Only a task submitted for confirmation can be confirmed."))
     else:
-        services.task_confirm_complete(actor=request.user, task=task, request=request)
+        services.task_confirm_complete(actor=request.user, task=task)
         messages.success(request, _("The task is confirmed complete."))
     return redirect("plans:task", pk=task.pk)
 
@@ -318,10 +318,10 @@ def confirm_view(request, pk: int):
 @login_required
 @require_POST
 def reopen_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, assignee_ok=True, owner_ok=True)
-    if not selectors.can_confirm(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
+    if not can_confirm(request.user, task):
         raise PermissionDenied
-    services.task_reopen(actor=request.user, task=task, request=request)
+    services.task_reopen(actor=request.user, task=task)
     messages.success(request, _("The task is open again."))
     return redirect("plans:task", pk=task.pk)
 
@@ -334,7 +334,7 @@ def milestone_create_view(request, pk: int):
     if form.is_valid():
         try:
             services.milestone_create(actor=request.user, task=task, title=form.cleaned_data["title"],
-                                      due_on=form.cleaned_data["due_on"], token=form.token, request=request)
+                                      due_on=form.cleaned_data["due_on"], token=form.token)
         except ValidationError as error:
             add_service_errors(form, error)
     if form.errors:
@@ -349,8 +349,9 @@ def milestone_toggle_view(request, pk: int):
     milestone = Milestone.objects.filter(pk=pk).only("id", "task_id").first()
     if milestone is None:
         raise Http404
-    task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE, assignee_ok=True)
-    services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk), request=request)
+    task = selectors.access_task(request.user, milestone.task_id, need=Need.MANAGE,
+                                 relations=[ASSIGNEE.granting(Need.MANAGE)])  # assignees tick their milestones
+    services.milestone_toggle(actor=request.user, milestone=task.milestones.get(pk=pk))
     return redirect("plans:task", pk=task.pk)
 
 
@@ -360,6 +361,6 @@ def attachment_view(request, pk: int):
     update = ProgressUpdate.objects.filter(pk=pk).exclude(attachment="").only("id", "task_id", "attachment").first()
     if update is None:
         raise Http404
-    selectors.access_task(request.user, update.task_id, need=Need.READ, assignee_ok=True, owner_ok=True)
+    selectors.access_task(request.user, update.task_id, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
     return FileResponse(update.attachment.open("rb"), as_attachment=True,
                         filename=os.path.basename(update.attachment.name))

@@ -8,6 +8,8 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
+from chuxin.accounts.models import User
+from chuxin.core.access import Need, holders_by_org
 from chuxin.core.protocols import Reminder
 
 from .models import Report, ReportPeriod, ReportRequirement, period_message
@@ -18,11 +20,8 @@ DUE = gettext_noop("Report due on %(due)s: %(requirement)s %(period)s · %(organ
 
 
 def _recipients(period: ReportPeriod, reporters, today: datetime.date) -> dict[tuple[int, int | None], list]:
-    """Who to remind for each reporter: the post holder, or the organization's secretaries (grants and seats)."""
-    from chuxin.accounts.models import Role, RoleGrant, User
-    from chuxin.orgs.models import Position
-
-    org_ids = [r.organization.pk for r in reporters]
+    """Who to remind for each reporter: the post holder, or those who answer for the organization (the access
+    policy's holders of MANAGE on it, by a grant or by serving in its secretary's seat). Two queries."""
     people: dict[tuple[int, int | None], list] = {}
     if period.requirement.audience == ReportRequirement.Audience.POSTS:
         users = {u.pk: u for u in User.objects.filter(pk__in=[r.holder_id for r in reporters], is_active=True)}
@@ -30,18 +29,9 @@ def _recipients(period: ReportPeriod, reporters, today: datetime.date) -> dict[t
             if r.holder_id in users:
                 people[r.key] = [users[r.holder_id]]
         return people
-    by_org: dict[int, dict[int, object]] = {}
-    for grant in RoleGrant.objects.filter(organization_id__in=org_ids, role=Role.SECRETARY,
-                                          user__is_active=True).select_related("user"):
-        by_org.setdefault(grant.organization_id, {})[grant.user.pk] = grant.user
-    from django.db.models import Q
-    for position in Position.objects.filter(
-        organization_id__in=org_ids, kind=Position.Kind.SECRETARY, started_on__lte=today,
-        member__user__is_active=True,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).select_related("member__user"):
-        by_org.setdefault(position.organization_id, {})[position.member.user.pk] = position.member.user
+    by_org = holders_by_org([r.organization for r in reporters], Need.MANAGE, on=today, serving=True)
     for r in reporters:
-        people[r.key] = list(by_org.get(r.organization.pk, {}).values())
+        people[r.key] = by_org.get(r.organization.pk, [])
     return people
 
 

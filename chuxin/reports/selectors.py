@@ -6,16 +6,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, fetch, require, scope_q
+from chuxin.core.access import Need, can, fetch, scope_q
 from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
 
+from .access import WRITER
 from .models import Report, ReportPeriod, ReportRequirement
 
 REMIND_DAYS = 3  # "due soon" starts this many days before the due day
@@ -38,31 +38,20 @@ def access_period(user, pk, *, need: Need) -> ReportPeriod:
     return fetch(user, ReportPeriod.objects.select_related("requirement__organization"), pk, need=need, organization="requirement.organization")
 
 
+def _reports() -> QuerySet[Report]:
+    return Report.objects.select_related("period__requirement__organization", "organization", "holder", "author",
+                                         "reviewer")
+
+
 def access_report(user, pk) -> Report:
     """The author's side: the post holder themself, or MANAGE on the reporting organization (its secretary,
     or anyone managing above it, which includes the reviewers)."""
-    report = access_report_basic(pk)
-    if report.holder_id is not None and report.holder_id == user.pk:
-        return report
-    require(user, report.organization, Need.MANAGE)
-    return report
+    return fetch(user, _reports(), pk, need=Need.MANAGE, relations=[WRITER])
 
 
 def access_report_for_review(user, pk) -> Report:
-    report = access_report_basic(pk)
-    require(user, report.period.requirement.organization, Need.MANAGE)
-    return report
-
-
-def access_report_basic(pk) -> Report:
-    report = (
-        Report.objects.select_related("period__requirement__organization", "organization", "holder", "author",
-                                      "reviewer")
-        .filter(pk=pk).first()
-    )
-    if report is None:
-        raise Http404
-    return report
+    """The reviewer's side: MANAGE on the organization that set the requirement."""
+    return fetch(user, _reports(), pk, need=Need.MANAGE, organization="period.requirement.organization")
 
 
 def is_reviewer(user, report: Report) -> bool:

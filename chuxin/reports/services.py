@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, holders, require
+from chuxin.core.access import Need, authorize, holders, require
 from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
@@ -60,9 +60,11 @@ def _check_audience(requirement: ReportRequirement) -> None:
 
 
 @transaction.atomic
-def requirement_create(*, actor, organization: Organization, token: str = "", request=None,
+def requirement_create(*, actor, organization: Organization, token: str = "",
                        **fields) -> ReportRequirement:
     """`token`: the form's one-time token; the same form sent twice makes one requirement."""
+    authorize(actor, organization, Need.MANAGE)
+
 
     def create() -> ReportRequirement:
         fields["sections"] = _clean_sections(fields.get("sections", []))
@@ -70,8 +72,7 @@ def requirement_create(*, actor, organization: Organization, token: str = "", re
         _check_audience(requirement)
         requirement.full_clean()
         requirement.save()
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=requirement, organization=organization)
         periods_open(timezone.localdate(), [requirement])  # its current period waits for nobody's daily job
         return requirement
 
@@ -79,7 +80,8 @@ def requirement_create(*, actor, organization: Organization, token: str = "", re
 
 
 @transaction.atomic
-def requirement_update(*, actor, requirement: ReportRequirement, request=None, **fields) -> ReportRequirement:
+def requirement_update(*, actor, requirement: ReportRequirement, **fields) -> ReportRequirement:
+    authorize(actor, requirement.organization, Need.MANAGE)
     before = snapshot(requirement, REQUIREMENT_FIELDS)
     if "sections" in fields:
         fields["sections"] = _clean_sections(fields["sections"])
@@ -89,8 +91,7 @@ def requirement_update(*, actor, requirement: ReportRequirement, request=None, *
     requirement.full_clean()
     requirement.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=requirement,
-                 organization=requirement.organization, changes=diff(requirement, before, REQUIREMENT_FIELDS),
-                 request=request)
+                 organization=requirement.organization, changes=diff(requirement, before, REQUIREMENT_FIELDS))
     periods_open(timezone.localdate(), [requirement])
     return requirement
 
@@ -125,9 +126,10 @@ def _initial_sections(requirement: ReportRequirement, gathered: dict) -> list[di
     return sections
 
 
-def report_start(*, actor, period: ReportPeriod, organization: Organization, request=None) -> Report:
+def report_start(*, actor, period: ReportPeriod, organization: Organization) -> Report:
     """The draft of `organization`'s report for `period`, created with the period's facts on first call.
-    Idempotent: a second call (or a concurrent one) returns the same report."""
+    Idempotent: a second call (or a concurrent one) returns the same report. Only its writer may: reporter_check
+    refuses anyone else (404 without standing there, or when the organization owes no such report; else 403)."""
     holder_id = reporter_check(actor=actor, period=period, organization=organization)
     existing = Report.objects.filter(period=period, organization=organization, holder_id=holder_id).first()
     if existing is not None:
@@ -141,8 +143,7 @@ def report_start(*, actor, period: ReportPeriod, organization: Organization, req
     try:
         with transaction.atomic():
             report.save()
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=report, organization=organization,
-                         request=request)
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=report, organization=organization)
     except IntegrityError:
         # Someone started it in the same instant: theirs is the report.
         return Report.objects.get(period=period, organization=organization, holder_id=holder_id)
@@ -156,7 +157,7 @@ def _stale() -> ValidationError:
     )
 
 
-def report_save(*, actor, report: Report, sections: list[str], version: int, request=None) -> Report:
+def report_save(*, actor, report: Report, sections: list[str], version: int) -> Report:
     """Store the author's section texts (sanitized) if nobody saved in between."""
     if not may_write(actor, report):
         raise PermissionDenied
@@ -172,8 +173,7 @@ def report_save(*, actor, report: Report, sections: list[str], version: int, req
         )
         if not updated:
             raise _stale()
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization)
     report.sections, report.version, report.author = new_sections, version + 1, actor
     return report
 
@@ -187,13 +187,12 @@ def _reviewers(report: Report):
     return list(holders(report.period.requirement.organization, Need.MANAGE))
 
 
-def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
-                  request=None) -> Report:
+def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None) -> Report:
     """Hand the report in (first time or after a return). A second submit of a report already in is harmless."""
     REPORTS.require(actor, report, "submit")
     if sections is not None and report.is_editable:
         try:
-            report = report_save(actor=actor, report=report, sections=sections, version=version, request=request)
+            report = report_save(actor=actor, report=report, sections=sections, version=version)
         except ValidationError:
             # A double click racing itself: the first click already handed in this very text.
             current = Report.objects.get(pk=report.pk)
@@ -218,7 +217,7 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         locked.version += 1
         locked.save()
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
-                     changes={"status": ["", Report.Status.SUBMITTED]}, request=request)
+                     changes={"status": ["", Report.Status.SUBMITTED]})
         locked.period = report.period
         filed_on = timezone.localdate(now)
         record_work(kind="report_filed", organization=locked.organization, on=filed_on, target=locked, actor=actor,
@@ -234,11 +233,11 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
     return locked
 
 
-def report_resubmit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
-                    request=None) -> Report:
+def report_resubmit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None) -> Report:
+    REPORTS.require(actor, report, "resubmit")
     if report.status != Report.Status.SUBMITTED:  # submitted already: the double click, harmless
         REPORTS.check(report.status, Report.Status.SUBMITTED, via="resubmit")
-    return report_submit(actor=actor, report=report, sections=sections, version=version, request=request)
+    return report_submit(actor=actor, report=report, sections=sections, version=version)
 
 
 def _period_params(period: ReportPeriod) -> dict:
@@ -257,7 +256,7 @@ def _tell_author(report: Report, kind: str, title: str) -> None:
                 dedup_key=f"{kind}:{report.reviewed_at:%Y%m%d%H%M%S%f}")
 
 
-def report_return(*, actor, report: Report, comment: str, request=None) -> Report:
+def report_return(*, actor, report: Report, comment: str) -> Report:
     REPORTS.require(actor, report, "return")
     comment = (comment or "").strip()
     if not comment:
@@ -273,12 +272,12 @@ def report_return(*, actor, report: Report, comment: str, request=None) -> Repor
         locked.save()
         locked.period = report.period
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
-                     changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]}, request=request)
+                     changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]})
         _tell_author(locked, "returned", gettext_noop("Report returned: %(requirement)s %(period)s"))
     return locked
 
 
-def report_accept(*, actor, report: Report, comment: str = "", request=None) -> Report:
+def report_accept(*, actor, report: Report, comment: str = "") -> Report:
     REPORTS.require(actor, report, "accept")
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -291,7 +290,7 @@ def report_accept(*, actor, report: Report, comment: str = "", request=None) -> 
         locked.save()
         locked.period = report.period
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
-                     changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]}, request=request)
+                     changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]})
         record_work(kind="report_accepted", organization=locked.organization, target=locked, actor=actor,
                     on=timezone.localdate(locked.reviewed_at), users=[locked.author or locked.holder],
                     payload={"period": str(locked.period)}, url=reverse("reports:report", args=[locked.pk]))

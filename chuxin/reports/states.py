@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from chuxin.core.access import Need, can
 from chuxin.core.states import Machine, Transition
 
+from .access import WRITER
 from .models import Report
 
 
 def may_write(actor, report: Report) -> bool:
-    if report.holder_id is not None:
-        return report.holder_id == actor.pk or can(actor, report.organization, Need.MANAGE)
-    return can(actor, report.organization, Need.MANAGE)
+    """The post holder (reports.access.WRITER), or a manager of the reporting organization."""
+    return WRITER.test(actor, report) or can(actor, report.organization, Need.MANAGE)
 
 
 def reviewing_organization(report: Report):

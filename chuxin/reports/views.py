@@ -51,7 +51,7 @@ def requirement_create_view(request):
         try:
             requirement = services.requirement_create(
                 actor=request.user, organization=form.cleaned_data["organization"], token=form.token,
-                request=request, **form.service_fields())
+                **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -69,7 +69,7 @@ def requirement_edit_view(request, pk: int):
         try:
             services.requirement_update(
                 actor=request.user, requirement=selectors.access_requirement(request.user, pk, need=Need.MANAGE),
-                request=request, **form.service_fields())
+                **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,7 +115,7 @@ def write_view(request, period: int, org: int):
     if existing is not None:
         return redirect("reports:report", pk=existing.pk)
     if request.method == "POST":
-        report = services.report_start(actor=request.user, period=period, organization=organization, request=request)
+        report = services.report_start(actor=request.user, period=period, organization=organization)
         return redirect("reports:report", pk=report.pk)
     return render(request, "reports/write.html", {"period": period, "organization": organization})
 
@@ -135,12 +135,10 @@ def report_view(request, pk: int):
         version = _int(request.POST.get("version"))
         try:
             if request.POST.get("action") == "submit":
-                services.report_submit(actor=request.user, report=report, sections=texts, version=version,
-                                       request=request)
+                services.report_submit(actor=request.user, report=report, sections=texts, version=version)
                 messages.success(request, _("The report has been submitted."))
             else:
-                services.report_save(actor=request.user, report=report, sections=texts, version=version,
-                                     request=request)
+                services.report_save(actor=request.user, report=report, sections=texts, version=version)
                 messages.success(request, _("The draft has been saved."))
         except ValidationError as error:
             errors = error.messages  # the author's text stays in the form
@@ -180,10 +178,10 @@ def review_view(request, pk: int):
         comment = form.cleaned_data["comment"]
         try:
             if request.POST.get("action") == "return":
-                services.report_return(actor=request.user, report=report, comment=comment, request=request)
+                services.report_return(actor=request.user, report=report, comment=comment)
                 messages.success(request, _("The report has been returned to its author."))
             else:
-                services.report_accept(actor=request.user, report=report, comment=comment, request=request)
+                services.report_accept(actor=request.user, report=report, comment=comment)
                 messages.success(request, _("The report has been accepted."))
         except ValidationError as error:
             add_service_errors(form, error)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
-from chuxin.core.access import Need, fetch, require
+from chuxin.core.access import Need, fetch
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 
+from .access import HOLDER, ITEM_HOLDER
 from .models import ListItem, PostKind, ResponsibilityList, ResponsibilityTemplate, TemplateItem
 
 
@@ -55,29 +55,13 @@ def my_lists(user, *, year: int) -> QuerySet[ResponsibilityList]:
 
 def access_list(user, pk, *, need: Need) -> ResponsibilityList:
     """A list opens for its holder, and for whoever has the need on its organization."""
-    rlist = (
-        ResponsibilityList.objects.select_related("organization", "template", "holder_member", "position")
-        .filter(pk=pk)
-        .first()
-    )
-    if rlist is None:
-        raise Http404
-    if not rlist.is_held_by(user):
-        require(user, rlist.organization, need)
-    return rlist
+    return fetch(user, ResponsibilityList.objects.select_related("organization", "template", "holder_member",
+                                                                 "position"), pk, need=need, relations=[HOLDER])
 
 
 def access_list_item(user, pk, *, need: Need) -> ListItem:
-    item = (
-        ListItem.objects.select_related("list__organization", "list__holder_member", "marked_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404
-    if not item.list.is_held_by(user):
-        require(user, item.list.organization, need)
-    return item
+    return fetch(user, ListItem.objects.select_related("list__organization", "list__holder_member", "marked_by"), pk,
+                 need=need, organization="list.organization", relations=[ITEM_HOLDER])
 
 
 def list_items(rlist: ResponsibilityList) -> QuerySet[ListItem]:

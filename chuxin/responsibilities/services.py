@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey, url_of
 from chuxin.orgs.models import Organization, Position
 from chuxin.records.selectors import records_of_year
 
+from .access import ITEM_HOLDER
 from .defaults import DEFAULT_TEMPLATES
 from .models import (
     EvidenceKind,
@@ -275,7 +277,8 @@ def lists_ensure_housekeeping(today: datetime.date) -> None:
 
 
 @transaction.atomic
-def list_item_mark_done(*, actor, item: ListItem, note: str = "", request=None) -> ListItem:
+def list_item_mark_done(*, actor, item: ListItem, note: str = "") -> ListItem:
+    authorize(actor, item.list.organization, Need.MANAGE, obj=item, relations=[ITEM_HOLDER])
     item = ListItem.objects.select_for_update().select_related("list__organization").get(pk=item.pk)
     if item.is_done:
         raise ValidationError(_("This duty is already marked done."))
@@ -287,14 +290,15 @@ def list_item_mark_done(*, actor, item: ListItem, note: str = "", request=None) 
     item.save()
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=item, organization=item.list.organization,
-        changes={"done": ["", "marked by hand"]}, request=request,
+        changes={"done": ["", "marked by hand"]},
     )
     return item
 
 
 @transaction.atomic
-def list_item_undo(*, actor, item: ListItem, request=None) -> ListItem:
+def list_item_undo(*, actor, item: ListItem) -> ListItem:
     """Take back a mark made by hand; what recorded work proved stays counted."""
+    authorize(actor, item.list.organization, Need.MANAGE, obj=item, relations=[ITEM_HOLDER])
     item = ListItem.objects.select_for_update().select_related("list__organization").get(pk=item.pk)
     if not item.is_done:
         raise ValidationError(_("This duty is not marked done."))
@@ -308,7 +312,7 @@ def list_item_undo(*, actor, item: ListItem, request=None) -> ListItem:
     item.save()
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=item, organization=item.list.organization,
-        changes={"done": ["marked by hand", ""]}, request=request,
+        changes={"done": ["marked by hand", ""]},
     )
     return item
 
@@ -319,9 +323,10 @@ ITEM_FIELDS = ["text", "evidence_kind", "required_count", "sort_order"]
 
 
 @transaction.atomic
-def templates_adopt(*, actor, organization: Organization, request=None) -> list[ResponsibilityTemplate]:
+def templates_adopt(*, actor, organization: Organization) -> list[ResponsibilityTemplate]:
     """Give the organization templates of its own to edit for its subtree: a copy of each template that applies
     to it now (from a committee above), or the defaults where none does."""
+    authorize(actor, organization, Need.MANAGE)
     have = set(organization.responsibility_templates.values_list("post_kind", flat=True))
     paths = organization.ancestor_paths
     made = []
@@ -344,38 +349,40 @@ def templates_adopt(*, actor, organization: Organization, request=None) -> list[
             TemplateItem(template=template, text=text, evidence_kind=kind, required_count=count, sort_order=i * 10)
             for i, (text, kind, count) in enumerate(rows, start=1)
         )
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=template, organization=organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=template, organization=organization)
         made.append(template)
     return made
 
 
 @transaction.atomic
-def template_item_save(*, actor, item: TemplateItem, before: dict | None = None, token: str = "",
-                       request=None) -> TemplateItem:
+def template_item_save(*, actor, item: TemplateItem, before: dict | None = None, token: str = "") -> TemplateItem:
     """Add (before=None) or change a duty of a template; `token` makes a twice-sent add form add it once."""
+    authorize(actor, item.template.organization, Need.MANAGE)
+    if actor is not None and item.pk:  # a change: also where the stored duty stands
+        stored = TemplateItem.objects.filter(pk=item.pk).values_list("template__organization__path", flat=True).first()
+        if stored is not None and rank_on(actor, stored) < Need.MANAGE:
+            raise PermissionDenied
     if before is None and token:
         return IdempotencyKey.objects.create_once(actor=actor, token=token, model=TemplateItem, create=lambda: (
-            template_item_save(actor=actor, item=item, request=request)))
+            template_item_save(actor=actor, item=item)))
     item.full_clean()
     item.save()
     organization = item.template.organization
     if before is None:
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=organization,
-                     request=request)
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=item, organization=organization)
     else:
         changes = diff(item, before, ITEM_FIELDS)
         if changes:
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=item, organization=organization,
-                         changes=changes, request=request)
+                         changes=changes)
     return item
 
 
 @transaction.atomic
-def template_item_delete(*, actor, item: TemplateItem, request=None) -> None:
+def template_item_delete(*, actor, item: TemplateItem) -> None:
+    authorize(actor, item.template.organization, Need.MANAGE)
     organization = item.template.organization
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=item, organization=organization,
-                 request=request)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=item, organization=organization)
     item.delete()
 
 

@@ -57,7 +57,7 @@ def item_mark_view(request, pk: int):
     if form.is_valid():
         try:
             item = services.list_item_mark_done(
-                actor=request.user, item=item, note=form.cleaned_data["note"], request=request
+                actor=request.user, item=item, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -70,7 +70,7 @@ def item_mark_view(request, pk: int):
 def item_undo_view(request, pk: int):
     item = selectors.access_list_item(request.user, pk, need=Need.MANAGE)
     try:
-        item = services.list_item_undo(actor=request.user, item=item, request=request)
+        item = services.list_item_undo(actor=request.user, item=item)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _item_answer(request, item)
@@ -122,7 +122,7 @@ def templates_view(request, pk: int):
 @require_POST
 def templates_adopt_view(request, pk: int):
     org = access_organization(request.user, pk, need=Need.MANAGE)
-    made = services.templates_adopt(actor=request.user, organization=org, request=request)
+    made = services.templates_adopt(actor=request.user, organization=org)
     if made:
         messages.success(request, _("This organization now has templates of its own to edit."))
     return redirect("responsibilities:templates", pk=org.pk)
@@ -146,8 +146,7 @@ def _template_item_form(request, template, item, *, before):
     form = TemplateItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_item_save(actor=request.user, item=form.instance, before=before, token=form.token,
-                                        request=request)
+            services.template_item_save(actor=request.user, item=form.instance, before=before, token=form.token)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -162,6 +161,6 @@ def _template_item_form(request, template, item, *, before):
 def template_item_delete_view(request, pk: int):
     item = selectors.access_template_item(request.user, pk, need=Need.MANAGE)
     org_pk = item.template.organization_id
-    services.template_item_delete(actor=request.user, item=item, request=request)
+    services.template_item_delete(actor=request.user, item=item)
     messages.success(request, _("The duty has been removed from the template; existing lists keep it."))
     return redirect("responsibilities:templates", pk=org_pk)

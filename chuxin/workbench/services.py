@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,9 +13,11 @@ from .models import FeedToken
 
 
 @transaction.atomic
-def feed_token_regenerate(*, actor, request=None) -> FeedToken:
+def feed_token_regenerate(*, actor) -> FeedToken:
     """Give the actor a new feed token (the first one, or a replacement: the old URL stops working). The returned
     feed carries the token in `token`, for the one answer that shows it; only its digest is stored."""
+    if not getattr(actor, "is_authenticated", False):  # a person's own link: there is no one else's to make
+        raise PermissionDenied
     feed = FeedToken.objects.select_for_update().filter(user=actor).first()
     created = False
     if feed is None:
@@ -35,7 +38,6 @@ def feed_token_regenerate(*, actor, request=None) -> FeedToken:
         actor=actor,
         action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         target=feed,
-        request=request,
         changes={} if created else {"token": ["…", "…"]},
     )
     return feed

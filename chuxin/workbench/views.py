@@ -77,7 +77,7 @@ def feed_settings_view(request):
     context = {"feed": feed, "url": "", "webcal": ""}
     if request.method == "POST":
         replaced = feed is not None
-        feed = services.feed_token_regenerate(actor=request.user, request=request)
+        feed = services.feed_token_regenerate(actor=request.user)
         url = request.build_absolute_uri(reverse("workbench:feed", kwargs={"token": feed.token}))
         context = {"feed": feed, "url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
         if replaced:

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "chuxin.core.middleware.StripNulMiddleware",
+    "chuxin.core.middleware.AuditContextMiddleware",  # where each request comes from, for the audit log
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -89,7 +89,7 @@ def test_due_reminders_are_gathered_and_sent_once(world, three, sent_to_three):
 
 
 def test_due_reminders_take_three_queries(world, three, sent_to_three, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the rows, the officers' grants, the serving secretaries
+    with django_assert_num_queries(3):  # the rows, the officers' holdings (grants and seats), their accounts
         due_reminders(sent_to_three.due_on)
 
 

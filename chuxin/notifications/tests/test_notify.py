@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
 from chuxin.notifications.models import Notification
@@ -119,8 +120,10 @@ def test_mark_read_keeps_the_first_reading_time(world):
 
 
 def test_mark_read_refuses_someone_elses(world):
-    with pytest.raises(Notification.DoesNotExist):
-        notification_mark_read(user=world.committee, notification=send(world))
+    n = send(world)
+    with pytest.raises(PermissionDenied):
+        notification_mark_read(user=world.committee, notification=n)
+    assert Notification.objects.get(pk=n.pk).read_at is None
 
 
 def test_mark_all_read_touches_only_mine(world):

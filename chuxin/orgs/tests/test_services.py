@@ -16,7 +16,7 @@ from chuxin.core.paths import STEP_LEN
 from chuxin.members.models import Member
 from chuxin.orgs import services
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
-from chuxin.testing import make_member
+from chuxin.testing import make_member, make_user
 
 K = Organization.Kind
 
@@ -24,6 +24,10 @@ K = Organization.Kind
 def create(parent, code, kind, *, actor=None, **fields) -> Organization:
     return services.organization_create(actor=actor, parent=parent, name=fields.pop("name", code), code=code,
                                         kind=kind, **fields)
+
+
+def superuser():
+    return make_user("root", is_superuser=True)
 
 
 def zh(message: str, **params) -> str:
@@ -58,8 +62,9 @@ def test_a_new_tree_gets_the_next_root_path(world):
 
 
 def test_paths_continue_after_the_last_child_not_the_count(world):
-    # B1 holds 0001 and B2 0002 under PC; after moving B1 away a new child must not reuse 0002.
-    services.organization_move(actor=world.worker, organization=world.b1, new_parent=world.sup)
+    # B1 holds 0001 and B2 0002 under PC; after moving B1 away a new child must not reuse 0002. (Moving it
+    # under SUP takes ADMIN there too: the superuser's.)
+    services.organization_move(actor=superuser(), organization=world.b1, new_parent=world.sup)
     third = create(world.pc, "B3", K.BRANCH)
     assert third.path == world.pc.path + "0003"
 
@@ -136,7 +141,7 @@ def test_move_rewrites_the_whole_subtree_and_keeps_its_members(world):
 
 
 def test_after_a_move_the_secretary_still_reaches_the_branch_and_the_worker_still_sees_it(world, client_for):
-    services.organization_move(actor=world.worker, organization=world.b1, new_parent=world.sup)
+    services.organization_move(actor=superuser(), organization=world.b1, new_parent=world.sup)
     assert client_for(world.secretary).get(reverse("orgs:detail", kwargs={"pk": world.g1.pk})).status_code == 200
     # B1 left PC's subtree, so PC's worker no longer reaches it.
     assert client_for(world.worker).get(reverse("orgs:detail", kwargs={"pk": world.b1.pk})).status_code == 404
@@ -296,7 +301,7 @@ def test_every_write_leaves_an_audit_entry(world):
     assert update.changes == {"name": ["AUD", "改名支部"]}
     assert update.actor == actor
     assert update.organization_path == org.path
-    services.organization_move(actor=actor, organization=org, new_parent=world.sup)
+    services.organization_move(actor=superuser(), organization=org, new_parent=world.sup)  # ADMIN on SUP too
     assert entries(AuditEntry.Action.MOVE, org) == 1
     services.organization_deactivate(actor=actor, organization=org)
     assert entries(AuditEntry.Action.DEACTIVATE, org) == 1

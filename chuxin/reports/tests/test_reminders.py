@@ -119,3 +119,23 @@ def test_workbench_lists_every_report_waiting_for_review_beyond_two_hundred(worl
     with django_assert_num_queries(5):
         items = workbench_items(world.worker)
     assert len([i for i in items if i.state == _("to review")]) == 205
+
+
+def test_an_organizations_reminders_go_to_who_answers_for_it_by_grant_or_seat(world):
+    """The access policy's reverse question (holders of MANAGE on the branch itself, with its serving
+    secretary): the secretary's grant, a worker granted on the branch, the member serving in its secretary's seat;
+    not the worker above, who stands there only by inheritance."""
+    from chuxin.accounts.models import Role, RoleGrant
+    from chuxin.testing import make_user
+
+    make_requirement(world.pc, starts_on=D(2026, 1, 1))
+    Position.objects.create(organization=world.b1, kind=Position.Kind.SECRETARY, member=world.member,
+                            started_on=D(2020, 1, 1))
+    helper = make_user("helper", role=Role.WORKER, org=world.b1)
+    gone = make_user("gone", role=Role.SECRETARY, org=world.b1, is_active=False)
+    assert RoleGrant.objects.filter(user=gone).exists()
+    soon = daily_reminders(D(2026, 2, 7))
+    by_org = {}
+    for r in soon:
+        by_org.setdefault(r.params["organization"], set()).add(r.recipient)
+    assert by_org == {world.b1.name: {world.secretary, helper, world.member_user}, world.b2.name: {world.outsider}}
