@@ -52,6 +52,14 @@ def notified(monkeypatch):
     return calls
 
 
+def sent_days_ago(directive, days: int) -> None:
+    """Move the directive's sending back by `days` calendar days (a recipient has working days to acknowledge)."""
+    from chuxin.directives.models import Directive
+
+    Directive.objects.filter(pk=directive.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    directive.refresh_from_db()
+
+
 def row_of(directive, org):
     return directive.recipients.select_related("organization", "directive__sender").get(organization=org)
 
