@@ -222,7 +222,8 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         locked.period = report.period
         filed_on = timezone.localdate(now)
         record_work(kind="report_filed", organization=locked.organization, on=filed_on, target=locked, actor=actor,
-                    users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on},
+                    users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on,
+                                            "frequency": locked.period.requirement.frequency},
                     url=reverse("reports:report", args=[locked.pk]))
         title = gettext_noop("Report to review: %(requirement)s %(period)s · %(organization)s")
         url = reverse("reports:review", args=[locked.pk])
@@ -294,6 +295,7 @@ def report_accept(*, actor, report: Report, comment: str = "", request=None) -> 
                      changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]}, request=request)
         record_work(kind="report_accepted", organization=locked.organization, target=locked, actor=actor,
                     on=timezone.localdate(locked.reviewed_at), users=[locked.author or locked.holder],
-                    payload={"period": str(locked.period)}, url=reverse("reports:report", args=[locked.pk]))
+                    payload={"period": str(locked.period), "frequency": locked.period.requirement.frequency},
+                    url=reverse("reports:report", args=[locked.pk]))
         _tell_author(locked, "accepted", gettext_noop("Report accepted: %(requirement)s %(period)s"))
     return locked
