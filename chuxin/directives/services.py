@@ -40,19 +40,23 @@ def _require(actor, organization: Organization, need: Need) -> None:
         raise PermissionDenied
 
 
-def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
+def _notify(*, recipient, kind: str, target, title: str, url: str, actor, dedup_key: str = "",
+            params=None) -> None:
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params,
+           actor=actor)
 
 
-def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
+def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, actor, dedup_key: str = "",
                      params=None) -> None:
-    """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
-    message untranslated (gettext_noop), `params` its parameters."""
+    """Tell each row's organization's secretaries and workers, after the write has committed, except the actor
+    (a worker who sends to a branch where they are also an officer is not told of their own directive). `title`
+    is the message untranslated (gettext_noop), `params` its parameters."""
     people = selectors.officers([row.organization_id for row in rows])
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
-            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key, params=params)
+            _notify(recipient=user, kind=kind, target=row, title=title, url=url, actor=actor, dedup_key=dedup_key,
+                    params=params)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -132,7 +136,8 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
         rows = list(directive.recipients.all())
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     transaction.on_commit(lambda: _notify_officers(
-        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
+        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), actor=actor,
+        params=params))
     return directive
 
 
@@ -167,7 +172,8 @@ def directive_remind(
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     dedup_key = f"remind:{today:%Y-%m-%d}"
     transaction.on_commit(
-        lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key, params=params))
+        lambda: _notify_officers(rows, kind="reminded", title=title, actor=actor, dedup_key=dedup_key,
+                                 params=params))
     return len(rows)
 
 

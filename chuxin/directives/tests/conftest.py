@@ -45,8 +45,9 @@ def notified(monkeypatch):
     """Every notification the directives app sends, as (username, kind, target, dedup_key)."""
     calls: list[tuple] = []
 
-    def record(*, recipient, kind, target, title, url, dedup_key="", params=None):
-        calls.append((recipient.username, kind, target, dedup_key))
+    def record(*, recipient, kind, target, title, url, actor, dedup_key="", params=None):
+        if recipient != actor:  # as notify: nobody is told of what they did themselves
+            calls.append((recipient.username, kind, target, dedup_key))
 
     monkeypatch.setattr(services, "_notify", record)
     return calls
