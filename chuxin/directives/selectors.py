@@ -346,3 +346,12 @@ def period_facts(
         Fact("open", noop("Still open"), counts["open"]),
         Fact("open_overdue", noop("Open past their due date"), counts["open_overdue"]),
     ]
+
+
+def overdue_in(organization: Organization, *, today: datetime.date) -> int:
+    """Recipient rows of open directives, received in the organization's subtree, not completed and past their
+    due date: a state, for the summary of a subtree (completions are work records). One query."""
+    return DirectiveRecipient.objects.filter(
+        subtree_q(organization.path, "organization__path"), directive__status=Directive.Status.OPEN,
+        directive__due_on__lt=today,
+    ).exclude(state=State.COMPLETED).count()
