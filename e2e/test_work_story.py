@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from playwright.sync_api import expect
 
 from chuxin.accounts.models import Role, User
-from chuxin.directives.models import DirectiveRecipient
+from chuxin.directives.models import Directive, DirectiveRecipient
 from chuxin.notifications.models import Notification
 from chuxin.notifications.reminders import send_due_reminders
 from chuxin.orgs.models import Department, Organization
@@ -245,7 +245,10 @@ def test_committee_sends_a_directive_two_branches_complete_it_and_the_third_is_r
     matrix = page.get_by_test_id("matrix")
     expect(matrix.locator("[data-count=total]")).to_have_text("3")
     expect(matrix.locator("[data-count=sent]")).to_have_text("3")
-    expect(matrix.locator("[data-count=behind]")).to_have_text("3")  # nobody has acknowledged yet
+    # Nobody has acknowledged yet, but nobody is behind either: a fresh directive leaves them working days.
+    expect(matrix.locator("[data-count=behind]")).to_have_text("0")
+    expect(matrix.locator("[data-behind]")).to_have_count(0)
+    expect(page.get_by_test_id("remind")).to_be_disabled()
 
     # B1's secretary acknowledges on the directive's page, then reports completion with an answer.
     switch_to(page, login, "secretary")
@@ -272,11 +275,15 @@ def test_committee_sends_a_directive_two_branches_complete_it_and_the_third_is_r
     page.get_by_test_id("complete").click()
     expect(page.get_by_test_id("recipient-state").locator("[data-state]")).to_have_attribute("data-state", "completed")
 
-    # The sender's matrix: two completed with their answers, the third behind.
+    # A week passes. The sender's matrix: two completed with their answers (and so acknowledged), the third
+    # behind: it has not acknowledged within three working days.
+    Directive.objects.filter(pk=DirectiveRecipient.objects.values("directive_id")[:1]).update(
+        created_at=timezone.now() - datetime.timedelta(days=7))
     switch_to(page, login, "worker")
     page.goto(directive_url)
     matrix = page.get_by_test_id("matrix")
     expect(matrix.locator("[data-count=completed]")).to_have_text("2")
+    expect(matrix.locator("[data-count=acknowledged]")).to_have_text("2")
     expect(matrix.locator("[data-count=sent]")).to_have_text("1")
     expect(matrix.locator("[data-count=behind]")).to_have_text("1")
     for code, answer in (("B1", "已于本月15日组织主题党日活动"), ("B2", "已组织参观红色教育基地")):

@@ -120,11 +120,13 @@ class DirectiveRecipient(TimeStampedModel):
     def is_acknowledged(self) -> bool:
         return self.state != self.State.SENT
 
-    def is_behind(self, today: datetime.date | None = None) -> bool:
-        """Not completed and either past the due date or not even acknowledged (see selectors.behind_q)."""
+    def is_behind(self, ack_due: datetime.date, today: datetime.date | None = None) -> bool:
+        """Not completed, and past the due date or not acknowledged by `ack_due` (the sending day plus the
+        working days the sender allows: selectors.ack_due_on; the same rule as selectors.behind_q)."""
+        today = today or timezone.localdate()
         if self.is_completed:
             return False
-        return self.state == self.State.SENT or self.directive.is_overdue(today)
+        return self.directive.is_overdue(today) or (self.state == self.State.SENT and today > ack_due)
 
     @property
     def completed_on_time(self) -> bool | None:

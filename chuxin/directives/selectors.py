@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
+from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.plans.selectors import origin_counts, tasks_of_origin
 
+from .apps import ACK_WORKING_DAYS
 from .models import Directive, DirectiveAction, DirectiveRecipient
 
 State = DirectiveRecipient.State
@@ -52,26 +54,52 @@ def access_action(user, pk, *, need: Need) -> DirectiveAction:
 # The sender's matrix
 
 
-def behind_q(directive: Directive, today: datetime.date) -> Q:
-    """Rows of one directive that are behind: not completed, and past the due date or not yet acknowledged."""
+def add_working_days(day: datetime.date, n: int) -> datetime.date:
+    """The day `n` working days (Monday to Friday) after `day`: Friday + 1 is Monday."""
+    while n > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def ack_due_on(directive: Directive) -> datetime.date:
+    """The last day a recipient may acknowledge before it is behind: the sending day plus the sender's
+    `directive_ack_working_days` (a rule as data; at most one query, for the sender's own values)."""
+    days = core_rules.value(ACK_WORKING_DAYS, directive.sender)
+    return add_working_days(timezone.localdate(directive.created_at), days)
+
+
+def behind_q(directive: Directive, today: datetime.date, *, ack_due: datetime.date | None = None) -> Q:
+    """Rows of one directive that are behind: not completed, and past the due date, or not acknowledged within
+    the working days the sender allows (`ack_due`, from ack_due_on). A directive sent a minute ago has nobody
+    behind."""
     if directive.due_on < today:
         return ~Q(state=State.COMPLETED)
-    return Q(state=State.SENT)
+    if today > (ack_due or ack_due_on(directive)):
+        return Q(state=State.SENT)
+    return Q(pk__in=[])
 
 
-def behind_q_any(today: datetime.date, prefix: str = "") -> Q:
-    """The same for rows of many directives (`prefix` reaches the recipient row from another model)."""
-    return ~Q(**{f"{prefix}state": State.COMPLETED}) & (
-        Q(**{f"{prefix}state": State.SENT}) | Q(**{f"{prefix}directive__due_on__lt": today})
-    )
+# The matrix's counters are cumulative: a row that has completed has also acknowledged (completing acknowledges
+# it) and has been under way, so it counts under each state it has passed. "sent" counts those not yet
+# acknowledged.
+REACHED: dict[str, tuple[str, ...]] = {
+    State.SENT: (State.SENT,),
+    State.ACKNOWLEDGED: (State.ACKNOWLEDGED, State.IN_PROGRESS, State.COMPLETED),
+    State.IN_PROGRESS: (State.IN_PROGRESS, State.COMPLETED),
+    State.COMPLETED: (State.COMPLETED,),
+}
 
 
-def directive_counts(directive: Directive, today: datetime.date) -> dict[str, int]:
-    """Recipients per state, behind and total, in one aggregate query."""
+def directive_counts(directive: Directive, today: datetime.date, *,
+                     ack_due: datetime.date | None = None) -> dict[str, int]:
+    """Recipients in total, behind, not yet acknowledged ("sent") and having reached each later state
+    (cumulative), in one aggregate query."""
     counts = directive.recipients.aggregate(
         total=Count("id"),
-        behind=Count("id", filter=behind_q(directive, today)),
-        **{state.value: Count("id", filter=Q(state=state)) for state in State},
+        behind=Count("id", filter=behind_q(directive, today, ack_due=ack_due)),
+        **{state: Count("id", filter=Q(state__in=states)) for state, states in REACHED.items()},
     )
     return counts
 
@@ -79,15 +107,17 @@ def directive_counts(directive: Directive, today: datetime.date) -> dict[str, in
 MATRIX_FILTERS = ("behind", *State.values)
 
 
-def directive_matrix(directive: Directive, *, today: datetime.date, show: str = "") -> QuerySet[DirectiveRecipient]:
+def directive_matrix(directive: Directive, *, today: datetime.date, show: str = "",
+                     ack_due: datetime.date | None = None) -> QuerySet[DirectiveRecipient]:
     """Every recipient row with its organization, in tree order, each marked behind or not and with how many of
-    the tasks it made of the directive are done out of how many (one query a page)."""
-    behind = behind_q(directive, today)
+    the tasks it made of the directive are done out of how many (one query a page). `show` filters as the
+    counters count: behind, not acknowledged ("sent"), or having reached a state."""
+    behind = behind_q(directive, today, ack_due=ack_due)
     rows = DirectiveRecipient.objects.filter(directive=directive)
     if show == "behind":
         rows = rows.filter(behind)
-    elif show in State.values:
-        rows = rows.filter(state=show)
+    elif show in REACHED:
+        rows = rows.filter(state__in=REACHED[show])
     return (
         rows.select_related("organization", "acknowledged_by", "completed_by")  # who did it, for the phone cards
         .only(
@@ -279,3 +309,12 @@ def period_facts(
         Fact("open", noop("Still open"), counts["open"]),
         Fact("open_overdue", noop("Open past their due date"), counts["open_overdue"]),
     ]
+
+
+def overdue_in(organization: Organization, *, today: datetime.date) -> int:
+    """Recipient rows of open directives, received in the organization's subtree, not completed and past their
+    due date: a state, for the summary of a subtree (completions are work records). One query."""
+    return DirectiveRecipient.objects.filter(
+        subtree_q(organization.path, "organization__path"), directive__status=Directive.Status.OPEN,
+        directive__due_on__lt=today,
+    ).exclude(state=State.COMPLETED).count()

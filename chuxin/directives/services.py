@@ -35,19 +35,23 @@ State = DirectiveRecipient.State
 DEFAULT_SUBTREE_KINDS = tuple(Organization.BRANCH_KINDS)
 
 
-def _notify(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
+def _notify(*, recipient, kind: str, target, title: str, url: str, actor, dedup_key: str = "",
+            params=None) -> None:
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params,
+           actor=actor)
 
 
-def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, dedup_key: str = "",
+def _notify_officers(rows: list[DirectiveRecipient], *, kind: str, title: str, actor, dedup_key: str = "",
                      params=None) -> None:
-    """Tell each row's organization's secretaries and workers, after the write has committed. `title` is the
-    message untranslated (gettext_noop), `params` its parameters. The rows carry their organizations."""
+    """Tell each row's organization's secretaries and workers, after the write has committed, except the actor
+    (a worker who sends to a branch where they are also an officer is not told of their own directive). `title`
+    is the message untranslated (gettext_noop), `params` its parameters."""
     people = selectors.officers({row.organization_id: row.organization for row in rows}.values())
     for row in rows:
         url = reverse("directives:recipient", kwargs={"pk": row.pk})
         for user in people.get(row.organization_id, []):
-            _notify(recipient=user, kind=kind, target=row, title=title, url=url, dedup_key=dedup_key, params=params)
+            _notify(recipient=user, kind=kind, target=row, title=title, url=url, actor=actor, dedup_key=dedup_key,
+                    params=params)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -126,7 +130,8 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
         rows = list(directive.recipients.select_related("organization"))
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     transaction.on_commit(lambda: _notify_officers(
-        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), params=params))
+        rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), actor=actor,
+        params=params))
     return directive
 
 
@@ -162,7 +167,8 @@ def directive_remind(
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     dedup_key = f"remind:{today:%Y-%m-%d}"
     transaction.on_commit(
-        lambda: _notify_officers(rows, kind="reminded", title=title, dedup_key=dedup_key, params=params))
+        lambda: _notify_officers(rows, kind="reminded", title=title, actor=actor, dedup_key=dedup_key,
+                                 params=params))
     return len(rows)
 
 

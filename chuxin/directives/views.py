@@ -134,14 +134,18 @@ def detail_view(request, pk: int):
     directive = selectors.access_directive(request.user, pk, need=Need.READ)
     today = timezone.localdate()
     show = request.GET.get("show", "") if request.GET.get("show") in selectors.MATRIX_FILTERS else ""
-    counts = selectors.directive_counts(directive, today)
-    rows = selectors.directive_matrix(directive, today=today, show=show)
+    ack_due = selectors.ack_due_on(directive)
+    counts = selectors.directive_counts(directive, today, ack_due=ack_due)
+    rows = selectors.directive_matrix(directive, today=today, show=show, ack_due=ack_due)
     paginator = CountedPaginator(rows, MATRIX_PAGE_SIZE, count=counts[show] if show else counts["total"])
+    State = services.State
     context = {
         "directive": directive, "counts": counts, "page_obj": paginator.get_page(request.GET.get("page")),
-        "show": show, "querystring_base": _querystring(request), "today": today,
+        "show": show, "querystring_base": _querystring(request), "today": today, "ack_due": ack_due,
         "can_manage": can(request.user, directive.sender, Need.MANAGE),
-        "state_counts": [(value, label, counts[value]) for value, label in services.State.choices],
+        # Cumulative (selectors.REACHED): a recipient that completed counts as acknowledged and in progress too.
+        "state_counts": [(value, State(value).label, counts[value])
+                         for value in (State.ACKNOWLEDGED, State.IN_PROGRESS, State.COMPLETED)],
     }
     return render(request, partial_name(request, "directives/detail.html", "matrix"), context)
 
@@ -178,6 +182,7 @@ def close_view(request, pk: int):
 def _recipient_page(request, recipient, *, action_form=None, complete_form=None, status: int = 200):
     can_manage = can(request.user, recipient.organization, Need.MANAGE) and recipient.directive.is_open
     today = timezone.localdate()
+    ack_due = selectors.ack_due_on(recipient.directive)
     context = {
         "recipient": recipient, "directive": recipient.directive,
         "actions": selectors.recipient_actions(recipient),
@@ -186,7 +191,8 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
         "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
         "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
         "complete_form": complete_form or (CompleteForm() if can_manage else None),
-        "today": today, "recipient_behind": recipient.directive.is_open and recipient.is_behind(today),
+        "today": today, "ack_due": ack_due,
+        "recipient_behind": recipient.directive.is_open and recipient.is_behind(ack_due, today),
     }
     return render(request, "directives/recipient.html", context, status=status)
 

@@ -58,11 +58,13 @@ def _words(title: Any, params: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def notify_once(
     *, recipient: User | None, kind: str, target: models.Model | None, title: Any, url: str, body: str = "",
-    dedup_key: str = "", params: Mapping[str, Any] | None = None,
+    dedup_key: str = "", params: Mapping[str, Any] | None = None, actor: User | None = None,
 ) -> tuple[Notification | None, bool]:
     """notify, also saying whether the notification is new (the reminder job counts the new ones)."""
     if recipient is None or not recipient.is_active:
         return None, False
+    if actor is not None and getattr(actor, "pk", None) is not None and actor.pk == recipient.pk:
+        return None, False  # nobody is told of what they did themselves
     target_type, target_id = target_key(target)
     lookup = {"recipient": recipient, "kind": kind, "target_type": target_type, "target_id": target_id,
               "dedup_key": dedup_key[:100]}
@@ -82,9 +84,11 @@ def notify_once(
 
 def notify(
     *, recipient: User | None, kind: str, target: models.Model | None, title: Any, url: str, body: str = "",
-    dedup_key: str = "", params: Mapping[str, Any] | None = None,
+    dedup_key: str = "", params: Mapping[str, Any] | None = None, actor: User | None = None,
 ) -> Notification | None:
-    """Tell `recipient` about `target` once per (kind, target, dedup_key); None for no or an inactive account.
+    """Tell `recipient` about `target` once per (kind, target, dedup_key); None for no or an inactive account,
+    and None when the recipient is the `actor`, the person whose action it reports (the creator of a task is not
+    told "you have been assigned"; a secretary who sends a directive to their own branch is not told of it).
 
     `title` is the message untranslated, `params` its parameters: notify(..., title=gettext_noop("Reopened:
     %(task)s"), params={"task": task.title}); each reader sees it in their language. `url` is where the recipient
@@ -92,7 +96,7 @@ def notify(
     in dedup_key, e.g. f"due:{task.due:%Y-%m-%d}"."""
     notification, _created = notify_once(
         recipient=recipient, kind=kind, target=target, title=title, url=url, body=body, dedup_key=dedup_key,
-        params=params,
+        params=params, actor=actor,
     )
     return notification
 

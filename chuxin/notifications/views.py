@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chuxin.core.htmx import partial_name
 
-from .selectors import access_notification, notification_list, unread_count
+from .selectors import access_notification, grouped, notification_list, unread_count
 from .services import is_local_path, notification_mark_read, notifications_mark_all_read
 
 CHANGED = "notifications-changed"  # the htmx event that refreshes the bell's badge
@@ -20,12 +20,15 @@ def list_view(request):
 
 
 def _list(request):
-    """The list page, or its results partial for htmx; mark_all_read answers an htmx POST with it too."""
+    """The list page, or its results partial for htmx; mark_all_read answers an htmx POST with it too.
+    Notifications of one kind within an hour are one row (a group never spans two pages); the unread count is the
+    bell's."""
     show = "unread" if request.GET.get("show") == "unread" else "all"
     page = Paginator(notification_list(request.user, unread_only=show == "unread"), 30).get_page(
         request.GET.get("page")
     )
-    context = {"page_obj": page, "show": show, "querystring_base": "show=unread&" if show == "unread" else ""}
+    context = {"page_obj": page, "groups": grouped(page.object_list), "unread": unread_count(request.user),
+               "show": show, "querystring_base": "show=unread&" if show == "unread" else ""}
     return render(request, partial_name(request, "notifications/list.html", "results"), context)
 
 

@@ -54,10 +54,11 @@ class StaleTask(ValidationError):
         self.latest = latest
 
 
-def _send(*, recipient, kind: str, target, title: str, url: str, dedup_key: str = "", params=None) -> None:
+def _send(*, recipient, kind: str, target, title: str, url: str, actor, dedup_key: str = "", params=None) -> None:
     """`title`: the message untranslated (gettext_noop), `params` its parameters; each reader gets it in their
-    own language."""
-    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params)
+    own language. The `actor` (whose action it reports) is never told of it."""
+    notify(recipient=recipient, kind=kind, target=target, title=title, url=url, dedup_key=dedup_key, params=params,
+           actor=actor)
 
 
 def task_url(task: Task) -> str:
@@ -178,7 +179,7 @@ def plan_publish(*, actor, plan: Plan) -> Plan:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
                  changes={"status": ["draft", "published"]})
     for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "user"):
-        _notify_assigned(a.task, a.user)
+        _notify_assigned(a.task, a.user, actor)
     # Tasks confirmed while the plan was a draft become real work now: recorded on the day they were confirmed.
     for task in Task.objects.filter(plan_item__plan=plan, status=Task.Status.DONE).select_related(
             "plan_item__plan__organization"):
@@ -261,8 +262,8 @@ def _check_people(organization, lead, responsible, cooperating) -> None:
         raise ValidationError(errors)
 
 
-def _notify_assigned(task: Task, user) -> None:
-    _send(recipient=user, kind="assigned", target=task, url=task_url(task),
+def _notify_assigned(task: Task, user, actor) -> None:
+    _send(recipient=user, kind="assigned", target=task, url=task_url(task), actor=actor,
           title=gettext_noop("You have been assigned: %(task)s"), params={"task": task.title})
 
 
@@ -316,7 +317,7 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable,
                          changes={"people": [before, after]})
     if plan.is_published:
         for user in added:
-            _notify_assigned(task, user)
+            _notify_assigned(task, user, actor)
     return task
 
 
@@ -422,7 +423,7 @@ def _progress_update(*, actor, task: Task, progress: int, note: str, attachment,
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=update, organization=plan.organization,
                  changes={"progress": [before["progress"], str(progress)], "status": [before["status"], status]})
     if status == Task.Status.SUBMITTED:
-        _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task),
+        _send(recipient=plan.owner, kind="assigned", target=task, url=task_url(task), actor=actor,
               title=gettext_noop("Please confirm completion: %(task)s"), params={"task": task.title},
               dedup_key=f"confirm:{task.version}")
     return update
@@ -449,7 +450,7 @@ def task_confirm_complete(*, actor, task: Task) -> Task:
     if task.plan_item.plan.is_published:  # a draft's tasks are not yet real work: recorded when it is published
         _record_done(task, actor, people)
     for a in people:
-        _send(recipient=a.user, kind="accepted", target=task, url=task_url(task),
+        _send(recipient=a.user, kind="accepted", target=task, url=task_url(task), actor=actor,
               title=gettext_noop("Completion confirmed: %(task)s"), params={"task": task.title},
               dedup_key=f"done:{task.version}")
     return task
@@ -482,7 +483,7 @@ def task_reopen(*, actor, task: Task) -> Task:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
                  organization=task.plan_item.plan.organization, changes={"status": [before, task.status]})
     for a in task.assignments.select_related("user"):
-        _send(recipient=a.user, kind="returned", target=task, url=task_url(task),
+        _send(recipient=a.user, kind="returned", target=task, url=task_url(task), actor=actor,
               title=gettext_noop("Reopened: %(task)s"), params={"task": task.title},
               dedup_key=f"reopen:{task.version}")
     return task

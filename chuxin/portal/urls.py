@@ -6,4 +6,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("me/", views.me_view, name="me"),
+    path("summary/", views.summary_view, name="summary"),
 ]

@@ -1,14 +1,21 @@
-"""The top-level pages: home (the figures and warnings of one's scope) and "Me"."""
+"""The top-level pages: home (the figures and warnings of one's scope), the summary of a subtree's work, and
+"Me"."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chuxin.core.access import Need, has_any
 from chuxin.members.models import Member
 from chuxin.members.selectors import member_list
 from chuxin.orgs import selectors as org_selectors
+from chuxin.orgs.models import Organization
+
+from .summary import subtree_summary
 
 
 @login_required
@@ -46,3 +53,35 @@ def me_view(request):
         }
     grants = request.user.role_grants.select_related("organization").order_by("organization__path")
     return render(request, "portal/me.html", context | {"grants": grants})
+
+
+def _org_id(value: str) -> int:
+    """An organization's id from the query string; anything that is not one is 404, like an unknown id."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    raise Http404
+
+
+@login_required
+@require_GET
+def summary_view(request):
+    """The work of a subtree at a glance (READ): the user's topmost organization, or `?org=` anywhere they may
+    read; each number links to the list behind it, and the organization's children to their own summaries."""
+    if request.GET.get("org"):  # one organization: 404 out of scope, 403 too weak a standing, as everywhere
+        organization = org_selectors.access_organization(request.user, _org_id(request.GET["org"]), need=Need.READ)
+    elif not has_any(request.user, Need.READ):
+        raise PermissionDenied
+    roots = list(org_selectors.organization_roots(request.user)[:20])
+    if not request.GET.get("org"):
+        if not roots:
+            raise Http404  # a superuser before any organization exists
+        organization = roots[0]
+    today = timezone.localdate()
+    children = org_selectors.organization_children(request.user, organization).filter(
+        status=Organization.Status.ACTIVE)[:50]
+    context = {
+        "organization": organization, "cards": subtree_summary(organization, today=today), "year": today.year,
+        "today": today, "children": children, "roots": roots if len(roots) > 1 else [],
+        "crumbs": [c for c in org_selectors.organization_breadcrumbs(organization, request.user) if c.readable],
+    }
+    return render(request, "portal/summary.html", context)

@@ -9,8 +9,11 @@ class ReportsConfig(AppConfig):
     label = "reports"
     hooks = Hooks(
         record_kinds=(
-            RecordKind("report_filed", _("a written report filed"), payload={"period": str, "late": bool}),
-            RecordKind("report_accepted", _("a written report accepted"), payload={"period": str}),
+            # `frequency` is the requirement's (monthly, quarterly, half_yearly, yearly): a duty that asks for a
+            # yearly report is ticked only by a yearly one, never by a monthly report.
+            RecordKind("report_filed", _("a written report filed"),
+                       payload={"period": str, "late": bool, "frequency": str}),
+            RecordKind("report_accepted", _("a written report accepted"), payload={"period": str, "frequency": str}),
         ),
         workbench="chuxin.reports.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("report", _("Reports"), "file-earmark-text", order=40),),

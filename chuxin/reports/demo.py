@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chuxin.accounts.models import User
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
+from chuxin.records.services import record_work
 
 from .models import Report, ReportPeriod, ReportRequirement
 from .periods import period_bounds, periods_open
@@ -65,6 +67,18 @@ def _fill(report: Report, texts: list[str], *, status: str, submitted: datetime.
         report.review_comment = comment
     report.version += 1
     report.save()
+    # Collect once, as report_submit and report_accept would have: the filing (and the acceptance) are work
+    # records, dated when they happened, so the summaries and responsibility lists count the demo's history.
+    period, url = report.period, reverse("reports:report", args=[report.pk])
+    filed_on = timezone.localdate(submitted)
+    frequency = period.requirement.frequency
+    record_work(kind="report_filed", organization=report.organization, on=filed_on, target=report,
+                actor=report.author, users=[report.author], url=url,
+                payload={"period": str(period), "late": filed_on > period.due_on, "frequency": frequency})
+    if status == Report.Status.ACCEPTED:
+        record_work(kind="report_accepted", organization=report.organization, target=report, actor=reviewer,
+                    on=timezone.localdate(report.reviewed_at), users=[report.author], url=url,
+                    payload={"period": str(period), "frequency": frequency})
 
 
 def _at(day: datetime.date, hour: int = 16) -> datetime.datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +23,11 @@ REMIND_DAYS = 3  # "due soon" starts this many days before the due day
 LOOKBACK_DAYS = 366  # missing reports older than this stop appearing on the workbench
 
 
-def requirement_list(user) -> QuerySet[ReportRequirement]:
+def requirement_list(user, *, need: Need = Need.READ) -> QuerySet[ReportRequirement]:
+    """Requirements set by organizations where the user has `need`: READ follows the reports of a subtree (a
+    superior viewer), MANAGE sets and reviews them."""
     return (
-        ReportRequirement.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
+        ReportRequirement.objects.filter(scope_q(user, need, "organization__path"))
         .select_related("organization")
         .order_by("organization__path", "title")
     )
@@ -43,10 +46,16 @@ def _reports() -> QuerySet[Report]:
                                          "reviewer")
 
 
-def access_report(user, pk) -> Report:
-    """The author's side: the post holder themself, or MANAGE on the reporting organization (its secretary,
-    or anyone managing above it, which includes the reviewers)."""
-    return fetch(user, _reports(), pk, need=Need.MANAGE, relations=[WRITER])
+def access_report(user, pk, *, need: Need = Need.MANAGE) -> Report:
+    """The author's side: the post holder themself, or `need` on the reporting organization: MANAGE writes (its
+    secretary, or anyone managing above it, which includes the reviewers), READ reads (a committee member, a
+    superior viewer). A reader who may not write sees a report once it has been handed in: a draft is its
+    writers' alone until then (403)."""
+    report = fetch(user, _reports(), pk, need=need, relations=[WRITER])
+    writer = report.holder_id is not None and report.holder_id == user.pk
+    if report.first_submitted_at is None and not writer and not can(user, report.organization, Need.MANAGE):
+        raise PermissionDenied
+    return report
 
 
 def access_report_for_review(user, pk) -> Report:

@@ -221,15 +221,15 @@ def report_submit(*, actor, report: Report, sections: list[str] | None = None, v
         locked.period = report.period
         filed_on = timezone.localdate(now)
         record_work(kind="report_filed", organization=locked.organization, on=filed_on, target=locked, actor=actor,
-                    users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on},
+                    users=[actor], payload={"period": str(locked.period), "late": filed_on > locked.period.due_on,
+                                            "frequency": locked.period.requirement.frequency},
                     url=reverse("reports:report", args=[locked.pk]))
         title = gettext_noop("Report to review: %(requirement)s %(period)s · %(organization)s")
         url = reverse("reports:review", args=[locked.pk])
         for reviewer in _reviewers(locked):
-            if reviewer.pk != actor.pk:
-                _notify(recipient=reviewer, kind="assigned", target=locked, title=title, url=url,
-                        params=_period_params(locked.period) | {"organization": locked.organization.name},
-                        dedup_key=f"submitted:{now:%Y%m%d%H%M%S%f}")
+            _notify(recipient=reviewer, kind="assigned", target=locked, title=title, url=url, actor=actor,
+                    params=_period_params(locked.period) | {"organization": locked.organization.name},
+                    dedup_key=f"submitted:{now:%Y%m%d%H%M%S%f}")
     return locked
 
 
@@ -247,11 +247,13 @@ def _period_params(period: ReportPeriod) -> dict:
             "period": period_message(period.requirement.frequency, period.start)}
 
 
-def _tell_author(report: Report, kind: str, title: str) -> None:
-    """`title`: the message untranslated, with the report's requirement and period as its parameters."""
+def _tell_author(report: Report, kind: str, title: str, actor) -> None:
+    """`title`: the message untranslated, with the report's requirement and period as its parameters. A reviewer
+    who wrote the report themselves is not told of their own review."""
     recipient = report.author or report.holder
     if recipient is not None:
         _notify(recipient=recipient, kind=kind, target=report, title=title, params=_period_params(report.period),
+                actor=actor,
                 url=reverse("reports:report", args=[report.pk]),
                 dedup_key=f"{kind}:{report.reviewed_at:%Y%m%d%H%M%S%f}")
 
@@ -273,7 +275,7 @@ def report_return(*, actor, report: Report, comment: str) -> Report:
         locked.period = report.period
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
                      changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]})
-        _tell_author(locked, "returned", gettext_noop("Report returned: %(requirement)s %(period)s"))
+        _tell_author(locked, "returned", gettext_noop("Report returned: %(requirement)s %(period)s"), actor)
     return locked
 
 
@@ -293,6 +295,7 @@ def report_accept(*, actor, report: Report, comment: str = "") -> Report:
                      changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]})
         record_work(kind="report_accepted", organization=locked.organization, target=locked, actor=actor,
                     on=timezone.localdate(locked.reviewed_at), users=[locked.author or locked.holder],
-                    payload={"period": str(locked.period)}, url=reverse("reports:report", args=[locked.pk]))
-        _tell_author(locked, "accepted", gettext_noop("Report accepted: %(requirement)s %(period)s"))
+                    payload={"period": str(locked.period), "frequency": locked.period.requirement.frequency},
+                    url=reverse("reports:report", args=[locked.pk]))
+        _tell_author(locked, "accepted", gettext_noop("Report accepted: %(requirement)s %(period)s"), actor)
     return locked

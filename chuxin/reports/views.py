@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuxin.core.access import Need, has_any
+from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.orgs.models import Organization
 
@@ -17,7 +17,7 @@ from .forms import RequirementForm, ReviewForm
 from .models import Report, ReportPeriod
 from .periods import periods_open
 from .richtext import to_editable
-from .states import REPORTS
+from .states import REPORTS, may_write
 
 
 @login_required
@@ -27,18 +27,21 @@ def mine_view(request):
     duties = selectors.my_duties(request.user, today, open_only=False)
     to_review = list(selectors.reports_to_review(request.user)[:100])
     context = {"duties": duties, "to_review": to_review, "today": today,
-               "can_manage": has_any(request.user, Need.MANAGE)}
+               "can_read": has_any(request.user, Need.READ)}
     return render(request, "reports/mine.html", context)
 
 
 @login_required
 @require_GET
 def requirement_list_view(request):
-    if not has_any(request.user, Need.MANAGE):
+    """The requirements of the user's subtree: READ follows them (the status of every period), MANAGE also
+    sets new ones."""
+    if not has_any(request.user, Need.READ):
         raise PermissionDenied
     requirements = list(selectors.requirement_list(request.user))
     periods_open(timezone.localdate(), requirements)  # nothing waits for the daily job
-    return render(request, "reports/requirements.html", {"requirements": requirements})
+    return render(request, "reports/requirements.html", {"requirements": requirements,
+                                                         "can_manage": has_any(request.user, Need.MANAGE)})
 
 
 @login_required
@@ -81,7 +84,9 @@ def requirement_edit_view(request, pk: int):
 @login_required
 @require_GET
 def requirement_view(request, pk: int):
-    requirement = selectors.access_requirement(request.user, pk, need=Need.MANAGE)
+    """A requirement's status, period by period: who reported, who is late or missing. READ reads it (and each
+    report handed in); MANAGE also edits the requirement and reviews."""
+    requirement = selectors.access_requirement(request.user, pk, need=Need.READ)
     today = timezone.localdate()
     periods_open(today, [requirement])
     periods = list(requirement.periods.order_by("-start")[:24])
@@ -100,6 +105,7 @@ def requirement_view(request, pk: int):
         "missing": [row for row in rows if row.state == "missing"],
         "counts": {state: sum(1 for row in rows if row.state == state)
                    for state in ("accepted", "submitted", "returned", "draft", "not_started", "missing")},
+        "can_manage": can(request.user, requirement.organization, Need.MANAGE),
     }
     return render(request, "reports/requirement.html", context)
 
@@ -127,7 +133,10 @@ def _posted_sections(request, report: Report) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_view(request, pk: int):
-    report = selectors.access_report(request.user, pk)
+    """The report: its writers edit and submit it (MANAGE, or the post holder); READ on its organization reads
+    it once handed in."""
+    report = selectors.access_report(request.user, pk, need=Need.MANAGE if request.method == "POST" else Need.READ)
+    can_write = may_write(request.user, report)
     texts = [to_editable(s.get("html", "")) for s in report.sections]
     errors: list[str] = []
     if request.method == "POST":
@@ -151,7 +160,7 @@ def report_view(request, pk: int):
              "guidance": _guidance(report, i)}
             for i, s in enumerate(report.sections)
         ],
-        "errors": errors, "is_reviewer": selectors.is_reviewer(request.user, report),
+        "errors": errors, "is_reviewer": selectors.is_reviewer(request.user, report), "can_write": can_write,
         "version": request.POST.get("version", report.version) if errors else report.version,
     }
     return render(request, "reports/report.html", context)

@@ -3,22 +3,24 @@
 The wording follows the usual Party-building responsibility-system documents (党建工作责任制): the committee's
 primary responsibility, the secretary's first responsibility, the discipline member's supervisory
 responsibility and every leader's dual duty. An organization edits its copy; these are only the starting point.
-Each item is (text, evidence kind, times a year).
+Each item is (text, evidence kind, times a year) and, for a duty met by reports, the reports' frequency: the
+secretary's yearly 述职 is met by a yearly report only, never by the monthly or quarterly ones.
 """
 
 from __future__ import annotations
 
 from .models import EvidenceKind as E
+from .models import Frequency as F
 from .models import PostKind
 
-DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
+DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple]]] = {
     PostKind.COMMITTEE: (
         "党组织主体责任清单",
         [
             ("专题研究部署党建工作每年不少于4次，研究解决党建工作重大问题", E.MEETING_HELD, 4),
             ("制定年度党建工作计划，分解任务到部门和责任人并推进落实", E.TASK_DONE, 1),
             ("严格落实“三会一课”制度，按期召开支部党员大会、支委会、党小组会，按时上好党课", E.MEETING_HELD, 12),
-            ("按时向上级党组织书面报告党建工作情况", E.REPORT_FILED, 4),
+            ("按时向上级党组织书面报告党建工作情况", E.REPORT_FILED, 4, F.QUARTERLY),
             ("办结上级党组织交办事项，按要求反馈落实情况", E.DIRECTIVE_DONE, 1),
             ("每年召开一次专题组织生活会，开展民主评议党员", E.MEETING_HELD, 1),
             ("做好发展党员工作，严把发展党员质量关", E.MANUAL, 1),
@@ -32,9 +34,9 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
             ("带头讲党课每年至少1次", E.MEETING_HELD, 1),
             ("定期听取班子成员和下级党组织书记抓党建工作情况汇报", E.MANUAL, 2),
             ("亲自抓年度党建工作计划分解任务的推进落实", E.TASK_DONE, 1),
-            ("按时报送党建工作书面报告", E.REPORT_FILED, 4),
+            ("按时报送党建工作书面报告", E.REPORT_FILED, 4, F.QUARTERLY),
             ("与班子成员、支部委员开展谈心谈话每年不少于1次", E.MANUAL, 1),
-            ("年度向上级党组织述职，接受述职评议", E.REPORT_FILED, 1),
+            ("年度向上级党组织述职，接受述职评议", E.REPORT_FILED, 1, F.YEARLY),
         ],
     ),
     PostKind.DISCIPLINE: (
@@ -44,7 +46,7 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
             ("对党员干部开展廉政提醒谈话，重要节日前开展廉洁提醒", E.MANUAL, 4),
             ("与党员开展谈心谈话，及时掌握思想动态", E.MANUAL, 1),
             ("督促落实“三会一课”等组织生活制度", E.MEETING_HELD, 1),
-            ("按时报送监督工作情况书面报告", E.REPORT_FILED, 2),
+            ("按时报送监督工作情况书面报告", E.REPORT_FILED, 2, F.HALF_YEARLY),
             ("完成年度党风廉政建设分解任务", E.TASK_DONE, 1),
         ],
     ),
@@ -60,3 +62,9 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple[str, str, int]]]] = {
         ],
     ),
 }
+
+
+def default_item(row: tuple) -> dict:
+    """A template row as TemplateItem fields: (text, kind, times a year[, frequency])."""
+    text, kind, count, *rest = row
+    return {"text": text, "evidence_kind": kind, "required_count": count, "frequency": rest[0] if rest else F.ANY}

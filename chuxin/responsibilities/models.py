@@ -3,17 +3,20 @@
 A template (defined at a committee, applying to its whole subtree) lists the duties of one kind of post. When a
 person takes a post, this year's list is made for them by copying the template's items; the committee as a body
 gets its own list. Items are ticked off from work already recorded elsewhere (a task finished, a report filed:
-`services.evidence_record`) or by hand with an optional note.
+`services.evidence_from_record`), matching the record's kind and, where the kind has one, its frequency, or by
+hand with an optional note.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.audit.display import AuditField
+from chuxin.core import registry
 from chuxin.core.models import TimeStampedModel
 
 
@@ -32,6 +35,32 @@ class EvidenceKind(models.TextChoices):
     DIRECTIVE_DONE = "directive_done", _("a directive from above completed")
     # Meetings arrive with a later capability; until then these items are marked by hand.
     MEETING_HELD = "meeting_held", _("a meeting held")
+
+
+class Frequency(models.TextChoices):
+    """How often the work a duty asks for recurs, where its kind of record says (a report's requirement: the
+    payload `frequency` of report_filed and report_accepted records, the codes of reports' own frequencies). A
+    duty with one is ticked only by records of that frequency: a monthly report never ticks a yearly 述职 duty.
+    Empty: any."""
+
+    ANY = "", _("any")
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    HALF_YEARLY = "half_yearly", _("half-yearly")
+    YEARLY = "yearly", _("yearly")
+
+
+def kinds_with_frequency() -> set[str]:
+    """The evidence kinds whose records carry a frequency (declared by the producing apps in the registry)."""
+    return {code for code, kind in registry.record_kinds().items() if "frequency" in kind.payload}
+
+
+def frequency_field() -> models.CharField:
+    return models.CharField(
+        _("report frequency"), max_length=20, choices=Frequency.choices, default=Frequency.ANY, blank=True,
+        help_text=_("For duties completed by reports: only reports of this frequency count (a monthly report "
+                    "never completes a yearly duty). Leave empty for any."),
+    )
 
 
 class ResponsibilityTemplate(TimeStampedModel):
@@ -68,6 +97,7 @@ class TemplateItem(TimeStampedModel):
     required_count = models.PositiveSmallIntegerField(
         _("times a year"), default=1, help_text=_("How many records complete this duty in a year.")
     )
+    frequency = frequency_field()
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -80,6 +110,10 @@ class TemplateItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        if self.frequency and self.evidence_kind not in kinds_with_frequency():
+            raise ValidationError({"frequency": _("Only duties completed by reports have a report frequency.")})
 
 
 class ResponsibilityList(TimeStampedModel):
@@ -154,6 +188,7 @@ class ListItem(TimeStampedModel):
     text = models.CharField(_("duty"), max_length=300)
     evidence_kind = models.CharField(_("completed by"), max_length=20, choices=EvidenceKind.choices)
     required_count = models.PositiveSmallIntegerField(_("times a year"), default=1)
+    frequency = frequency_field()
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     done_count = models.PositiveSmallIntegerField(_("times done"), default=0)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)

@@ -86,6 +86,15 @@ def overview(organization: Organization, *, year: int, post_kind: str = "") -> Q
     )
 
 
+def progress_in(organization: Organization, *, year: int) -> dict[str, int]:
+    """The year's responsibility lists in the organization's subtree: how many, their duties and those done.
+    For the summary of a subtree. One query."""
+    return ListItem.objects.filter(
+        subtree_q(organization.path, "list__organization__path"), list__year=year,
+    ).aggregate(lists=Count("list", distinct=True), items=Count("id"),
+                done=Count("id", filter=Q(done_at__isnull=False)))
+
+
 def templates_applying(organization: Organization) -> list[tuple[str, ResponsibilityTemplate | None]]:
     """For each post, the template that applies to the organization (its own, or the nearest above), with
     items; None where nothing is defined yet (the defaults will be made on first use)."""

@@ -20,10 +20,11 @@ from chuxin.orgs.models import Organization, Position
 from chuxin.records.selectors import records_of_year
 
 from .access import ITEM_HOLDER
-from .defaults import DEFAULT_TEMPLATES
+from .defaults import DEFAULT_TEMPLATES, default_item
 from .models import (
     EvidenceKind,
     EvidenceLink,
+    Frequency,
     ListItem,
     PostKind,
     ResponsibilityList,
@@ -66,8 +67,8 @@ def templates_create_defaults(organization: Organization) -> list[Responsibility
             continue
         template = ResponsibilityTemplate.objects.create(organization=organization, post_kind=post_kind, title=title)
         TemplateItem.objects.bulk_create(
-            TemplateItem(template=template, text=text, evidence_kind=kind, required_count=count, sort_order=i * 10)
-            for i, (text, kind, count) in enumerate(items, start=1)
+            TemplateItem(template=template, sort_order=i * 10, **default_item(row))
+            for i, row in enumerate(items, start=1)
         )
         made.append(template)
     return made
@@ -117,7 +118,7 @@ def _list_get_or_create(
     ListItem.objects.bulk_create(
         ListItem(
             list=rlist, template_item=item, text=item.text, evidence_kind=item.evidence_kind,
-            required_count=item.required_count, sort_order=item.sort_order,
+            required_count=item.required_count, frequency=item.frequency, sort_order=item.sort_order,
         )
         for item in template.items.all()
     )
@@ -176,22 +177,25 @@ EVIDENCE_KINDS = {
 }
 
 
-def evidence_record(*, kind: str, organization: Organization | None, user, on: datetime.date, target) -> list[ListItem]:
+def evidence_record(*, kind: str, organization: Organization | None, user, on: datetime.date, target,
+                    frequency: str = "") -> list[ListItem]:
     """Count a piece of work towards the open list items it proves (see `_count`); for callers holding the
     target itself. The work-record stream reaches the same code through `evidence_from_record`."""
     users = [user] if user is not None and getattr(user, "is_authenticated", False) else []
     return _count(kind=kind, organization=organization, users=users, on=on,
                   target_type=target._meta.label_lower, target_id=str(target.pk), label=str(target)[:200],
-                  url=url_of(target))
+                  url=url_of(target), frequency=frequency)
 
 
 def evidence_from_record(record) -> list[ListItem]:
-    """The registered consumer of work records (chuxin.records): runs in the producer's transaction."""
+    """The registered consumer of work records (chuxin.records): runs in the producer's transaction. A record
+    whose kind carries a frequency (a report's) passes it on, so only duties of that frequency count it."""
     users = getattr(record, "_users", None)
     if users is None:
         users = list(record.users.all())
     return _count(kind=record.kind, organization=record.organization, users=users, on=record.on,
-                  target_type=record.target_type, target_id=record.target_id, label=record.label, url=record.url)
+                  target_type=record.target_type, target_id=record.target_id, label=record.label, url=record.url,
+                  frequency=str((record.payload or {}).get("frequency") or ""))
 
 
 def evidence_replay(year: int) -> int:
@@ -204,13 +208,15 @@ def evidence_replay(year: int) -> int:
 
 
 def _count(*, kind: str, organization: Organization | None, users: list, on: datetime.date, target_type: str,
-           target_id: str, label: str, url: str) -> list[ListItem]:
+           target_id: str, label: str, url: str, frequency: str = "") -> list[ListItem]:
     """Count a recorded piece of work towards the open list items it proves.
 
     Items touched: open items of that evidence kind in the year of `on`, on the lists the users hold and on
-    the committee list of `organization`. Each record counts once per item (EvidenceLink's unique constraint);
-    an item is done when its count reaches the required number. Runs in the caller's transaction (a savepoint
-    of its own). Returns the items touched.
+    the committee list of `organization`, whose frequency is the record's or empty (any): a monthly report
+    ticks the monthly duties and those asking for any report, never a yearly one; a record without a frequency
+    ticks only duties without one. Each record counts once per item (EvidenceLink's unique constraint); an item
+    is done when its count reaches the required number. Runs in the caller's transaction (a savepoint of its
+    own). Returns the items touched.
     """
     if kind not in EVIDENCE_KINDS:
         raise ValueError(f"unknown evidence kind {kind!r}")
@@ -226,7 +232,8 @@ def _count(*, kind: str, organization: Organization | None, users: list, on: dat
         # Lock the open items so two records arriving together both count (no lost increment).
         items = list(
             ListItem.objects.select_for_update()
-            .filter(list__in=lists, evidence_kind=kind, done_at__isnull=True)
+            .filter(list__in=lists, evidence_kind=kind, done_at__isnull=True,
+                    frequency__in={Frequency.ANY, frequency})
             .order_by("pk")
         )
         if not items:
@@ -319,7 +326,7 @@ def list_item_undo(*, actor, item: ListItem) -> ListItem:
 
 # --- editing templates -----------------------------------------------------------------------------------------
 
-ITEM_FIELDS = ["text", "evidence_kind", "required_count", "sort_order"]
+ITEM_FIELDS = ["text", "evidence_kind", "required_count", "frequency", "sort_order"]
 
 
 @transaction.atomic
@@ -339,15 +346,15 @@ def templates_adopt(*, actor, organization: Organization) -> list[Responsibility
             .first()
         )
         rows = (
-            [(i.text, i.evidence_kind, i.required_count) for i in source.items.order_by("sort_order", "pk")]
+            [(i.text, i.evidence_kind, i.required_count, i.frequency) for i in source.items.order_by("sort_order", "pk")]
             if source else defaults
         )
         template = ResponsibilityTemplate.objects.create(
             organization=organization, post_kind=post_kind, title=source.title if source else title
         )
         TemplateItem.objects.bulk_create(
-            TemplateItem(template=template, text=text, evidence_kind=kind, required_count=count, sort_order=i * 10)
-            for i, (text, kind, count) in enumerate(rows, start=1)
+            TemplateItem(template=template, sort_order=i * 10, **default_item(row))
+            for i, row in enumerate(rows, start=1)
         )
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=template, organization=organization)
         made.append(template)

@@ -45,11 +45,20 @@ def notified(monkeypatch):
     """Every notification the directives app sends, as (username, kind, target, dedup_key)."""
     calls: list[tuple] = []
 
-    def record(*, recipient, kind, target, title, url, dedup_key="", params=None):
-        calls.append((recipient.username, kind, target, dedup_key))
+    def record(*, recipient, kind, target, title, url, actor, dedup_key="", params=None):
+        if recipient != actor:  # as notify: nobody is told of what they did themselves
+            calls.append((recipient.username, kind, target, dedup_key))
 
     monkeypatch.setattr(services, "_notify", record)
     return calls
+
+
+def sent_days_ago(directive, days: int) -> None:
+    """Move the directive's sending back by `days` calendar days (a recipient has working days to acknowledge)."""
+    from chuxin.directives.models import Directive
+
+    Directive.objects.filter(pk=directive.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    directive.refresh_from_db()
 
 
 def row_of(directive, org):

@@ -55,24 +55,27 @@ def add_linked_tasks(directive: Directive, owner) -> None:
 
 def test_the_matrix_query_count_does_not_grow(world, client_for, django_assert_num_queries):
     directive = Directive.objects.create(sender=world.pc, title="通知", body="内容", due_on=timezone.localdate())
+    # Sent a week ago: those that have not acknowledged are behind, so the "behind" filter has rows to read.
+    Directive.objects.filter(pk=directive.pk).update(created_at=timezone.now() - datetime.timedelta(days=7))
     client = client_for(world.worker)
     add_recipients(directive, add_branches(world, 3))
     add_linked_tasks(directive, world.worker)
     # 1 session, 2 user, 3 grants, 4 member file (standings), 5 the directive with its sender and author,
-    # 6 counts per state and behind (one aggregate), 7 the page of rows with their organizations and their
+    # 6 the sender's own rule values (the working days to acknowledge, read once for the counts and the rows),
+    # 7 counts per state and behind (one aggregate), 8 the page of rows with their organizations and their
     # linked tasks done / total (annotated in the same query).
     # (The paginator is told the count from the aggregate: no COUNT query of its own.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         small = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     add_recipients(directive, add_branches(world, 27))
     add_linked_tasks(directive, world.worker)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         large = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     assert (small.context["counts"]["total"], large.context["counts"]["total"]) == (3, 30)
     assert len(large.context["page_obj"]) == 30
     assert {(row.tasks_done, row.tasks_total) for row in large.context["page_obj"]} == {(1, 2)}
     # The htmx refresh of the matrix alone, filtered: the same queries.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("directives:detail", kwargs={"pk": directive.pk}), {"show": "behind"},
                    headers={"HX-Request": "true"})
 
@@ -134,12 +137,13 @@ def test_the_recipient_page_query_count_does_not_grow(world, sent_to_three, clie
 
     seed(3)
     # 1 session, 2 user, 3 grants, 4 member file, 5 the row with its directive, sender, organization and the
-    # people who acknowledged and completed it, 6 the actions with their responsible people, 7 the tasks made of
-    # the directive with their plans, 8 the people who may be made responsible (the action form's choices).
-    with django_assert_num_queries(8):
+    # people who acknowledged and completed it, 6 the sender's own rule values (the working days to acknowledge),
+    # 7 the actions with their responsible people, 8 the tasks made of the directive with their plans, 9 the
+    # people who may be made responsible (the action form's choices).
+    with django_assert_num_queries(9):
         client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
     seed(27)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
     assert len(response.context["actions"]) == 30 and len(response.context["tasks"]) == 30
 

@@ -16,7 +16,7 @@ from chuxin.directives.models import Directive, DirectiveRecipient
 from chuxin.orgs.models import Organization, Position
 from chuxin.testing import make_member, make_user
 
-from .conftest import row_of
+from .conftest import row_of, sent_days_ago
 
 State = DirectiveRecipient.State
 
@@ -234,8 +234,11 @@ def test_a_reminder_goes_to_those_behind_at_most_once_a_day(world, three, sent_t
     today = timezone.localdate()
     services.directive_complete(actor=world.secretary, recipient=row_of(sent_to_three, world.b1), answer="已完成")
     services.directive_acknowledge(actor=world.outsider, recipient=row_of(sent_to_three, world.b2))
+    # Sent today, B3 still has its working days to acknowledge: nobody is behind, nobody is reminded.
+    assert services.directive_remind(actor=world.worker, directive=sent_to_three, today=today) == 0
+    sent_days_ago(sent_to_three, 7)
     with django_capture_on_commit_callbacks(execute=True):
-        # Before the due date, behind means not acknowledged: only B3.
+        # A week on, before the due date, behind means not acknowledged in time: only B3.
         assert services.directive_remind(actor=world.worker, directive=sent_to_three, today=today) == 1
         assert services.directive_remind(actor=world.worker, directive=sent_to_three, today=today) == 0
     assert [(u, k, d) for u, k, _t, d in notified] == [("secretary3", "reminded", f"remind:{today:%Y-%m-%d}")]
@@ -262,6 +265,7 @@ def test_reminding_needs_manage_on_the_sender(world, sent_to_three):
 
 
 def test_a_reminder_to_chosen_rows_skips_those_not_behind(world, three, sent_to_three):
+    sent_days_ago(sent_to_three, 7)
     b1_row = row_of(sent_to_three, world.b1)
     services.directive_acknowledge(actor=world.secretary, recipient=b1_row)
     n = services.directive_remind(actor=world.worker, directive=sent_to_three,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chuxin.directives.models import Directive, DirectiveRecipient
 
-from .conftest import row_of
+from .conftest import row_of, sent_days_ago
 
 State = DirectiveRecipient.State
 
@@ -51,10 +51,18 @@ def test_a_superior_sends_to_three_branches_two_complete_and_the_matrix_shows_th
         row.refresh_from_db()
         assert (row.state, row.answer, row.completed_by) == (State.COMPLETED, answer, user)
 
-    # The sender's matrix: two completed, the third behind (not even acknowledged).
+    # The same day, the third has not acknowledged yet, but nobody is behind: it has three working days.
     matrix = client_for(world.worker).get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     counts = matrix.context["counts"]
-    assert (counts["total"], counts["completed"], counts["sent"], counts["behind"]) == (3, 2, 1, 1)
+    assert (counts["total"], counts["completed"], counts["sent"], counts["behind"]) == (3, 2, 1, 0)
+    assert 'class="table-danger"' not in matrix.content.decode()
+
+    # A week later: two completed (and so acknowledged too), the third behind (not even acknowledged).
+    sent_days_ago(directive, 7)
+    matrix = client_for(world.worker).get(reverse("directives:detail", kwargs={"pk": directive.pk}))
+    counts = matrix.context["counts"]
+    assert (counts["total"], counts["acknowledged"], counts["completed"], counts["sent"], counts["behind"]) == (
+        3, 2, 2, 1, 1)
     behind = {r.organization.code: r.behind for r in matrix.context["page_obj"]}
     assert behind == {"B1": False, "B2": False, "B3": True}
     html = matrix.content.decode()

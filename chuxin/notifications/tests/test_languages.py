@@ -131,11 +131,15 @@ def test_english_pages_show_english_notifications_from_the_apps(world, client_fo
         plan = Plan.objects.create(organization=world.b1, year=2030, title="年度计划", owner=world.secretary)
         area = PlanArea.objects.create(organization=world.b1, name="组织建设", order=1)
         item = PlanItem.objects.create(plan=plan, area=area, title="规范三会一课")
-        task_create(actor=world.secretary, plan_item=item, title="制定学习计划", start_on=datetime.date(2030, 1, 1),
+        # The Party-affairs worker plans the branch's task and publishes (the secretary is not told of their own).
+        task_create(actor=world.worker, plan_item=item, title="制定学习计划", start_on=datetime.date(2030, 1, 1),
                     due_on=datetime.date(2030, 3, 31), lead=world.secretary)
-        plan_publish(actor=world.secretary, plan=plan)
+        plan_publish(actor=world.worker, plan=plan)
         directive = directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请自查",
                                    due_on=datetime.date(2030, 12, 3), recipients=[world.b1])
+        # A week on, the branch has not acknowledged it: it is behind, and reminded.
+        directive.created_at -= datetime.timedelta(days=7)
+        directive.save(update_fields=["created_at"])
         directive_remind(actor=world.worker, directive=directive)
     client = client_for(world.secretary)
     english = page(client, "en")

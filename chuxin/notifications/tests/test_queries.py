@@ -24,24 +24,26 @@ def test_list_query_count_does_not_grow(world, client_for, django_assert_num_que
     client = client_for(world.secretary)
     seed(world, 3)
     # 1 session, 2 user, 3 grants, 4 member file (both for the navigation), 5 COUNT for the paginator,
-    # 6 the page of notifications.
-    with django_assert_num_queries(6):
+    # 6 the page of notifications (grouped in Python), 7 the unread COUNT (the bell's number, on the Unread tab).
+    with django_assert_num_queries(7):
         small = client.get(reverse("notifications:list"))
     seed(world, 27)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = client.get(reverse("notifications:list"))
     assert (small.context["page_obj"].paginator.count, large.context["page_obj"].paginator.count) == (3, 30)
+    # Two kinds, all within the hour: two rows.
+    assert [g.count for g in large.context["groups"]] == [15, 15]
 
 
 def test_unread_partial_query_count_does_not_grow(world, client_for, django_assert_num_queries):
     client = client_for(world.secretary)
     seed(world, 3)
     # As the page: 1 session, 2 user, 3 grants, 4 member file (the navigation's context processor runs for the
-    # partial too), 5 COUNT for the paginator, 6 the page.
-    with django_assert_num_queries(6):
+    # partial too), 5 COUNT for the paginator, 6 the page, 7 the unread COUNT.
+    with django_assert_num_queries(7):
         client.get(reverse("notifications:list"), {"show": "unread"}, HTTP_HX_REQUEST="true")
     seed(world, 27)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(reverse("notifications:list"), {"show": "unread"}, HTTP_HX_REQUEST="true")
 
 

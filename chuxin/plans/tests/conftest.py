@@ -32,11 +32,12 @@ class Sent:
 @pytest.fixture
 def sent(monkeypatch) -> Sent:
     record = Sent()
-    monkeypatch.setattr(
-        services, "_send",
-        lambda *, recipient, kind, target, title, url, dedup_key="", params=None: record.notes.append(
-            (recipient.username, kind, target)),
-    )
+
+    def send(*, recipient, kind, target, title, url, actor, dedup_key="", params=None):
+        if recipient != actor:  # as notify: nobody is told of what they did themselves
+            record.notes.append((recipient.username, kind, target))
+
+    monkeypatch.setattr(services, "_send", send)
     return record
 
 

@@ -108,6 +108,10 @@ def rule_of(**params) -> Build:
     return lambda env, where: ({"pk": env.org(where).pk, "code": "term_warning_days"}, params)
 
 
+def org_query(env: Env, where: str) -> tuple[dict, dict]:
+    return {}, {"org": env.org(where).pk}
+
+
 OWN_FILE_OK = {("member", "OWN"): OK}  # a member reads their own file and may reveal their own ID
 NOT_YOURS = {(role, ""): NOT_FOUND for role in ("secretary", "outsider", "superuser")}
 
@@ -161,6 +165,8 @@ EXPECT: dict[str, list[Route]] = {
     "audit:list": [anywhere("get", A)],
     "portal:home": [login_only("get", special={("stranger", ""): TO_ME, ("member", ""): TO_ME})],
     "portal:me": [login_only("get")],
+    # The summary of a subtree's work: the user's topmost organization, or any organization they may read.
+    "portal:summary": [anywhere("get", R), obj("get", R, org_query)],
 }
 
 

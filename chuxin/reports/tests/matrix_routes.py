@@ -11,8 +11,9 @@ def routes() -> dict:
     from chuxin.orgs.models import Organization
     from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 
-    M = Need.MANAGE
+    R, M = Need.READ, Need.MANAGE
     start = datetime.date(2026, 1, 1)
+    SUBMITTED = datetime.datetime(2026, 2, 5, 9, 0, tzinfo=datetime.UTC)
 
     def requirement(env, where):
         return env.once(("report-requirement", where), lambda: ReportRequirement.objects.create(
@@ -28,6 +29,7 @@ def routes() -> dict:
     def report(env, where):
         return env.once(("report", where), lambda: Report.objects.create(
             period=period(env, where), organization=env.org(where), status="submitted",
+            submitted_at=SUBMITTED, first_submitted_at=SUBMITTED,
             sections=[{"title": "工作情况", "html": "<p>完成</p>"}]))
 
     def requirement_pk(env, where):
@@ -41,11 +43,14 @@ def routes() -> dict:
 
     return {
         "reports:mine": [login_only("get")],
-        "reports:requirements": [anywhere("get", M)],
+        # READ follows the reports of its subtree (the requirements, each period's status, the reports handed in);
+        # MANAGE sets requirements, writes and reviews.
+        "reports:requirements": [anywhere("get", R)],
         "reports:requirement-create": get_and_post(anywhere("get", M)),
-        "reports:requirement": [obj("get", M, requirement_pk)],
+        "reports:requirement": [obj("get", R, requirement_pk)],
         "reports:requirement-edit": get_and_post(obj("get", M, requirement_pk)),
         "reports:write": [obj("get", M, write), obj("post", M, write)],
-        "reports:report": get_and_post(obj("get", M, report_pk)),  # the author's page: save or submit
+        # The report (submitted): read with READ; saved or submitted from the same page with MANAGE.
+        "reports:report": [obj("get", R, report_pk), obj("post", M, report_pk)],
         "reports:review": get_and_post(obj("get", M, report_pk)),  # accept or return
     }

@@ -32,10 +32,12 @@ def test_a_branch_secretary_sees_only_their_own_reports(world, january, client_f
 def test_the_reviewer_needs_manage_on_the_requirement_organization(world, monthly, january, client_for):
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     report_submit(actor=world.secretary, report=report, sections=["完成"], version=report.version)
-    for user, status in ((world.viewer, 403), (world.committee, 404), (world.secretary, 404), (world.worker, 200)):
+    # (user, the requirement's status page, the review page): the superior viewer reads the status, never reviews.
+    for user, status, review in ((world.viewer, 200, 403), (world.committee, 404, 404), (world.secretary, 404, 404),
+                                 (world.worker, 200, 200)):
         client = client_for(user)
         assert client.get(reverse("reports:requirement", args=[monthly.pk])).status_code == status, user
-        assert client.get(reverse("reports:review", args=[report.pk])).status_code == status, user
+        assert client.get(reverse("reports:review", args=[report.pk])).status_code == review, user
     response = client_for(world.secretary).post(reverse("reports:review", args=[report.pk]), {"action": "accept"})
     assert response.status_code == 404
 
@@ -79,3 +81,42 @@ def test_a_requirement_title_a_spreadsheet_would_run_as_a_formula_is_refused(wor
         "This cannot start with =, +, -, @ or a tab: spreadsheet programs would run it as a formula."
     ]
     assert not ReportRequirement.objects.exists()
+
+
+def test_a_reader_reads_the_reports_handed_in_and_their_status_but_writes_and_reviews_nothing(
+        world, monthly, january, client_for):
+    """The superior viewer (READ on its subtree) follows the reports: the requirements, each period's status and
+    every report handed in; it cannot edit, write, submit or review, and a draft stays its writers' own."""
+    submitted = report_start(actor=world.secretary, period=january, organization=world.b1)
+    report_submit(actor=world.secretary, report=submitted, sections=["本月完成三项工作"], version=submitted.version)
+    draft = report_start(actor=world.outsider, period=january, organization=world.b2)
+    viewer = client_for(world.viewer)
+
+    listing = viewer.get(reverse("reports:requirements"))
+    assert listing.status_code == 200 and [r.pk for r in listing.context["requirements"]] == [monthly.pk]
+    assert reverse("reports:requirement-create") not in listing.content.decode()
+
+    status = viewer.get(reverse("reports:requirement", args=[monthly.pk]), {"period": january.pk})
+    html = status.content.decode()
+    assert status.status_code == 200 and {row.state for row in status.context["rows"]} == {"submitted", "missing"}
+    assert reverse("reports:report", args=[submitted.pk]) in html  # "View" leads to the report itself
+    assert reverse("reports:review", args=[submitted.pk]) not in html
+    assert reverse("reports:requirement-edit", args=[monthly.pk]) not in html
+
+    page = viewer.get(reverse("reports:report", args=[submitted.pk]))
+    assert page.status_code == 200 and "本月完成三项工作" in page.content.decode()
+    assert "<textarea" not in page.content.decode() and page.context["can_write"] is False
+    assert viewer.get(reverse("reports:report", args=[draft.pk])).status_code == 403  # a draft: not yet
+
+    before = submitted.sections
+    for response in (
+        viewer.post(reverse("reports:report", args=[submitted.pk]), {"section-0": "改写", "action": "save"}),
+        viewer.post(reverse("reports:review", args=[submitted.pk]), {"action": "accept"}),
+        viewer.get(reverse("reports:requirement-edit", args=[monthly.pk])),
+        viewer.post(reverse("reports:write", args=[january.pk, world.b2.pk])),
+    ):
+        assert response.status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted" and submitted.sections == before
+    # The reports page links the reader to the requirements.
+    assert reverse("reports:requirements") in viewer.get(reverse("reports:mine")).content.decode()
