@@ -22,8 +22,10 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
+from chuxin.core.access import Need, can
 from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
+from chuxin.records.selectors import has_records
 from chuxin.records.services import record_work
 
 from . import selectors
@@ -510,3 +512,64 @@ def milestone_toggle(*, actor, milestone: Milestone, request=None) -> Milestone:
                  organization=milestone.task.plan_item.plan.organization, request=request,
                  changes={"done_on": [str(before or ""), str(milestone.done_on or "")]})
     return milestone
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Undoing a mistake: a task or an item made by mistake is deleted, while nothing has been done on it.
+
+
+def task_delete_refusal(task: Task) -> str:
+    """Why the task cannot be deleted ("" when it can): progress reported, a milestone done, or a work record it
+    produced (a confirmed task is on record for good). Up to three small queries."""
+    if task.status != Task.Status.OPEN or task.progress or task.updates.exists():
+        return _("Progress has been recorded on this task, so it cannot be deleted. Edit it instead.")
+    if task.milestones.filter(done_on__isnull=False).exists():
+        return _("A milestone of this task is done, so it cannot be deleted. Edit it instead.")
+    if has_records(task):
+        return _("This task is on record as work done, so it cannot be deleted.")
+    return ""
+
+
+@transaction.atomic
+def task_delete(*, actor, task: Task, request=None) -> None:
+    """Delete a task created by mistake (a manager of the plan's organization), only before any progress. Its
+    people, once told of it (a published plan), are told it is gone; the audit log keeps what it was."""
+    stored = Task.objects.select_for_update().select_related("plan_item__plan__organization").get(pk=task.pk)
+    plan = stored.plan_item.plan
+    if not can(actor, plan.organization, Need.MANAGE):
+        raise PermissionDenied
+    refusal = task_delete_refusal(stored)
+    if refusal:
+        raise ValidationError(refusal)
+    people = _people_repr(stored)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=stored, organization=plan.organization,
+                 changes={"people": [people, ""]} if people else None, request=request)
+    if plan.is_published:
+        for a in stored.assignments.select_related("user"):
+            if a.user_id != getattr(actor, "pk", None):
+                _send(recipient=a.user, kind="withdrawn", target=stored, url="",
+                      title=gettext_noop("Deleted as made by mistake: %(task)s"), params={"task": stored.title})
+    stored.delete()
+
+
+def plan_item_delete_refusal(item: PlanItem) -> str:
+    """Why the item cannot be deleted ("" when it can): it has tasks. One query."""
+    if item.tasks.exists():
+        return _("This item has tasks, so it cannot be deleted. Delete its tasks first (only tasks without "
+                 "progress can be).")
+    return ""
+
+
+@transaction.atomic
+def plan_item_delete(*, actor, item: PlanItem, request=None) -> None:
+    """Delete an item created by mistake (a manager of the plan's organization), only while it has no tasks."""
+    stored = PlanItem.objects.select_for_update().select_related("plan__organization").get(pk=item.pk)
+    organization = stored.plan.organization
+    if not can(actor, organization, Need.MANAGE):
+        raise PermissionDenied
+    refusal = plan_item_delete_refusal(stored)
+    if refusal:
+        raise ValidationError(refusal)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=stored, organization=organization,
+                 request=request)
+    stored.delete()

@@ -180,6 +180,19 @@ def item_edit_view(request, pk: int):
                                                "title": _("Edit the plan item")})
 
 
+@login_required
+@require_POST
+def item_delete_view(request, pk: int):
+    item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
+    try:
+        services.plan_item_delete(actor=request.user, item=item, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{plan_url(item.plan)}#item-{item.pk}")
+    messages.success(request, _("The item “%(title)s” has been deleted.") % {"title": item.title})
+    return redirect("plans:detail", pk=item.plan_id)
+
+
 def _people(data) -> dict:
     return {"lead": data.get("lead"), "responsible": data.get("responsible"),
             "cooperating": list(data.get("cooperating") or [])}
@@ -234,6 +247,19 @@ def task_edit_view(request, pk: int):
                   {"form": form, "item": task.plan_item, "plan": task.plan_item.plan, "task": task})
 
 
+@login_required
+@require_POST
+def task_delete_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.MANAGE)
+    try:
+        services.task_delete(actor=request.user, task=task, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:task", pk=task.pk)
+    messages.success(request, _("The task “%(title)s” has been deleted.") % {"title": task.title})
+    return redirect(f"{plan_url(task.plan_item.plan)}#item-{task.plan_item_id}")
+
+
 def _rebound(form_class, request, latest: Task, **kwargs):
     """The user's own input again, carrying the latest version, so a second submit goes through knowingly."""
     data = request.POST.copy()
@@ -255,6 +281,8 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
         "can_confirm": selectors.can_confirm(request.user, task), "progress_form": progress_form,
         "steps": TASKS.allowed(task.status),
+        # A task made by mistake can be deleted by a manager while nothing has been done on it.
+        "can_delete": can_manage and not services.task_delete_refusal(task),
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
         "can_see_origin": task.origin_organization is not None
