@@ -23,7 +23,7 @@ from chuxin.core.spreadsheet import ImportResult, import_job_get, import_job_sta
 from chuxin.orgs.selectors import member_positions
 
 from . import exporting, importing, services
-from .forms import ImportForm, MemberFilterForm, MemberForm
+from .forms import ALL_STATUSES, ImportForm, MemberFilterForm, MemberForm
 from .models import Member
 from .selectors import MemberFilters, access_member, member_list
 from .tasks import import_members_task
@@ -33,12 +33,18 @@ PAGE_SIZE = 50
 
 
 def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    filters = MemberFilters()
+    """The list's (and its export's) filters: the members on the roll (在册, status active) unless a status is
+    chosen, so the list's count is the home page's; "all" shows every status."""
+    data = request.GET.copy()
+    if not data.get("status"):
+        data["status"] = Member.Status.ACTIVE
+    form = MemberFilterForm(data, user=request.user)
+    filters = MemberFilters(status=Member.Status.ACTIVE)
     if form.is_valid():
         data = form.cleaned_data
         filters = MemberFilters(
-            organization=data["organization"], category=data["category"], status=data["status"],
+            organization=data["organization"], category=data["category"],
+            status="" if data["status"] == ALL_STATUSES else data["status"],
             education=data["education"], age_band=data["age_band"], q=data["q"],
         )
     return form, filters
@@ -56,6 +62,8 @@ def list_view(request):
         "form": form, "page_obj": page, "querystring_base": urlencode(query) + "&" if query else "",
         "export_query": urlencode(query), "can_manage": has_any(request.user, Need.MANAGE),
         "today": timezone.localdate(),
+        "on_roll": filters.status == Member.Status.ACTIVE,
+        "all_statuses_query": urlencode(query | {"status": ALL_STATUSES}),
     }
     return render(request, partial_name(request, "members/list.html", "results"), context)
 
