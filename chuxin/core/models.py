@@ -11,6 +11,15 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+POSITION_STEP = 10
+
+
+def next_position(queryset: models.QuerySet, field: str) -> int:
+    """The position a new row takes to come last among `queryset`'s rows, ordered by `field` (forms no longer
+    ask for an order number: new rows go last, and existing ones keep theirs)."""
+    last = queryset.aggregate(last=models.Max(field))["last"]
+    return (last or 0) + POSITION_STEP
+
 
 class TimeStampedModel(models.Model):
     """Base for every table: when a row was made and last changed."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, can
-from chuxin.core.models import IdempotencyKey
+from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.notifications.services import notify
 from chuxin.records.selectors import has_records
 from chuxin.records.services import record_work
@@ -89,17 +89,18 @@ def areas_add_defaults(*, actor, organization, request=None) -> bool:
 
 
 @transaction.atomic
-def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str, int]], request=None) -> None:
-    """Rename, reorder and add areas in one go: rows of (existing area or None, name, order)."""
-    for area, name, order in rows:
+def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str]], request=None) -> None:
+    """Rename and add areas in one go: rows of (existing area or None, name). A new area comes last."""
+    for area, name in rows:
         name = (name or "").strip()
         if area is None:
             if not name:
                 continue
-            area = PlanArea(organization=organization)
+            area = PlanArea(organization=organization,
+                            order=next_position(PlanArea.objects.filter(organization=organization), "order"))
         elif area.organization_id != organization.pk:
             raise PermissionDenied
-        area.name, area.order = name, order
+        area.name = name
         area.full_clean()
         try:
             with transaction.atomic():
@@ -108,6 +109,29 @@ def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str
             raise ValidationError(_("Two areas cannot have the same name: %(name)s") % {"name": name}) from exc
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=organization, request=request,
                  target_repr=_("plan areas of %(org)s") % {"org": organization.name})
+
+
+@transaction.atomic
+def area_move(*, actor, area: PlanArea, up: bool, request=None) -> bool:
+    """Move an area one place up or down among its organization's areas (they are renumbered 10, 20, 30... in
+    their order as shown). Whether it moved (the first cannot go up, the last down)."""
+    if not can(actor, area.organization, Need.MANAGE):
+        raise PermissionDenied
+    areas = list(PlanArea.objects.select_for_update().filter(organization_id=area.organization_id)
+                 .order_by("order", "id"))
+    at = next((i for i, a in enumerate(areas) if a.pk == area.pk), None)
+    to = None if at is None else at - 1 if up else at + 1
+    if to is None or not 0 <= to < len(areas):
+        return False
+    before = " / ".join(a.name for a in areas)
+    areas[at], areas[to] = areas[to], areas[at]
+    for n, a in enumerate(areas, start=1):
+        a.order = n * 10
+    PlanArea.objects.bulk_update(areas, ["order"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=area.organization, request=request,
+                 target_repr=_("plan areas of %(org)s") % {"org": area.organization.name},
+                 changes={"order": [before, " / ".join(a.name for a in areas)]})
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -189,10 +213,17 @@ def _check_item(item: PlanItem) -> None:
         raise ValidationError({"area": _("This area belongs to another organization.")})
 
 
+def _last_in_area(plan: Plan, area) -> int:
+    return next_position(PlanItem.objects.filter(plan=plan, area=area), "order")
+
+
 @transaction.atomic
 def plan_item_create(*, actor, plan: Plan, token: str = "", request=None, **fields: Any) -> PlanItem:
+    """Add an item to the plan; without an `order` it comes last in its area."""
     def create() -> PlanItem:
         item = PlanItem(plan=plan, **fields)
+        if "order" not in fields and item.area_id:
+            item.order = _last_in_area(plan, item.area_id)
         item.full_clean()
         _check_item(item)
         item.save()
@@ -205,9 +236,12 @@ def plan_item_create(*, actor, plan: Plan, token: str = "", request=None, **fiel
 
 @transaction.atomic
 def plan_item_update(*, actor, item: PlanItem, request=None, **fields: Any) -> PlanItem:
+    """Change an item; moved to another area (without an `order`), it comes last there."""
     before = snapshot(item, ITEM_FIELDS)
     for name, value in fields.items():
         setattr(item, name, value)
+    if "order" not in fields and item.area_id != before["area"].pk:
+        item.order = _last_in_area(item.plan, item.area_id)
     item.full_clean()
     _check_item(item)
     item.save()
