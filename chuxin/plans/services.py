@@ -128,9 +128,9 @@ def area_move(*, actor, area: PlanArea, up: bool, request=None) -> bool:
     for n, a in enumerate(areas, start=1):
         a.order = n * 10
     PlanArea.objects.bulk_update(areas, ["order"])
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=area.organization, request=request,
-                 target_repr=_("plan areas of %(org)s") % {"org": area.organization.name},
-                 changes={"order": [before, " / ".join(a.name for a in areas)]})
+    # On the area moved; the change is the order of all of them (a field of the area, so the log names it).
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=area, organization=area.organization,
+                 request=request, changes={"order": [before, " / ".join(a.name for a in areas)]})
     return True
 
 
