@@ -136,21 +136,31 @@ def test_worker_imports_members_from_the_template(page, login, world, tmp_path):
     expect(page.get_by_test_id("import-failed")).to_be_visible()
     errors = page.get_by_test_id("import-errors").locator("tbody tr")
     expect(errors).to_have_count(2)
+    # Each problem with its row, the member's name, the column and what is wrong.
     expect(errors.nth(0).locator("td").nth(0)).to_have_text("2")
-    expect(errors.nth(0).locator("td").nth(1)).to_have_text(title["citizen_id"])
+    expect(errors.nth(0).locator("td").nth(1)).to_have_text("刘洋")
+    expect(errors.nth(0).locator("td").nth(2)).to_have_text(title["citizen_id"])
     expect(errors.nth(1).locator("td").nth(0)).to_have_text("3")
-    expect(errors.nth(1).locator("td").nth(1)).to_have_text(title["organization_code"])
-    expect(errors.nth(1).locator("td").nth(2)).to_contain_text("NOPE")
+    expect(errors.nth(1).locator("td").nth(1)).to_have_text("何静")
+    expect(errors.nth(1).locator("td").nth(2)).to_have_text(title["organization_code"])
+    expect(errors.nth(1).locator("td").nth(3)).to_contain_text("NOPE")
     assert Member.objects.count() == 2  # nothing went in
 
     good = tmp_path / "good.xlsx"
     _fill(template, [
         _person("周洁", datetime.date(1988, 1, 23), male=False, phone="13900000011"),
-        _person("吴刚", datetime.date(1979, 11, 2), org="G1"),
+        _person("吴刚", datetime.date(1979, 11, 2), org="第一党小组"),  # by its name, as people know it
         _person("郑红", datetime.date(1996, 6, 30), male=False, full=False),
     ], good)
     page.locator("input[name=file]").set_input_files(good)
     page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+
+    # Checked, not yet written: what it would do, and one more click to import it.
+    preview = page.get_by_test_id("import-preview")
+    expect(preview.get_by_test_id("preview-created")).to_have_text("3")
+    expect(preview.get_by_test_id("preview-updated")).to_have_text("0")
+    assert Member.objects.count() == 2
+    preview.get_by_test_id("import-confirm").click()
 
     expect(page.locator("main .alert-success")).to_contain_text("3")
     summary = page.get_by_test_id("import-summary")

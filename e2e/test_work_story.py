@@ -133,7 +133,10 @@ def test_secretary_plans_the_year_an_assignee_reports_and_a_late_task_is_flagged
         form.locator("input[name=due_on]").fill(f"{due:%Y-%m-%d}")
         form.locator("select[name=lead]").select_option(str(lead.pk))
         form.locator("select[name=responsible]").select_option(str(responsible.pk))
-        form.locator("select[name=cooperating]").select_option([str(u.pk) for u in cooperating])
+        picker = form.locator(".cx-picker[data-cx-picker-for=cooperating]")  # find each by name and tick them
+        for user in cooperating:
+            picker.locator("input[type=search]").fill(user.display_name)
+            picker.get_by_label(user.display_name, exact=True).check()
         form.locator("button[type=submit]").click()
         expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/#task-\d+$"))
     planned, lectures = Task.objects.filter(plan_item=item).order_by("id")
@@ -175,6 +178,7 @@ def test_secretary_plans_the_year_an_assignee_reports_and_a_late_task_is_flagged
     progress.locator("textarea[name=note]").fill("已完成上半年计划表初稿，待支委会审议。")
     progress.locator("button[type=submit]").click()
     progress = phone.locator("#progress")  # swapped in place by htmx
+    expect(progress.get_by_test_id("progress-saved")).to_have_text(zh("Your progress has been recorded."))
     expect(progress.locator("[role=progressbar]").first).to_have_attribute("aria-valuenow", "40")
     expect(progress.locator(".list-group-item").first).to_contain_text("已完成上半年计划表初稿")
     expect(progress.locator("input[name=progress]")).to_have_value("40")  # a fresh form for the next update

@@ -11,6 +11,15 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+POSITION_STEP = 10
+
+
+def next_position(queryset: models.QuerySet, field: str) -> int:
+    """The position a new row takes to come last among `queryset`'s rows, ordered by `field` (forms no longer
+    ask for an order number: new rows go last, and existing ones keep theirs)."""
+    last = queryset.aggregate(last=models.Max(field))["last"]
+    return (last or 0) + POSITION_STEP
+
 
 def url_of(target: models.Model, limit: int = 300) -> str:
     """The object's page, for a link stored beside it (a work record, a duty ticked off); empty when it has none.
@@ -37,6 +46,10 @@ class TimeStampedModel(models.Model):
 class ImportJob(TimeStampedModel):
     """A spreadsheet import run by the background worker: the stored upload, how far it has got, its result.
 
+    An import is checked first and written only once its actor confirms the preview ("2 new, 1 changed"): a
+    file checked in a request waits here, as `checked`, until then; a big one is checked by the worker, waits the
+    same way, and is written by the worker after the confirmation (`confirmed`).
+
     The file is deleted when the job ends (it holds personal data); the result stays, for the job's page.
     Only the job's actor may see it (chuxin/core/spreadsheet.py: import_job_get).
     """
@@ -44,6 +57,7 @@ class ImportJob(TimeStampedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for the background worker")
         RUNNING = "running", _("running")
+        CHECKED = "checked", _("checked, waiting for your confirmation")
         DONE = "done", _("finished")
         FAILED = "failed", _("failed")
 
@@ -61,7 +75,8 @@ class ImportJob(TimeStampedModel):
     stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
     rows_total = models.PositiveIntegerField(default=0)  # estimated at the upload, then the rows found
     rows_done = models.PositiveIntegerField(default=0)
-    result = models.JSONField(default=dict, blank=True)  # ImportResult.as_dict()
+    result = models.JSONField(default=dict, blank=True)  # ImportResult.as_dict(): the preview, then the result
+    confirmed = models.BooleanField(default=False)  # its actor confirmed the preview: the next run writes
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -74,6 +89,11 @@ class ImportJob(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_checked(self) -> bool:
+        """Checked without a problem and waiting for its actor to confirm the write."""
+        return self.status == self.Status.CHECKED
 
     @property
     def percent(self) -> int:

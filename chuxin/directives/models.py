@@ -24,6 +24,7 @@ class Directive(TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")  # sent by mistake: taken back before anyone completed it
 
     sender = models.ForeignKey(
         "orgs.Organization", verbose_name=_("sending organization"), on_delete=models.PROTECT,
@@ -38,7 +39,7 @@ class Directive(TimeStampedModel):
         related_name="+",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)  # closed or withdrawn
 
     # How the audit log shows what directives.services records beyond the fields: how many organizations a
     # directive went to, how many were reminded.

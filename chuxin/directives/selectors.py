@@ -277,14 +277,15 @@ def period_facts(
 ) -> list[Fact]:
     """Directives received by the organization (or its whole subtree) from `start` to `end` inclusive, and how
     they went: completed on time, completed late, still open (and of those, past due). For a report's pre-fill.
-    Counted per receiving organization: a directive sent to three branches of the subtree counts three.
+    Counted per receiving organization: a directive sent to three branches of the subtree counts three; one
+    withdrawn by its sender (sent by mistake) does not count.
 
     The registry's `facts` hook. Two queries: the counts in one aggregate, then the first titles."""
     today = today or timezone.localdate()
     where = subtree_q(organization.path, "organization__path") if subtree else Q(organization=organization)
     rows = DirectiveRecipient.objects.filter(where).filter(
         directive__created_at__date__gte=start, directive__created_at__date__lte=end
-    ).annotate(done_on=TruncDate("completed_at"))
+    ).exclude(directive__status=Directive.Status.WITHDRAWN).annotate(done_on=TruncDate("completed_at"))
     completed = Q(state=State.COMPLETED)
     counts = rows.aggregate(
         received=Count("id"),

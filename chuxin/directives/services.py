@@ -1,4 +1,4 @@
-"""Writes for directives: send, acknowledge, follow-up actions and tasks, complete, remind, close.
+"""Writes for directives: send, acknowledge, follow-up actions and tasks, complete, remind, close, withdraw.
 
 Each service checks the actor's standing itself (views check first, but a service may be called from
 elsewhere), validates, writes in a transaction with its audit entry, and sends notifications once the write has
@@ -29,7 +29,7 @@ from chuxin.records.services import record_work
 
 from . import selectors
 from .models import Directive, DirectiveAction, DirectiveRecipient
-from .states import RECIPIENTS
+from .states import DIRECTIVES, RECIPIENTS
 
 State = DirectiveRecipient.State
 DEFAULT_SUBTREE_KINDS = tuple(Organization.BRANCH_KINDS)
@@ -175,9 +175,9 @@ def directive_remind(
 @transaction.atomic
 def directive_close(*, actor, directive: Directive) -> Directive:
     """Close the directive: nothing more is expected from anyone; what was done stays on record."""
-    authorize(actor, directive.sender, Need.MANAGE)
+    DIRECTIVES.require(actor, directive, "close")
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
-    if not directive.is_open:
+    if not DIRECTIVES.can(directive.status, "close"):  # closed already (a double click), or withdrawn
         return directive
     directive.status = Directive.Status.CLOSED
     directive.closed_at = timezone.now()
@@ -186,6 +186,35 @@ def directive_close(*, actor, directive: Directive) -> Directive:
         actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
         changes={"status": [Directive.Status.OPEN, Directive.Status.CLOSED]},
     )
+    return directive
+
+
+@transaction.atomic
+def directive_withdraw(*, actor, directive: Directive) -> Directive:
+    """Take back a directive sent by mistake, before any recipient has reported it completed: it leaves the
+    recipients' workbenches and inboxes, their officers are told, and its pages say it was withdrawn (what the
+    recipients wrote stays on record). Withdrawing again changes nothing; a closed directive stays closed."""
+    DIRECTIVES.require(actor, directive, "withdraw")
+    directive = Directive.objects.select_for_update().select_related("sender").get(pk=directive.pk)
+    if directive.status == Directive.Status.WITHDRAWN:
+        return directive
+    DIRECTIVES.check(directive.status, Directive.Status.WITHDRAWN, via="withdraw")
+    rows = list(directive.recipients.select_related("organization").order_by("organization__path"))
+    completed = [row.organization.name for row in rows if row.state == State.COMPLETED]
+    if completed:
+        raise ValidationError(_(
+            "%(names)s already reported it completed, so it can no longer be withdrawn; close it instead."
+        ) % {"names": "、".join(completed)})
+    directive.status = Directive.Status.WITHDRAWN
+    directive.closed_at = timezone.now()
+    directive.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, target=directive, organization=directive.sender,
+        changes={"status": [Directive.Status.OPEN, Directive.Status.WITHDRAWN]},
+    )
+    params = {"title": directive.title, "sender": directive.sender.name}
+    transaction.on_commit(lambda: _notify_officers(
+        rows, kind="withdrawn", title=gettext_noop("Withdrawn by %(sender)s: %(title)s"), params=params))
     return directive
 
 
@@ -198,6 +227,8 @@ def _lock(recipient: DirectiveRecipient) -> DirectiveRecipient:
     row = DirectiveRecipient.objects.select_for_update().select_related("directive", "organization").get(
         pk=recipient.pk
     )
+    if row.directive.status == Directive.Status.WITHDRAWN:
+        raise ValidationError(_("The directive has been withdrawn by its sender."))
     if not row.directive.is_open:
         raise ValidationError(_("The directive has been closed by its sender."))
     return row

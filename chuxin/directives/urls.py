@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/remind/", views.remind_view, name="remind"),
     path("<int:pk>/close/", views.close_view, name="close"),
+    path("<int:pk>/withdraw/", views.withdraw_view, name="withdraw"),
     path("received/<int:pk>/", views.recipient_view, name="recipient"),
     path("received/<int:pk>/acknowledge/", views.acknowledge_view, name="acknowledge"),
     path("received/<int:pk>/actions/", views.action_add_view, name="action-add"),

@@ -175,6 +175,19 @@ def close_view(request, pk: int):
     return redirect("directives:detail", pk=directive.pk)
 
 
+@login_required
+@require_POST
+def withdraw_view(request, pk: int):
+    directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
+    try:
+        services.directive_withdraw(actor=request.user, directive=directive)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The directive has been withdrawn; its recipients have been told."))
+    return redirect("directives:detail", pk=directive.pk)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The recipient
 

@@ -86,13 +86,19 @@ class OrgFilterField(OrgChoiceField):
         return list(self.queryset)
 
 
+ALL_STATUSES = "all"
+
+
 class MemberFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Name, pinyin initials or phone"), required=False, max_length=50)
     organization = OrgFilterField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
                                   required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))] + Member.Category.choices,
                                  required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Member.Status.choices, required=False)
+    # The list shows the members on the roll (在册: active) unless told otherwise, as the home page counts them;
+    # "all" is every status (MemberFilters.status "").
+    status = forms.ChoiceField(label=_("Status"), choices=[(ALL_STATUSES, _("All"))] + Member.Status.choices,
+                               required=False)
     age_band = forms.ChoiceField(label=_("Age"), choices=[("", _("All"))] + [(k, label) for k, label, *_r in AGE_BANDS],
                                  required=False)
     education = forms.ChoiceField(label=_("Education"), choices=[("", _("All"))] + Member.Education.choices,

@@ -181,14 +181,19 @@ COLUMNS: tuple[Column, ...] = (
            help=gettext_lazy("full member or probationary member (正式党员 / 预备党员).")),
     Column("status", gettext_lazy("Status"), ("状态", "党籍状态"), False, **_choice("status"), blank=KEEP,
            help=gettext_lazy("From the list. Empty: active for a new file, unchanged otherwise.")),
-    Column("organization_code", gettext_lazy("Organization code"), ("党组织编码", "组织编码", "党组织代码"), True,
-           number_format=TEXT_FORMAT,
-           help=gettext_lazy("The code shown on the organization's page; an organization you manage.")),
+    # The organization by its code or its full name: a column titled either way is read here (the export has
+    # both, code first, and the first matching column counts).
+    Column("organization_code", gettext_lazy("Organization code"),
+           ("党组织编码", "组织编码", "党组织代码", "党组织", "所在党组织", "党组织名称", "组织名称", "Party organization",
+            "organization"), True, number_format=TEXT_FORMAT,
+           help=gettext_lazy("The code shown on the organization's page, or its full name; an organization you "
+                             "manage.")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 SPEC = TableSpec(
     COLUMNS,
+    label_column="name",  # each problem is listed with the member's name
     too_many_rows=gettext_lazy("The file has more than %(limit)s members. Split it into smaller files."),
     no_rows=gettext_lazy("The file has a header row but no members below it."),
     too_big=gettext_lazy(
@@ -236,8 +241,9 @@ def limits(*, background: bool = False) -> Limits:
 
 
 def import_members(*, actor, upload, progress: Progress | None = None,
-                   background: bool = False) -> ImportResult:
-    """Check the whole file; write it only if every row is correct. Never raises for a bad file."""
+                   background: bool = False, write: bool = True) -> ImportResult:
+    """Check the whole file; write it only if every row is correct. Never raises for a bad file. With
+    `write=False` only check it and count what it would write (the preview its uploader confirms)."""
     if actor is not None and not has_any(actor, Need.MANAGE):  # rows outside the scope are refused one by one below
         raise PermissionDenied
     file_name = os.path.basename(getattr(upload, "name", "") or "")[:100]
@@ -249,7 +255,7 @@ def import_members(*, actor, upload, progress: Progress | None = None,
 
     result = spreadsheet.run_import(
         upload=upload, spec=SPEC, limits=limits(background=background), row_class=_Row, progress=progress,
-        checker=make_checker,
+        checker=make_checker, write=write,
     )
     refused = checkers[-1].refused if checkers else []
     if refused:  # numbers registered outside the user's scope: refused without saying where, and audited
@@ -258,6 +264,15 @@ def import_members(*, actor, upload, progress: Progress | None = None,
             attempt=_("Member import refused: %(n)s ID numbers cannot be used here") % {"n": len(refused)},
         )
     return result
+
+
+# A checked file waits this long for its uploader's confirmation; then the daily housekeeping deletes it.
+PREVIEW_KEPT = datetime.timedelta(days=1)
+
+
+def previews_expire(today: datetime.date) -> int:
+    """The registry's `housekeeping`: drop the files of checked imports left unconfirmed (personal data)."""
+    return spreadsheet.import_previews_expire(kind=JOB_KIND, before=timezone.now() - PREVIEW_KEPT)
 
 
 def background_rows(upload) -> int | None:
@@ -284,7 +299,8 @@ class _Checker:
         self.actor = actor
         self.file_name = file_name
         self.seen_ids: dict[str, int] = {}
-        self.orgs: dict[str, Organization] = {}
+        self.orgs: dict[str, Organization] = {}  # by code
+        self.orgs_by_name: dict[str, list[Organization]] = {}  # names written where a code was not found
         self.units: dict[str, WorkUnit] = {}
         self.departments: dict[tuple[int, str], Department] = {}
         self.existing: dict[str, Member] = {}
@@ -357,6 +373,12 @@ class _Checker:
                 # Out of scope is treated as unknown, so codes can't be probed.
                 if self.may_manage(org.path):
                     self.orgs[org.code] = org
+        # What is not a code the user manages may be an organization's name (people know it by its name).
+        names = [value for value in codes if value not in self.orgs]
+        for chunk in _chunks(names):
+            for org in Organization.objects.filter(name__in=chunk).only("id", "code", "name", "path", "status"):
+                if self.may_manage(org.path):
+                    self.orgs_by_name.setdefault(org.name, []).append(org)
         if any(r.values.get("work_unit") or r.values.get("department") for r in rows):
             units = org_selectors.work_unit_list(self.actor)
             self.units = {u.name: u for u in units}
@@ -380,10 +402,15 @@ class _Checker:
         org = None
         code = values.get("organization_code")
         if code:
-            org = self.orgs.get(code)
-            if org is None:
+            named = self.orgs_by_name.get(code, [])
+            org = self.orgs.get(code) or (named[0] if len(named) == 1 else None)
+            if len(named) > 1 and code not in self.orgs:
                 errors["organization_code"] = _(
-                    "There is no Party organization with the code “%(code)s” among those you manage."
+                    "Several organizations you manage are named “%(name)s”; write the code of the one you mean."
+                ) % {"name": code}
+            elif org is None:
+                errors["organization_code"] = _(
+                    "There is no Party organization with the code or name “%(code)s” among those you manage."
                 ) % {"code": code}
             elif not org.is_active:
                 errors["organization_code"] = _("The organization “%(code)s” has been deactivated.") % {"code": code}
@@ -486,7 +513,10 @@ class _Checker:
             if key not in row.errors:  # the first problem with a cell is the one worth reading
                 row.errors[key if key in COLUMN_BY_KEY else ""] = messages[0]
 
-    # -- the write, inside run_import's transaction ---------------------------------------------------------
+    # -- the preview and the write, inside run_import's transaction -----------------------------------------
+
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.new), len(self.changed), self.unchanged
 
     def write(self) -> tuple[int, int, int]:
         new, changed, unchanged = self.new, self.changed, self.unchanged

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create_view, name="create"),
     path("import/", views.import_view, name="import"),
     path("import/jobs/<int:pk>/", views.import_job_view, name="import-job"),
+    path("import/jobs/<int:pk>/confirm/", views.import_confirm_view, name="import-confirm"),
     path("import/template.xlsx", views.import_template_view, name="import-template"),
     path("export.xlsx", views.export_view, name="export"),
     path("<int:pk>/", views.detail_view, name="detail"),

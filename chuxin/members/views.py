@@ -19,11 +19,17 @@ from chuxin.accounts.services import (
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
-from chuxin.core.spreadsheet import ImportResult, import_job_get, import_job_start
+from chuxin.core.spreadsheet import (
+    ImportResult,
+    import_job_confirm,
+    import_job_get,
+    import_job_hold,
+    import_job_start,
+)
 from chuxin.orgs.selectors import member_positions
 
 from . import exporting, importing, services
-from .forms import ImportForm, MemberFilterForm, MemberForm
+from .forms import ALL_STATUSES, ImportForm, MemberFilterForm, MemberForm
 from .models import Member
 from .selectors import MemberFilters, access_member, member_list
 from .tasks import import_members_task
@@ -33,12 +39,18 @@ PAGE_SIZE = 50
 
 
 def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    filters = MemberFilters()
+    """The list's (and its export's) filters: the members on the roll (在册, status active) unless a status is
+    chosen, so the list's count is the home page's; "all" shows every status."""
+    data = request.GET.copy()
+    if not data.get("status"):
+        data["status"] = Member.Status.ACTIVE
+    form = MemberFilterForm(data, user=request.user)
+    filters = MemberFilters(status=Member.Status.ACTIVE)
     if form.is_valid():
         data = form.cleaned_data
         filters = MemberFilters(
-            organization=data["organization"], category=data["category"], status=data["status"],
+            organization=data["organization"], category=data["category"],
+            status="" if data["status"] == ALL_STATUSES else data["status"],
             education=data["education"], age_band=data["age_band"], q=data["q"],
         )
     return form, filters
@@ -56,6 +68,8 @@ def list_view(request):
         "form": form, "page_obj": page, "querystring_base": urlencode(query) + "&" if query else "",
         "export_query": urlencode(query), "can_manage": has_any(request.user, Need.MANAGE),
         "today": timezone.localdate(),
+        "on_roll": filters.status == Member.Status.ACTIVE,
+        "all_statuses_query": urlencode(query | {"status": ALL_STATUSES}),
     }
     return render(request, partial_name(request, "members/list.html", "results"), context)
 
@@ -164,9 +178,20 @@ def account_reset_view(request, pk: int):
                   {"member": member, "account": member.user, "password": password, "reset": True})
 
 
+def _import_finished(request, result: ImportResult) -> None:
+    if result.ok and not result.preview:
+        messages.success(
+            request,
+            _("Import finished: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request):
+    """Upload a file: it is checked, and what it would write is shown to confirm (the job's page) before anything
+    is written. A big file is checked by the background worker; a file with problems lists them at once."""
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -178,28 +203,52 @@ def import_view(request):
             job = import_job_start(actor=request.user, kind=importing.JOB_KIND, upload=upload, rows_total=rows,
                                    task=import_members_task)
             return redirect("members:import-job", pk=job.pk)
-        result = importing.import_members(actor=request.user, upload=upload)
-        if result.ok:
-            messages.success(
-                request,
-                _("Import finished: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
-                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-            )
+        result = importing.import_members(actor=request.user, upload=upload, write=False)
+        if result.preview:  # kept until confirmed: the preview is the job's page
+            job = import_job_hold(actor=request.user, kind=importing.JOB_KIND, upload=upload, preview=result)
+            return redirect("members:import-job", pk=job.pk)
+        _import_finished(request, result)  # nothing to write: every row is as the files already say
     return render(request, "members/import.html", {"form": form, "result": result})
 
 
-@login_required
-@require_GET
-def import_job_view(request, pk: int):
-    """A background import: its progress (the page polls itself), then the same result as an import in a request."""
+def _import_job(request, pk: int):
     if not has_any(request.user, Need.MANAGE):
         raise PermissionDenied
     job = import_job_get(request.user, pk, kind=importing.JOB_KIND)
     if job is None:
         raise Http404
-    result = ImportResult.from_dict(job.result) if job.is_finished else None
+    return job
+
+
+@login_required
+@require_GET
+def import_job_view(request, pk: int):
+    """An import's page: the worker's progress (the page polls itself), the preview to confirm, then the result,
+    the same as for a file checked in the request."""
+    job = _import_job(request, pk)
+    result = ImportResult.from_dict(job.result) if job.is_finished or job.is_checked else None
     context = {"form": ImportForm(), "job": job, "result": result}
     return render(request, partial_name(request, "members/import.html", "job"), context)
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, pk: int):
+    """The uploader confirms the preview: the stored file is written (checked again as it is), in the request, or
+    by the worker for a big file. Confirming twice writes once."""
+    job = _import_job(request, pk)
+    background = False
+    if job.is_checked and job.file:
+        with job.file.open("rb") as stored:  # a file the worker checked is written by the worker too
+            background = importing.background_rows(stored) is not None
+    if not import_job_confirm(job, task=import_members_task, background=background,
+                              run=lambda **kwargs: importing.import_members(**kwargs)):
+        messages.info(request, _("This import is no longer waiting for a confirmation."))
+    else:
+        job.refresh_from_db()
+        if job.is_finished:
+            _import_finished(request, ImportResult.from_dict(job.result))
+    return redirect("members:import-job", pk=job.pk)
 
 
 @login_required

@@ -20,6 +20,7 @@ class Notification(models.Model):
         DIRECTIVE = "directive", _("directive")
         REPORT_DUE = "report_due", _("report due")
         ACCEPTED = "accepted", _("accepted")
+        WITHDRAWN = "withdrawn", _("withdrawn")  # a directive withdrawn, a task deleted as made by mistake
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

@@ -96,9 +96,10 @@ class WorkUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class DepartmentForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
+    # No order number to type: a new department comes last (orgs.services.department_save).
     class Meta:
         model = Department
-        fields = ["name", "sort_order"]
+        fields = ["name"]
 
     def __init__(self, *args, work_unit: WorkUnit, **kwargs):
         super().__init__(*args, **kwargs)

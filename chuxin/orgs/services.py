@@ -21,7 +21,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize, rank_on
-from chuxin.core.models import IdempotencyKey
+from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 from chuxin.members.models import Member
 from chuxin.records.services import record_work
@@ -306,6 +306,10 @@ def work_unit_save(*, actor, work_unit: WorkUnit, before: dict | None = None, to
 @transaction.atomic
 def department_save(*, actor, department: Department, before: dict | None = None, token: str = "") -> Department:
     _authorize_admin(actor, department, department.work_unit.organization, "work_unit__organization__path")
+    """Add (before=None) or rename a department; a new one comes after the unit's others."""
+    if before is None and department.pk is None:
+        department.sort_order = next_position(Department.objects.filter(work_unit=department.work_unit_id),
+                                              "sort_order")
     return _save_simple(
         actor=actor, instance=department, organization=department.work_unit.organization,
         fields=["name", "sort_order"], creating=before is None, before=before, token=token,

@@ -1,9 +1,12 @@
 """A demo annual plan for the demo unit that `manage.py seed_demo` builds.
 
 HX-PC's plan for the current year, owned by the Party-affairs worker: eight items in the six default areas,
-twenty tasks for the company's departments and the demo logins (secretary1, committee1, worker, member1) in the
-three roles, with progress history and every state: done, awaiting confirmation, in progress, overdue, due soon
-and not started, all dated relative to `today`. Idempotent: nothing happens if the plan exists.
+twenty tasks for the company's departments and the demo logins in the three roles as a real committee assigns
+them: the secretary (secretary1, the demo's secretary login) leads (亲自抓) every task, the Party-affairs worker
+(worker) or a committee member (committee1) is responsible (具体抓) and others cooperate (配合抓), a plain member
+(member1) among them. With progress history and every state: done, awaiting confirmation, in progress, overdue,
+due soon and not started, all dated relative to `today`, inside the plan's year wherever that keeps the state, and
+a task that names its quarter falls in that quarter. Idempotent: nothing happens if the plan exists.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from chuxin.orgs.models import Department, Organization
 from chuxin.records.selectors import records_in
 
 from . import services
-from .models import Plan, ProgressUpdate, Task
+from .models import DUE_SOON_DAYS, Plan, ProgressUpdate, Task
 
 logger = logging.getLogger(__name__)
 
@@ -35,51 +38,74 @@ ITEMS = [
     ("制度建设", "完善党建工作制度体系", "修订党委会议事规则，建立党建与业务融合考核办法。"),
 ]
 
-# (item index, title, department, lead, responsible, cooperating, start offset, due offset, state, progress)
-# Offsets are days from today; progress is the list of (percent, note, days ago) reported by the responsible.
+SECRETARY = "secretary1"  # the demo's secretary login leads (亲自抓) what the secretary leads: every task
+
+# (item index, title, department, responsible, cooperating, start offset, due offset, state, progress)
+# The lead is SECRETARY. Offsets are days from today; progress is the list of (percent, note, days ago) reported
+# by the responsible. "{quarter}" in a title is the quarter its due date falls in.
 TASKS = [
-    (0, "制定学习贯彻方案并印发", "综合办公室", "worker", "secretary1", ["committee1"], -150, -110, "done",
+    (0, "制定学习贯彻方案并印发", "综合办公室", "worker", ["committee1"], -150, -110, "done",
      [(50, "方案初稿已完成，征求各支部意见", 125), (100, "方案经党委会审议通过并印发", 112)]),
-    (0, "举办专题读书班", "人力资源部", "worker", "secretary1", ["member1"], -100, -60, "done",
+    (0, "举办专题读书班", "人力资源部", "worker", ["member1"], -100, -60, "done",
      [(60, "完成第一期，68人参加", 80), (100, "两期读书班全部结束，提交学习心得52篇", 62)]),
-    (0, "开展专题宣讲进基层", "综合办公室", "secretary1", "committee1", ["member1"], -60, 45, "in_progress",
+    (0, "开展专题宣讲进基层", "综合办公室", "committee1", ["member1"], -60, 45, "in_progress",
      [(30, "已在机关、研发中心宣讲2场", 30), (55, "生产一线宣讲完成1场", 8)]),
-    (1, "第一季度中心组专题学习", "综合办公室", "worker", "secretary1", [], -140, -100, "done",
+    (1, "{quarter}中心组专题学习", "综合办公室", "worker", [], -140, -100, "done",
      [(100, "完成3次集中学习，形成研讨材料", 101)]),
-    (1, "第二季度中心组专题研讨", "综合办公室", "worker", "secretary1", ["committee1"], -70, -4, "overdue",
+    (1, "{quarter}中心组专题研讨", "综合办公室", "worker", ["committee1"], -70, -4, "overdue",
      [(40, "已完成2次学习，专题研讨待安排", 20), (70, "研讨发言材料已收齐", 6)]),
-    (1, "编印学习资料汇编", "综合办公室", "secretary1", "member1", [], -30, 20, "submitted",
+    (1, "编印学习资料汇编", "综合办公室", "member1", ["worker"], -30, 20, "submitted",
      [(50, "完成资料收集", 15), (100, "汇编已印制200册并分发", 1)]),
-    (2, "各支部“三会一课”台账检查", "人力资源部", "worker", "committee1", ["secretary1"], -40, 2, "due_soon",
+    (2, "各支部“三会一课”台账检查", "人力资源部", "committee1", ["worker"], -40, 2, "due_soon",
      [(60, "已检查机关第一党支部、研发中心党支部", 5)]),
-    (2, "书记讲党课", "综合办公室", "secretary1", "member1", ["committee1"], -20, 30, "in_progress",
-     [(20, "党课讲稿已起草", 4)]),
-    (2, "主题党日活动安排", "市场部", "secretary1", "committee1", ["member1"], 0, 90, "open", []),
-    (3, "确定年度入党积极分子", "人力资源部", "worker", "secretary1", ["committee1"], -120, -80, "done",
+    (2, "书记讲党课", "综合办公室", "committee1", ["member1"], -20, 30, "in_progress",
+     [(20, "书记党课讲稿已起草，听课范围已通知", 4)]),
+    (2, "主题党日活动安排", "市场部", "committee1", ["member1"], 0, 90, "open", []),
+    (3, "确定年度入党积极分子", "人力资源部", "worker", ["committee1"], -120, -80, "done",
      [(100, "确定入党积极分子9名，已报党委备案", 82)]),
-    (3, "发展对象培训班", "人力资源部", "worker", "committee1", ["member1"], -10, 5, "due_soon",
+    (3, "发展对象培训班", "人力资源部", "committee1", ["member1"], -10, 5, "due_soon",
      [(35, "培训方案已定，已联系授课老师", 3)]),
-    (3, "预备党员转正审核", "人力资源部", "secretary1", "committee1", [], 10, 120, "open", []),
-    (4, "对照标准化清单开展自查", "综合办公室", "secretary1", "committee1", ["member1"], -90, -10, "overdue",
+    (3, "预备党员转正审核", "人力资源部", "committee1", [], 10, 120, "open", []),
+    (4, "对照标准化清单开展自查", "综合办公室", "committee1", ["member1"], -90, -10, "overdue",
      [(50, "机关第一党支部自查完成", 45), (80, "研发中心党支部自查完成，生产一线党支部待完成", 15)]),
-    (4, "创建示范党支部", "研发中心", "worker", "committee1", ["secretary1"], -50, 150, "in_progress",
+    (4, "创建示范党支部", "研发中心", "committee1", ["worker"], -50, 150, "in_progress",
      [(25, "确定研发中心党支部为创建对象，制定创建方案", 35)]),
-    (5, "班子成员调研课题立项", "综合办公室", "worker", "secretary1", [], -110, -70, "done",
+    (5, "班子成员调研课题立项", "综合办公室", "worker", [], -110, -70, "done",
      [(100, "确定调研课题6个，每位班子成员牵头1个", 75)]),
-    (5, "生产一线安全生产调研", "生产部", "worker", "committee1", ["member1"], -30, 60, "in_progress",
+    (5, "生产一线安全生产调研", "生产部", "committee1", ["member1"], -30, 60, "in_progress",
      [(40, "走访车间3个，座谈职工36人", 12)]),
-    (6, "廉洁风险点排查", "财务部", "worker", "secretary1", ["committee1"], -35, -1, "submitted",
+    (6, "廉洁风险点排查", "财务部", "worker", ["committee1"], -35, -1, "submitted",
      [(60, "财务、采购环节排查完成", 14), (100, "排查风险点27个，制定防控措施", 2)]),
-    (6, "警示教育大会", "综合办公室", "worker", "secretary1", ["member1"], 5, 6, "due_soon", []),
-    (7, "修订党委会议事规则", "综合办公室", "worker", "secretary1", [], -80, 25, "in_progress",
+    (6, "警示教育大会", "综合办公室", "worker", ["member1"], 5, 6, "due_soon", []),
+    (7, "修订党委会议事规则", "综合办公室", "worker", [], -80, 25, "in_progress",
      [(60, "修订稿已征求班子成员意见", 18)]),
-    (7, "制定党建与业务融合考核办法", "人力资源部", "worker", "committee1", ["secretary1"], 20, 200, "open", []),
+    (7, "制定党建与业务融合考核办法", "人力资源部", "worker", ["committee1"], 20, 200, "open", []),
 ]
+
+QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
+def quarter_of(day: datetime.date) -> str:
+    return QUARTERS[(day.month - 1) // 3]
+
+
+def _when(day: datetime.date, today: datetime.date) -> str:
+    """Which state a due date gives an unfinished task: past, due soon or later."""
+    if day < today:
+        return "past"
+    return "soon" if day <= today + datetime.timedelta(days=DUE_SOON_DAYS) else "later"
+
+
+def in_year(day: datetime.date, today: datetime.date) -> datetime.date:
+    """The date moved inside today's year, unless that would change what it means for the task's state (early in
+    January nothing can be overdue inside the year; late in December nothing can be far off)."""
+    moved = min(max(day, datetime.date(today.year, 1, 1)), datetime.date(today.year, 12, 31))
+    return moved if _when(moved, today) == _when(day, today) else day
 
 
 def seed_demo_data(*, today: datetime.date) -> None:
     pc = Organization.objects.filter(code="HX-PC").first()
-    users = {u.username: u for u in User.objects.filter(username__in=["worker", "secretary1", "committee1",
+    users = {u.username: u for u in User.objects.filter(username__in=["worker", SECRETARY, "committee1",
                                                                        "member1"])}
     if pc is None or len(users) < 4:
         logger.warning("The demo unit is missing; run seed_demo first.")
@@ -102,10 +128,12 @@ def _seed(pc: Organization, users: dict[str, User], today: datetime.date) -> Non
         for i, (area, title, text) in enumerate(ITEMS)
     ]
     days = datetime.timedelta
-    for index, title, dept, lead, responsible, cooperating, start, due, state, updates in TASKS:
+    for index, title, dept, responsible, cooperating, start, due, state, updates in TASKS:
+        due_on = in_year(today + days(days=due), today)
+        start_on = min(in_year(today + days(days=start), today), due_on)
         task = services.task_create(
-            actor=worker, plan_item=items[index], title=title, department=departments.get(dept),
-            start_on=today + days(days=start), due_on=today + days(days=due), lead=users[lead],
+            actor=worker, plan_item=items[index], title=title.format(quarter=quarter_of(due_on)),
+            department=departments.get(dept), start_on=start_on, due_on=due_on, lead=users[SECRETARY],
             responsible=users[responsible], cooperating=[users[u] for u in cooperating],
         )
         for percent, note, ago in updates:

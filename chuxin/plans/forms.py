@@ -45,9 +45,10 @@ class PlanOrgForm(StyledMixin, forms.Form):
 
 
 class PlanItemForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
+    # No order number to type: a new item comes last in its area (plans.services.plan_item_create).
     class Meta:
         model = PlanItem
-        fields = ["area", "title", "description", "order"]
+        fields = ["area", "title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -67,14 +68,24 @@ class TaskForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         fields = ["title", "description", "department", "start_on", "due_on"]
         widgets = {"start_on": DATE, "due_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, organization: Organization, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         people = selectors.eligible_people(organization)
         for name in ("lead", "responsible", "cooperating"):
             self.fields[name].queryset = people
+        # Cooperating people: a searchable list of checkboxes in the browser (chuxin.js), not a Ctrl-click list.
+        self.fields["cooperating"].widget.attrs["data-cx-picker"] = _("Type a name to find a person")
         self.fields["department"].queryset = selectors.allowed_departments(organization)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+        if year is not None:
+            # A date outside the plan's year is worth a second look, never a refusal (a task may start in
+            # December for January): chuxin.js says so beside the date as it is picked; the page after the save too.
+            for name in ("start_on", "due_on"):
+                self.fields[name].widget.attrs.update({
+                    "data-cx-year": str(year),
+                    "data-cx-year-warning": _("This date is outside the plan's year (%(year)s).") % {"year": year},
+                })
 
     def clean(self):
         data = super().clean()
@@ -98,7 +109,7 @@ class DirectiveTaskForm(TaskForm):
     field_order = ["plan_item"]
 
     def __init__(self, *args, organization: Organization, year: int, **kwargs):
-        super().__init__(*args, organization=organization, **kwargs)
+        super().__init__(*args, organization=organization, year=year, **kwargs)
         self.fields["plan_item"].queryset = selectors.plan_items_of_year(organization, year)
         self.order_fields(self.field_order)
 
@@ -124,9 +135,10 @@ class MilestoneForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class AreaForm(StyledMixin, forms.ModelForm):
+    # Reordered by the page's up and down buttons, not by typing numbers; a new area comes last.
     class Meta:
         model = PlanArea
-        fields = ["name", "order"]
+        fields = ["name"]
 
 
 AreaFormSet = forms.modelformset_factory(PlanArea, form=AreaForm, extra=1, can_delete=False)

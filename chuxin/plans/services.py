@@ -23,9 +23,10 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
-from chuxin.core.access import Need, authorize
-from chuxin.core.models import IdempotencyKey
+from chuxin.core.access import Need, authorize, can
+from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.notifications.services import notify
+from chuxin.records.selectors import has_records
 from chuxin.records.services import record_work
 
 from . import selectors
@@ -92,18 +93,19 @@ def areas_add_defaults(*, actor, organization) -> bool:
 
 
 @transaction.atomic
-def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str, int]]) -> None:
-    """Rename, reorder and add areas in one go: rows of (existing area or None, name, order)."""
+def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str]]) -> None:
+    """Rename and add areas in one go: rows of (existing area or None, name). A new area comes last."""
     authorize(actor, organization, Need.MANAGE)
-    for area, name, order in rows:
+    for area, name in rows:
         name = (name or "").strip()
         if area is None:
             if not name:
                 continue
-            area = PlanArea(organization=organization)
+            area = PlanArea(organization=organization,
+                            order=next_position(PlanArea.objects.filter(organization=organization), "order"))
         elif area.organization_id != organization.pk:
             raise PermissionDenied
-        area.name, area.order = name, order
+        area.name = name
         area.full_clean()
         try:
             with transaction.atomic():
@@ -112,6 +114,29 @@ def areas_save(*, actor, organization, rows: Iterable[tuple[PlanArea | None, str
             raise ValidationError(_("Two areas cannot have the same name: %(name)s") % {"name": name}) from exc
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, organization=organization,
                  target_repr=_("plan areas of %(org)s") % {"org": organization.name})
+
+
+@transaction.atomic
+def area_move(*, actor, area: PlanArea, up: bool) -> bool:
+    """Move an area one place up or down among its organization's areas (they are renumbered 10, 20, 30... in
+    their order as shown). Whether it moved (the first cannot go up, the last down)."""
+    if not can(actor, area.organization, Need.MANAGE):
+        raise PermissionDenied
+    areas = list(PlanArea.objects.select_for_update().filter(organization_id=area.organization_id)
+                 .order_by("order", "id"))
+    at = next((i for i, a in enumerate(areas) if a.pk == area.pk), None)
+    to = None if at is None else at - 1 if up else at + 1
+    if to is None or not 0 <= to < len(areas):
+        return False
+    before = " / ".join(a.name for a in areas)
+    areas[at], areas[to] = areas[to], areas[at]
+    for n, a in enumerate(areas, start=1):
+        a.order = n * 10
+    PlanArea.objects.bulk_update(areas, ["order"])
+    # On the area moved; the change is the order of all of them (a field of the area, so the log names it).
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=area, organization=area.organization,
+                 changes={"order": [before, " / ".join(a.name for a in areas)]})
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -195,12 +220,18 @@ def _check_item(item: PlanItem) -> None:
         raise ValidationError({"area": _("This area belongs to another organization.")})
 
 
+def _last_in_area(plan: Plan, area) -> int:
+    return next_position(PlanItem.objects.filter(plan=plan, area=area), "order")
+
+
 @transaction.atomic
 def plan_item_create(*, actor, plan: Plan, token: str = "", **fields: Any) -> PlanItem:
+    """Add an item to the plan; without an `order` it comes last in its area."""
     authorize(actor, plan.organization, Need.MANAGE)
-
     def create() -> PlanItem:
         item = PlanItem(plan=plan, **fields)
+        if "order" not in fields and item.area_id:
+            item.order = _last_in_area(plan, item.area_id)
         item.full_clean()
         _check_item(item)
         item.save()
@@ -212,10 +243,13 @@ def plan_item_create(*, actor, plan: Plan, token: str = "", **fields: Any) -> Pl
 
 @transaction.atomic
 def plan_item_update(*, actor, item: PlanItem, **fields: Any) -> PlanItem:
+    """Change an item; moved to another area (without an `order`), it comes last there."""
     authorize(actor, item.plan.organization, Need.MANAGE)
     before = snapshot(item, ITEM_FIELDS)
     for name, value in fields.items():
         setattr(item, name, value)
+    if "order" not in fields and item.area_id != before["area"].pk:
+        item.order = _last_in_area(item.plan, item.area_id)
     item.full_clean()
     _check_item(item)
     item.save()
@@ -522,3 +556,63 @@ def milestone_toggle(*, actor, milestone: Milestone) -> Milestone:
                  organization=milestone.task.plan_item.plan.organization,
                  changes={"done_on": [str(before or ""), str(milestone.done_on or "")]})
     return milestone
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Undoing a mistake: a task or an item made by mistake is deleted, while nothing has been done on it.
+
+
+def task_delete_refusal(task: Task) -> str:
+    """Why the task cannot be deleted ("" when it can): progress reported, a milestone done, or a work record it
+    produced (a confirmed task is on record for good). Up to three small queries."""
+    if task.status != Task.Status.OPEN or task.progress or task.updates.exists():
+        return _("Progress has been recorded on this task, so it cannot be deleted. Edit it instead.")
+    if task.milestones.filter(done_on__isnull=False).exists():
+        return _("A milestone of this task is done, so it cannot be deleted. Edit it instead.")
+    if has_records(task):
+        return _("This task is on record as work done, so it cannot be deleted.")
+    return ""
+
+
+@transaction.atomic
+def task_delete(*, actor, task: Task) -> None:
+    """Delete a task created by mistake (a manager of the plan's organization), only before any progress. Its
+    people, once told of it (a published plan), are told it is gone; the audit log keeps what it was."""
+    stored = Task.objects.select_for_update().select_related("plan_item__plan__organization").get(pk=task.pk)
+    plan = stored.plan_item.plan
+    if not can(actor, plan.organization, Need.MANAGE):
+        raise PermissionDenied
+    refusal = task_delete_refusal(stored)
+    if refusal:
+        raise ValidationError(refusal)
+    people = _people_repr(stored)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=stored, organization=plan.organization,
+                 changes={"people": [people, ""]} if people else None)
+    if plan.is_published:
+        for a in stored.assignments.select_related("user"):
+            if a.user_id != getattr(actor, "pk", None):
+                _send(recipient=a.user, kind="withdrawn", target=stored, url="",
+                      title=gettext_noop("Deleted as made by mistake: %(task)s"), params={"task": stored.title})
+    stored.delete()
+
+
+def plan_item_delete_refusal(item: PlanItem) -> str:
+    """Why the item cannot be deleted ("" when it can): it has tasks. One query."""
+    if item.tasks.exists():
+        return _("This item has tasks, so it cannot be deleted. Delete its tasks first (only tasks without "
+                 "progress can be).")
+    return ""
+
+
+@transaction.atomic
+def plan_item_delete(*, actor, item: PlanItem) -> None:
+    """Delete an item created by mistake (a manager of the plan's organization), only while it has no tasks."""
+    stored = PlanItem.objects.select_for_update().select_related("plan__organization").get(pk=item.pk)
+    organization = stored.plan.organization
+    if not can(actor, organization, Need.MANAGE):
+        raise PermissionDenied
+    refusal = plan_item_delete_refusal(stored)
+    if refusal:
+        raise ValidationError(refusal)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=stored, organization=organization)
+    stored.delete()

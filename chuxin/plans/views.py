@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
@@ -126,16 +127,27 @@ def areas_view(request, pk: int):
     areas = selectors.area_list(org)
     formset = AreaFormSet(request.POST or None, queryset=areas)
     if request.method == "POST" and formset.is_valid():
-        rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""), f.cleaned_data.get(
-            "order") or 0) for f in formset.forms if f.instance.pk or f.has_changed()]
+        rows = [(f.instance if f.instance.pk else None, f.cleaned_data.get("name", ""))
+                for f in formset.forms if f.instance.pk or f.has_changed()]
         try:
             services.areas_save(actor=request.user, organization=org, rows=rows)
+            moved = _area_move(request, org, areas)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The areas have been saved."))
+            messages.success(request, _("The order has been changed.") if moved else _("The areas have been saved."))
             return redirect("plans:areas", pk=org.pk)
     return render(request, "plans/areas.html", {"formset": formset, "org": org, "has_areas": formset.initial_form_count() > 0})
+
+
+def _area_move(request, org, areas) -> bool:
+    """The up and down buttons of the areas page (name="move", value "<area id>:up" or ":down"): one area of
+    this organization one place along, the names typed meanwhile saved first."""
+    area_id, _sep, direction = request.POST.get("move", "").partition(":")
+    area = next((a for a in areas if str(a.pk) == area_id), None)
+    if area is None or direction not in ("up", "down"):
+        return False
+    return services.area_move(actor=request.user, area=area, up=direction == "up")
 
 
 @login_required
@@ -181,6 +193,19 @@ def item_edit_view(request, pk: int):
                                                "title": _("Edit the plan item")})
 
 
+@login_required
+@require_POST
+def item_delete_view(request, pk: int):
+    item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
+    try:
+        services.plan_item_delete(actor=request.user, item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{plan_url(item.plan)}#item-{item.pk}")
+    messages.success(request, _("The item “%(title)s” has been deleted.") % {"title": item.title})
+    return redirect("plans:detail", pk=item.plan_id)
+
+
 def _people(data) -> dict:
     return {"lead": data.get("lead"), "responsible": data.get("responsible"),
             "cooperating": list(data.get("cooperating") or [])}
@@ -191,7 +216,7 @@ def _people(data) -> dict:
 def task_create_view(request, pk: int):
     item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
     org = item.plan.organization
-    form = TaskForm(request.POST or None, organization=org)
+    form = TaskForm(request.POST or None, organization=org, year=item.plan.year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,6 +228,7 @@ def task_create_view(request, pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, _("The task has been created."))
+            _warn_outside_year(request, task, item.plan)
             return redirect(f"{plan_url(item.plan)}#task-{task.pk}")
     return render(request, "plans/task_form.html", {"form": form, "item": item, "plan": item.plan, "task": None})
 
@@ -213,26 +239,51 @@ def task_edit_view(request, pk: int):
     task = selectors.access_task(request.user, pk, need=Need.MANAGE)
     selectors.task_with_people(task)
     initial = {"lead": task.lead, "responsible": task.responsible, "cooperating": task.cooperating}
-    form = TaskForm(request.POST or None, instance=task, initial=initial,
-                    organization=task.plan_item.plan.organization)
+    plan = task.plan_item.plan
+    form = TaskForm(request.POST or None, instance=task, initial=initial, organization=plan.organization,
+                    year=plan.year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.task_update(
+            saved = services.task_update(
                 actor=request.user, task=task, expected_version=data.get("version") or 0,
                 **{f: data[f] for f in TaskForm.Meta.fields}, **_people(data),
             )
         except services.StaleTask as stale:
             form = _rebound(TaskForm, request, stale.latest, instance=stale.latest, initial=initial,
-                            organization=task.plan_item.plan.organization)
+                            organization=plan.organization, year=plan.year)
             form.add_error(None, stale.messages[0])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The task has been saved."))
+            _warn_outside_year(request, saved, plan)
             return redirect("plans:task", pk=task.pk)
     return render(request, "plans/task_form.html",
                   {"form": form, "item": task.plan_item, "plan": task.plan_item.plan, "task": task})
+
+
+@login_required
+@require_POST
+def task_delete_view(request, pk: int):
+    task = selectors.access_task(request.user, pk, need=Need.MANAGE)
+    try:
+        services.task_delete(actor=request.user, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:task", pk=task.pk)
+    messages.success(request, _("The task “%(title)s” has been deleted.") % {"title": task.title})
+    return redirect(f"{plan_url(task.plan_item.plan)}#item-{task.plan_item_id}")
+
+
+def _warn_outside_year(request, task: Task, plan) -> None:
+    """Saved all the same: a date outside the plan's year may be meant (a task carried over), or a slip."""
+    outside = [(label, day) for label, day in ((_("start date"), task.start_on), (_("due date"), task.due_on))
+               if day.year != plan.year]
+    if outside:
+        messages.warning(request, _("Check the dates: %(dates)s outside the plan's year %(year)s.") % {
+            "dates": pgettext("list separator", ", ").join(f"{label} {day:%Y-%m-%d}" for label, day in outside),
+            "year": plan.year})
 
 
 def _rebound(form_class, request, latest: Task, **kwargs):
@@ -256,6 +307,8 @@ def _task_context(request, task: Task, progress_form=None) -> dict:
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
         "can_confirm": can_confirm(request.user, task), "progress_form": progress_form,
         "steps": TASKS.allowed(task.status),
+        # A task made by mistake can be deleted by a manager while nothing has been done on it.
+        "can_delete": can_manage and not services.task_delete_refusal(task),
         "milestone_form": MilestoneForm() if can_manage else None,
         # The directive's page belongs to the receiving organization: linked only for those who may read it there.
         "can_see_origin": task.origin_organization is not None
@@ -297,7 +350,9 @@ def progress_view(request, pk: int):
             task.refresh_from_db()
             form = None
     task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, relations=[ASSIGNEE])  # fresh
-    context = _task_context(request, task, progress_form=form)
+    # After the swap, the part says it was saved (a status a screen reader reads out), as the redirect's message
+    # does without htmx.
+    context = _task_context(request, task, progress_form=form) | {"saved": form is None}
     return render(request, partial_name(request, "plans/task.html", "progress"), context)
 
 

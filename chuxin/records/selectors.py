@@ -33,6 +33,12 @@ def records_in(
     return qs
 
 
+def has_records(target) -> bool:
+    """Whether any record is about `target` (a model instance): work recorded about it is on file for good, so
+    the producer keeps the target too (a task that produced a record cannot be deleted)."""
+    return WorkRecord.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).exists()
+
+
 def records_of_year(year: int, *, kinds: Iterable[str]) -> QuerySet[WorkRecord]:
     """Every record of `kinds` dated in `year`, oldest first, with its organization and people."""
     return (

@@ -36,7 +36,7 @@ class TemplateItemForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
     class Meta:
         model = TemplateItem
-        fields = ["text", "evidence_kind", "required_count", "frequency", "sort_order"]
+        fields = ["text", "evidence_kind", "required_count", "frequency"]  # a new duty comes last; no order number
         help_texts = {
             "evidence_kind": _("Duties completed by recorded work are ticked off by themselves; "
                                "the others are marked by hand."),

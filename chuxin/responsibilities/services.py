@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, rank_on
-from chuxin.core.models import IdempotencyKey, url_of
+from chuxin.core.models import IdempotencyKey, next_position, url_of
 from chuxin.orgs.models import Organization, Position
 from chuxin.records.selectors import records_of_year
 
@@ -372,6 +372,8 @@ def template_item_save(*, actor, item: TemplateItem, before: dict | None = None,
     if before is None and token:
         return IdempotencyKey.objects.create_once(actor=actor, token=token, model=TemplateItem, create=lambda: (
             template_item_save(actor=actor, item=item)))
+    if before is None and item.pk is None:  # a new duty comes after the template's others
+        item.sort_order = next_position(TemplateItem.objects.filter(template=item.template_id), "sort_order")
     item.full_clean()
     item.save()
     organization = item.template.organization

@@ -143,6 +143,20 @@ class Month:
         return sum(len(day.items) for day in self.days_with_items)
 
 
+COMING_DAYS = 28  # a phone's calendar: the next four weeks from today
+
+
+def coming_days(items: list[WorkItem], today: datetime.date, *, days: int = COMING_DAYS) -> list[Day]:
+    """The days from today on (four weeks) that carry deadlines, each with its items: what a phone shows, the work
+    ahead rather than the month's past days."""
+    end = today + datetime.timedelta(days=days - 1)
+    by_day: dict[datetime.date, list[WorkItem]] = {}
+    for item in items:
+        if item.due is not None and today <= item.due <= end:
+            by_day.setdefault(item.due, []).append(item)
+    return [Day(date, True, date == today, by_day[date]) for date in sorted(by_day)]
+
+
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)  # not \d: it takes full-width digits too
 MIN_YEAR, MAX_YEAR = 1900, 2999  # far beyond any plan; keeps previous/next inside what date can hold
 

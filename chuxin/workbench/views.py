@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -64,8 +66,13 @@ def calendar_view(request):
     first = selectors.parse_month(request.GET.get("month"), today)
     if first is None:
         raise Http404
-    month = selectors.month_calendar(selectors.my_items(request.user), first, today)
-    return render(request, "workbench/calendar.html", {"month": month, "today": today})
+    items = selectors.my_items(request.user)
+    month = selectors.month_calendar(items, first, today)
+    context = {"month": month, "today": today, "coming": None}
+    if not request.GET.get("month"):  # a phone opening its calendar sees the weeks ahead, not the month gone by
+        context |= {"coming": selectors.coming_days(items, today), "coming_end": today + datetime.timedelta(
+            days=selectors.COMING_DAYS - 1)}
+    return render(request, "workbench/calendar.html", context)
 
 
 @login_required

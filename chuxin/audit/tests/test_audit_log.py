@@ -192,6 +192,11 @@ def test_what_services_record_reads_in_chinese(world, client_for):
     ("plans.progressupdate", {"status": ["open", "in_progress"]}, [("状态", "未开始", "办理中")]),
     ("directives.directiveaction", {"state": ["acknowledged", "in_progress"]}, [("状态", "已签收", "办理中")]),
     ("directives.directive", {"reminded": ["", "2"]}, [("催办单位", "无", "2 个")]),
+    ("directives.directive", {"status": ["open", "withdrawn"]}, [("状态", "进行中", "已撤回")]),  # withdrawn
+    ("plans.task", {"people": ["lead: 张三; responsible: 李四; cooperating: 王五, 赵六", ""]},  # a task deleted
+     [("人员", "主管领导（亲自抓）：张三；分管领导（具体抓）：李四；配合人员（配合抓）：王五、赵六", "无")]),
+    ("plans.planarea", {"order": ["政治建设 / 思想建设", "思想建设 / 政治建设"]},  # an area moved up
+     [("排序", "政治建设 / 思想建设", "思想建设 / 政治建设")]),
     ("members.member", {"citizen_id": ["***", "***"]}, [("公民身份号码", "***", "***")]),
     ("", {"file": "党员.xlsx", "rows": 3, "created": 1, "updated": 0, "unchanged": 2},
      [("文件", "党员.xlsx", None), ("行数", "3 个", None), ("新增", "1 个", None), ("修改", "无", None),

@@ -23,16 +23,22 @@ Reading (imports). An import declares its columns (`Column`: key, title, header 
    row limit, and checks a deadline on every row;
 3. every cell is parsed by its column; the import's `RowChecker` checks the rows against each other and the
    database, then every problem is reported with its Excel row number and the column title as written;
-4. only a file without a single problem is written, by the checker, in one transaction.
+4. only a file without a single problem is written, by the checker, in one transaction, and only once the
+   uploader has seen what it would write ("2 new, 1 changed") and confirmed: `run_import(write=False)` checks and
+   counts; the upload waits on an ImportJob (`import_job_hold`) until `import_job_confirm` writes it.
 An import too big for a request runs as a background job (`ImportJob`, `import_job_start`, `import_job_run`),
-whose page shows its progress and then the same result.
+whose page shows its progress, then the same preview to confirm, then the same result. Checked uploads never
+confirmed are deleted by the daily housekeeping (`import_previews_expire`).
 """
 
 from .jobs import (  # noqa: F401
     JobProgress,
+    import_job_confirm,
     import_job_get,
+    import_job_hold,
     import_job_run,
     import_job_start,
+    import_previews_expire,
 )
 from .reading import (  # noqa: F401
     MAX_ERRORS,

@@ -61,6 +61,8 @@ class TableSpec:
     changed_meanwhile: Any = gettext_lazy(
         "The data changed while this file was being imported, so nothing was imported. Upload it again."
     )
+    # The column whose cell names a row for people (a member's name), shown beside each of the row's problems.
+    label_column: str = ""
     header_search_rows: int = 10  # a title line or two above the header row is tolerated
     header_search_columns: int = 100  # the header is looked for in this many columns, never the 16,384 a row may have
     min_header_matches: int = 2
@@ -126,6 +128,7 @@ class RowError:
     row: int  # the Excel row number as the user sees it (the header is row 1); 0 for the file as a whole
     column: str  # the column title as written in the file; "" for problems with the whole file
     message: str
+    name: str = ""  # what the row's label column says (a member's name), so a person can find the row
 
 
 @dataclass
@@ -137,6 +140,9 @@ class ImportResult:
     unchanged: int = 0
     total: int = 0
     error_count: int = 0  # all problems found, the listed ones and those beyond MAX_ERRORS
+    # Checked, not yet written: created/updated/unchanged say what confirming it would write (run_import with
+    # write=False). A check that finds nothing to write is not a preview: there is nothing to confirm.
+    preview: bool = False
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -155,6 +161,7 @@ class Row:
     number: int  # the Excel row number
     values: dict[str, Any] = field(default_factory=dict)  # column key -> parsed value
     errors: dict[str, str] = field(default_factory=dict)  # column key -> message; "" for the row as a whole
+    label: str = ""  # the label column's cell as text, whether or not it parsed (TableSpec.label_column)
 
 
 @dataclass
@@ -461,6 +468,8 @@ def parse_row(spec: TableSpec, titles: dict[str, tuple[int, str]], number: int, 
     for key, (index, _title) in titles.items():
         column = spec.by_key[key]
         value = raw[index] if index < len(raw) else None
+        if key == spec.label_column and not is_blank(value):
+            row.label = text(value)[:100]
         if is_blank(value):
             if column.required:
                 row.errors[key] = _("This cell must be filled in.")
@@ -486,7 +495,7 @@ def row_errors(rows: Iterable[Row], spec: TableSpec, titles: dict[str, tuple[int
         return str(spec.by_key[key].title) if key in spec.by_key else ""
 
     return [
-        RowError(row.number, title(key), message)
+        RowError(row.number, title(key), message, row.label)
         for row in rows
         for key, message in sorted(row.errors.items(), key=lambda item: position(item[0]))
     ]
@@ -504,15 +513,20 @@ class RowChecker(Protocol):
     def check(self, rows: list[Row], deadline: Deadline, progress: Progress) -> None:
         """Check the rows against each other and the database, adding to each row's errors."""
 
+    def counts(self) -> tuple[int, int, int]:
+        """What `write` would write, once the rows are checked: (created, updated, unchanged)."""
+
     def write(self) -> tuple[int, int, int]:
         """Write the checked rows, inside the import's transaction: (created, updated, unchanged)."""
 
 
 def run_import(*, upload, spec: TableSpec, limits: Limits, checker: Callable[[dict], RowChecker],
-               row_class: type[Row] = Row, progress: Progress | None = None) -> ImportResult:
+               row_class: type[Row] = Row, progress: Progress | None = None, write: bool = True) -> ImportResult:
     """Read, check every row, and write all of it or nothing. Never raises for a bad file.
 
-    `checker` makes the import's RowChecker from the titles found ({column key: (index, title)}).
+    `checker` makes the import's RowChecker from the titles found ({column key: (index, title)}). With
+    `write=False` nothing is written: a file without problems comes back as a preview of what confirming it
+    would write ("2 new, 1 changed"), to be imported again with `write=True` once its uploader confirms.
     """
     progress = progress or Progress()
     deadline = Deadline(limits.seconds)
@@ -541,6 +555,10 @@ def run_import(*, upload, spec: TableSpec, limits: Limits, checker: Callable[[di
             ) % {"count": len(errors), "shown": MAX_ERRORS}))
         return result
 
+    if not write:
+        result.created, result.updated, result.unchanged = rules.counts()
+        result.ok, result.preview = True, bool(result.created or result.updated)
+        return result
     progress.stage(ImportJob.Stage.WRITING, total=result.total)
     try:
         with transaction.atomic():

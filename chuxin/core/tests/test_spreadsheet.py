@@ -3,6 +3,7 @@ any import gets from it (header search, row and column errors, all or nothing)."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import io
@@ -133,6 +134,9 @@ class Shelf:
             seen.setdefault(title, row.number)
         self.rows = rows
 
+    def counts(self):
+        return len(self.rows), 0, 0
+
     def write(self):
         self.in_transaction = connection.in_atomic_block
         self.written = [row.values for row in self.rows]
@@ -150,16 +154,36 @@ def books(rows: list[list], header=("书名", "出版日期", "页数"), above=(
     return SimpleUploadedFile("books.xlsx", spreadsheet.workbook_bytes(wb))
 
 
-def run(upload, **limits):
+def run(upload, spec=BOOKS, write=True, **limits):
     shelves = []
 
     def checker(titles):
         shelves.append(Shelf(titles))
         return shelves[0]
 
-    result = spreadsheet.run_import(upload=upload, spec=BOOKS, checker=checker,
+    result = spreadsheet.run_import(upload=upload, spec=spec, checker=checker, write=write,
                                     limits=Limits(max_rows=limits.pop("max_rows", 100), seconds=60, **limits))
     return result, (shelves[0] if shelves else None)
+
+
+def test_a_check_without_writing_is_a_preview_of_what_the_write_would_do(db):
+    result, shelf = run(books([["初心", None, 1], ["使命", None, 2]]), write=False)
+    assert (result.ok, result.preview, result.created, result.total) == (True, True, 2, 2)
+    assert shelf.written == []
+    assert spreadsheet.ImportResult.from_dict(result.as_dict()) == result  # kept on a job as it is
+    # A file with a problem is no preview: there is nothing to confirm.
+    result, shelf = run(books([["初心", "someday", 1]]), write=False)
+    assert (result.ok, result.preview, result.error_count) == (False, False, 1)
+
+
+def test_each_problem_carries_what_the_rows_label_column_says(db):
+    named = dataclasses.replace(BOOKS, label_column="title")
+    with translation.override("en"):
+        result, _shelf = run(books([["初心", "someday", 1], [None, None, "many"]]), spec=named)
+    assert [(e.row, e.name) for e in result.errors] == [(2, "初心"), (3, ""), (3, "")]
+    # Results stored before errors had names read back unchanged.
+    old = {"ok": False, "errors": [{"row": 2, "column": "书名", "message": "?"}], "error_count": 1}
+    assert spreadsheet.ImportResult.from_dict(old).errors[0].name == ""
 
 
 def test_any_import_finds_its_header_by_alias_and_writes_all_rows_in_one_transaction(db):

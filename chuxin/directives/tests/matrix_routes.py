@@ -72,6 +72,7 @@ def routes() -> dict:
         "directives:detail": [obj("get", R, directive)],  # the matrix: read on the sender
         "directives:remind": [obj("post", M, directive)],
         "directives:close": [obj("post", M, directive)],
+        "directives:withdraw": [obj("post", M, directive)],  # once withdrawn, again changes nothing
         "directives:recipient": [obj("get", R, recipient)],  # read on the receiving organization only
         "directives:acknowledge": [obj("post", M, recipient)],
         "directives:action-add": [obj("post", M, recipient)],  # empty: the page again with the errors

@@ -1,10 +1,11 @@
 """The member file's login management in the role matrix (the foundation's other member URLs are in the core
 table): lifting a login delay and issuing a new one-time password need ADMIN on the file's organization, and are
-tried on a file whose member has a login."""
+tried on a file whose member has a login. Confirming a checked import is its uploader's (the worker's) alone, like
+its page: anyone else who manages files gets 404."""
 
 from __future__ import annotations
 
-from chuxin.testing import make_member, make_user, obj
+from chuxin.testing import NOT_FOUND, anywhere, make_member, make_user, obj, pk_of
 
 
 def _member_with_login(env, where: str):
@@ -22,7 +23,9 @@ def routes() -> dict:
     def build(env, where):
         return {"pk": _member_with_login(env, where).pk}, {}
 
+    not_yours = {(role, ""): NOT_FOUND for role in ("secretary", "outsider", "superuser")}
     return {
+        "members:import-confirm": [anywhere("post", Need.MANAGE, pk_of("import_job"), special=not_yours)],
         "members:account-unlock": [obj("post", Need.ADMIN, build)],
         "members:account-reset": [obj("post", Need.ADMIN, build)],
     }

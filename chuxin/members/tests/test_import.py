@@ -16,8 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chuxin.audit.models import AuditEntry
+from chuxin.core.models import ImportJob
 from chuxin.members import citizen_id, importing
 from chuxin.members.models import Member
+from chuxin.members.services import apply_citizen_id
 from chuxin.orgs.models import Department, Organization
 from chuxin.testing import make_member, valid_citizen_id
 
@@ -59,8 +61,8 @@ def upload(content: bytes | list, name: str = "members.xlsx", header: list[str] 
     return SimpleUploadedFile(name, content, content_type=XLSX)
 
 
-def shown_errors(response) -> list[tuple[str, str, str]]:
-    """(row, column, problem) as the table on the page shows them."""
+def shown_rows(response) -> list[tuple[str, ...]]:
+    """(row, name, column, problem) as the table on the page shows them."""
     page = response.content.decode()
     table = re.search(r'data-testid="import-errors">(.*?)</table>', page, re.S)
     if table is None:
@@ -69,6 +71,11 @@ def shown_errors(response) -> list[tuple[str, str, str]]:
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
     return [tuple(html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S))
             for r in rows]
+
+
+def shown_errors(response) -> list[tuple[str, str, str]]:
+    """(row, column, problem) as the table on the page shows them (the member's name aside)."""
+    return [(row, column, problem) for row, _name, column, problem in shown_rows(response)]
 
 
 @pytest.fixture
@@ -83,8 +90,16 @@ def en_client_for(client_for):
     return login
 
 
-def post(client, content, **kwargs):
-    return client.post(URL, {"file": upload(content, **kwargs)})
+def post(client, content, *, confirm: bool = True, **kwargs):
+    """Upload a file as the page does. A file without problems is checked and shown to confirm first (the job's
+    page); with `confirm` the test then confirms it as a person would, so the answer is the import's result page."""
+    response = client.post(URL, {"file": upload(content, **kwargs)})
+    if response.status_code != 302 or not confirm:
+        return response
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    if not job.is_checked:
+        return client.get(response["Location"])
+    return client.post(reverse("members:import-confirm", args=[job.pk]), follow=True)
 
 
 # --- who may import ---------------------------------------------------------------------------------------------
@@ -264,7 +279,11 @@ def test_an_organization_out_of_scope_reads_like_an_unknown_code(world, en_clien
     shown = shown_errors(post(en_client_for(world.secretary), rows))
     assert [s[:2] for s in shown] == [("2", "党组织编码"), ("3", "党组织编码")]
     assert shown[0][2].replace("B2", "X") == shown[1][2].replace("NOPE", "X")
-    assert shown[0][2] == "There is no Party organization with the code “B2” among those you manage."
+    assert shown[0][2] == "There is no Party organization with the code or name “B2” among those you manage."
+    # Named instead of coded, an organization out of scope is just as unknown.
+    shown = shown_errors(post(en_client_for(world.secretary), [person("赵六", code=world.b2.name)]))
+    assert shown == [("2", "党组织编码",
+                      f"There is no Party organization with the code or name “{world.b2.name}” among those you manage.")]
 
 
 def test_a_deactivated_organization_is_refused(world, en_client_for):
@@ -545,3 +564,152 @@ def test_text_that_the_export_escaped_imports_as_it_was(world, client_for):
 
     assert (result.ok, result.unchanged) == (True, 2), result.errors
     assert Member.objects.get(pk=world.member.pk).post == "-组织委员"
+
+
+# --- the preview: checked, shown, written once confirmed ------------------------------------------------------------
+
+
+def test_a_good_file_is_shown_with_what_it_would_write_and_written_only_once_confirmed(world, en_client_for):
+    client = en_client_for(world.secretary)
+    rows = [person("赵六"), person("钱七", male=False)]
+    post(client, rows)  # both on file already
+    rows[0] |= {"手机号": "13812345678"}
+    rows.append(person("孙八", code="G1"))
+    stamps = dict(Member.objects.values_list("pk", "updated_at"))
+    imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count()
+
+    checked = post(client, rows, confirm=False)
+    job = ImportJob.objects.get(status=ImportJob.Status.CHECKED)
+    assert checked["Location"] == reverse("members:import-job", args=[job.pk])
+    page = html.unescape(client.get(checked["Location"]).content.decode())
+    assert "“members.xlsx”: 1 new, 1 changed. Import it?" in page
+    assert re.search(r'data-testid="preview-created">1<', page)
+    assert re.search(r'data-testid="preview-updated">1<', page)
+    assert re.search(r'data-testid="preview-unchanged">1<', page)
+    assert f'action="{reverse("members:import-confirm", args=[job.pk])}"' in page
+    assert 'enctype="multipart/form-data"' in page  # or upload a corrected file instead
+    # Nothing written yet: no new file, no changed file, no audit entry.
+    assert Member.objects.count() == 4 and dict(Member.objects.values_list("pk", "updated_at")) == stamps
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == imports
+
+    response = client.post(reverse("members:import-confirm", args=[job.pk]), follow=True)
+    assert "Import finished: 1 added, 1 updated, 1 unchanged." in response.content.decode()
+    assert Member.objects.count() == 5 and Member.objects.get(name="赵六").phone == "13812345678"
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).first()
+    assert (entry.changes["created"], entry.changes["updated"]) == (1, 1)
+
+    # Confirming again (a double click, the back button) writes nothing more.
+    again = client.post(reverse("members:import-confirm", args=[job.pk]), follow=True)
+    assert "This import is no longer waiting for a confirmation." in again.content.decode()
+    assert Member.objects.count() == 5
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == imports + 1
+
+
+def test_a_file_that_changes_nothing_needs_no_confirmation(world, client_for):
+    client = client_for(world.secretary)
+    content = workbook_bytes([person("赵六")])
+    post(client, content)
+    response = post(client, content, confirm=False)
+    assert response.status_code == 200 and re.search(r'data-testid="import-unchanged">1<', response.content.decode())
+    assert not ImportJob.objects.filter(status=ImportJob.Status.CHECKED).exists()
+
+
+def test_what_changed_between_the_preview_and_the_confirmation_is_found(world, en_client_for):
+    client = en_client_for(world.secretary)
+    row = person("赵六")
+    post(client, [row], confirm=False)
+    job = ImportJob.objects.get()
+    # Meanwhile the sibling branch registers the same person (the number is then no longer free to use here).
+    twin = make_member(world.b2, "赵六")
+    apply_citizen_id(twin, row["公民身份号码"])
+    twin.save()
+    response = client.post(reverse("members:import-confirm", args=[job.pk]), follow=True)
+    assert "Nothing was imported." in response.content.decode()
+    assert [s[:2] for s in shown_errors(response)] == [("2", "公民身份号码")]
+    assert not Member.objects.filter(organization=world.b1, name="赵六").exists()
+
+
+def test_a_preview_is_its_uploaders_alone(world, client_for):
+    post(client_for(world.secretary), [person()], confirm=False)
+    job = ImportJob.objects.get()
+    for who in ("worker", "outsider"):  # they manage files too, but this is not their upload
+        client = client_for(getattr(world, who))
+        assert client.get(reverse("members:import-job", args=[job.pk])).status_code == 404
+        assert client.post(reverse("members:import-confirm", args=[job.pk])).status_code == 404
+    assert client_for(world.member_user).post(reverse("members:import-confirm", args=[job.pk])).status_code == 403
+    assert Member.objects.count() == 2
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+
+
+def test_a_preview_left_unconfirmed_is_dropped_by_the_daily_housekeeping(world, en_client_for):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from chuxin.notifications.reminders import housekeep
+
+    client = en_client_for(world.secretary)
+    post(client, [person()], confirm=False)
+    job = ImportJob.objects.get()
+    stored = job.file.name
+    housekeep(timezone.localdate())
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED  # a fresh one waits
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - importing.PREVIEW_KEPT * 2)
+    housekeep(timezone.localdate())
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ImportJob.Status.DONE, "")
+    assert not default_storage.exists(stored)
+    page = client.get(reverse("members:import-job", args=[job.pk])).content.decode()
+    assert "was not confirmed in time" in html.unescape(page)
+    client.post(reverse("members:import-confirm", args=[job.pk]))
+    assert Member.objects.count() == 2
+
+
+# --- what the problems say and what the file may name ---------------------------------------------------------------
+
+
+def test_each_problem_is_listed_beside_the_members_name(world, en_client_for):
+    rows = [person("赵六", code="NOPE"), person("钱七", male=False, joined="someday"),
+            person("@孙八", category="?")]
+    shown = shown_rows(post(en_client_for(world.secretary), rows))
+    assert [(row, name) for row, name, _column, _problem in shown] == [
+        ("2", "赵六"), ("3", "钱七"), ("4", "@孙八"), ("4", "@孙八")]  # a name refused is still the row's name
+    # A row without a name shows a dash, as does a problem with the whole file.
+    shown = shown_rows(post(en_client_for(world.secretary), [person("") | {"姓名": None}]))
+    assert [(row, name) for row, name, _c, _p in shown] == [("2", "—")]
+
+
+def test_the_organization_may_be_given_by_its_name(world, en_client_for):
+    rows = [person("赵六", code=world.g1.name), person("钱七", male=False, code="B1")]
+    result = post(en_client_for(world.secretary), rows).context["result"]
+    assert (result.ok, result.created) == (True, 2), result.errors
+    assert Member.objects.get(name="赵六").organization == world.g1
+    # A column titled by name (党组织) is read as well as one titled by code.
+    header = [title if title != "党组织编码" else "所在党组织" for title in HEADER]
+    row = person("孙八") | {"所在党组织": world.b1.name}
+    result = post(en_client_for(world.secretary), [row], header=header).context["result"]
+    assert result.ok and Member.objects.get(name="孙八").organization == world.b1
+
+
+def test_a_name_two_organizations_share_asks_for_the_code(world, en_client_for):
+    from chuxin.orgs.services import organization_create
+
+    organization_create(actor=None, parent=world.b1, name=world.g1.name, code="G1B",
+                        kind=Organization.Kind.PARTY_GROUP)
+    shown = shown_errors(post(en_client_for(world.secretary), [person("赵六", code=world.g1.name)]))
+    assert shown == [("2", "党组织编码", f"Several organizations you manage are named “{world.g1.name}”; write the code "
+                                     "of the one you mean.")]
+    result = post(en_client_for(world.secretary), [person("赵六", code="G1B")]).context["result"]
+    assert result.ok
+
+
+def test_the_preview_and_the_names_read_in_chinese(world, client_for):
+    client = client_for(world.secretary)  # the default language
+    post(client, [person("赵六")], confirm=False, name="党员名册.xlsx")
+    page = html.unescape(client.get(reverse("members:import-job", args=[ImportJob.objects.get().pk])).content.decode())
+    assert "“党员名册.xlsx”：新增1人，修改0人。确认导入吗？" in page
+    assert "文件已检查完毕，尚未写入任何数据" in page
+    assert not re.search(r"\b(new|changed|Import)\b", re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1]))
+    errors = shown_rows(post(client, [person("钱七", code="NOPE")]))
+    assert errors == [("2", "钱七", "党组织编码", "您管理的党组织中没有组织代码或名称为“NOPE”的党组织。")]

@@ -116,7 +116,7 @@ def test_rows_padded_to_column_xfd_are_read_only_as_wide_as_the_header(world, cl
     # Every read names its columns: the header search at most 100, the data rows exactly the header's 15.
     assert all(call["max_col"] is not None and call["max_col"] <= 100 for call in reads)
     data = [call for call in reads if call["min_row"] > 1]
-    assert [call["max_col"] for call in data] == [len(HEADER)]
+    assert [call["max_col"] for call in data] == [len(HEADER)] * 2  # the check, then the confirmed write
     assert data[0]["widest"] == len(HEADER)
     # The padding ends the data: after 50 rows with nothing in the header's columns, the reader stops.
     assert data[0]["rows"] == len(rows) + 50
@@ -276,6 +276,25 @@ def test_a_large_file_is_imported_in_the_background_and_its_page_shows_progress_
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
     assert import_members_task.call(job.pk) is True
 
+    # Checked: the page stops asking and shows what the file would write, to confirm. Nothing is written yet.
+    partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in partial
+    assert re.search(r'data-testid="preview-created">3<', partial)
+    assert "“big.xlsx”: 3 new, 0 changed. Import it?" in html.unescape(partial)
+    assert Member.objects.count() == 2 and not AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).exists()
+    job.refresh_from_db()
+    assert (job.status, job.confirmed) == (ImportJob.Status.CHECKED, False)
+    assert default_storage.exists(job.file.name)  # kept for the confirmation
+    assert import_members_task.call(job.pk) is False  # a check runs once
+
+    # Confirmed: the worker writes it (a file the worker checked is written by the worker).
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("members:import-confirm", args=[job.pk]))
+    assert confirmed["Location"] == response["Location"]
+    assert Member.objects.count() == 2  # queued again, not run
+    assert 'data-testid="import-progress"' in client.get(response["Location"]).content.decode()
+    assert import_members_task.call(job.pk) is True
+
     partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "every 2s" not in partial  # done: the page stops asking
     assert re.search(r'data-testid="import-created">3<', partial)
@@ -286,6 +305,9 @@ def test_a_large_file_is_imported_in_the_background_and_its_page_shows_progress_
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert (entry.actor, entry.changes["file"], entry.changes["created"]) == (world.secretary, "big.xlsx", 3)
     assert import_members_task.call(job.pk) is False  # a job runs once
+    # A second confirmation (a double click, another tab) writes nothing more.
+    client.post(reverse("members:import-confirm", args=[job.pk]))
+    assert Member.objects.count() == 5 and AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == 1
 
 
 @override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=2)
@@ -341,10 +363,20 @@ def test_a_job_that_breaks_says_so_and_keeps_no_file(world, en_client_for, djang
     assert "disk on fire" not in page
 
 
-def test_small_files_are_still_imported_in_the_request(world, client_for):
-    result = post(client_for(world.secretary), [person()]).context["result"]
-    assert result.ok
-    assert not ImportJob.objects.exists()
+@override_settings(TASKS=DUMMY_TASKS)
+def test_small_files_are_still_checked_and_written_in_the_request(world, client_for):
+    client = client_for(world.secretary)
+    checked = post(client, [person()], confirm=False)
+    job = ImportJob.objects.get()  # holds the upload until it is confirmed
+    assert checked["Location"] == reverse("members:import-job", args=[job.pk])
+    assert (job.status, job.rows_total) == (ImportJob.Status.CHECKED, 1)
+    response = client.post(reverse("members:import-confirm", args=[job.pk]), follow=True)
+    # Written in the request: no worker ran (the dummy backend would have only queued it).
+    result = response.context["result"]
+    assert result.ok and not result.preview and result.created == 1
+    assert Member.objects.count() == 3
+    job.refresh_from_db()
+    assert (job.status, job.confirmed, job.file.name) == (ImportJob.Status.DONE, True, "")
 
 
 @override_settings(CHUXIN_IMPORT_BACKGROUND_ROWS=5)

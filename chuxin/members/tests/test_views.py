@@ -157,11 +157,15 @@ def test_search_from_the_htmx_box_returns_the_results_only(world, crowd, client_
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"organization": "B1"}, {"李四", "李思思", "赵三", "张伟"}),  # with its Party group
+        # Members on the roll (在册) unless a status is chosen: 赵三, transferred out, only when asked for.
+        ({"organization": "B1"}, {"李四", "李思思", "张伟"}),  # with its Party group
+        ({"organization": "B1", "status": "all"}, {"李四", "李思思", "赵三", "张伟"}),
+        ({"organization": "B1", "status": ""}, {"李四", "李思思", "张伟"}),  # the old form's "All": the roll
         ({"organization": "G1"}, {"李思思"}),
         ({"organization": "B2"}, {"王五"}),
         ({"category": "probationary"}, {"李思思"}),
-        ({"category": "full", "organization": "B1"}, {"李四", "赵三", "张伟"}),
+        ({"category": "full", "organization": "B1"}, {"李四", "张伟"}),
+        ({"category": "full", "organization": "B1", "status": "all"}, {"李四", "赵三", "张伟"}),
         ({"status": "transferred_out"}, {"赵三"}),
         ({"education": "postgraduate"}, {"李思思"}),
         ({"education": "bachelor", "q": "zw"}, {"张伟"}),
@@ -173,6 +177,28 @@ def test_filters(world, crowd, client_for, params, expected):
         params = params | {"organization": codes[params["organization"]].pk}
     response = client_for(world.worker).get(reverse("members:list"), params)
     assert names_on(response) == expected
+
+
+def test_the_list_counts_the_roll_as_the_home_page_does_and_offers_every_status(world, crowd, client_for, english):
+    client = client_for(world.worker)
+    home = client.get(reverse("portal:home"))
+    on_roll = home.context["counts"]["active"]
+    response = client.get(reverse("members:list"))
+    assert response.context["page_obj"].paginator.count == on_roll == 4  # 赵三 has been transferred out
+    page = response.content.decode()
+    assert "4 members on the roll" in page
+    assert 'href="?status=all" data-testid="show-all-statuses"' in page
+    assert '<option value="active" selected>' in page
+    everyone = client.get(reverse("members:list"), {"status": "all"})
+    assert everyone.context["page_obj"].paginator.count == 5
+    assert "5 members" in everyone.content.decode() and "show-all-statuses" not in everyone.content.decode()
+    # The export lists what the list shows.
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(client.get(reverse("members:export")).content)).worksheets[0]
+    assert "赵三" not in {cell.value for row in sheet.iter_rows() for cell in row}
 
 
 def _years_before(today: datetime.date, years: int) -> datetime.date:
@@ -207,7 +233,7 @@ def test_age_bands_at_the_35_36_boundary(world, client_for):
 
 def test_the_list_never_shows_another_branchs_members_to_a_secretary(world, crowd, client_for):
     client = client_for(world.secretary)
-    response = client.get(reverse("members:list"))
+    response = client.get(reverse("members:list"), {"status": "all"})
     assert names_on(response) == {"李四", "李思思", "赵三", "张伟"}
     assert "王五" not in response.content.decode()
     # Asking for the other branch explicitly does not widen the scope.

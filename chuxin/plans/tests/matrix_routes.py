@@ -43,6 +43,22 @@ def _task(env, where: str):
     return env.once(("task", where), make)
 
 
+def _fresh_item(env, where: str):
+    """An item without tasks, new each time: deleting one succeeds, so the next role needs another."""
+    from chuxin.plans.models import PlanItem
+
+    area = _item(env, where).area
+    return PlanItem.objects.create(plan=_plan(env, where), area=area, title=f"误建事项{next(env.counter)}")
+
+
+def _fresh_task(env, where: str):
+    """A task without progress, new each time (a successful delete removes it)."""
+    from chuxin.plans.models import Task
+
+    return Task.objects.create(plan_item=_item(env, where), title=f"误建任务{next(env.counter)}",
+                               start_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 3, 31))
+
+
 def _milestone(env, where: str):
     from chuxin.plans.models import Milestone
 
@@ -82,9 +98,11 @@ def routes() -> dict:
         "plans:export": [obj("get", R, build(_plan))],
         "plans:item-create": get_and_post(obj("get", M, build(_plan))),
         "plans:item-edit": get_and_post(obj("get", M, build(_item))),
+        "plans:item-delete": [obj("post", M, build(_fresh_item))],
         "plans:task-create": get_and_post(obj("get", M, build(_item))),
         "plans:task": [obj("get", R, build(_task), special=assignee_ok)],
         "plans:task-edit": get_and_post(obj("get", M, build(_task))),
+        "plans:task-delete": [obj("post", M, build(_fresh_task))],
         "plans:task-progress": [obj("post", P, build(_task), special=only_assignees)],
         "plans:task-confirm": [obj("post", M, build(_task))],
         "plans:task-reopen": [obj("post", M, build(_task))],

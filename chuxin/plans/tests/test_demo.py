@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 
 from chuxin.plans import selectors
@@ -29,3 +30,42 @@ def test_the_demo_plan_has_tasks_in_every_state_and_is_idempotent(db):
     member1 = plan.owner.__class__.objects.get(username="member1")
     assert selectors.workbench_items(member1)
     assert any(w.state == "to confirm" for w in selectors.workbench_items(plan.owner))
+
+
+def test_the_demo_plan_reads_like_a_committees_year(db):
+    """The secretary leads (亲自抓) every task, others carry them out; a task that names its quarter is due in it;
+    and on an ordinary day of the year every date lies inside the plan's year."""
+    from chuxin.plans.demo import quarter_of
+
+    call_command("seed_demo", unit_only=True, verbosity=0)
+    today = datetime.date(2026, 8, 20)
+    seed_demo_data(today=today)
+    plan = Plan.objects.get(organization__code="HX-PC", year=2026)
+    tasks = list(Task.objects.filter(plan_item__plan=plan).prefetch_related("assignments__user"))
+    for task in tasks:
+        roles = {a.role: a.user.username for a in task.assignments.all()}
+        assert roles["lead"] == "secretary1", task.title
+        assert roles["responsible"] in ("worker", "committee1", "member1"), task.title
+        assert task.start_on.year == task.due_on.year == 2026, task.title
+    quarterly = [t for t in tasks if "季度" in t.title]
+    assert [t.title for t in sorted(quarterly, key=lambda t: t.due_on)] == ["第二季度中心组专题学习", "第三季度中心组专题研讨"]
+    assert all(t.title.startswith(quarter_of(t.due_on)) for t in quarterly)
+    assert {t.title for t in tasks if "书记" in t.title} == {"书记讲党课"}
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 1, 3), datetime.date(2026, 12, 29)])
+def test_at_the_years_ends_the_dates_move_into_the_year_only_where_the_states_allow(today):
+    from chuxin.plans.demo import TASKS, in_year
+
+    week = datetime.timedelta(days=7)
+    for _i, title, _dept, _resp, _coop, _start, due, state, _updates in TASKS:
+        moved = in_year(today + datetime.timedelta(days=due), today)
+        # What the state needs is kept: overdue stays past, due soon within the week, not started further off.
+        if state == "overdue":
+            assert moved < today, title
+        elif state == "due_soon":
+            assert today <= moved <= today + week, title
+        elif state == "open":
+            assert moved > today + week, title
+        if state == "done" and today.month == 1:
+            assert moved == datetime.date(2026, 1, 1), title  # done before the year began: its first day

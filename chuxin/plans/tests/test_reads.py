@@ -150,15 +150,32 @@ def test_areas_default_then_rename_reorder_and_add(world, client):
     response = client.get(url)
     assert 'name="defaults"' not in response.content.decode()
     formset = response.context["formset"]
+    assert 'name="form-0-order"' not in response.content.decode()  # no order number to type
     data = {"form-TOTAL_FORMS": 7, "form-INITIAL_FORMS": 6, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
     for i, area in enumerate(areas):
-        data |= {f"form-{i}-id": area.pk, f"form-{i}-name": area.name, f"form-{i}-order": area.order}
-    data |= {"form-0-name": "党的政治建设", "form-0-order": 99, "form-6-name": "党风廉政建设", "form-6-order": 70}
+        data |= {f"form-{i}-id": area.pk, f"form-{i}-name": area.name}
+    data |= {"form-0-name": "党的政治建设", "form-6-name": "党风廉政建设"}
     assert formset.total_form_count() == 7
     response = client.post(url, data)
     assert response.status_code == 302
-    names = list(PlanArea.objects.filter(organization=world.b1).order_by("order").values_list("name", flat=True))
-    assert names == ["思想建设", "组织建设", "作风建设", "纪律建设", "制度建设", "党风廉政建设", "党的政治建设"]
+
+    def names():
+        return list(PlanArea.objects.filter(organization=world.b1).order_by("order", "id")
+                    .values_list("name", flat=True))
+
+    assert names() == ["党的政治建设", "思想建设", "组织建设", "作风建设", "纪律建设", "制度建设", "党风廉政建设"]  # new: last
+    # The up and down buttons move one area one place, keeping the names typed meanwhile.
+    data = {key: value for key, value in data.items() if not key.startswith("form-6")} | {"form-TOTAL_FORMS": 6}
+    data |= {"form-1-name": "思想建设（理论武装）", "move": f"{areas[0].pk}:down"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert names() == ["思想建设（理论武装）", "党的政治建设", "组织建设", "作风建设", "纪律建设", "制度建设", "党风廉政建设"]
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, organization=world.b1).latest("id")
+    assert entry.changes["order"][1].startswith("思想建设（理论武装） / 党的政治建设 / ")
+    client.post(url, {**data, "form-1-name": "思想建设（理论武装）", "move": f"{areas[1].pk}:up"})
+    assert names()[0] == "思想建设（理论武装）" and names()[1] == "党的政治建设"  # already first: stays
+    page = client.get(url).content.decode()
+    assert f'name="move" value="{areas[1].pk}:up" aria-label="Move 思想建设（理论武装） up" disabled' in page
     assert not PlanArea.objects.filter(organization=world.b2).exists()  # each organization has its own
 
 

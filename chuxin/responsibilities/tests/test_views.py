@@ -149,11 +149,14 @@ def test_a_branch_defines_its_own_templates_and_new_lists_follow_them(world, sea
     assert client.post(reverse("responsibilities:templates-adopt", args=[world.b1.pk])).status_code == 302
     own = world.b1.responsibility_templates.get(post_kind=PostKind.LEADER)
     assert own.items.count() == world.pc.responsibility_templates.get(post_kind=PostKind.LEADER).items.count()
+    form = client.get(reverse("responsibilities:template-item-create", args=[own.pk])).content.decode()
+    assert 'name="sort_order"' not in form  # no order number to type
     response = client.post(reverse("responsibilities:template-item-create", args=[own.pk]), {
         "text": "每季度到分管部门调研党建工作", "evidence_kind": EvidenceKind.MANUAL, "required_count": 4,
-        "sort_order": 99,
+        "sort_order": 1,  # sent anyway: ignored, a new duty comes last
     })
     assert response.status_code == 302
+    assert list(own.items.order_by("sort_order", "id"))[-1].text == "每季度到分管部门调研党建工作"
     newcomer = make_member(world.b1, "周新")
     position_create(actor=None, organization=world.b1, kind=Position.Kind.YOUTH, member=newcomer,
                     started_on=timezone.localdate())

@@ -34,3 +34,89 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-cx-confirm]");
   if (form && !window.confirm(form.dataset.cxConfirm)) event.preventDefault();
 }, true);
+
+// A multiple select marked data-cx-picker="placeholder" becomes a filter box above a list of checkboxes: people
+// find a name by typing instead of Ctrl-clicking through a long list (impossible on a phone). The select stays in
+// the form, hidden, and carries the choice; the checkboxes have no name, so they are never sent themselves.
+function cxPicker(select) {
+  if (select.dataset.cxPickerReady) return;
+  select.dataset.cxPickerReady = "1";
+  const key = select.id || select.name;
+  const picker = document.createElement("div");
+  picker.className = "cx-picker";
+  picker.dataset.cxPickerFor = select.name;
+  const filter = document.createElement("input");
+  filter.type = "search";
+  filter.id = `${key}-filter`;
+  filter.className = "form-control form-control-sm mb-1";
+  filter.placeholder = select.dataset.cxPicker;
+  filter.autocomplete = "off";
+  const label = select.id ? document.querySelector(`label[for="${select.id}"]`) : null;
+  if (label) label.htmlFor = filter.id; // the field's label now names the box people type in
+  const list = document.createElement("div");
+  list.className = "cx-picker-list";
+  list.setAttribute("role", "group");
+  if (label) {
+    label.id = label.id || `${key}-label`;
+    list.setAttribute("aria-labelledby", label.id);
+  }
+  Array.from(select.options).forEach((option, index) => {
+    if (!option.value) return;
+    const row = document.createElement("div");
+    row.className = "form-check";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "form-check-input";
+    box.id = `${key}-pick-${index}`;
+    box.value = option.value;
+    box.checked = option.selected;
+    box.addEventListener("change", () => { option.selected = box.checked; });
+    const text = document.createElement("label");
+    text.className = "form-check-label";
+    text.htmlFor = box.id;
+    text.textContent = option.textContent;
+    row.append(box, text);
+    list.append(row);
+  });
+  filter.addEventListener("input", () => {
+    const term = filter.value.trim().toLowerCase();
+    list.querySelectorAll(".form-check").forEach((row) => {
+      row.hidden = Boolean(term) && !row.textContent.toLowerCase().includes(term);
+    });
+  });
+  filter.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  picker.append(filter, list);
+  select.hidden = true;
+  select.insertAdjacentElement("afterend", picker);
+}
+
+// A date input marked data-cx-year="2026" warns, never refuses, when the date picked falls in another year: the
+// message in data-cx-year-warning shows under the input (a task of this year's plan dated next year is worth a look).
+function cxYearCheck(input) {
+  let note = input.parentElement.querySelector(":scope > .cx-year-warning");
+  const outside = Boolean(input.value) && input.value.slice(0, 4) !== input.dataset.cxYear;
+  if (outside && !note) {
+    note = document.createElement("div");
+    note.className = "form-text text-warning-emphasis cx-year-warning";
+    note.setAttribute("role", "status");
+    note.textContent = input.dataset.cxYearWarning;
+    input.insertAdjacentElement("afterend", note);
+  }
+  if (note) note.hidden = !outside;
+}
+["change", "input"].forEach((type) => document.addEventListener(type, (event) => {
+  const input = event.target.closest && event.target.closest("input[data-cx-year]");
+  if (input) cxYearCheck(input);
+}));
+
+function cxEnhance(root) {
+  root.querySelectorAll("select[multiple][data-cx-picker]").forEach(cxPicker);
+  root.querySelectorAll("input[data-cx-year]").forEach(cxYearCheck);
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => cxEnhance(document));
+} else {
+  cxEnhance(document);
+}
+// Content htmx swaps in gets the same behaviours.
+document.addEventListener("htmx:load", (event) => cxEnhance(event.detail.elt));

@@ -133,6 +133,39 @@ def test_the_calendar_defaults_to_this_month_and_marks_today(world, fake_work, f
     assert ">2026年12月</h2>" in chinese.content.decode()
 
 
+def test_a_phone_opening_the_calendar_lists_the_next_four_weeks_not_the_month_gone_by(world, fake_work, fixed_today,
+                                                                                        client_for):
+    fixed_today(D(2026, 11, 25))
+    me = world.secretary
+    fake_work.give(me, D(2026, 11, 3), title="本月已过")
+    fake_work.give(me, D(2026, 11, 25), title="今天")
+    fake_work.give(me, D(2026, 12, 10), title="下月上旬")
+    fake_work.give(me, D(2026, 12, 22), title="第四周末")  # today + 27: the last day of the four weeks
+    fake_work.give(me, D(2026, 12, 23), title="四周以后")
+    client = client_for(me)
+    response = client.get(reverse("workbench:calendar"))
+    coming = response.context["coming"]
+    assert [(d.date, [i.title for i in d.items]) for d in coming] == [
+        (D(2026, 11, 25), ["今天"]), (D(2026, 12, 10), ["下月上旬"]), (D(2026, 12, 22), ["第四周末"])]
+    assert coming[0].is_today
+    phone = response.content.decode().split('data-testid="day-list"', 1)[1].split("d-none d-md-block", 1)[0]
+    assert "The next four weeks: 11-25 to 12-22" in phone
+    assert "下月上旬" in phone and "本月已过" not in phone and "四周以后" not in phone
+    # The desktop grid still shows the whole month, past days included.
+    assert days(response.context["month"])[D(2026, 11, 3)] == ["本月已过"]
+    # A month chosen on purpose lists that month's days, on a phone too.
+    chosen = client.get(reverse("workbench:calendar"), {"month": "2026-11"})
+    assert chosen.context["coming"] is None
+    assert "本月已过" in chosen.content.decode().split('data-testid="day-list"', 1)[1].split("d-none d-md-block", 1)[0]
+
+
+def test_four_weeks_without_deadlines_say_so(world, fake_work, fixed_today, client_for):
+    fixed_today(D(2026, 11, 25))
+    fake_work.give(world.secretary, D(2026, 11, 3), title="本月已过")
+    page = client_for(world.secretary).get(reverse("workbench:calendar")).content.decode()
+    assert "No deadlines in the next four weeks." in page
+
+
 def test_another_month_links_back_to_this_one(world, fake_work, fixed_today, client_for):
     fixed_today(D(2026, 11, 25))
     month = client_for(world.secretary).get(reverse("workbench:calendar"), {"month": "2027-01"}).context["month"]
