@@ -214,7 +214,7 @@ def directive_withdraw(*, actor, directive: Directive) -> Directive:
     )
     params = {"title": directive.title, "sender": directive.sender.name}
     transaction.on_commit(lambda: _notify_officers(
-        rows, kind="withdrawn", title=gettext_noop("Withdrawn by %(sender)s: %(title)s"), params=params))
+        rows, kind="withdrawn", title=gettext_noop("Withdrawn by %(sender)s: %(title)s"), actor=actor, params=params))
     return directive
 
 

@@ -591,7 +591,7 @@ def task_delete(*, actor, task: Task) -> None:
     if plan.is_published:
         for a in stored.assignments.select_related("user"):
             if a.user_id != getattr(actor, "pk", None):
-                _send(recipient=a.user, kind="withdrawn", target=stored, url="",
+                _send(recipient=a.user, kind="withdrawn", target=stored, url="", actor=actor,
                       title=gettext_noop("Deleted as made by mistake: %(task)s"), params={"task": stored.title})
     stored.delete()
 

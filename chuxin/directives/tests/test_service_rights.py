@@ -26,6 +26,7 @@ def test_every_write_service_refuses_an_actor_without_standing(world, sent_to_th
             actor=a, sender=world.pc, title="通知", body="内容", due_on=today, recipients=[world.b1]),
         "directive_remind": lambda a: services.directive_remind(actor=a, directive=directive),
         "directive_close": lambda a: services.directive_close(actor=a, directive=directive),
+        "directive_withdraw": lambda a: services.directive_withdraw(actor=a, directive=directive),
         "directive_acknowledge": lambda a: services.directive_acknowledge(actor=a, recipient=row),
         "directive_action_add": lambda a: services.directive_action_add(actor=a, recipient=row, text="跟进"),
         "directive_task_add": lambda a: services.directive_task_add(

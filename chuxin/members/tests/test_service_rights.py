@@ -19,6 +19,7 @@ NO_WRITE = {
     "apply_citizen_id": "sets the encrypted number on an unsaved file (member_create and member_update save it)",
     "check_member": "checks a file's fields across each other",
     "citizen_id_unusable_message": "a message",
+    "previews_expire": "the daily housekeeping (no actor): drops the files of imports nobody confirmed",
     "may_see": "a question about the actor",
     "citizen_id_refusal_record": "audits a refused attempt of the actor's own",
     "background_rows": "reads an upload",

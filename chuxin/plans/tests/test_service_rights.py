@@ -9,14 +9,19 @@ from chuxin.testing import not_refused, service_functions
 
 from .conftest import DUE, START
 
-NO_WRITE = {"task_url": "a link to a task's page"}
+NO_WRITE = {
+    "task_url": "a link to a task's page",
+    "task_delete_refusal": "why a task may not be deleted (a read)",
+    "plan_item_delete_refusal": "why an item may not be deleted (a read)",
+}
 
 
 def calls(world, plan, item, task, milestone) -> dict:
     area = item.area
     return {
         "areas_add_defaults": lambda a: services.areas_add_defaults(actor=a, organization=world.b1),
-        "areas_save": lambda a: services.areas_save(actor=a, organization=world.b1, rows=[(area, "改名", 5)]),
+        "areas_save": lambda a: services.areas_save(actor=a, organization=world.b1, rows=[(area, "改名")]),
+        "area_move": lambda a: services.area_move(actor=a, area=area, up=False),
         "plan_create": lambda a: services.plan_create(actor=a, organization=world.b1, year=2031, title="计划",
                                                       owner=world.secretary),
         "plan_update": lambda a: services.plan_update(actor=a, plan=plan, title="改名"),
@@ -35,6 +40,8 @@ def calls(world, plan, item, task, milestone) -> dict:
         "task_reopen": lambda a: services.task_reopen(actor=a, task=task),
         "milestone_create": lambda a: services.milestone_create(actor=a, task=task, title="节点", due_on=DUE),
         "milestone_toggle": lambda a: services.milestone_toggle(actor=a, milestone=milestone),
+        "task_delete": lambda a: services.task_delete(actor=a, task=task),
+        "plan_item_delete": lambda a: services.plan_item_delete(actor=a, item=item),
     }
 
 
