@@ -163,6 +163,7 @@ EXPECT: dict[str, list[Route]] = {
     "members:reveal-id": [obj("post", A, pk_of("member"), special=OWN_FILE_OK, extra_targets=("OWN",))],
     "members:account-create": [obj("post", A, pk_of("member_with_phone"))],
     "audit:list": [anywhere("get", A)],
+    "audit:export": [anywhere("get", A)],  # the same scope and filters as the page
     "portal:home": [login_only("get", special={("stranger", ""): TO_ME, ("member", ""): TO_ME})],
     "portal:me": [login_only("get")],
     # The summary of a subtree's work: the user's topmost organization, or any organization they may read.
