@@ -8,6 +8,7 @@ urlpatterns = [
     path("sent/", views.sent_view, name="sent"),
     path("new/", views.create_view, name="create"),
     path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/export/", views.export_view, name="export"),
     path("<int:pk>/remind/", views.remind_view, name="remind"),
     path("<int:pk>/close/", views.close_view, name="close"),
     path("<int:pk>/withdraw/", views.withdraw_view, name="withdraw"),

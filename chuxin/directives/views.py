@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,12 +20,13 @@ from chuxin.orgs.selectors import access_organization
 from chuxin.plans.forms import DirectiveTaskForm
 from chuxin.plans.models import Plan
 
-from . import selectors, services
+from . import exporting, selectors, services
 from .forms import ActionForm, CompleteForm, DirectiveForm
 from .states import RECIPIENTS
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CountedPaginator(Paginator):
@@ -148,6 +149,19 @@ def detail_view(request, pk: int):
                          for value in (State.ACKNOWLEDGED, State.IN_PROGRESS, State.COMPLETED)],
     }
     return render(request, partial_name(request, "directives/detail.html", "matrix"), context)
+
+
+@login_required
+@require_GET
+def export_view(request, pk: int):
+    """The matrix as .xlsx, with the page's filter (`show`) and the page's access (read on the sender)."""
+    directive = selectors.access_directive(request.user, pk, need=Need.READ)
+    show = request.GET.get("show", "") if request.GET.get("show") in selectors.MATRIX_FILTERS else ""
+    rows = selectors.directive_matrix(directive, today=timezone.localdate(), show=show,
+                                      ack_due=selectors.ack_due_on(directive))
+    response = HttpResponse(exporting.export_matrix(directive, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="directive-{directive.pk}.xlsx"'
+    return response
 
 
 @login_required

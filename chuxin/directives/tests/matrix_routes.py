@@ -70,6 +70,7 @@ def routes() -> dict:
             *get_and_post(obj("get", M, sender_query)),  # from a chosen sender: the need on the sender
         ],
         "directives:detail": [obj("get", R, directive)],  # the matrix: read on the sender
+        "directives:export": [obj("get", R, directive)],  # the matrix as .xlsx: as the page
         "directives:remind": [obj("post", M, directive)],
         "directives:close": [obj("post", M, directive)],
         "directives:withdraw": [obj("post", M, directive)],  # once withdrawn, again changes nothing
