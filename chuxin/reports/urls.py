@@ -8,6 +8,7 @@ urlpatterns = [
     path("requirements/", views.requirement_list_view, name="requirements"),
     path("requirements/new/", views.requirement_create_view, name="requirement-create"),
     path("requirements/<int:pk>/", views.requirement_view, name="requirement"),
+    path("requirements/<int:pk>/export/", views.requirement_export_view, name="requirement-export"),
     path("requirements/<int:pk>/edit/", views.requirement_edit_view, name="requirement-edit"),
     path("periods/<int:period>/write/<int:org>/", views.write_view, name="write"),
     path("<int:pk>/", views.report_view, name="report"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.orgs.models import Organization
 
-from . import facts, selectors, services
+from . import exporting, facts, selectors, services
 from .forms import RequirementForm, ReviewForm
 from .models import Report, ReportPeriod
 from .periods import periods_open
@@ -81,6 +81,38 @@ def requirement_edit_view(request, pk: int):
     return render(request, "reports/requirement_form.html", {"form": form, "requirement": requirement})
 
 
+def _periods(request, requirement, today) -> tuple[list[ReportPeriod], ReportPeriod | None]:
+    """The requirement's last 24 periods and the one asked for (`?period=`), by default the latest that has
+    ended: the one whose reports are being written or reviewed now."""
+    periods_open(today, [requirement])
+    periods = list(requirement.periods.order_by("-start")[:24])
+    for period in periods:
+        period.requirement = requirement
+    chosen = next((p for p in periods if p.end < today), periods[0] if periods else None)
+    if request.GET.get("period"):
+        chosen = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
+        if chosen is None:
+            raise Http404
+    return periods, chosen
+
+
+@login_required
+@require_GET
+def requirement_export_view(request, pk: int):
+    """A period's report status as .xlsx: who filed, on time or late, who is missing. The page's access; it names
+    the people who wrote, so the export is audited."""
+    requirement = selectors.access_requirement(request.user, pk, need=Need.READ)
+    today = timezone.localdate()
+    _periods_list, chosen = _periods(request, requirement, today)
+    if chosen is None:
+        raise Http404
+    content = exporting.export_period(actor=request.user, period=chosen,
+                                      rows=selectors.period_table(chosen, today))
+    response = HttpResponse(content, content_type=exporting.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="report-status-{requirement.pk}-{chosen.pk}.xlsx"'
+    return response
+
+
 @login_required
 @require_GET
 def requirement_view(request, pk: int):
@@ -88,16 +120,7 @@ def requirement_view(request, pk: int):
     report handed in); MANAGE also edits the requirement and reviews."""
     requirement = selectors.access_requirement(request.user, pk, need=Need.READ)
     today = timezone.localdate()
-    periods_open(today, [requirement])
-    periods = list(requirement.periods.order_by("-start")[:24])
-    for period in periods:
-        period.requirement = requirement
-    # By default the latest period that has ended: the one whose reports are being written or reviewed now.
-    chosen = next((p for p in periods if p.end < today), periods[0] if periods else None)
-    if request.GET.get("period"):
-        chosen = next((p for p in periods if str(p.pk) == request.GET["period"]), None)
-        if chosen is None:
-            raise Http404
+    periods, chosen = _periods(request, requirement, today)
     rows = selectors.period_table(chosen, today) if chosen else []
     context = {
         "requirement": requirement, "periods": periods, "period": chosen, "rows": rows, "today": today,

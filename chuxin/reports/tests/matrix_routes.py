@@ -48,6 +48,7 @@ def routes() -> dict:
         "reports:requirements": [anywhere("get", R)],
         "reports:requirement-create": get_and_post(anywhere("get", M)),
         "reports:requirement": [obj("get", R, requirement_pk)],
+        "reports:requirement-export": [obj("get", R, requirement_pk)],  # the period's status as .xlsx: as the page
         "reports:requirement-edit": get_and_post(obj("get", M, requirement_pk)),
         "reports:write": [obj("get", M, write), obj("post", M, write)],
         # The report (submitted): read with READ; saved or submitted from the same page with MANAGE.
