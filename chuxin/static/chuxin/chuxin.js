@@ -120,3 +120,8 @@ if (document.readyState === "loading") {
 }
 // Content htmx swaps in gets the same behaviours.
 document.addEventListener("htmx:load", (event) => cxEnhance(event.detail.elt));
+
+// A button marked data-cx-print prints the page; the print stylesheet (@media print in chuxin.css) does the rest.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-cx-print]")) window.print();
+});
