@@ -51,6 +51,5 @@ def export_entries(user, *, action: str = "", q: str = "", date_from: datetime.d
     for org in places:
         audit_record(actor=user, action=AuditEntry.Action.EXPORT, target=user, organization=org,
                      target_repr=_("Audit log (%(n)s rows)") % {"n": count},
-                     changes={"rows": count, "from": date_from.isoformat() if date_from else "",
-                              "to": date_to.isoformat() if date_to else ""})
+                     changes={"rows": count})
     return content

@@ -46,5 +46,5 @@ def export_period(*, actor, period: ReportPeriod, rows: list[Row]) -> bytes:
     audit_record(actor=actor, action=AuditEntry.Action.EXPORT, target=requirement,
                  organization=requirement.organization,
                  target_repr=_("Report status %(period)s (%(n)s rows)") % {"period": period.label, "n": len(rows)},
-                 changes={"rows": len(rows), "period": period.pk})
+                 changes={"rows": len(rows)})
     return workbook_bytes(wb)

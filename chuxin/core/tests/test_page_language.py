@@ -44,6 +44,7 @@ ALLOWED = {
 NOT_PAGES = {
     "healthz", "set_language", "accounts:logout",  # not pages, or not in Chinese by nature
     "members:export", "members:import-template", "plans:export",  # spreadsheets
+    "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
     "plans:attachment", "workbench:feed",  # files
     "notifications:open", "workbench:landing",  # redirects
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
