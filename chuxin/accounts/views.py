@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chuxin.core.access import Need, fetch
+from chuxin.core.forms import run_service
 from chuxin.orgs.selectors import access_organization
 
 from . import services
@@ -84,10 +85,6 @@ def org_access_view(request, pk: int):
 @require_POST
 def grant_revoke_view(request, pk: int):
     grant = fetch(request.user, RoleGrant.objects.select_related("organization", "user"), pk, need=Need.ADMIN)
-    try:
-        services.role_revoke(actor=request.user, grant=grant)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The role has been revoked."))
+    run_service(request, lambda: services.role_revoke(actor=request.user, grant=grant),
+                success=_("The role has been revoked."))
     return redirect("accounts:org-access", pk=grant.organization_id)

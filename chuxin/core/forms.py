@@ -1,7 +1,9 @@
 import datetime
 import secrets
+from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +109,16 @@ class IdempotentFormMixin:
         if self.token and IdempotencyKey.objects.filter(token=self.token).exists():
             exclude.update(self.fields)
         return exclude
+
+
+def run_service(request, call: Callable[[], object], *, success: str = "") -> bool:
+    """A POST action's service, for views that answer with a redirect: a refusal (ValidationError) becomes an error
+    message on the next page (the service wrote nothing), else `success` is shown. True when it went through."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if success:
+        messages.success(request, str(success))
+    return True

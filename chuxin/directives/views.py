@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
-from chuxin.core.forms import add_service_errors
+from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
 from chuxin.plans.forms import DirectiveTaskForm
@@ -193,12 +193,8 @@ def close_view(request, pk: int):
 @require_POST
 def withdraw_view(request, pk: int):
     directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
-    try:
-        services.directive_withdraw(actor=request.user, directive=directive)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The directive has been withdrawn; its recipients have been told."))
+    run_service(request, lambda: services.directive_withdraw(actor=request.user, directive=directive),
+                success=_("The directive has been withdrawn; its recipients have been told."))
     return redirect("directives:detail", pk=directive.pk)
 
 
@@ -235,12 +231,8 @@ def recipient_view(request, pk: int):
 @require_POST
 def acknowledge_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
-    try:
-        services.directive_acknowledge(actor=request.user, recipient=recipient)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Receipt has been acknowledged."))
+    run_service(request, lambda: services.directive_acknowledge(actor=request.user, recipient=recipient),
+                success=_("Receipt has been acknowledged."))
     return redirect("directives:recipient", pk=recipient.pk)
 
 

@@ -17,7 +17,7 @@ from chuxin.accounts.services import (
     account_unlock,
 )
 from chuxin.core.access import Need, can, has_any, require
-from chuxin.core.forms import add_service_errors
+from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.core.spreadsheet import (
     ImportResult,
@@ -156,12 +156,8 @@ def account_create_view(request, pk: int):
 @require_POST
 def account_unlock_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
-    try:
-        account_unlock(actor=request.user, member=member)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The login delay has been lifted; %(name)s can log in again.") % {"name": member.name})
+    run_service(request, lambda: account_unlock(actor=request.user, member=member),
+                success=_("The login delay has been lifted; %(name)s can log in again.") % {"name": member.name})
     return redirect("members:detail", pk=member.pk)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
-from chuxin.core.forms import add_service_errors
+from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
 
@@ -197,12 +197,9 @@ def item_edit_view(request, pk: int):
 @require_POST
 def item_delete_view(request, pk: int):
     item = selectors.access_plan_item(request.user, pk, need=Need.MANAGE)
-    try:
-        services.plan_item_delete(actor=request.user, item=item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not run_service(request, lambda: services.plan_item_delete(actor=request.user, item=item),
+                       success=_("The item “%(title)s” has been deleted.") % {"title": item.title}):
         return redirect(f"{plan_url(item.plan)}#item-{item.pk}")
-    messages.success(request, _("The item “%(title)s” has been deleted.") % {"title": item.title})
     return redirect("plans:detail", pk=item.plan_id)
 
 
@@ -267,12 +264,9 @@ def task_edit_view(request, pk: int):
 @require_POST
 def task_delete_view(request, pk: int):
     task = selectors.access_task(request.user, pk, need=Need.MANAGE)
-    try:
-        services.task_delete(actor=request.user, task=task)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not run_service(request, lambda: services.task_delete(actor=request.user, task=task),
+                       success=_("The task “%(title)s” has been deleted.") % {"title": task.title}):
         return redirect("plans:task", pk=task.pk)
-    messages.success(request, _("The task “%(title)s” has been deleted.") % {"title": task.title})
     return redirect(f"{plan_url(task.plan_item.plan)}#item-{task.plan_item_id}")
 
 
