@@ -61,3 +61,24 @@ class Fact:
     def as_json(self) -> dict:
         return {"code": self.code, "label": self.label, "count": self.count, "items": list(self.items),
                 "sentence": self.sentence, "titles_in_sentence": self.titles_in_sentence}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a member file's history: a meeting attended, an evaluation's grade."""
+
+    date: datetime.date | None
+    text: str  # already translated for the reader
+    url: str = ""  # where the reader may look closer ("" when they may not)
+    note: str = ""  # a short state: "present", "on leave", "合格"
+
+
+@dataclass(frozen=True)
+class HistorySection:
+    """A section an app adds to a member's file (registry hook `member_history`), built for one reader: the app
+    decides what that reader may see. Empty sections are left out of the page."""
+
+    title: str  # translated
+    rows: list[HistoryRow] = field(default_factory=list)
+    order: int = 100
+    more_url: str = ""  # the whole list, when rows holds only the latest

@@ -14,7 +14,8 @@ top-level pages read them here. A new capability touches its own app and nothing
   "who holds at least NEED on this organization" (by standing, and by a seat someone serves in),
 - rules taken from the regulations, with their defaults, as data (chuxin.core.rules), and where an
   organization's own values for them are kept (the overrides for its subtree),
-- its routes for the role matrix (a test helper).
+- its routes for the role matrix (a test helper),
+- sections of a member's file that its work writes (organizational life, evaluations): `member_history`.
 
 Hooks that are code are given as dotted paths and imported on first use, as Django does with MIDDLEWARE: the
 kernel never imports an app, and an app's hooks may import anything below it.
@@ -101,6 +102,7 @@ class Hooks:
     rules: tuple = ()  # chuxin.core.rules.Rule
     rule_overrides: str | None = None  # dotted: f(prefixes) -> [(organization path, code, stored value)]
     matrix_routes: str | None = None  # dotted: routes() for the role matrix
+    member_history: str | None = None  # dotted: f(member, user) -> list[HistorySection] for the member's file
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,10 @@ def rule_override_sources() -> list[Callable]:
 
 def matrix_route_sources() -> list[tuple[str, Callable]]:
     return [(e.app, load(e.hooks.matrix_routes)) for e in entries() if e.hooks.matrix_routes]
+
+
+def member_history_sources() -> list[tuple[str, Callable]]:
+    return [(e.app, load(e.hooks.member_history)) for e in entries() if e.hooks.member_history]
 
 
 def demo_order() -> list[tuple[str, Callable]]:

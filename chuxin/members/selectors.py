@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_q
 from chuxin.core.paths import subtree_q
+from chuxin.core.registry import member_history_sources
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_list
 
@@ -109,3 +110,10 @@ def access_member(user, pk, *, need: Need) -> Member:
         user, Member.objects.select_related("organization", "work_unit", "department", "user"), pk, need=need,
         relations=[THEMSELF],
     )
+
+
+def member_history(member: Member, user) -> list:
+    """The sections other apps add to a member's file (organizational life, evaluations), each built by its app
+    for this reader; empty ones left out, in their order."""
+    sections = [s for _app, source in member_history_sources() for s in source(member, user)]
+    return sorted((s for s in sections if s.rows), key=lambda s: s.order)

@@ -31,7 +31,7 @@ from chuxin.orgs.selectors import member_positions
 from . import exporting, importing, services
 from .forms import ALL_STATUSES, ImportForm, MemberFilterForm, MemberForm
 from .models import Member
-from .selectors import MemberFilters, access_member, member_list
+from .selectors import MemberFilters, access_member, member_history, member_list
 from .tasks import import_members_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,6 +84,7 @@ def detail_view(request, pk: int):
         "can_reveal": member.user_id == request.user.pk or can(request.user, member.organization, Need.ADMIN),
         "can_admin": can(request.user, member.organization, Need.ADMIN),
         "positions": member_positions(member),
+        "history": member_history(member, request.user),
     }
     return render(request, "members/detail.html", context)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from chuxin.audit.display import AuditField, nothing
+from chuxin.core.attachments import ATTACHMENT_EXTENSIONS, validate_attachment_size
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -22,16 +23,6 @@ DUE_SOON_DAYS = 7
 
 # The areas an organization starts with; it may add, rename and reorder its own.
 DEFAULT_AREAS = ("政治建设", "思想建设", "组织建设", "作风建设", "纪律建设", "制度建设")
-
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "txt", "zip"]
-
-
-def validate_attachment_size(file) -> None:
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The attachment is larger than %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
 
 
 class PlanArea(TimeStampedModel):

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chuxin.accounts.models import User
+from chuxin.core.richtext import sanitize
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
 from chuxin.records.services import record_work
 
 from .models import Report, ReportPeriod, ReportRequirement
 from .periods import period_bounds, periods_open
-from .richtext import sanitize
 from .services import report_start
 
 MONTHLY = "支部月度工作报告"

@@ -21,6 +21,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, holders, require
 from chuxin.core.models import IdempotencyKey
+from chuxin.core.richtext import is_blank, sanitize
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
 from chuxin.records.services import record_work
@@ -28,7 +29,6 @@ from chuxin.records.services import record_work
 from . import facts as report_facts
 from .models import Report, ReportPeriod, ReportRequirement, period_message
 from .periods import periods_open
-from .richtext import is_blank, sanitize
 from .selectors import expected_reporters
 from .states import REPORTS, may_write
 

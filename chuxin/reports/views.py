@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
+from chuxin.core.richtext import to_editable
 from chuxin.orgs.models import Organization
 
 from . import exporting, facts, selectors, services
 from .forms import RequirementForm, ReviewForm
 from .models import Report, ReportPeriod
 from .periods import periods_open
-from .richtext import to_editable
 from .states import REPORTS, may_write
 
 

@@ -1,4 +1,5 @@
-"""Report text: plain text with line breaks or simple HTML, always sanitized before it is stored."""
+"""Rich text people write (reports, minutes, notices, articles): plain text with line breaks or simple HTML,
+always sanitized before it is stored."""
 
 from __future__ import annotations
 

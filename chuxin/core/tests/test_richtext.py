@@ -1,4 +1,4 @@
-from chuxin.reports.richtext import sanitize
+from chuxin.core.richtext import sanitize
 
 
 def test_scripts_styles_and_handlers_are_removed():
@@ -24,7 +24,7 @@ def test_plain_text_keeps_paragraphs_and_line_breaks_and_is_escaped():
 
 
 def test_simple_paragraphs_go_back_to_the_textarea_as_plain_text_and_round_trip():
-    from chuxin.reports.richtext import to_editable
+    from chuxin.core.richtext import to_editable
 
     for typed in ("第一行\n第二行\n\n新段落 a<b & c", "一段"):
         html = sanitize(typed)
