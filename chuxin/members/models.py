@@ -2,7 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -102,6 +103,12 @@ class Member(TimeStampedModel):
             # counts by status and category, and the foreign key (hence db_index=False on `organization`).
             models.Index(fields=["organization", "status", "category", "name_pinyin", "id"], name="member_org_list"),
             models.Index(fields=["name_initials", "id"], name="member_initials"),
+            # Search by surname (one character): its members already in list order (members.selectors.name_search).
+            models.Index(Substr("name", 1, 1), F("name_pinyin"), F("id"), name="member_surname"),
+            # Search by the beginning of a name; PostgreSQL needs the pattern operator class for LIKE 'x%'.
+            models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
+            # PostgreSQL also has trigram (pg_trgm) indexes on the name and the phone, for search anywhere in
+            # them: migration 0006, not declared here because SQLite has no such index.
         ]
         constraints = [
             models.CheckConstraint(condition=Q(joined_on__gt=models.F("birth_date")), name="member_joined_after_birth"),
@@ -124,3 +131,22 @@ class Member(TimeStampedModel):
         today = timezone.localdate()
         joined = self.joined_on
         return today.year - joined.year - ((today.month, today.day) < (joined.month, joined.day))
+
+
+class MemberTally(models.Model):
+    """The members on the roll (status active) in an organization's subtree, by category: what the home page
+    shows and the branch rules read, kept up to date by the writes (members.tallies) instead of counted on each
+    request (aggregating a million members took 800 ms). `manage.py recount_members` rebuilds them."""
+
+    organization = models.OneToOneField(
+        "orgs.Organization", on_delete=models.CASCADE, primary_key=True, related_name="member_tally"
+    )
+    full = models.IntegerField(default=0)
+    probationary = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("member tally")
+        verbose_name_plural = _("member tallies")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.full} + {self.probationary}"

@@ -23,7 +23,8 @@ from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
-from chuxin.members.models import Member
+from chuxin.members.models import Member, MemberTally
+from chuxin.members.tallies import tally_add
 from chuxin.records.services import record_work
 
 from . import rules
@@ -127,6 +128,12 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     )
     if deepest + depth_change > MAX_DEPTH:
         raise ValidationError(_("The tree cannot be deeper than %(n)s levels.") % {"n": MAX_DEPTH})
+    # The subtree's members leave the old parent's chain and join the new one's (the subtree's own tallies stay).
+    moved = MemberTally.objects.filter(organization=organization).values_list("full", "probationary").first()
+    if moved and old_parent is not None:
+        tally_add({old_parent.path: (-moved[0], -moved[1]), new_parent.path: moved})
+    elif moved:
+        tally_add({new_parent.path: moved})
     Organization.objects.filter(subtree_q(old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,

@@ -60,7 +60,7 @@ def test_member_list_query_count_does_not_grow(world, client_for, django_assert_
     with django_assert_num_queries(expected):
         large = client.get(reverse("members:list"), params)
     assert small.status_code == large.status_code == 200
-    assert large.context["page_obj"].paginator.count > small.context["page_obj"].paginator.count
+    assert large.context["page_obj"].count > small.context["page_obj"].count
 
 
 def test_member_list_partial_query_count_does_not_grow(world, client_for, django_assert_num_queries):
@@ -74,7 +74,7 @@ def test_member_list_partial_query_count_does_not_grow(world, client_for, django
     seed_members(world, 27)
     with django_assert_num_queries(6):
         response = client.get(reverse("members:list"), {"q": "lm"}, headers={"HX-Request": "true"})
-    assert response.context["page_obj"].paginator.count == 30
+    assert response.context["page_obj"].count == 30
 
 
 def test_member_detail_query_count_does_not_grow_with_positions(world, client_for, django_assert_num_queries):
