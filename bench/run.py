@@ -134,6 +134,9 @@ def work_world():
     wb.add_directives(world, directives, today)
     wb.add_report_requirements(world, requirements, today)
     directive = wb.send_directive(world, None, today)
+    from chuxin.members.tallies import recount
+
+    recount()  # the committee's organizations were written in bulk: count them as the services would have
     return world.person, world.sender, directive
 
 

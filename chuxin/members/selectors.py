@@ -96,9 +96,9 @@ def name_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> Q
 
 
 def members_on_roll(user, organization: Organization | None = None, *, need: Need = Need.READ) -> dict[str, int]:
-    """{"full", "probationary", "active"}: the members on the roll in the user's scope (or in `organization`'s
-    subtree, which must be in it), from the counters the writes keep (members.tallies). One query, a row per
-    organization at the top of the scope, whatever the number of members."""
+    """{"full", "probationary", "active", "organizations"}: the members on the roll and the active organizations in
+    the user's scope (or in `organization`'s subtree, which must be in it), from the counters the writes keep
+    (members.tallies). One query, a row per organization at the top of the scope, whatever the numbers."""
     if organization is not None:
         rows = MemberTally.objects.filter(organization=organization)
     else:
@@ -107,9 +107,10 @@ def members_on_roll(user, organization: Organization | None = None, *, need: Nee
             rows = MemberTally.objects.filter(organization__parent__isnull=True)
         else:
             rows = MemberTally.objects.filter(organization__path__in=prefixes or ["-"])
-    sums = rows.aggregate(full=Sum("full"), probationary=Sum("probationary"))
+    sums = rows.aggregate(full=Sum("full"), probationary=Sum("probationary"), organizations=Sum("organizations"))
     full, probationary = sums["full"] or 0, sums["probationary"] or 0
-    return {"full": full, "probationary": probationary, "active": full + probationary}
+    return {"full": full, "probationary": probationary, "active": full + probationary,
+            "organizations": sums["organizations"] or 0}
 
 
 def member_count(user, filters: MemberFilters, *, need: Need = Need.READ) -> tuple[int, bool]:

@@ -22,9 +22,10 @@ from .summary import subtree_summary
 def home_view(request):
     if not has_any(request.user, Need.READ):
         return redirect("portal:me")
+    counts = members_on_roll(request.user)  # kept by the writes (members.tallies), not counted here
     context = {
-        "counts": members_on_roll(request.user),  # kept by the writes (members.tallies), not counted here
-        "org_count": org_selectors.organization_list(request.user).filter(status="active").count(),
+        "counts": counts,
+        "org_count": counts["organizations"],
         "roots": org_selectors.organization_roots(request.user)[:10],
         "warnings": org_selectors.warnings_in_scope(request.user),
         "can_manage": has_any(request.user, Need.MANAGE),

@@ -13,7 +13,7 @@ def count_existing(apps, schema_editor):
     Member = apps.get_model("members", "Member")
     Organization = apps.get_model("orgs", "Organization")
     MemberTally = apps.get_model("members", "MemberTally")
-    rolled = defaultdict(lambda: [0, 0])
+    rolled = defaultdict(lambda: [0, 0, 0])
     own = (
         Member.objects.filter(status="active").values_list("organization__path")
         .annotate(full=Count("id", filter=Q(category="full")), prob=Count("id", filter=Q(category="probationary")))
@@ -23,10 +23,15 @@ def count_existing(apps, schema_editor):
         for end in range(4, len(path) + 1, 4):
             rolled[path[:end]][0] += full
             rolled[path[:end]][1] += prob
-    ids = dict(Organization.objects.filter(path__in=list(rolled)).values_list("path", "id"))
+    ids = {}
+    for path, pk, status in Organization.objects.values_list("path", "id", "status"):
+        ids[path] = pk
+        if status == "active":
+            for end in range(4, len(path) + 1, 4):
+                rolled[path[:end]][2] += 1
     MemberTally.objects.bulk_create(
-        [MemberTally(organization_id=ids[path], full=f, probationary=p) for path, (f, p) in rolled.items()
-         if path in ids],
+        [MemberTally(organization_id=ids[path], full=f, probationary=p, organizations=o)
+         for path, (f, p, o) in rolled.items() if path in ids],
         batch_size=5000,
     )
 
@@ -45,6 +50,7 @@ class Migration(migrations.Migration):
                 ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='member_tally', serialize=False, to='orgs.organization')),
                 ('full', models.IntegerField(default=0)),
                 ('probationary', models.IntegerField(default=0)),
+                ('organizations', models.IntegerField(default=0)),
             ],
             options={
                 'verbose_name': 'member tally',

@@ -15,7 +15,13 @@ from chuxin.members.models import Member, MemberTally
 from chuxin.members.services import member_create, member_update
 from chuxin.members.tallies import fresh_counts, tallies_match
 from chuxin.members.tests.test_import import person, upload
-from chuxin.orgs.services import organization_move
+from chuxin.orgs.models import Organization
+from chuxin.orgs.services import (
+    organization_create,
+    organization_deactivate,
+    organization_move,
+    organization_reactivate,
+)
 from chuxin.testing import valid_citizen_id
 
 BORN = datetime.date(1991, 2, 3)
@@ -36,6 +42,24 @@ def assert_counters_match():
 def tally(org) -> tuple[int, int]:
     row = MemberTally.objects.filter(organization=org).first()
     return (row.full, row.probationary) if row else (0, 0)
+
+
+def test_organizations_created_deactivated_reactivated_and_moved_keep_their_counts(world, client_for):
+    K = Organization.Kind
+    assert_counters_match()
+    b3 = organization_create(actor=None, parent=world.pc, name="第三支部", code="B3", kind=K.BRANCH)
+    g3 = organization_create(actor=None, parent=b3, name="第三党小组", code="G3", kind=K.PARTY_GROUP)
+    assert_counters_match()
+    organization_deactivate(actor=None, organization=g3)
+    organization_deactivate(actor=None, organization=g3)  # twice: counted once
+    assert_counters_match()
+    organization_reactivate(actor=None, organization=g3)
+    assert_counters_match()
+    organization_move(actor=None, organization=b3, new_parent=world.sup)
+    assert_counters_match()
+    home = client_for(world.worker).get(reverse("portal:home"))
+    assert home.context["org_count"] == Organization.objects.filter(
+        path__startswith=world.pc.path, status="active").count()
 
 
 def test_every_write_keeps_the_counters_equal_to_a_fresh_count(world, client_for):
@@ -90,7 +114,7 @@ def test_every_write_keeps_the_counters_equal_to_a_fresh_count(world, client_for
     response = client_for(world.worker).get(reverse("portal:home"))
     counted = fresh_counts()[world.pc.pk]  # the worker's scope: the committee (B1 has moved out of it)
     assert response.context["counts"] == {"full": counted[0], "probationary": counted[1],
-                                          "active": counted[0] + counted[1]}
+                                          "active": counted[0] + counted[1], "organizations": counted[2]}
 
 
 def test_the_member_list_counts_from_the_counters(world, client_for):
