@@ -163,8 +163,9 @@ def page_plan() -> list[tuple[str, str, bool, bool, str]]:
         ("member list, 100 pages deep (by key)", f"/members/?after={member_cursor(4999)}", False, True, W),
         ("member list ?q=张 (surname)", "/members/?q=%E5%BC%A0", False, True, W),
         ("member list ?q=张伟 (name begins)", "/members/?q=%E5%BC%A0%E4%BC%9F", False, True, W),
-        ("member list ?q=建国&contains (anywhere)", "/members/?q=%E5%BB%BA%E5%9B%BD&contains=on", False, True, W),
-        ("member list ?q=1380 (phone)", "/members/?q=1380", False, True, W),
+        ("member list ?q=杨辉胜&contains (anywhere, trigrams)", "/members/?q=%E6%9D%A8%E8%BE%89%E8%83%9C&contains=on", False, True,
+         W),
+        ("member list ?q=13436533 (phone, trigrams)", "/members/?q=13436533", False, True, W),
         ("member list ?education=bachelor", "/members/?education=bachelor", False, True, W),
         ("member list ?age_band=36_45", "/members/?age_band=36_45", False, True, W),
         ("home (counts, warnings)", "/", False, True, W),
@@ -177,6 +178,9 @@ def page_plan() -> list[tuple[str, str, bool, bool, str]]:
         ("navigation count (htmx badge)", "/workbench/count/", True, True, P),
         ("report requirements", "/reports/requirements/", False, True, S),
         ("directive page with its matrix, 1,000 recipients", f"/directives/{directive.pk}/", False, True, S),
+        # No target: two characters anywhere in a name have no trigram; every row in scope is read.
+        ("member list ?q=辉胜&contains (2 characters anywhere)", "/members/?q=%E8%BE%89%E8%83%9C&contains=on", False,
+         False, W),
     ]
 
 
