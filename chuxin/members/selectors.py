@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
@@ -16,7 +15,7 @@ from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_list
 
 from .access import THEMSELF
-from .models import Member, MemberTally
+from .models import FirstCharacter, Member, MemberTally
 from .rules import AGE_BANDS
 
 
@@ -87,7 +86,7 @@ def name_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> Q
     if contains:
         return qs.filter(name__contains=term)
     if len(term) == 1:
-        return qs.alias(name_first=Substr("name", 1, 1)).filter(name_first=term)
+        return qs.alias(name_first=FirstCharacter("name")).filter(name_first=term)
     if connection.vendor == "postgresql" or ord(term[-1]) == 0x10FFFF:
         return qs.filter(name__startswith=term)
     # SQLite compares text by its UTF-8 bytes, i.e. by code point: the names that begin with `term` are those

@@ -1,5 +1,5 @@
 
-import django.db.models.functions.text
+import chuxin.members.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='member',
-            index=models.Index(django.db.models.functions.text.Substr('name', 1, 1), models.F('name_pinyin'), models.F('id'), name='member_surname'),
+            index=models.Index(chuxin.members.models.FirstCharacter('name'), models.F('name_pinyin'), models.F('id'), name='member_surname'),
         ),
         migrations.AddIndex(
             model_name='member',
