@@ -224,9 +224,9 @@ def run_level(port: int, plan, keys, users: int, seconds: float, warmup: float, 
         thread.start()
     time.sleep(warmup)
     workers = children(server_pid)
-    pg = postgres_pids()
     cpu_before = sum(cpu_seconds(p) for p in workers)
-    pg_before = sum(cpu_seconds(p) for p in pg)
+    # Per process: a backend that exits during the run takes its CPU with it (counted up to its last sample).
+    pg_before = {p: cpu_seconds(p) for p in postgres_pids()}
     client_before = time.process_time()
     record.set()
     started = time.perf_counter()
@@ -234,7 +234,7 @@ def run_level(port: int, plan, keys, users: int, seconds: float, warmup: float, 
     record.clear()
     elapsed = time.perf_counter() - started
     cpu = sum(cpu_seconds(p) for p in workers) - cpu_before
-    pg_cpu = sum(cpu_seconds(p) for p in postgres_pids()) - pg_before
+    pg_cpu = sum(max(0.0, cpu_seconds(p) - pg_before.get(p, 0.0)) for p in postgres_pids())
     client_cpu = time.process_time() - client_before
     stop.set()
     for thread in threads:
