@@ -11,20 +11,21 @@ import datetime
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, fetch, holders_by_org, require, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.plans.selectors import origin_counts, tasks_of_origin
 
 from .apps import ACK_WORKING_DAYS
-from .models import Directive, DirectiveAction, DirectiveRecipient
+from .models import Directive, DirectiveAction, DirectiveAttachment, DirectiveRecipient
 
 State = DirectiveRecipient.State
 
@@ -48,6 +49,38 @@ def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:
 def access_action(user, pk, *, need: Need) -> DirectiveAction:
     return fetch(user, DirectiveAction.objects.select_related("recipient__organization", "recipient__directive"), pk,
                  need=need, organization="recipient.organization")
+
+
+def access_attachment(user, pk, *, need: Need) -> DirectiveAttachment:
+    """A directive's file. To read: the sender's files (the notice, templates) by READ on the sender or on any
+    receiving organization; a recipient's paperwork by READ on that organization or on the sender, never by a
+    sibling. To change (MANAGE): only on the organization whose file it is. 404 out of scope, 403 too weak."""
+    found = DirectiveAttachment.objects.select_related("directive__sender", "recipient__organization").filter(
+        pk=pk).first()  # the URL's <int:pk>
+    if found is None:
+        raise Http404
+    owner = found.recipient.organization if found.recipient_id else found.directive.sender
+    if can(user, owner, need):
+        return found
+    if need <= Need.READ:
+        if found.recipient_id and can(user, found.directive.sender, need):
+            return found
+        if not found.recipient_id and found.directive.recipients.filter(
+                scope_q(user, need, "organization__path")).exists():
+            return found
+    require(user, owner, need)  # 404 without standing there, 403 with too weak a one
+    return found
+
+
+def directive_attachments(directive: Directive) -> list[DirectiveAttachment]:
+    """The sender's files (the notice, templates). One query."""
+    return list(directive.attachments.filter(recipient__isnull=True).order_by("created_at", "id"))
+
+
+def recipient_attachments(recipient: DirectiveRecipient) -> list[DirectiveAttachment]:
+    """A recipient's paperwork: attached with its completion, to the row, or to its follow-up actions (each
+    with its `action_id`). One query."""
+    return list(recipient.attachments.order_by("created_at", "id"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
