@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
+from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can, fetch, holders_by_org, require, scope_prefixes, scope_q
@@ -332,10 +333,8 @@ def period_facts(
         for row in rows.select_related("directive").order_by("directive__created_at", "organization__path")[
             :item_limit]
     ]
-    done = counts["completed_on_time"] + counts["completed_late"]
-    sentence = _("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
-                 "%(open)s still open") % {"received": counts["received"], "done": done,
-                                           "on_time": counts["completed_on_time"], "open": counts["open"]}
+    sentence = directives_sentence(received=counts["received"], on_time=counts["completed_on_time"],
+                                   late=counts["completed_late"], still_open=counts["open"])
     return [
         Fact("received", noop("Directives received"), counts["received"], titles, sentence, titles_in_sentence=False),
         Fact("completed_on_time", noop("Completed on time"), counts["completed_on_time"]),
@@ -343,6 +342,25 @@ def period_facts(
         Fact("open", noop("Still open"), counts["open"]),
         Fact("open_overdue", noop("Open past their due date"), counts["open_overdue"]),
     ]
+
+
+def directives_sentence(*, received: int, on_time: int, late: int, still_open: int) -> str:
+    """The pre-filled sentence of a report, without zero counts: "3 directives from above received, 3 completed,
+    all on time", never "0 completed (0 on time)". Nothing received: no sentence at all."""
+    if not received:
+        return ""
+    parts = [ngettext("%(n)s directive from above received", "%(n)s directives from above received",
+                      received) % {"n": received}]
+    done = on_time + late
+    if done and on_time == done:
+        parts.append(_("%(done)s completed, all on time") % {"done": done})
+    elif done and on_time:
+        parts.append(_("%(done)s completed (%(on_time)s on time)") % {"done": done, "on_time": on_time})
+    elif done:
+        parts.append(_("%(done)s completed") % {"done": done})
+    if still_open:
+        parts.append(_("%(n)s still open") % {"n": still_open})
+    return pgettext("between the parts of a sentence", ", ").join(parts)
 
 
 def overdue_in(organization: Organization, *, today: datetime.date) -> int:
