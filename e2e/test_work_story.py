@@ -390,7 +390,9 @@ def test_monthly_report_is_prefilled_returned_resubmitted_accepted_and_the_missi
     expect(main).to_contain_text(done.title)
     expect(page.locator("textarea[name=section-1]")).to_have_value("")  # the judgement is the author's
 
-    page.locator("textarea[name=section-1]").fill("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
+    # The sections are written in the rich-text editor over each textarea (which stays the form's field).
+    expect(page.locator("textarea[name=section-1]")).to_be_hidden()
+    page.get_by_test_id("richtext-section-1").fill("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
     page.locator("button[name=action][value=submit]").click()
     expect(page.locator("main .alert-success")).to_have_text(zh("The report has been submitted."))
     expect(page.locator("textarea")).to_have_count(0)  # handed in: read-only now
@@ -416,7 +418,7 @@ def test_monthly_report_is_prefilled_returned_resubmitted_accepted_and_the_missi
     expect(page.locator("#return-comment")).to_contain_text("请补充笔记整理滞后的原因和整改时限。")
     expect(page.locator("#return-comment")).to_contain_text("王干事")
     expect(page.locator("textarea[name=section-1]")).to_have_value("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
-    page.locator("textarea[name=section-1]").fill(
+    page.get_by_test_id("richtext-section-1").fill(
         "本月学习教育按计划推进。笔记整理滞后，原因是集中学习时间调整，下月10日前补齐。")
     page.locator("button[name=action][value=submit]").click()
     expect(page.locator("main .alert-success")).to_have_text(zh("The report has been submitted."))

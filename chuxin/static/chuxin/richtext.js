@@ -104,7 +104,7 @@
     const bar = holder.querySelector(".pell-actionbar");
     bar.setAttribute("role", "toolbar");
     if (labels.labelToolbar) bar.setAttribute("aria-label", labels.labelToolbar);
-    textarea.value = clean(content.innerHTML);
+    // The textarea keeps what the server sent until the author changes something (plain text stays plain text).
     textarea.hidden = true;
     const form = textarea.form;
     if (form) form.addEventListener("submit", function () { textarea.value = clean(content.innerHTML); });
