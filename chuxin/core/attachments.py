@@ -55,6 +55,11 @@ _SIGNATURES: dict[str, tuple[bytes, ...]] = {
 _PROGRAMS = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 
 
+def kinds_display() -> str:
+    """The kinds of file accepted, as people see them in a file's name: .pdf、.docx…"""
+    return "、".join(f".{extension}" for extension in ATTACHMENT_EXTENSIONS)
+
+
 def _head(file, n: int = 16) -> bytes:
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)
@@ -68,7 +73,7 @@ def check_attachment(file) -> None:
     what such a file starts with) and its size. The error names the file."""
     name = os.path.basename(getattr(file, "name", "") or "")
     extension = name.rpartition(".")[2].lower() if "." in name else ""
-    params = {"name": name, "kinds": "、".join(ATTACHMENT_EXTENSIONS), "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+    params = {"name": name, "kinds": kinds_display(), "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
     if extension not in ATTACHMENT_EXTENSIONS:
         raise ValidationError(_("“%(name)s” cannot be attached: only these kinds of file are accepted: %(kinds)s."),
                               code="extension", params=params)
@@ -97,7 +102,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault("help_text", _("Optional. Up to %(n)s files of %(mb)s MB each: %(kinds)s.") % {
             "n": ATTACHMENT_MAX_FILES, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            "kinds": "、".join(ATTACHMENT_EXTENSIONS)})
+            "kinds": kinds_display()})
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{e}" for e in ATTACHMENT_EXTENSIONS))
 
