@@ -389,7 +389,7 @@ def _person(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def attachment_owner(attachment: DirectiveAttachment) -> Organization:
+def _owner(attachment: DirectiveAttachment) -> Organization:
     """The organization whose file it is: the receiving organization's for its paperwork, else the sender's."""
     return attachment.recipient.organization if attachment.recipient_id else attachment.directive.sender
 
@@ -424,7 +424,7 @@ def directive_attach(*, actor, directive: Directive, recipient: DirectiveRecipie
 @transaction.atomic
 def directive_attachment_remove(*, actor, attachment: DirectiveAttachment) -> None:
     """Remove a file its own uploader attached, while the directive is open. Removing it twice is harmless."""
-    owner = attachment_owner(attachment)
+    owner = _owner(attachment)
     authorize(actor, owner, Need.MANAGE)
     if attachment.uploaded_by_id != getattr(actor, "pk", None):
         raise PermissionDenied
