@@ -78,7 +78,7 @@ class CompleteForm(StyledMixin, forms.Form):
     attachments = AttachmentsField(label=_("Attachments: photos of a sign-in sheet, a ledger"))
 
 
-class AttachForm(StyledMixin, forms.Form):
+class AttachForm(IdempotentFormMixin, StyledMixin, forms.Form):
     attachments = AttachmentsField(label=_("Add attachments"))
 
     def clean_attachments(self):

@@ -181,6 +181,11 @@ class DirectiveAttachment(Attachment):
         related_name="attachments",
     )
 
+    @property
+    def owner_organization(self):
+        """Whose file it is: the receiving organization's for its paperwork, else the sender's."""
+        return self.recipient.organization if self.recipient_id else self.directive.sender
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("directive attachment")

@@ -11,7 +11,6 @@ import datetime
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_noop as noop
 from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, can, fetch, holders_by_org, require, scope_prefixes, scope_q
+from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -52,25 +51,23 @@ def access_action(user, pk, *, need: Need) -> DirectiveAction:
                  need=need, organization="recipient.organization")
 
 
+def _reads_the_other_side(user, attachment: DirectiveAttachment) -> bool:
+    """The sender reads a recipient's paperwork; every recipient reads the sender's files (the notice, templates)."""
+    if attachment.recipient_id:
+        return can(user, attachment.directive.sender, Need.READ)
+    return attachment.directive.recipients.filter(scope_q(user, Need.READ, "organization__path")).exists()
+
+
+# Reading only: changing a file needs standing on the organization whose file it is.
+OTHER_SIDE = Relation("the other side of the directive", _reads_the_other_side, Need.READ)
+
+
 def access_attachment(user, pk, *, need: Need) -> DirectiveAttachment:
     """A directive's file. To read: the sender's files (the notice, templates) by READ on the sender or on any
     receiving organization; a recipient's paperwork by READ on that organization or on the sender, never by a
     sibling. To change (MANAGE): only on the organization whose file it is. 404 out of scope, 403 too weak."""
-    found = DirectiveAttachment.objects.select_related("directive__sender", "recipient__organization").filter(
-        pk=pk).first()  # the URL's <int:pk>
-    if found is None:
-        raise Http404
-    owner = found.recipient.organization if found.recipient_id else found.directive.sender
-    if can(user, owner, need):
-        return found
-    if need <= Need.READ:
-        if found.recipient_id and can(user, found.directive.sender, need):
-            return found
-        if not found.recipient_id and found.directive.recipients.filter(
-                scope_q(user, need, "organization__path")).exists():
-            return found
-    require(user, owner, need)  # 404 without standing there, 403 with too weak a one
-    return found
+    return fetch(user, DirectiveAttachment.objects.select_related("directive__sender", "recipient__organization"),
+                 pk, need=need, organization="owner_organization", relations=[OTHER_SIDE])
 
 
 def directive_attachments(directive: Directive) -> list[DirectiveAttachment]:
@@ -79,9 +76,11 @@ def directive_attachments(directive: Directive) -> list[DirectiveAttachment]:
 
 
 def recipient_attachments(recipient: DirectiveRecipient) -> list[DirectiveAttachment]:
-    """A recipient's paperwork: attached with its completion, to the row, or to its follow-up actions (each
-    with its `action_id`). One query."""
-    return list(recipient.attachments.order_by("created_at", "id"))
+    """What a recipient's page lists: the sender's files (the notice, templates: no recipient) and the recipient's
+    own paperwork (attached with its completion, to the row, or to its follow-up actions: with `action_id`).
+    One query."""
+    return list(DirectiveAttachment.objects.filter(directive_id=recipient.directive_id).filter(
+        Q(recipient__isnull=True) | Q(recipient=recipient)).order_by("created_at", "id"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -389,11 +389,6 @@ def _person(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _owner(attachment: DirectiveAttachment) -> Organization:
-    """The organization whose file it is: the receiving organization's for its paperwork, else the sender's."""
-    return attachment.recipient.organization if attachment.recipient_id else attachment.directive.sender
-
-
 def _open(directive: Directive) -> Directive:
     locked = Directive.objects.select_for_update().get(pk=directive.pk)
     if locked.status == Directive.Status.WITHDRAWN:
@@ -405,26 +400,33 @@ def _open(directive: Directive) -> Directive:
 
 @transaction.atomic
 def directive_attach(*, actor, directive: Directive, recipient: DirectiveRecipient | None = None,
-                     attachments) -> list[DirectiveAttachment]:
+                     attachments, token: str = "") -> list[DirectiveAttachment]:
     """Attach files to an open directive: the sender's (no `recipient`: MANAGE on the sender) or a receiving
-    organization's paperwork (MANAGE on that organization)."""
+    organization's paperwork (MANAGE on that organization). The same form sent twice (`token`) attaches once."""
     owner = recipient.organization if recipient is not None else directive.sender
     authorize(actor, owner, Need.MANAGE)
     if recipient is not None and recipient.directive_id != directive.pk:
         raise ValidationError(_("The attachment does not belong to this directive."))
-    _open(directive)
-    files = attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor), directive=directive,
-                             recipient=recipient)
-    if files:
+    if not attachments:
+        return []
+    made: list[DirectiveAttachment] = []
+
+    def attach() -> DirectiveAttachment:
+        _open(directive)
+        made.extend(attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor),
+                                     directive=directive, recipient=recipient))
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=recipient or directive,
-                     organization=owner, changes={"attachments": [[], [f.name for f in files]]})
-    return files
+                     organization=owner, changes={"attachments": [[], [f.name for f in made]]})
+        return made[0]
+
+    first = IdempotencyKey.objects.create_once(actor=actor, token=token, model=DirectiveAttachment, create=attach)
+    return made or [first]
 
 
 @transaction.atomic
 def directive_attachment_remove(*, actor, attachment: DirectiveAttachment) -> None:
     """Remove a file its own uploader attached, while the directive is open. Removing it twice is harmless."""
-    owner = _owner(attachment)
+    owner = attachment.owner_organization
     authorize(actor, owner, Need.MANAGE)
     if attachment.uploaded_by_id != getattr(actor, "pk", None):
         raise PermissionDenied

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -145,7 +145,9 @@ def detail_view(request, pk: int):
         "directive": directive, "counts": counts, "page_obj": paginator.get_page(request.GET.get("page")),
         "show": show, "querystring_base": _querystring(request), "today": today, "ack_due": ack_due,
         "can_manage": can(request.user, directive.sender, Need.MANAGE),
-        "attachments": _removable(request.user, directive, selectors.directive_attachments(directive)),
+        # Only the full page lists them (the matrix's htmx refresh does not ask).
+        "attachments": SimpleLazyObject(
+            lambda: _removable(request.user, directive, selectors.directive_attachments(directive))),
         "attach_form": AttachForm() if directive.is_open and can(request.user, directive.sender, Need.MANAGE) else None,
         # Cumulative (selectors.REACHED): a recipient that completed counts as acknowledged and in progress too.
         "state_counts": [(value, State(value).label, counts[value])
@@ -205,12 +207,12 @@ def withdraw_view(request, pk: int):
 # The recipient
 
 
-def _recipient_page(request, recipient, *, action_form=None, complete_form=None, attach_form=None,
-                    status: int = 200):
+def _recipient_page(request, recipient, *, action_form=None, complete_form=None, status: int = 200):
     can_manage = can(request.user, recipient.organization, Need.MANAGE) and recipient.directive.is_open
     today = timezone.localdate()
     ack_due = selectors.ack_due_on(recipient.directive)
-    paperwork = _removable(request.user, recipient.directive, selectors.recipient_attachments(recipient))
+    files = _removable(request.user, recipient.directive, selectors.recipient_attachments(recipient))
+    paperwork = [a for a in files if a.recipient_id]
     actions = list(selectors.recipient_actions(recipient))
     for action in actions:
         action.files = [a for a in paperwork if a.action_id == action.pk]
@@ -218,9 +220,9 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
         "recipient": recipient, "directive": recipient.directive,
         "actions": actions,
         "tasks": selectors.recipient_tasks(recipient),
-        "notice_files": selectors.directive_attachments(recipient.directive),
+        "notice_files": [a for a in files if a.recipient_id is None],
         "paperwork": [a for a in paperwork if a.action_id is None],
-        "attach_form": attach_form or (AttachForm() if can_manage else None),
+        "attach_form": AttachForm() if can_manage else None,
         "can_manage": can_manage, "steps": RECIPIENTS.allowed(recipient.state),
         "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
         "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
@@ -343,8 +345,8 @@ def attach_view(request, pk: int):
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
         run_service(request, lambda: services.directive_attach(
-            actor=request.user, directive=directive, attachments=form.cleaned_data["attachments"]),
-            success=_("The files have been attached."))
+            actor=request.user, directive=directive, attachments=form.cleaned_data["attachments"],
+            token=form.token), success=_("The files have been attached."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("directives:detail", pk=directive.pk)
@@ -357,15 +359,13 @@ def recipient_attach_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.directive_attach(actor=request.user, directive=recipient.directive, recipient=recipient,
-                                      attachments=form.cleaned_data["attachments"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The files have been attached."))
-            return redirect("directives:recipient", pk=recipient.pk)
-    return _recipient_page(request, recipient, attach_form=form)
+        run_service(request, lambda: services.directive_attach(
+            actor=request.user, directive=recipient.directive, recipient=recipient,
+            attachments=form.cleaned_data["attachments"], token=form.token),
+            success=_("The files have been attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("directives:recipient", pk=recipient.pk)
 
 
 @login_required

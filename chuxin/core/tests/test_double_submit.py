@@ -44,6 +44,12 @@ def _today(days: int = 0) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("双提交通知.pdf", b"%PDF-1.4")
+
+
 CREATE: dict[str, Create] = {
     "accounts:org-access": Create("accounts.RoleGrant", lambda env: {
         "identifier": env.world.stranger.username, "role": Role.COMMITTEE}),
@@ -77,6 +83,9 @@ CREATE: dict[str, Create] = {
     "directives:task-add": Create("plans.Task", lambda env: {
         "title": "双提交落实任务", "start_on": _today(), "due_on": _today(10), "lead": "", "responsible": "",
         "cooperating": []}),
+    # Files added to an open directive, by the sender or a recipient (a double click attaches them once).
+    "directives:attach": Create("directives.DirectiveAttachment", lambda env: {"attachments": _pdf()}),
+    "directives:recipient-attach": Create("directives.DirectiveAttachment", lambda env: {"attachments": _pdf()}),
     "reports:requirement-create": Create("reports.ReportRequirement", lambda env: {
         "organization": env.org("B1").pk, "title": "双提交月报", "frequency": "monthly", "due_day": "10",
         "starts_on": "2026-01-01", "audience": "organizations", "org_kinds": ["party_group"], "position_kinds": [],
@@ -95,6 +104,7 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
 }
 
 
