@@ -134,3 +134,42 @@ def test_printed_pages_show_the_content_alone(world, open_page, login):
         expect(page.locator(".cx-topbar")).to_be_hidden()
         _hidden_when_printed(page, "#cx-nav, .cx-bottombar, main button, main .btn, main form")
         _tables_whole(page)
+
+
+def test_on_a_phone_a_branch_downloads_the_notice_and_attaches_its_sign_in_sheet(world, open_page, login, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuxin.directives.models import DirectiveAttachment
+    from e2e.conftest import WECHAT_UA
+
+    directive = directive_services.directive_send(
+        actor=world.worker, sender=world.pc, title="关于开展主题党日活动的通知", body="请各支部组织。",
+        due_on=timezone.localdate() + datetime.timedelta(days=10), recipients=[world.b1],
+        attachments=[SimpleUploadedFile("活动方案模板.docx", b"PK\x03\x04template")])
+    row = directive.recipients.get()
+    phone = open_page(**PHONE_390)
+    login(phone, "secretary")
+    phone.goto(f"/directives/received/{row.pk}/")
+    notice = phone.get_by_test_id("attachment").filter(has_text="活动方案模板.docx")
+    expect(notice).to_be_visible()
+    with phone.expect_download() as download:
+        notice.locator("a").click()
+    assert download.value.suggested_filename == "活动方案模板.docx"
+
+    sheet = tmp_path / "签到表.png"
+    sheet.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    form = phone.get_by_test_id("attach-form").last
+    form.locator("summary").click()
+    form.locator("input[type=file]").set_input_files(str(sheet))
+    form.get_by_test_id("attach").click()
+    expect(phone.locator("main .alert-success")).to_have_text(zh("The files have been attached."))
+    expect(phone.get_by_test_id("attachment").filter(has_text="签到表.png")).to_be_visible()
+    assert DirectiveAttachment.objects.get(recipient=row).name == "签到表.png"
+    scroll_width, inner_width = phone.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert inner_width == 390 and scroll_width <= inner_width
+
+    # Inside WeChat's browser, where downloads fail: the hint beside each file.
+    wechat = open_page(**PHONE_390, user_agent=WECHAT_UA)
+    login(wechat, "secretary")
+    wechat.goto(f"/directives/received/{row.pk}/")
+    expect(wechat.get_by_test_id("attachment").first.get_by_test_id("wechat-hint")).to_be_visible()
