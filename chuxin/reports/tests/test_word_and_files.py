@@ -131,3 +131,28 @@ def test_a_forged_file_id_of_another_organization_is_not_found(world, january, c
     _post(client_for(world.outsider), theirs, attachments=[pdf()])
     attachment = ReportAttachment.objects.get()
     assert client_for(world.secretary).get(reverse("reports:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_the_reviewer_sees_the_files_and_the_word_download(world, draft, client_for):
+    _post(client_for(world.secretary), draft, attachments=[pdf()], action="submit")
+    page = client_for(world.worker).get(reverse("reports:review", args=[draft.pk])).content.decode()
+    attachment = ReportAttachment.objects.get()
+    assert "签到表.pdf" in page and reverse("reports:attachment", args=[attachment.pk]) in page
+    assert reverse("reports:word", args=[draft.pk]) in page
+    assert reverse("reports:attachment-remove", args=[attachment.pk]) not in page  # reviewing removes nothing
+    assert client_for(world.worker).get(reverse("reports:attachment", args=[attachment.pk])).status_code == 200
+
+
+def test_the_report_page_lists_files_in_a_fixed_number_of_queries(world, draft, client_for,
+                                                                   django_assert_max_num_queries):
+    client = client_for(world.secretary)
+    _post(client, draft, attachments=[pdf(f"表{i}.pdf") for i in range(3)])
+    client.get(reverse("reports:report", args=[draft.pk]))  # warm the session and the standings
+    with django_assert_max_num_queries(40) as captured:
+        client.get(reverse("reports:report", args=[draft.pk]))
+    few = len(captured.captured_queries)
+    draft.refresh_from_db()
+    _post(client, draft, attachments=[pdf(f"再{i}.pdf") for i in range(5)])
+    with django_assert_max_num_queries(few):  # five more files, no more queries
+        page = client.get(reverse("reports:report", args=[draft.pk])).content.decode()
+    assert "再4.pdf" in page
