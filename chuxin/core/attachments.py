@@ -181,10 +181,15 @@ def attachment_delete(attachment: Attachment) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """The file as a download under the name it was attached with (Content-Disposition: attachment, with the
-    RFC 5987 filename* for Chinese names), never sniffed into something a browser would run."""
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+def download_response(file, name: str) -> FileResponse:
+    """A stored file as a download under `name` (Content-Disposition: attachment, with the RFC 5987 filename* for
+    Chinese names), never sniffed into something a browser would run."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name,
                             content_type="application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """An attachment under the name it was attached with."""
+    return download_response(attachment.file, attachment.name)

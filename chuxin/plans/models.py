@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -292,3 +293,8 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.progress}%"
+
+    @property
+    def attachment_name(self) -> str:
+        """The attachment's file name as shown and downloaded (the stored name, without its folders)."""
+        return os.path.basename(self.attachment.name) if self.attachment else ""

@@ -1,9 +1,8 @@
-import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
+from chuxin.core.attachments import download_response
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
@@ -411,5 +411,4 @@ def attachment_view(request, pk: int):
     if update is None:
         raise Http404
     selectors.access_task(request.user, update.task_id, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
-    return FileResponse(update.attachment.open("rb"), as_attachment=True,
-                        filename=os.path.basename(update.attachment.name))
+    return download_response(update.attachment, update.attachment_name)

@@ -87,3 +87,27 @@ def test_the_editor_widget_marks_its_textarea_and_brings_its_files():
     assert "data-cx-richtext" in html and 'data-label-bold="加粗"' in html and "第一段" in html
     media = str(form.media)
     assert "vendor/pell/pell.min.js" in media and "chuxin/richtext.js" in media and "defer" in media
+
+
+def test_a_plan_progress_attachment_shows_and_downloads_under_its_file_name(world, client_for):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from chuxin.plans.models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignment
+
+    plan = Plan.objects.create(organization=world.b1, year=2026, title="计划", owner=world.secretary)
+    item = PlanItem.objects.create(plan=plan, area=PlanArea.objects.create(organization=world.b1, name="组织"),
+                                   title="事项")
+    task = Task.objects.create(plan_item=item, title="任务", start_on=datetime.date(2026, 1, 1),
+                               due_on=datetime.date(2026, 2, 1))
+    TaskAssignment.objects.create(task=task, user=world.member_user, role="lead")
+    update = ProgressUpdate(task=task, author=world.member_user, progress=10)
+    update.attachment.save("学习记录.txt", ContentFile("笔记".encode()), save=False)
+    update.save()
+    client = client_for(world.secretary)
+    assert update.attachment_name in client.get(reverse("plans:task", args=[task.pk])).content.decode()
+    response = client.get(reverse("plans:attachment", args=[update.pk]))
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert response["X-Content-Type-Options"] == "nosniff"
