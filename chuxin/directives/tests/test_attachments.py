@@ -191,3 +191,11 @@ def test_the_recipient_page_lists_files_in_a_fixed_number_of_queries(world, sent
                               attachments=[upload("再一个.pdf")])
     with django_assert_max_num_queries(few):  # one more file, no more queries
         client.get(url("recipient", row.pk))
+
+
+def test_the_senders_own_files_on_a_recipients_page_are_read_not_removed_there(world, sent_to_three, client_for):
+    [notice] = services.directive_attach(actor=world.worker, directive=sent_to_three, attachments=[upload()])
+    page = client_for(world.worker).get(url("recipient", row_of(sent_to_three, world.b1).pk))  # the sender above
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "通知原文.pdf" in body and url("attachment-remove", notice.pk) not in body
