@@ -52,7 +52,13 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
             if key == filters.age_band:
                 # age >= low  <=>  born on or before today minus low years; age <= high <=> born after today-(high+1)
                 qs = qs.filter(birth_date__lte=_years_ago(today, low), birth_date__gt=_years_ago(today, high + 1))
-    term = filters.q.strip()
+    qs = member_search(qs, filters.q)
+    return qs.select_related("organization").order_by("name_pinyin", "id")
+
+
+def member_search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+    """Members whose name, pinyin or its initials (张三: 张, zhangsan, zs) or phone number match what was typed."""
+    term = (term or "").strip()
     if term:
         if term.isascii() and term.isalpha():
             term = term.lower()
@@ -66,7 +72,7 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
             qs = qs.filter(phone__contains=term)
         else:
             qs = qs.filter(name__contains=term)
-    return qs.select_related("organization").order_by("name_pinyin", "id")
+    return qs
 
 
 def _prefix_q(field: str, term: str) -> Q:
