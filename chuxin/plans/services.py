@@ -273,16 +273,21 @@ def _check_task(task: Task, organization) -> None:
                                % {"dept": task.department.name, "org": organization.name}})
 
 
-def _person(value) -> Member | None:
+def _person(value, field_name: str) -> Member | None:
     """A task's person is a member file. An account given instead (a caller holding the logged-in user) stands
     for its person's file; an account without one cannot hold a task."""
     if value is None or isinstance(value, Member):
         return value
     member = Member.objects.filter(user_id=value.pk).select_related("user").first()
     if member is None:
-        raise ValidationError(_("%(name)s has no member file, so cannot be given a task; choose a member.")
-                              % {"name": value})
+        raise ValidationError({field_name: _("%(name)s has no member file, so cannot be given a task; choose a "
+                                             "member.") % {"name": value}})
     return member
+
+
+def _people(lead, responsible, cooperating) -> tuple:
+    return (_person(lead, "lead"), _person(responsible, "responsible"),
+            [_person(m, "cooperating") for m in cooperating])
 
 
 def _check_people(organization, lead, responsible, cooperating) -> None:
@@ -370,8 +375,7 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable,
     (task_create puts the people in its own entry)."""
     plan = task.plan_item.plan
     authorize(actor, plan.organization, Need.MANAGE)
-    lead, responsible = _person(lead), _person(responsible)
-    cooperating = [_person(m) for m in cooperating]
+    lead, responsible, cooperating = _people(lead, responsible, cooperating)
     _check_people(plan.organization, lead, responsible, cooperating)
     before = _people_repr(task) if audit else ""
     added = _set_people(task, lead, responsible, cooperating)
@@ -407,10 +411,11 @@ def task_create(
         task.full_clean()
         organization = plan_item.plan.organization
         _check_task(task, organization)
-        people = [_person(m) for m in cooperating]
-        _check_people(organization, _person(lead), _person(responsible), people)
+        chosen_lead, chosen_responsible, people = _people(lead, responsible, cooperating)
+        _check_people(organization, chosen_lead, chosen_responsible, people)
         task.save()
-        task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=people, audit=False)
+        task_assign(actor=actor, task=task, lead=chosen_lead, responsible=chosen_responsible, cooperating=people,
+                    audit=False)
         assigned = _people_repr(task)
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
                      changes={"people": ["", assigned]} if assigned else None)

@@ -117,8 +117,8 @@ def test_the_form_is_prefilled_and_posting_it_creates_the_task(world, b1_row, cl
     item = PlanItem.objects.get(plan__organization=world.b1)
     data = {
         "plan_item": item.pk, "title": "开展主题党日", "start_on": f"{timezone.localdate():%Y-%m-%d}",
-        "due_on": f"{b1_row.directive.due_on:%Y-%m-%d}", "lead": world.secretary.pk,
-        "responsible": world.committee.pk, "cooperating": [world.member_user.pk], "token": "tok-1",
+        "due_on": f"{b1_row.directive.due_on:%Y-%m-%d}", "lead": world.secretary.member.pk,
+        "responsible": world.committee.member.pk, "cooperating": [world.member.pk], "token": "tok-1",
     }
     response = client.post(url, data)
     assert response.status_code == 302 and response.url == reverse("directives:recipient", kwargs={"pk": b1_row.pk})
@@ -142,7 +142,7 @@ def test_bad_input_shows_errors_and_keeps_what_was_typed(world, b1_row, client_f
     url = reverse("directives:task-add", kwargs={"pk": b1_row.pk})
     item = PlanItem.objects.get(plan__organization=world.b1)
     response = client.post(url, {"plan_item": item.pk, "title": "保留标题", "start_on": "2026-05-10",
-                                 "due_on": "2026-05-01", "responsible": world.outsider.pk})
+                                 "due_on": "2026-05-01", "responsible": world.b2_member.pk})
     assert response.status_code == 200
     form = response.context["form"]
     assert "due_on" in form.errors and "responsible" in form.errors
