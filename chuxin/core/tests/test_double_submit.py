@@ -148,7 +148,7 @@ def _counts(model) -> tuple[int, int, int]:
     return model.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
 
 
-def test_every_create_form_sent_twice_makes_one_object(site, django_capture_on_commit_callbacks):
+def test_every_create_form_sent_twice_makes_one_object(people_files, site, django_capture_on_commit_callbacks):
     env = site
     clients = _clients(env)
     forms = _create_forms(env, clients)

@@ -37,7 +37,7 @@ def _task(env, where: str):
         task = Task.objects.create(plan_item=_item(env, where), title="制定学习计划",
                                    start_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 3, 31))
         if where == "B1":
-            TaskAssignment.objects.create(task=task, user=env.users["member"], role=TaskAssignment.Role.COOPERATING)
+            TaskAssignment.objects.create(task=task, member=env.world.member, role=TaskAssignment.Role.COOPERATING)
         return task
 
     return env.once(("task", where), make)
