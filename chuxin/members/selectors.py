@@ -110,6 +110,26 @@ def member_filter_organizations(
     return sorted(rows, key=lambda org: org.path)
 
 
+# The bulk logins page lists at most this many members without a login (a branch has dozens; a committee's whole
+# subtree is done branch by branch).
+LOGINS_OFFERED_MAX = 300
+
+
+def members_on_roll_in(organization: Organization) -> QuerySet[Member]:
+    """The members on the roll (active files) of an organization's subtree, in name order, with their
+    organizations."""
+    return (
+        Member.objects.filter(subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE)
+        .select_related("organization").order_by("name_pinyin", "id")
+    )
+
+
+def members_without_login(organization: Organization, *, limit: int = LOGINS_OFFERED_MAX) -> tuple[list, bool]:
+    """Those of them without a login account: (the first `limit`, whether there are more). One query."""
+    rows = list(members_on_roll_in(organization).filter(user__isnull=True)[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 def access_member(user, pk, *, need: Need) -> Member:
     """A member file: the member may always read their own; anyone else goes through the policy."""
     return fetch(

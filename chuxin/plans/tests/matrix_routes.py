@@ -92,6 +92,7 @@ def routes() -> dict:
         "plans:list": [anywhere("get", R)],
         "plans:create": get_and_post(obj("get", M, pk_of("org"))),
         "plans:areas": get_and_post(obj("get", M, pk_of("org"))),
+        "plans:people": [obj("get", M, pk_of("org"))],  # the people picker's search (JSON)
         "plans:detail": [obj("get", R, build(_plan))],
         "plans:edit": get_and_post(obj("get", M, build(_plan))),
         "plans:publish": [obj("post", M, build(_plan))],
