@@ -180,3 +180,18 @@ def test_the_organization_page_offers_create_logins_to_a_worker_only(world, clie
     assert link in client.get(reverse("orgs:detail", args=[world.b1.pk])).content.decode()
     client.force_login(world.secretary)
     assert link not in client.get(reverse("orgs:detail", args=[world.b1.pk])).content.decode()
+
+
+def test_the_logins_page_query_count_does_not_grow(world, client, django_assert_num_queries):
+    client.force_login(world.worker)
+    url = reverse("members:logins", args=[world.b1.pk])
+    for i in range(3):
+        make_member(world.b1, f"党员{i}")
+    # 1-2 the session and its user, 3 the organization, 4-5 the standings (grants, member file), 6 the members
+    # without a login, with their organizations
+    with django_assert_num_queries(6):
+        assert client.get(url).content.decode().count('type="checkbox"') == 3
+    for i in range(3, 30):
+        make_member(world.g1, f"党员{i}")
+    with django_assert_num_queries(6):
+        assert client.get(url).content.decode().count('type="checkbox"') == 30
