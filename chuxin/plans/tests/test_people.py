@@ -177,3 +177,22 @@ def test_the_table_and_its_export_name_the_people(world, item, published, no_log
     page = client.get(reverse("plans:detail", args=[published.pk])).content.decode()
     assert "周建国" in page and "赵敏" in page
     assert Plan.objects.get(pk=published.pk).is_published
+
+
+def test_a_task_done_by_a_member_without_a_login_counts_on_their_responsibility_list(world, item, published,
+                                                                                     no_login):
+    from django.utils import timezone
+
+    from chuxin.responsibilities.models import ListItem, PostKind
+    from chuxin.responsibilities.services import _list_get_or_create, template_for
+
+    year = timezone.localdate().year
+    held = _list_get_or_create(template=template_for(world.b1, PostKind.LEADER), organization=world.b1, year=year,
+                               holder_key=f"m:{no_login.pk}", holder_member=no_login, holder_name=no_login.name)
+    duty = ListItem.objects.create(list=held, text="牵头完成一项计划任务", evidence_kind="task_done", required_count=1)
+    task = _task(world, item, responsible=no_login)
+    services.progress_update(actor=world.secretary, task=task, progress=100, note="代为填报",
+                             expected_version=task.version)
+    services.task_confirm_complete(actor=world.secretary, task=Task.objects.get(pk=task.pk))
+    duty.refresh_from_db()
+    assert duty.done_count == 1 and duty.done_at is not None  # the record carries her member file
