@@ -38,6 +38,7 @@ class Create:
     fill: Callable[[Env], dict]  # valid values beyond what the page already holds
     who: str = "superuser"
     notifies: int = 0  # notifications one submission sends
+    same_answer: bool = True  # the second submission is answered as the first
 
 
 def _today(days: int = 0) -> str:
@@ -67,10 +68,13 @@ CREATE: dict[str, Create] = {
         "citizen_id": valid_citizen_id(datetime.date(1990, 3, 4)), "organization": env.org("B1").pk,
         "category": "full", "joined_on": "2015-07-01", "full_member_on": "2016-07-01", "status": "active",
         "work_unit": "", "department": "", "phone": ""}),
+    # The account slips are shown to the first submission only (the passwords are kept nowhere): the second is told
+    # the logins were made then.
+    "members:logins": Create("accounts.User", lambda env: {"members": [env.member("B1").pk]}, same_answer=False),
     "plans:create": Create("plans.Plan", lambda env: {"year": "2027", "title": "2027年计划"}),
     "plans:item-create": Create("plans.PlanItem", lambda env: {"title": "双提交事项", "order": "3"}),
     "plans:task-create": Create("plans.Task", lambda env: {
-        "title": "双提交任务", "start_on": "2026-01-05", "due_on": "2026-02-05", "lead": env.users["member"].pk,
+        "title": "双提交任务", "start_on": "2026-01-05", "due_on": "2026-02-05", "lead": env.world.member.pk,
         "responsible": "", "cooperating": []}),
     "plans:milestone-create": Create("plans.Milestone", lambda env: {"title": "双提交节点", "due_on": "2026-02-15"}),
     "plans:task-progress": Create("plans.ProgressUpdate", lambda env: {"progress": "100", "note": "完成"},
@@ -158,7 +162,7 @@ def _counts(model) -> tuple[int, int, int]:
     return model.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
 
 
-def test_every_create_form_sent_twice_makes_one_object(site, django_capture_on_commit_callbacks):
+def test_every_create_form_sent_twice_makes_one_object(people_files, site, django_capture_on_commit_callbacks):
     env = site
     clients = _clients(env)
     forms = _create_forms(env, clients)
@@ -185,7 +189,8 @@ def test_every_create_form_sent_twice_makes_one_object(site, django_capture_on_c
         if after_second != after_first:
             wrong.append(f"{name}: the second submission changed (objects, audit entries, notifications) "
                          f"from {after_first} to {after_second}")
-        if first.status_code != second.status_code or first.get("Location") != second.get("Location"):
+        if create.same_answer and (first.status_code != second.status_code
+                                   or first.get("Location") != second.get("Location")):
             wrong.append(f"{name}: the second answer differs: {first.status_code} {first.get('Location')} vs "
                          f"{second.status_code} {second.get('Location')}")
     assert not wrong, "\n".join(wrong)
@@ -287,7 +292,7 @@ def test_every_create_form_sent_twice_at_the_same_moment_makes_one_object(site, 
             wrong.append(f"{name}: two simultaneous submissions made {after[0] - before[0]} objects ({answers})")
         if after[2] - before[2] != create.notifies:
             wrong.append(f"{name}: {after[2] - before[2]} notifications, expected {create.notifies}")
-        if answers != [302, 302]:
+        if answers != [302, 302] and not (not create.same_answer and sorted(answers) == [200, 302]):
             wrong.append(f"{name}: answers {answers}")
     assert not wrong, "\n".join(wrong)
 
