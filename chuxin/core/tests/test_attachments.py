@@ -102,7 +102,7 @@ def test_a_plan_progress_attachment_shows_and_downloads_under_its_file_name(worl
                                    title="事项")
     task = Task.objects.create(plan_item=item, title="任务", start_on=datetime.date(2026, 1, 1),
                                due_on=datetime.date(2026, 2, 1))
-    TaskAssignment.objects.create(task=task, user=world.member_user, role="lead")
+    TaskAssignment.objects.create(task=task, member=world.member, role="lead")
     update = ProgressUpdate(task=task, author=world.member_user, progress=10)
     update.attachment.save("学习记录.txt", ContentFile("笔记".encode()), save=False)
     update.save()
