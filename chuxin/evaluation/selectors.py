@@ -69,14 +69,14 @@ def my_participations(user) -> QuerySet[Participant]:
 def branches_to_open(user) -> QuerySet[Organization]:
     """The active branches where the user may open an evaluation."""
     return Organization.objects.filter(
-        scope_q(user, Need.MANAGE), kind__in=Organization.BRANCH_KINDS, is_active=True
+        scope_q(user, Need.MANAGE), kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE
     ).order_by("path")
 
 
 def talk_branches(user) -> QuerySet[Organization]:
     """The active branches whose talks the user reads."""
     return Organization.objects.filter(
-        scope_q(user, Need.READ), kind__in=Organization.BRANCH_KINDS, is_active=True
+        scope_q(user, Need.READ), kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE
     ).order_by("path")
 
 
@@ -180,7 +180,7 @@ def _talk_items(user, today: datetime.date) -> list[WorkItem]:
     """For each branch the user manages (by grant on the branch itself, not from far above: a committee's
     worker is not every branch's secretary), the pairs of committee member and member not yet talked with."""
     branches = [g for g in Organization.objects.filter(
-        kind__in=Organization.BRANCH_KINDS, is_active=True, role_grants__user=user,
+        kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE, role_grants__user=user,
         role_grants__role__in=[Role.SECRETARY, Role.WORKER]).distinct()]
     items = []
     for org in branches:
@@ -258,6 +258,7 @@ class CoverageLine:
     talker: Member
     done: list[tuple[Member, datetime.date]]  # (member, last talk)
     not_yet: list[Member]
+    cells: list[tuple[Member, datetime.date | None, bool]]  # (member, last talk, is the talker), the table's row
 
 
 @dataclass
@@ -286,14 +287,16 @@ def coverage(organization: Organization, year: int, *, today: datetime.date | No
     lines = []
     missing = 0
     for talker in talkers:
-        done, not_yet = [], []
+        done, not_yet, cells = [], [], []
         for m in members:
+            on = last.get((talker.pk, m.pk))
+            cells.append((m, on, m.pk == talker.pk))
             if m.pk == talker.pk:
                 continue
-            if (talker.pk, m.pk) in last:
-                done.append((m, last[(talker.pk, m.pk)]))
+            if on is not None:
+                done.append((m, on))
             else:
                 not_yet.append(m)
         missing += len(not_yet)
-        lines.append(CoverageLine(talker, done, not_yet))
+        lines.append(CoverageLine(talker, done, not_yet, cells))
     return Coverage(lines, members, missing)

@@ -254,19 +254,22 @@ def _year(request) -> int:
 @login_required
 @require_GET
 def talks_start_view(request):
-    """Which organization's talks: straight there when the user reads only one branch."""
+    """Which organization's talks: that branch's page itself when the user reads only one."""
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
     choices = list(selectors.talk_branches(request.user)[:201])
     if len(choices) == 1:
-        return redirect("evaluation:talks", pk=choices[0].pk)
+        return _talks_page(request, choices[0])
     return render(request, "evaluation/talks_start.html", {"choices": choices[:200]})
 
 
 @login_required
 @require_GET
 def talks_view(request, pk: int):
-    org = selectors.access_talk_organization(request.user, pk, need=Need.READ, seat=True)
+    return _talks_page(request, selectors.access_talk_organization(request.user, pk, need=Need.READ, seat=True))
+
+
+def _talks_page(request, org):
     year = _year(request)
     page = Paginator(selectors.talk_list(org, year), PAGE_SIZE).get_page(request.GET.get("page"))
     for talk in page:
