@@ -50,7 +50,7 @@ def _conclude(org: Organization, year: int, today: datetime.date, rng: random.Ra
                   for p in graded if p.pk != voter.pk}
         services.ballot_cast(actor=None, evaluation=evaluation, grades=grades, voter=voter)
     services.evaluation_advance(actor=None, evaluation=evaluation, step="close_grading")
-    cap = services.excellent_cap(evaluation, len(graded))
+    cap = selectors.excellent_cap(evaluation, len(graded))
     final = {p.pk: Grade.EXCELLENT if i < cap else Grade.QUALIFIED for i, p in enumerate(graded)}
     if len(graded) > cap + 1:
         final[graded[-1].pk] = Grade.BASICALLY_QUALIFIED

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.accounts.models import Role
+from chuxin.core import rules
 from chuxin.core.access import ITSELF, Need, can, fetch, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
@@ -19,6 +20,7 @@ from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
 
 from .access import ORG_SEAT, holds_seat
+from .apps import EXCELLENT_SHARE
 
 __all__ = ["holds_seat"]  # the talks page asks it too
 from .models import Ballot, Evaluation, Grade, Participant, Talk, VoterRecord
@@ -103,6 +105,12 @@ def participant_rows(evaluation: Evaluation, *, with_tally: bool = False) -> lis
         tally = {g: counts[p.pk].get(g, 0) for g in Grade.values} if with_tally and p.graded else {}
         rows.append(Row(p, tally, sum(tally.values())))
     return rows
+
+
+def excellent_cap(evaluation: Evaluation, graded: int) -> int:
+    """At most one "excellent" in every N graded members, rounded down (N: the organization's rule, 3 by default):
+    3 graded -> 1, 4 -> 1, 29 -> 9, 30 -> 10."""
+    return graded // rules.value(EXCELLENT_SHARE, evaluation.organization)
 
 
 def progress(evaluation: Evaluation) -> dict[str, int]:

@@ -33,6 +33,7 @@ from chuxin.records.services import record_work
 from .access import ORG_SEAT, participant_for
 from .apps import EXCELLENT_SHARE
 from .models import Ballot, Evaluation, Grade, Participant, Talk, VoterRecord
+from .selectors import excellent_cap, members_on_roll
 from .states import STAGES
 
 S = Evaluation.Stage
@@ -41,12 +42,6 @@ _shuffle = random.SystemRandom().shuffle  # the order ballots are written in mus
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
-
-
-def excellent_cap(evaluation: Evaluation, graded: int) -> int:
-    """At most one "excellent" in every N graded members, rounded down (N: the organization's rule, 3 by default):
-    3 graded -> 1, 4 -> 1, 29 -> 9, 30 -> 10."""
-    return graded // rules.value(EXCELLENT_SHARE, evaluation.organization)
 
 
 def _check_cap(evaluation: Evaluation, grades: Iterable[str], graded: int, field: str) -> None:
@@ -346,11 +341,6 @@ def evaluation_conclude(*, actor, evaluation: Evaluation, grades: Mapping[int, s
 # Heart-to-heart talks
 
 
-def talk_people(organization: Organization):
-    """The members of the organization (and its Party groups) on the roll: who may talk and be talked with."""
-    return Member.objects.filter(subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE)
-
-
 @transaction.atomic
 def talk_record(*, actor, organization: Organization, talker: Member, member: Member, held_on: datetime.date,
                 kind: str, note: str = "", today: datetime.date | None = None, token: str = "") -> Talk:
@@ -366,7 +356,7 @@ def talk_record(*, actor, organization: Organization, talker: Member, member: Me
 
 
 def _talk(*, actor, organization, talker, member, held_on, kind, note, today) -> Talk:
-    people = talk_people(organization)
+    people = members_on_roll(organization)
     errors = {}
     if talker is None or not people.filter(pk=talker.pk).exists():
         errors["talker"] = _("The talker must be a member of %(org)s.") % {"org": organization.name}

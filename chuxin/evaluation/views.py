@@ -170,7 +170,7 @@ def advance_view(request, pk: int):
 
 
 def _cap_context(evaluation, graded: int) -> dict:
-    return {"cap": services.excellent_cap(evaluation, graded), "graded": graded,
+    return {"cap": selectors.excellent_cap(evaluation, graded), "graded": graded,
             "share": rules.value(EXCELLENT_SHARE, evaluation.organization)}
 
 
