@@ -72,7 +72,8 @@ class Evaluation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return _("%(org)s: member evaluation %(year)s") % {"org": self.organization.name, "year": self.year}
+        # Language-neutral: the audit log keeps it as written.
+        return f"{self.organization.name} · {self.year}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:detail", kwargs={"pk": self.pk})
@@ -178,7 +179,7 @@ class Talk(TimeStampedModel):
         indexes = [models.Index(fields=["organization", "held_on"], name="talk_org_date")]
 
     def __str__(self) -> str:
-        return _("%(talker)s with %(member)s") % {"talker": self.talker.name, "member": self.member.name}
+        return f"{self.talker.name} · {self.member.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:talks", kwargs={"pk": self.organization_id}) + f"?year={self.held_on.year}"

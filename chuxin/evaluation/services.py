@@ -12,10 +12,11 @@ import datetime
 import random
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -53,6 +54,12 @@ def _check_cap(evaluation: Evaluation, grades: Iterable[str], graded: int, field
             "At most %(cap)s of the %(graded)s graded members may be graded “excellent” (one in every %(share)s); "
             "%(n)s are. Change some grades and save again."
         ) % {"cap": cap, "graded": graded, "share": share, "n": excellent}})
+
+
+def _in_default_language(message: str, **params) -> str:
+    """A work record's label is stored as written, like the titles people type: in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message) % params
 
 
 def _lock(evaluation: Evaluation) -> Evaluation:
@@ -330,7 +337,9 @@ def evaluation_conclude(*, actor, evaluation: Evaluation, grades: Mapping[int, s
     record_work(kind="evaluation.concluded", organization=evaluation.organization, on=meeting_on,
                 target=evaluation, actor=actor, users=[actor] if actor is not None else [],
                 payload={"year": evaluation.year, "graded": len(clean), "excellent": excellent},
-                label=str(evaluation), url=reverse("evaluation:detail", kwargs={"pk": evaluation.pk}))
+                label=_in_default_language(gettext_noop("%(org)s: member evaluation %(year)s"),
+                                           org=evaluation.organization.name, year=evaluation.year),
+                url=reverse("evaluation:detail", kwargs={"pk": evaluation.pk}))
     transaction.on_commit(lambda: _tell_participants(
         evaluation, kind="reminded", actor=actor, dedup_key="concluded",
         title=gettext_noop("Member evaluation %(year)s of %(org)s: your result is ready")))
@@ -376,6 +385,7 @@ def _talk(*, actor, organization, talker, member, held_on, kind, note, today) ->
                  changes={"held_on": ["", str(held_on)], "kind": ["", kind]})
     record_work(kind="talk.held", organization=organization, on=held_on, target=talk, actor=actor,
                 users=[u for u in (talker.user, member.user) if u is not None], members=[talker, member],
-                payload={"kind": kind}, label=str(talk),
+                payload={"kind": kind},
+                label=_in_default_language(gettext_noop("Heart-to-heart talk: %(talk)s"), talk=str(talk)),
                 url=reverse("evaluation:talks", kwargs={"pk": organization.pk}) + f"?year={held_on.year}")
     return talk
