@@ -43,6 +43,9 @@ class EvaluationConfig(AppConfig):
             WorkbenchKind("talk", _("Heart-to-heart talks"), "chat-heart", order=71),
         ),
         reminders="chuxin.evaluation.reminders.due_reminders",
+        # The heading of its record kinds' counts in a report's facts panel.
+        facts_label=_("Member evaluation and talks"),
+        facts_order=60,
         demo=Demo("chuxin.evaluation.demo.seed_demo_data", after=("directives",)),
         navigation=(
             NavEntry("evaluation:index", _("Member evaluation"), "clipboard-check", None, "work", 75),
