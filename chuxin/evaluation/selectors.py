@@ -135,9 +135,9 @@ def result_counts(evaluation: Evaluation) -> list[tuple[str, str, int]]:
 
 def workbench_items(user) -> list[WorkItem]:
     """Self-assessments to write and ballots to cast (the user's own parts), proposals to write (the committee)
-    and decisions to record (the secretary), and, from the fourth quarter, the talks not yet held. Three queries
-    whatever the numbers (the user's parts, their seats, the evaluations they manage or sit on), and from October
-    one more, and three for each branch where the user is secretary or worker by a grant on the branch itself."""
+    and decisions to record (the secretary), and, from the fourth quarter, the talks not yet held. Two queries
+    whatever the numbers (the user's parts; the evaluations they manage or sit on the committee of), and from
+    October one more, and three for each branch where the user is secretary by a grant on the branch itself."""
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
@@ -156,12 +156,12 @@ def workbench_items(user) -> list[WorkItem]:
                                   url=url, due=e.grading_due, state=_("to vote"),
                                   organization=e.organization.name, overdue=e.grading_due < today,
                                   uid=f"evaluation-ballot-{p.pk}@chuxin"))
-    seats = _seat_paths(user, today)
-    officers = scope_q(user, Need.MANAGE, "organization__path")
-    for path in seats:
-        officers |= Q(organization__path=path)
-    for e in (Evaluation.objects.filter(officers, stage__in=[S.PROPOSAL, S.DECISION])
-              .select_related("organization").order_by("grading_due", "pk")):
+    # The evaluations the user manages, or sits on the committee of (one query: the seat is a join).
+    seat = Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
+        Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
+    for e in (Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path") | seat,
+                                        stage__in=[S.PROPOSAL, S.DECISION])
+              .select_related("organization").distinct().order_by("grading_due", "pk")):
         manage = can(user, e.organization, Need.MANAGE)
         if e.stage == S.PROPOSAL:
             items.append(WorkItem(kind="evaluation", title=_("Propose grades: member evaluation %(year)s") % {
@@ -177,19 +177,13 @@ def workbench_items(user) -> list[WorkItem]:
     return items
 
 
-def _seat_paths(user, today: datetime.date) -> list[str]:
-    return list(
-        Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), member__user=user,
-                                started_on__lte=today).values_list("organization__path", flat=True)
-    )
-
-
 def _talk_items(user, today: datetime.date) -> list[WorkItem]:
-    """For each branch the user manages (by grant on the branch itself, not from far above: a committee's
-    worker is not every branch's secretary), the pairs of committee member and member not yet talked with."""
+    """For each branch the user is secretary of (by a grant on the branch itself, not from far above: a
+    committee's worker is not every branch's secretary), the pairs of committee member and member not yet talked
+    with."""
     branches = [g for g in Organization.objects.filter(
         kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE, role_grants__user=user,
-        role_grants__role__in=[Role.SECRETARY, Role.WORKER]).distinct()]
+        role_grants__role=Role.SECRETARY).distinct()]
     items = []
     for org in branches:
         missing = coverage(org, today.year, today=today).missing

@@ -66,3 +66,8 @@ def branch(world) -> Branch:
     Position.objects.create(organization=world.b1, kind=Position.Kind.ORGANIZATION, member=people["陈一"][0],
                             started_on=datetime.date(2024, 1, 1))
     return Branch(world, people)
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The tests read the English source strings (pages and messages); the UI itself defaults to Chinese."""
