@@ -384,7 +384,8 @@ def _talk(*, actor, organization, talker, member, held_on, kind, note, today) ->
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=talk, organization=organization,
                  changes={"held_on": ["", str(held_on)], "kind": ["", kind]})
     record_work(kind="talk.held", organization=organization, on=held_on, target=talk, actor=actor,
-                users=[u for u in (talker.user, member.user) if u is not None], members=[talker, member],
+                # The talker's account: their own duty to hold talks is what the talk proves, not the other's.
+                users=[talker.user] if talker.user is not None else [], members=[talker, member],
                 payload={"kind": kind},
                 label=_in_default_language(gettext_noop("Heart-to-heart talk: %(talk)s"), talk=str(talk)),
                 url=reverse("evaluation:talks", kwargs={"pk": organization.pk}) + f"?year={held_on.year}")

@@ -80,3 +80,20 @@ def test_the_coverage_is_the_secretarys(branch, client_for):
     url = reverse("evaluation:coverage", kwargs={"pk": branch.world.b1.pk})
     assert client_for(branch.world.committee).get(url).status_code == 403
     assert client_for(branch.world.outsider).get(url).status_code == 404
+
+
+def test_a_talk_ticks_the_talkers_duty_to_hold_talks(branch):
+    from chuxin.orgs.models import Position
+    from chuxin.responsibilities.models import ListItem
+    from chuxin.responsibilities.services import responsibility_list_ensure
+
+    seat = Position.objects.create(organization=branch.world.b1, kind=Position.Kind.SECRETARY,
+                                   member=branch.member("周二"), started_on=datetime.date(2024, 1, 1))
+    responsibility_list_ensure(position=seat, year=branch.today.year)
+    duty = ListItem.objects.get(list__holder_member=branch.member("周二"), evidence_kind="talk.held")
+    assert duty.done_at is None
+    _talk(branch, talker="周二", member="李四")
+    duty.refresh_from_db()
+    assert duty.done_count == 1 and duty.done_at is not None
+    # The other side of the talk has no duty ticked by being talked with.
+    assert not ListItem.objects.filter(evidence_kind="talk.held", done_count__gt=0).exclude(pk=duty.pk).exists()
