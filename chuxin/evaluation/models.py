@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -61,6 +62,12 @@ class Evaluation(TimeStampedModel):
         related_name="+",
     )
 
+    # How the audit log shows what evaluation.services records beyond the fields.
+    audit_fields = {
+        "participants": AuditField(_("members taking part"), count=True),
+        "proposed": AuditField(_("grades proposed"), count=True),
+    }
+
     class Meta:
         ordering = ["-year", "organization__path"]
         verbose_name = _("member evaluation")
@@ -97,6 +104,9 @@ class Participant(TimeStampedModel):
     # The committee's comment, fed back to the member with their final grade.
     comment = models.CharField(_("committee's comment"), max_length=500, blank=True)
     final_grade = models.CharField(_("final grade"), max_length=20, choices=Grade.choices, blank=True)
+
+    # The log says that a self-assessment was written, never what it says.
+    audit_fields = {"self_assessment": AuditField(values={"written": _("written")})}
 
     class Meta:
         ordering = ["evaluation_id", "member__name_pinyin", "member_id"]

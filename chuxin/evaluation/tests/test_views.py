@@ -119,3 +119,20 @@ def test_grades_go_to_the_member_file_for_those_who_may_read_it(branch, client_f
     page = client_for(branch.world.secretary).get(
         reverse("members:detail", kwargs={"pk": branch.member("郑五").pk})).content.decode()
     assert "took part without a grade" in page
+
+
+def test_the_audit_log_tells_the_evaluation_in_chinese_and_never_a_vote(branch, client_for, settings):
+    from django.utils import translation
+
+    evaluation = branch.open()
+    services.self_assessment_write(actor=branch.user("陈一"), evaluation=evaluation, text="不应出现在日志里的自评")
+    services.evaluation_advance(actor=branch.world.secretary, evaluation=evaluation, step="start_grading")
+    others = evaluation.participants.filter(graded=True).exclude(member=branch.member("陈一"))
+    services.ballot_cast(actor=branch.user("陈一"), evaluation=evaluation, grades={p.pk: "excellent" for p in others})
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("zh-hans"):
+        page = client_for(branch.world.worker).get(reverse("audit:list"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    html = page.content.decode()
+    assert "参评党员" in html and "已填写" in html
+    assert "不应出现在日志里的自评" not in html and "written" not in html and "participants" not in html
+    assert "优秀" not in html  # no grade of a ballot anywhere in the log
