@@ -29,6 +29,9 @@ S = Evaluation.Stage
 # From October (the fourth quarter, when the organizational life meeting is usually held) the secretary's
 # workbench shows the committee members' talks still to hold this year.
 TALKS_DUE_FROM_MONTH = 10
+# The tally is shown once at least this many have voted: with one or two voters, their counts would be their
+# ballots, and the voter records say who they are.
+MIN_VOTERS_FOR_TALLY = 3
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -87,6 +90,14 @@ class Row:
     participant: Participant
     tally: dict[str, int] = field(default_factory=dict)  # grade -> ballots, in Grade's order
     ballots: int = 0
+
+
+def tally_shown(evaluation: Evaluation) -> bool:
+    """Whether the committee sees the tally: after grading has closed, and only with enough voters that no one's
+    ballot can be read off it (1 query)."""
+    if evaluation.stage in (S.SELF_ASSESSMENT, S.GRADING):
+        return False
+    return VoterRecord.objects.filter(evaluation=evaluation).count() >= MIN_VOTERS_FOR_TALLY
 
 
 def participant_rows(evaluation: Evaluation, *, with_tally: bool = False) -> list[Row]:

@@ -19,7 +19,7 @@ from . import selectors, services
 from .access import PARTICIPANT, SEAT, participant_for
 from .apps import EXCELLENT_SHARE
 from .forms import BallotForm, DecisionForm, OpenForm, ProposalForm, SelfAssessmentForm, TalkForm
-from .models import Evaluation, Grade
+from .models import Evaluation
 from .states import STAGES, may_propose
 
 S = Evaluation.Stage
@@ -180,8 +180,8 @@ def propose_view(request, pk: int):
     """The committee's proposal: the tally of peer grades beside each graded member, a proposed grade and a
     comment for each; saved as a draft or handed to the meeting."""
     evaluation = selectors.access_evaluation(request.user, pk, need=Need.MANAGE, relations=[SEAT])
-    rows = selectors.participant_rows(evaluation, with_tally=evaluation.stage != S.SELF_ASSESSMENT
-                                      and evaluation.stage != S.GRADING)
+    shown = selectors.tally_shown(evaluation)
+    rows = selectors.participant_rows(evaluation, with_tally=shown)
     graded = [r.participant for r in rows if r.participant.graded]
     editable = evaluation.stage == S.PROPOSAL
     form = ProposalForm(request.POST if request.method == "POST" and editable else None, participants=graded,
@@ -203,8 +203,8 @@ def propose_view(request, pk: int):
     for row in rows:
         row.grade_field = form[f"grade_{row.participant.pk}"] if row.participant.graded else None
         row.comment_field = form[f"comment_{row.participant.pk}"]
-    context = {"evaluation": evaluation, "rows": rows, "form": form, "editable": editable,
-               "grades": Grade.choices, **_cap_context(evaluation, len(graded))}
+    context = {"evaluation": evaluation, "rows": rows, "form": form, "editable": editable, "tally_shown": shown,
+               "min_voters": selectors.MIN_VOTERS_FOR_TALLY, **_cap_context(evaluation, len(graded))}
     return render(request, "evaluation/propose.html", context)
 
 
@@ -214,7 +214,8 @@ def decide_view(request, pk: int):
     """The branch general meeting's decision, recorded by the secretary: final grades (the proposal filled in),
     the meeting's date and a note. Recording it concludes the evaluation and tells each member."""
     evaluation = selectors.access_evaluation(request.user, pk, need=Need.MANAGE)
-    rows = selectors.participant_rows(evaluation, with_tally=evaluation.stage in (S.DECISION, S.CONCLUDED))
+    shown = selectors.tally_shown(evaluation)
+    rows = selectors.participant_rows(evaluation, with_tally=shown)
     graded = [r.participant for r in rows if r.participant.graded]
     editable = evaluation.stage == S.DECISION
     form = DecisionForm(request.POST if request.method == "POST" and editable else None, participants=graded)
@@ -233,8 +234,8 @@ def decide_view(request, pk: int):
         return redirect("evaluation:detail", pk=evaluation.pk)
     for row in rows:
         row.grade_field = form[f"grade_{row.participant.pk}"] if row.participant.graded else None
-    context = {"evaluation": evaluation, "rows": rows, "form": form, "editable": editable,
-               **_cap_context(evaluation, len(graded))}
+    context = {"evaluation": evaluation, "rows": rows, "form": form, "editable": editable, "tally_shown": shown,
+               "min_voters": selectors.MIN_VOTERS_FOR_TALLY, **_cap_context(evaluation, len(graded))}
     return render(request, "evaluation/decide.html", context)
 
 

@@ -61,3 +61,16 @@ def test_a_superuser_cannot_tie_ballots_to_voters(branch):
     # No voter record's key appears in any ballot row. (A voter is graded too, so the participants' ids appear on
     # both sides; that says who was graded, which is no secret, not who graded them.)
     assert not {str(row[0]) for row in records} & {str(v) for row in ballots for v in row}
+
+
+def test_the_tally_waits_for_enough_voters_that_no_ballot_can_be_read_off_it(branch, client_for):
+    from django.urls import reverse
+
+    evaluation = branch.to_grading()
+    for name in ("陈一", "周二"):
+        others = evaluation.participants.filter(graded=True).exclude(member=branch.member(name))
+        services.ballot_cast(actor=branch.user(name), evaluation=evaluation, grades={p.pk: "excellent" for p in others})
+    services.evaluation_advance(actor=branch.world.secretary, evaluation=evaluation, step="close_grading")
+    page = client_for(branch.world.secretary).get(reverse("evaluation:propose", kwargs={"pk": evaluation.pk}))
+    html = page.content.decode()
+    assert 'data-testid="tally-hidden"' in html and 'data-testid="tally"' not in html

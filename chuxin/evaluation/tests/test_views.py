@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from chuxin.evaluation import services
 from chuxin.evaluation.models import Ballot, Evaluation, VoterRecord
+from chuxin.testing import make_user
 from chuxin.workbench.selectors import my_items
 
 
@@ -17,6 +18,13 @@ def test_a_member_of_another_branch_gets_404(branch, client_for):
         assert client_for(b2_user).get(reverse(f"evaluation:{name}", kwargs={"pk": evaluation.pk})).status_code == 404
     response = client_for(b2_user).post(reverse("evaluation:ballot", kwargs={"pk": evaluation.pk}), {})
     assert response.status_code == 404 and not VoterRecord.objects.exists()
+    # A plain member of the sibling branch, with a login: the same 404, for their own page too.
+    b2_member = branch.world.b2_member
+    b2_member.user = make_user("b2-member")
+    b2_member.save()
+    for name in ("detail", "mine"):
+        url = reverse(f"evaluation:{name}", kwargs={"pk": evaluation.pk})
+        assert client_for(b2_member.user).get(url).status_code == 404
 
 
 def test_a_member_writes_and_votes_from_their_page(branch, client_for):
