@@ -94,6 +94,10 @@ CREATE: dict[str, Create] = {
         "organization": env.org("B1").pk, "title": "双提交月报", "frequency": "monthly", "due_day": "10",
         "starts_on": "2026-01-01", "audience": "organizations", "org_kinds": ["party_group"], "position_kinds": [],
         "sections_text": "工作情况", "is_active": "on"}),
+    "evaluation:create": Create("evaluation.Evaluation", lambda env: {
+        "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
+        notifies=1),  # the B1 member with a login (the matrix's evaluation of this year exists already)
+    "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -109,6 +113,8 @@ NOT_CREATE_FORMS = {
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
+    "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
+    "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
 }
 
 
