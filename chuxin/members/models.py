@@ -116,7 +116,7 @@ class Member(TimeStampedModel):
             # Search by the beginning of a name; PostgreSQL needs the pattern operator class for LIKE 'x%'.
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
             # PostgreSQL also has trigram (pg_trgm) indexes on the name and the phone, for search anywhere in
-            # them: migration 0006, not declared here because SQLite has no such index.
+            # them: migration 0007, not declared here because SQLite has no such index.
         ]
         constraints = [
             models.CheckConstraint(condition=Q(joined_on__gt=models.F("birth_date")), name="member_joined_after_birth"),

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from chuxin.testing import give_member_files
 from chuxin.workbench.services import feed_token_regenerate
 
 _n = itertools.count(1)
@@ -52,7 +53,11 @@ def test_feed_query_count_with_a_fake_provider(world, fake_work, client, django_
 
 
 def seed_tasks(world, user, count: int) -> None:
+    from chuxin.members.models import Member
     from chuxin.plans.models import Plan, PlanArea, PlanItem, Task, TaskAssignment
+
+    give_member_files(world)  # task people are member files
+    member = Member.objects.get(user=user)
 
     area, _ = PlanArea.objects.get_or_create(organization=world.b1, name="组织建设")
     plan, _ = Plan.objects.get_or_create(
@@ -64,7 +69,7 @@ def seed_tasks(world, user, count: int) -> None:
         today = timezone.localdate()
         task = Task.objects.create(plan_item=item, title=f"任务{next(_n)}", start_on=today - datetime.timedelta(days=30),
                                    due_on=today + datetime.timedelta(days=10 + i))
-        TaskAssignment.objects.create(task=task, user=user, role=TaskAssignment.Role.RESPONSIBLE)
+        TaskAssignment.objects.create(task=task, member=member, role=TaskAssignment.Role.RESPONSIBLE)
 
 
 def seed_directives(world, count: int) -> None:

@@ -33,7 +33,7 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_merge_0004_mask_last_four_0004_name_no_formula'),
+        ('members', '0006_account_names'),
         ('orgs', '0003_backfill_work_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

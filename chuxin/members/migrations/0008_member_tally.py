@@ -39,7 +39,7 @@ def count_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_search_indexes'),
+        ('members', '0007_search_indexes'),
         ('orgs', '0003_backfill_work_records'),
     ]
 
