@@ -96,7 +96,7 @@ CREATE: dict[str, Create] = {
         "sections_text": "工作情况", "is_active": "on"}),
     "evaluation:create": Create("evaluation.Evaluation", lambda env: {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
-        notifies=1),  # the B1 member with a login (the matrix's evaluation of this year exists already)
+        notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
