@@ -1,0 +1,283 @@
+"""The regulations' numbers for organizational life, as pure functions (no database), tested at their boundaries.
+
+Frequencies are data (Rule declarations in apps.py, overridable per organization through chuxin.core.rules); the
+quorum and vote fractions are statutory and fixed. Counting is in whole people with integer arithmetic: "more than
+half" is 2 * present > base, never a float compared with 0.5.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from .models import Frequency, Kind
+
+# Statutory fractions (GLOSSARY "Quorum and votes"): more than half of the committee for a committee meeting, more
+# than half of the full members with voting rights for a general meeting, at least four fifths for an election;
+# a resolution needs the votes of more than half of the full members with voting rights expected.
+MORE_THAN_HALF = Fraction(1, 2)
+ELECTION = Fraction(4, 5)
+EXCELLENT_CAP = Fraction(1, 3)  # 民主评议: 优秀 generally no more than a third of the members graded
+WITHOUT_LIFE_MONTHS = 6  # 条例 2019 第三十一条(六): six consecutive months without organizational life
+
+# The organization kinds each meeting kind applies to (orgs.Organization.Kind values; the kernel of this app
+# names them as strings so the rules stay free of models beyond its own).
+BRANCH_KINDS = ("branch", "joint_branch", "temporary_branch")
+APPLIES_TO: dict[str, tuple[str, ...]] = {
+    Kind.GENERAL: BRANCH_KINDS,
+    Kind.COMMITTEE: (*BRANCH_KINDS, "general_branch", "grassroots_committee"),  # where a committee exists
+    Kind.GROUP: ("party_group",),
+    Kind.LECTURE: BRANCH_KINDS,
+    Kind.THEMED_DAY: BRANCH_KINDS,
+    Kind.LIFE: BRANCH_KINDS,
+    Kind.OTHER: (),
+}
+REQUIRED_KINDS = tuple(kind for kind in Kind.values if APPLIES_TO[kind])
+
+
+def kind_applies(kind: str, org_kind: str, *, has_committee: bool) -> bool:
+    """Whether an organization of `org_kind` must hold meetings of `kind` (a committee meeting only where a
+    committee exists: a branch of fewer than seven full members has a secretary, not a committee)."""
+    if org_kind not in APPLIES_TO.get(kind, ()):
+        return False
+    return has_committee if kind == Kind.COMMITTEE else True
+
+
+def kind_allowed(kind: str, org_kind: str) -> bool:
+    """Whether a meeting of `kind` may be recorded for an organization of `org_kind` at all ("other" anywhere)."""
+    return kind == Kind.OTHER or org_kind in APPLIES_TO.get(kind, ())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Periods
+
+
+def period_of(day: datetime.date, frequency: str) -> str:
+    """The period `day` falls in: "2026-03" (monthly), "2026-Q1", "2026-H1", "2026" (yearly and not required)."""
+    if frequency == Frequency.MONTHLY:
+        return f"{day.year}-{day.month:02d}"
+    if frequency == Frequency.QUARTERLY:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if frequency == Frequency.HALF_YEARLY:
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    return f"{day.year}"
+
+
+def periods_of_year(year: int, frequency: str) -> list[str]:
+    if frequency == Frequency.MONTHLY:
+        return [f"{year}-{m:02d}" for m in range(1, 13)]
+    if frequency == Frequency.QUARTERLY:
+        return [f"{year}-Q{q}" for q in range(1, 5)]
+    if frequency == Frequency.HALF_YEARLY:
+        return [f"{year}-H1", f"{year}-H2"]
+    return [f"{year}"]
+
+
+def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a period key; ValueError for anything else (a forged form)."""
+    year_text, _sep, part = period.partition("-")
+    if not (len(year_text) == 4 and year_text.isdigit()):
+        raise ValueError(period)
+    year = int(year_text)
+    if not part:
+        first, last = 1, 12
+    elif part.startswith("Q") and part[1:] in ("1", "2", "3", "4"):
+        first = (int(part[1:]) - 1) * 3 + 1
+        last = first + 2
+    elif part.startswith("H") and part[1:] in ("1", "2"):
+        first = (int(part[1:]) - 1) * 6 + 1
+        last = first + 5
+    elif len(part) == 2 and part.isdigit() and 1 <= int(part) <= 12:
+        first = last = int(part)
+    else:
+        raise ValueError(period)
+    start = datetime.date(year, first, 1)
+    end = (datetime.date(year + (last == 12), last % 12 + 1, 1) - datetime.timedelta(days=1))
+    return start, end
+
+
+def period_frequency(period: str) -> str:
+    _year, _sep, part = period.partition("-")
+    if not part:
+        return Frequency.YEARLY
+    return {"Q": Frequency.QUARTERLY, "H": Frequency.HALF_YEARLY}.get(part[0], Frequency.MONTHLY)
+
+
+def period_label(period: str) -> str:
+    """A period as people say it: "2026年3月", "2026年第1季度" (translated)."""
+    year, _sep, part = period.partition("-")
+    if not part:
+        return _("%(year)s") % {"year": year}
+    if part[0] == "Q":
+        return _("Q%(n)s %(year)s") % {"year": year, "n": part[1:]}
+    if part[0] == "H":
+        return (_("first half of %(year)s") if part[1:] == "1" else _("second half of %(year)s")) % {"year": year}
+    return _("%(month)s/%(year)s") % {"year": year, "month": int(part)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Compliance of one organization, one kind, one period
+
+
+class Compliance:
+    REQUIRED_NOT_DUE = "open"  # the period is still running and nothing held yet
+    HELD = "held"
+    MADE_UP = "made_up"
+    EXEMPT = "exempt"
+    MISSING = "missing"
+    NOT_REQUIRED = "not_required"
+
+
+def compliance(*, required: bool, held: int, made_up: int, exempt: bool, period_end: datetime.date,
+               today: datetime.date) -> str:
+    """The state of one cell: held in its period, made up afterwards, exempt with a reason, missing once its
+    period has closed, or still open while it runs."""
+    if not required:
+        return Compliance.NOT_REQUIRED
+    if held:
+        return Compliance.HELD
+    if made_up:
+        return Compliance.MADE_UP
+    if exempt:
+        return Compliance.EXEMPT
+    return Compliance.MISSING if period_end < today else Compliance.REQUIRED_NOT_DUE
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quorum and votes
+
+
+def reaches(count: int, base: int, fraction: Fraction, *, strictly: bool) -> bool:
+    """count / base > fraction (strictly) or >= fraction, in integers. An empty base reaches nothing."""
+    if base <= 0:
+        return False
+    left, right = count * fraction.denominator, base * fraction.numerator
+    return left > right if strictly else left >= right
+
+
+def needed(base: int, fraction: Fraction, *, strictly: bool) -> int:
+    """The fewest people that reach `fraction` of `base`."""
+    n = base * fraction.numerator // fraction.denominator
+    if strictly or n * fraction.denominator < base * fraction.numerator:
+        n += 1
+    return min(max(n, 0), base) if base else 0
+
+
+@dataclass(frozen=True)
+class Quorum:
+    applies: bool
+    met: bool
+    present: int
+    base: int
+    needed: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the quorum needs of one expected attendee, taken from the snapshot and the marks."""
+
+    attended: bool
+    voting: bool  # a full member with voting rights (probationary members do not vote)
+    on_committee: bool
+    excused: bool  # a lawful exception: exempt, attending elsewhere (not counted in the base)
+
+
+def quorum(kind: str, heads: list[Head], *, election: bool = False) -> Quorum:
+    """The quorum of a meeting from its expected attendees.
+
+    - committee meeting: more than half of the committee members present;
+    - general meeting: more than half of the full members with voting rights present; an election at least
+      four fifths of them;
+    - other kinds have no quorum (applies=False). Lawful exceptions are left out of the base.
+    """
+    if kind == Kind.COMMITTEE:
+        base_heads = [h for h in heads if h.on_committee and not h.excused]
+        present = sum(h.attended for h in base_heads)
+        base = len(base_heads)
+        need = needed(base, MORE_THAN_HALF, strictly=True)
+        met = reaches(present, base, MORE_THAN_HALF, strictly=True)
+        note = _("%(present)s of %(base)s committee members present; more than half (%(need)s) are needed.")
+    elif kind == Kind.GENERAL or election:
+        base_heads = [h for h in heads if h.voting and not h.excused]
+        present = sum(h.attended for h in base_heads)
+        base = len(base_heads)
+        if election:
+            need = needed(base, ELECTION, strictly=False)
+            met = reaches(present, base, ELECTION, strictly=False)
+            note = _("%(present)s of %(base)s full members with voting rights present; an election needs at "
+                     "least four fifths (%(need)s).")
+        else:
+            need = needed(base, MORE_THAN_HALF, strictly=True)
+            met = reaches(present, base, MORE_THAN_HALF, strictly=True)
+            note = _("%(present)s of %(base)s full members with voting rights present; more than half (%(need)s) "
+                     "are needed.")
+    else:
+        return Quorum(False, True, sum(h.attended for h in heads), len(heads), 0, "")
+    return Quorum(True, met, present, base, need, note % {"present": present, "base": base, "need": need})
+
+
+@dataclass(frozen=True)
+class Vote:
+    passed: bool
+    valid: bool
+    note: str
+
+
+def resolution_outcome(*, votes_for: int, votes_against: int, votes_abstain: int, voters_expected: int,
+                       voters_present: int, quorum_met: bool) -> Vote:
+    """A resolution passes with the votes of more than half of the full members with voting rights expected
+    (not of those present); it is invalid when the meeting lacked its quorum. More votes than voters present
+    is refused by the caller (ValueError here)."""
+    if min(votes_for, votes_against, votes_abstain) < 0:
+        raise ValueError("negative votes")
+    if votes_for + votes_against + votes_abstain > voters_present:
+        raise ValueError("more votes than voters present")
+    if not quorum_met:
+        return Vote(False, False, _("Invalid: the meeting did not have its quorum."))
+    passed = reaches(votes_for, voters_expected, MORE_THAN_HALF, strictly=True)
+    need = needed(voters_expected, MORE_THAN_HALF, strictly=True)
+    note = (_("Passed: %(for)s of %(base)s full members with voting rights voted for (%(need)s needed).") if passed
+            else _("Not passed: %(for)s of %(base)s full members with voting rights voted for; %(need)s are "
+                   "needed."))
+    return Vote(passed, True, note % {"for": votes_for, "base": voters_expected, "need": need})
+
+
+def excellent_cap(graded: int, fraction: Fraction = EXCELLENT_CAP) -> int:
+    """The most members a branch may grade 优秀: a third of those graded, rounded down (3 -> 1, 4 -> 1, 29 -> 9,
+    30 -> 10). Probationary members are not graded and not counted."""
+    return graded * fraction.numerator // fraction.denominator if graded > 0 else 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Six months without organizational life
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier (the month's last day when it has no such day)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def without_life(*, last_attended: datetime.date | None, excused_since: datetime.date | None,
+                 expected_since: datetime.date, today: datetime.date, months: int = WITHOUT_LIFE_MONTHS) -> bool:
+    """Whether a member has had no organizational life for `months` consecutive months without a reason: no
+    meeting attended since the day `months` ago, no excuse (leave approved, exemption, attending elsewhere) in
+    that stretch, and expected at meetings for the whole of it (a newly arrived member is not flagged). Flagged
+    for the secretary only: the platform never acts on it."""
+    since = months_before(today, months)
+    if expected_since > since:
+        return False
+    if last_attended is not None and last_attended > since:
+        return False
+    return not (excused_since is not None and excused_since > since)
