@@ -65,7 +65,7 @@ def compliance_view(request):
         "can_manage": can(request.user, root, Need.MANAGE),
         "flags": selectors.without_life(root, today) if single and can(request.user, root, Need.MANAGE) else [],
         "exemptions": selectors.exemption_list(root, year) if single else [],
-        "exemption_form": ExemptionForm(initial={"organization": root.pk}),
+        "exemption_form": ExemptionForm(),
         "Compliance": rules.Compliance,
     }
     return render(request, "meetings/compliance.html", context)
@@ -75,7 +75,7 @@ def compliance_view(request):
 @require_POST
 def exemption_add_view(request):
     form = ExemptionForm(request.POST)
-    org = access_organization(request.user, _int(request.POST.get("organization")), need=Need.MANAGE)
+    org = access_organization(request.user, _int(request.GET.get("organization")), need=Need.MANAGE)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -152,7 +152,6 @@ class ReviewForm(StyledMixin, forms.Form):
 
 
 class ExemptionForm(StyledMixin, forms.Form):
-    organization = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, Kind(k).label) for k in rules.REQUIRED_KINDS])
     period = forms.CharField(label=_("Period"), max_length=10)
     reason = forms.CharField(label=_("Reason"), max_length=200)

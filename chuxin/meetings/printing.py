@@ -35,6 +35,5 @@ def minutes_pdf(request, meeting) -> bytes:
 def record_book_pdf(request, organization, year: int, meetings: list) -> bytes:
     html = render_to_string("meetings/print/record_book.html", {
         "organization": organization, "year": year, "printed": timezone.localdate(),
-        "entries": [_meeting_context(m) for m in meetings],
-        "rows": selectors.compliance(organization, year)}, request=request)
+        "entries": [_meeting_context(m) for m in meetings]}, request=request)
     return _pdf(html, request.build_absolute_uri("/"))
