@@ -109,6 +109,7 @@ def create_view(request):
     form = MeetingForm(request.POST or None, organization=org, initial={"kind": kind} if kind else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("token", None)
         try:
             meeting = services.meeting_plan(actor=request.user, organization=org, token=form.token, **data)
         except ValidationError as error:
@@ -130,6 +131,7 @@ def edit_view(request, pk: int):
                        initial={"makes_up": meeting.period if meeting.is_makeup else ""})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("token", None)
         try:
             services.meeting_update(actor=request.user, meeting=meeting, **data)
         except ValidationError as error:
@@ -148,9 +150,10 @@ def batch_view(request):
     org = access_organization(request.user, _int(request.GET.get("organization")), need=Need.MANAGE)
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("token", None)
         try:
-            made = services.meeting_plan_batch(actor=request.user, committee=org, token=form.token,
-                                               **form.cleaned_data)
+            made = services.meeting_plan_batch(actor=request.user, committee=org, token=form.token, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
