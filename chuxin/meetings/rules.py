@@ -28,7 +28,7 @@ WITHOUT_LIFE_MONTHS = 6  # 条例 2019 第三十一条(六): six consecutive mon
 BRANCH_KINDS = ("branch", "joint_branch", "temporary_branch")
 APPLIES_TO: dict[str, tuple[str, ...]] = {
     Kind.GENERAL: BRANCH_KINDS,
-    Kind.COMMITTEE: (*BRANCH_KINDS, "general_branch", "grassroots_committee"),  # where a committee exists
+    Kind.COMMITTEE: BRANCH_KINDS,  # where a branch committee exists (seven or more full members)
     Kind.GROUP: ("party_group",),
     Kind.LECTURE: BRANCH_KINDS,
     Kind.THEMED_DAY: BRANCH_KINDS,

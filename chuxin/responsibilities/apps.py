@@ -25,7 +25,7 @@ class ResponsibilitiesConfig(AppConfig):
         facts_label=_("Responsibility list"),
         facts_order=50,
         # After the producers: it counts the work their demos recorded.
-        demo=Demo("chuxin.responsibilities.demo.seed_demo_data", after=("plans", "directives", "reports")),
+        demo=Demo("chuxin.responsibilities.demo.seed_demo_data", after=("plans", "directives", "reports", "meetings")),
         navigation=(
             NavEntry("responsibilities:mine", _("Responsibility lists"), "list-check", None, "work", 50),
             NavEntry("responsibilities:overview-start", _("Responsibility overview"), "clipboard-data", Need.READ,
