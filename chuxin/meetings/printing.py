@@ -23,7 +23,9 @@ def _meeting_context(meeting) -> dict:
     rows = selectors.attendance_rows(meeting)
     return {"meeting": meeting, "rows": rows, "tally": selectors.tally(rows),
             "resolutions": list(meeting.resolutions.all()),
-            "revisions": list(meeting.revisions.select_related("amended_by"))}
+            "revisions": list(meeting.revisions.select_related("amended_by")),
+            "criticisms": list(meeting.criticisms.select_related("member")) if meeting.kind == "life" else [],
+            "rectifications": list(meeting.rectifications.all()) if meeting.kind == "life" else []}
 
 
 def minutes_pdf(request, meeting) -> bytes:
