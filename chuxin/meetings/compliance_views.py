@@ -65,7 +65,7 @@ def compliance_view(request):
         "can_manage": can(request.user, root, Need.MANAGE),
         "flags": selectors.without_life(root, today) if single and can(request.user, root, Need.MANAGE) else [],
         "exemptions": selectors.exemption_list(root, year) if single else [],
-        "exemption_form": ExemptionForm(),
+        "exemption_form": ExemptionForm(year=year),
         "Compliance": rules.Compliance,
     }
     return render(request, "meetings/compliance.html", context)
@@ -74,7 +74,7 @@ def compliance_view(request):
 @login_required
 @require_POST
 def exemption_add_view(request):
-    form = ExemptionForm(request.POST)
+    form = ExemptionForm(request.POST, year=_year(request))
     org = access_organization(request.user, _int(request.GET.get("organization")), need=Need.MANAGE)
     if form.is_valid():
         data = form.cleaned_data
@@ -87,7 +87,7 @@ def exemption_add_view(request):
             messages.success(request, _("The period is marked exempt."))
     else:
         messages.error(request, _("Choose the kind and the period, and give the reason."))
-    return redirect(f"{reverse('meetings:compliance')}?organization={org.pk}")
+    return redirect(f"{reverse('meetings:compliance')}?organization={org.pk}&year={_year(request)}")
 
 
 @login_required

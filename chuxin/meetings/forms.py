@@ -153,8 +153,16 @@ class ReviewForm(StyledMixin, forms.Form):
 
 class ExemptionForm(StyledMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, Kind(k).label) for k in rules.REQUIRED_KINDS])
-    period = forms.CharField(label=_("Period"), max_length=10)
+    period = forms.ChoiceField(label=_("Period"), help_text=_("A period of the kind's frequency."))
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        periods = []
+        for y in (year, year - 1):
+            for freq in ("yearly", "half_yearly", "quarterly", "monthly"):
+                periods += rules.periods_of_year(y, freq)
+        self.fields["period"].choices = [(p, rules.period_label(p)) for p in periods]
 
 
 class ArrangementForm(StyledMixin, forms.Form):

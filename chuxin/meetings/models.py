@@ -30,6 +30,8 @@ from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
 from chuxin.core.validators import no_formula_prefix
 
+from . import periods
+
 
 class Kind(models.TextChoices):
     GENERAL = "general", _("branch general meeting")
@@ -118,8 +120,14 @@ class Meeting(TimeStampedModel):
         related_name="+",
     )
 
+    # How the audit log shows what meetings.services records beyond the fields.
     audit_fields = {
+        "period": AuditField(show=periods.shown),
         "attendees": AuditField(_("expected attendees"), count=True),
+        "attendance": AuditField(_("attendance marked"), count=True),
+        "observer": AuditField(_("observer (列席)")),
+        "criticism": AuditField(_("criticism and self-criticism")),
+        "preparation": AuditField(_("life meeting preparation")),
         "revision": AuditField(_("amendment")),
     }
 
@@ -259,6 +267,8 @@ class Resolution(TimeStampedModel):
     passed = models.BooleanField(_("passed"), default=False)
     note = models.CharField(_("why"), max_length=300, blank=True)
 
+    audit_fields = {"votes": AuditField(_("votes for, against, abstaining"))}
+
     class Meta:
         ordering = ["meeting_id", "id"]
         verbose_name = _("resolution")
@@ -302,6 +312,8 @@ class PeriodExemption(TimeStampedModel):
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+
+    audit_fields = {"period": AuditField(show=periods.shown)}
 
     class Meta:
         ordering = ["organization_id", "period", "kind"]

@@ -13,7 +13,10 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from .models import Frequency, Kind
+from .models import Kind
+
+# The periods live in periods.py (the models' audit display reads them too); the rules' callers find them here.
+from .periods import period_bounds, period_frequency, period_label, period_of, periods_of_year  # noqa: F401
 
 # Statutory fractions (GLOSSARY "Quorum and votes"): more than half of the committee for a committee meeting, more
 # than half of the full members with voting rights for a general meeting, at least four fifths for an election;
@@ -49,73 +52,6 @@ def kind_applies(kind: str, org_kind: str, *, has_committee: bool) -> bool:
 def kind_allowed(kind: str, org_kind: str) -> bool:
     """Whether a meeting of `kind` may be recorded for an organization of `org_kind` at all ("other" anywhere)."""
     return kind == Kind.OTHER or org_kind in APPLIES_TO.get(kind, ())
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Periods
-
-
-def period_of(day: datetime.date, frequency: str) -> str:
-    """The period `day` falls in: "2026-03" (monthly), "2026-Q1", "2026-H1", "2026" (yearly and not required)."""
-    if frequency == Frequency.MONTHLY:
-        return f"{day.year}-{day.month:02d}"
-    if frequency == Frequency.QUARTERLY:
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    if frequency == Frequency.HALF_YEARLY:
-        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
-    return f"{day.year}"
-
-
-def periods_of_year(year: int, frequency: str) -> list[str]:
-    if frequency == Frequency.MONTHLY:
-        return [f"{year}-{m:02d}" for m in range(1, 13)]
-    if frequency == Frequency.QUARTERLY:
-        return [f"{year}-Q{q}" for q in range(1, 5)]
-    if frequency == Frequency.HALF_YEARLY:
-        return [f"{year}-H1", f"{year}-H2"]
-    return [f"{year}"]
-
-
-def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of a period key; ValueError for anything else (a forged form)."""
-    year_text, _sep, part = period.partition("-")
-    if not (len(year_text) == 4 and year_text.isdigit()):
-        raise ValueError(period)
-    year = int(year_text)
-    if not part:
-        first, last = 1, 12
-    elif part.startswith("Q") and part[1:] in ("1", "2", "3", "4"):
-        first = (int(part[1:]) - 1) * 3 + 1
-        last = first + 2
-    elif part.startswith("H") and part[1:] in ("1", "2"):
-        first = (int(part[1:]) - 1) * 6 + 1
-        last = first + 5
-    elif len(part) == 2 and part.isdigit() and 1 <= int(part) <= 12:
-        first = last = int(part)
-    else:
-        raise ValueError(period)
-    start = datetime.date(year, first, 1)
-    end = (datetime.date(year + (last == 12), last % 12 + 1, 1) - datetime.timedelta(days=1))
-    return start, end
-
-
-def period_frequency(period: str) -> str:
-    _year, _sep, part = period.partition("-")
-    if not part:
-        return Frequency.YEARLY
-    return {"Q": Frequency.QUARTERLY, "H": Frequency.HALF_YEARLY}.get(part[0], Frequency.MONTHLY)
-
-
-def period_label(period: str) -> str:
-    """A period as people say it: "2026年3月", "2026年第1季度" (translated)."""
-    year, _sep, part = period.partition("-")
-    if not part:
-        return _("%(year)s") % {"year": year}
-    if part[0] == "Q":
-        return _("Q%(n)s %(year)s") % {"year": year, "n": part[1:]}
-    if part[0] == "H":
-        return (_("first half of %(year)s") if part[1:] == "1" else _("second half of %(year)s")) % {"year": year}
-    return _("%(month)s/%(year)s") % {"year": year, "month": int(part)}
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_noop
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
@@ -446,13 +446,13 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
     facts = []
     if counts["expected"]:
         rate = round(100 * counts["attended"] / counts["expected"])
-        facts.append(Fact(code="attendance_rate", label=noop("Attendance rate at meetings (%)"), count=rate,
+        facts.append(Fact(code="attendance_rate", label=gettext_noop("Attendance rate at meetings (%)"), count=rate,
                           sentence=_("attendance at meetings was %(n)s%%") % {"n": rate}, titles_in_sentence=False))
     topics = []
     for title, lines in finalized.order_by("held_on", "pk").values_list("title", "topics")[:20]:
         topics.extend([line.strip() for line in lines.splitlines() if line.strip()] or [title])
     if topics:
-        facts.append(Fact(code="meeting_topics", label=noop("Topics discussed"), count=len(topics),
+        facts.append(Fact(code="meeting_topics", label=gettext_noop("Topics discussed"), count=len(topics),
                           items=topics[:10]))
     missing = 0
     missing_names: list[str] = []
@@ -465,7 +465,7 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
                         missing += cell.missing
                         if len(missing_names) < 10:
                             missing_names.append(f"{Kind(kind).label} {cell.label}")
-    facts.append(Fact(code="meetings_missing", label=noop("Required meetings missing"), count=missing,
+    facts.append(Fact(code="meetings_missing", label=gettext_noop("Required meetings missing"), count=missing,
                       items=missing_names, sentence=_("%(n)s required meetings missing") % {"n": missing}))
     return facts
 

@@ -752,7 +752,7 @@ def preparation_save(*, actor, meeting: Meeting, study_done_on: datetime.date | 
     prep.full_clean()
     prep.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=meeting, organization=meeting.organization,
-                 changes={"preparation": ["", "saved"]})
+                 changes={"preparation": ["", str(study_done_on or opinions_done_on or "")]})
     return prep
 
 
