@@ -116,10 +116,19 @@ def seed_demo_data(*, today: datetime.date) -> None:
         _life_meeting(b1, datetime.date(year - 1, 11, 20), secretary)
     # Next week's general meeting is convened (on the attendees' workbench); a themed day is only planned.
     upcoming = services.meeting_plan(
-        actor=secretary, organization=b1, kind=Kind.COMMITTEE, title="研究年终总结工作",
+        actor=secretary, organization=b1, kind=Kind.GENERAL, title="第四季度支部党员大会",
         topics="年度党建工作总结\n民主评议党员安排", planned_at=_at(today + datetime.timedelta(days=5), 9),
         place="党员活动室")
-    services.meeting_convene(actor=secretary, meeting=upcoming)
+    upcoming = services.meeting_convene(actor=secretary, meeting=upcoming)
+    # A member asks for leave from it (on the secretary's workbench to approve).
+    member_user = User.objects.filter(username="member1").first()
+    row = upcoming.attendances.filter(member__user=member_user).first() if member_user else None
+    if row is not None:
+        services.leave_request(actor=member_user, attendance=row, reason="当天在外地出差")
+    # HX-B03's February themed Party day was excused for the Spring Festival shutdown (its other gaps are not).
+    if today > datetime.date(year, 2, 28):
+        services.exemption_set(actor=None, organization=b3, kind=Kind.THEMED_DAY, period=f"{year}-02",
+                               reason="春节停产放假，经党委同意本月不开展")
     services.meeting_plan(actor=secretary, organization=b1, kind=Kind.THEMED_DAY, title="下月主题党日：志愿服务进社区",
                           topics="志愿服务", planned_at=_at(today + datetime.timedelta(days=14), 9), place="城南街道社区")
 

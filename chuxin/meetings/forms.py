@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.forms import DATE_MAX, DATE_MIN, DateField, IdempotentFormMixin
 from chuxin.members.models import Member
-from chuxin.orgs.forms import OrgChoiceField, StyledMixin
+from chuxin.orgs.forms import StyledMixin
 from chuxin.orgs.models import Organization
 
 from . import rules, selectors
@@ -29,7 +29,9 @@ class DateTimeInput(forms.DateTimeInput):
                          format="%Y-%m-%dT%H:%M")
 
 
-class MeetingForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
+class MeetingEditForm(StyledMixin, forms.ModelForm):
+    """A meeting's details, to change them (MeetingForm plans a new one, with the one-time token)."""
+
     makes_up = forms.ChoiceField(label=_("Make-up meeting for"), required=False,
                                  help_text=_("Only for a meeting that makes up a missed period."))
 
@@ -73,7 +75,13 @@ class MeetingForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         self.fields["makes_up"].choices = unique
 
 
-class BatchForm(IdempotentFormMixin, StyledMixin, forms.Form):
+class MeetingForm(IdempotentFormMixin, MeetingEditForm):
+    """A new meeting: sent twice, it plans once."""
+
+
+class BatchForm(StyledMixin, forms.Form):
+    """One themed Party day for all branches: the service plans it once per committee, title and time."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              help_text=_("One topic a line."))
@@ -130,7 +138,7 @@ class CheckinForm(StyledMixin, forms.Form):
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
 
 
-class ResolutionForm(StyledMixin, forms.Form):
+class ResolutionForm(IdempotentFormMixin, StyledMixin, forms.Form):
     text = forms.CharField(label=_("Resolution"), max_length=500)
     votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=9999, initial=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=9999, initial=0)
@@ -196,7 +204,7 @@ class CriticismForm(StyledMixin, forms.Form):
             "id", "name")
 
 
-class RectificationForm(StyledMixin, forms.Form):
+class RectificationForm(IdempotentFormMixin, StyledMixin, forms.Form):
     text = forms.CharField(label=_("Rectification measure"), max_length=300)
     due_on = DateField(label=_("Due date"))
 
@@ -208,6 +216,3 @@ class RectificationTaskForm(StyledMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan_item"].queryset = items
 
-
-class OrgPickForm(StyledMixin, forms.Form):
-    organization = OrgChoiceField(label=_("Organization"), queryset=Organization.objects.none())

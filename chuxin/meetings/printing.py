@@ -7,16 +7,20 @@ make targets install it, with pango, on a fresh machine (see the Makefile's chro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import selectors
 
+STYLESHEET = Path(__file__).with_name("print.css")  # not a page's: the Content-Security-Policy allows no inline style
+
 
 def _pdf(html: str, base_url: str) -> bytes:
-    from weasyprint import HTML  # imported on use: the pages never need it
+    from weasyprint import CSS, HTML  # imported on use: the pages never need it
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
 
 
 def _meeting_context(meeting) -> dict:

@@ -198,24 +198,25 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
 
 @transaction.atomic
 def meeting_plan_batch(*, actor, committee: Organization, title: str, topics: str, planned_at: datetime.datetime,
-                       place: str = "", study_hours: Decimal | int = 0, token: str = "") -> list[Meeting]:
+                       place: str = "", study_hours: Decimal | int = 0) -> list[Meeting]:
     """A committee plans one themed Party day for all its active branches at once: each branch gets its own
-    meeting with the shared topic (planned, for its secretary to convene), all carrying one batch key."""
+    meeting with the shared topic (planned, for its secretary to convene), all carrying one batch key. The same
+    title at the same time is planned once (a second sending, or a second tab, finds the first)."""
     authorize(actor, committee, Need.MANAGE)
+    Organization.objects.select_for_update().filter(pk=committee.pk).first()  # one batch at a time per committee
+    title = (title or "").strip()
+    twin = Meeting.objects.filter(planned_by=committee, title=title, planned_at=planned_at,
+                                  batch__isnull=False).exclude(status=Status.CANCELLED).first()
+    if twin is not None:
+        return list(Meeting.objects.filter(batch=twin.batch).select_related("organization"))
     branches = list(Organization.objects.filter(subtree_q(committee.path), kind__in=rules.BRANCH_KINDS,
                                                 status=Organization.Status.ACTIVE).exclude(pk=committee.pk))
     if not branches:
         raise ValidationError(_("There is no active branch under %(org)s.") % {"org": committee.name})
     batch = uuid.uuid4()
-
-    def create() -> Meeting:
-        made = [meeting_plan(actor=actor, organization=branch, kind=Kind.THEMED_DAY, title=title, topics=topics,
-                             planned_at=planned_at, place=place, study_hours=study_hours, planned_by=committee,
-                             batch=batch) for branch in branches]
-        return made[0]
-
-    first = IdempotencyKey.objects.create_once(actor=actor, token=token, model=Meeting, create=create)
-    return list(Meeting.objects.filter(batch=first.batch).select_related("organization"))
+    return [meeting_plan(actor=actor, organization=branch, kind=Kind.THEMED_DAY, title=title, topics=topics,
+                         planned_at=planned_at, place=place, study_hours=study_hours, planned_by=committee,
+                         batch=batch) for branch in branches]
 
 
 def snapshot(meeting: Meeting, on: datetime.date) -> list[Attendance]:
@@ -410,11 +411,11 @@ def leave_request(*, actor, attendance: Attendance, reason: str) -> LeaveRequest
 
 
 @transaction.atomic
-def leave_decide(*, actor, request: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
-    meeting = request.attendance.meeting
+def leave_decide(*, actor, leave: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
+    meeting = leave.attendance.meeting
     authorize(actor, meeting.organization, Need.MANAGE, obj=meeting, relations=[HOST])
     request = LeaveRequest.objects.select_for_update().select_related("attendance__member__user",
-                                                                      "attendance__meeting").get(pk=request.pk)
+                                                                      "attendance__meeting").get(pk=leave.pk)
     if request.state != LeaveRequest.State.PENDING:
         raise ValidationError(_("This leave request has already been decided."))
     _open_for_attendance(meeting)
@@ -501,10 +502,17 @@ def _voters(meeting: Meeting) -> tuple[int, int]:
 
 @transaction.atomic
 def resolution_add(*, actor, meeting: Meeting, text: str, votes_for: int, votes_against: int,
-                   votes_abstain: int) -> Resolution:
+                   votes_abstain: int, token: str = "") -> Resolution:
     """Record a resolution with its votes; it passes with more than half of the full members with voting rights
-    expected, and is invalid when the meeting lacks its quorum (the reason recorded)."""
+    expected, and is invalid when the meeting lacks its quorum (the reason recorded). Sent twice, recorded once."""
     _may_record(actor, meeting)
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Resolution, create=lambda: _resolution(
+        actor=actor, meeting=meeting, text=text, votes_for=votes_for, votes_against=votes_against,
+        votes_abstain=votes_abstain))
+
+
+def _resolution(*, actor, meeting: Meeting, text: str, votes_for: int, votes_against: int,
+                votes_abstain: int) -> Resolution:
     meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
     _open_for_attendance(meeting)
     text = (text or "").strip()
@@ -704,6 +712,8 @@ def arrangement_add(*, actor, member: Member, kind: str, organization: Organizat
     else:
         organization = member.organization
         authorize(actor, organization, Need.MANAGE)
+    if Arrangement.objects.filter(member=member, kind=kind, organization=organization, ended_on__isnull=True).exists():
+        raise ValidationError(_("This arrangement is already recorded for %(name)s.") % {"name": member.name})
     arrangement = Arrangement(member=member, kind=kind, organization=organization, note=(note or "").strip(),
                               started_on=started_on or _today())
     arrangement.full_clean()
@@ -779,9 +789,16 @@ def criticism_save(*, actor, meeting: Meeting, member: Member, self_criticism: s
 
 
 @transaction.atomic
-def rectification_add(*, actor, meeting: Meeting, text: str, due_on: datetime.date) -> Rectification:
+def rectification_add(*, actor, meeting: Meeting, text: str, due_on: datetime.date,
+                      token: str = "") -> Rectification:
+    """A rectification measure of the life meeting; sent twice, added once."""
     authorize(actor, meeting.organization, Need.MANAGE)
     _life(meeting)
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Rectification,
+                                              create=lambda: _rectification(actor, meeting, text, due_on))
+
+
+def _rectification(actor, meeting: Meeting, text: str, due_on: datetime.date) -> Rectification:
     item = Rectification(meeting=meeting, text=(text or "").strip(), due_on=due_on)
     item.full_clean()
     if item.due_on < _today():

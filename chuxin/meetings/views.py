@@ -35,6 +35,7 @@ from .forms import (
     DecideForm,
     FinalizeForm,
     LeaveForm,
+    MeetingEditForm,
     MeetingForm,
     ObserverForm,
     PreparationForm,
@@ -127,11 +128,10 @@ def edit_view(request, pk: int):
     if not meeting.is_editable:
         messages.error(request, _("The record is finalized; amend the minutes instead."))
         return redirect("meetings:detail", pk=meeting.pk)
-    form = MeetingForm(request.POST or None, instance=meeting, organization=meeting.organization,
-                       initial={"makes_up": meeting.period if meeting.is_makeup else ""})
+    form = MeetingEditForm(request.POST or None, instance=meeting, organization=meeting.organization,
+                           initial={"makes_up": meeting.period if meeting.is_makeup else ""})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data.pop("token", None)
         try:
             services.meeting_update(actor=request.user, meeting=meeting, **data)
         except ValidationError as error:
@@ -150,10 +150,8 @@ def batch_view(request):
     org = access_organization(request.user, _int(request.GET.get("organization")), need=Need.MANAGE)
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("token", None)
         try:
-            made = services.meeting_plan_batch(actor=request.user, committee=org, token=form.token, **data)
+            made = services.meeting_plan_batch(actor=request.user, committee=org, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -308,7 +306,7 @@ def leave_decide_view(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     form = DecideForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    run_service(request, lambda: services.leave_decide(actor=request.user, request=leave, approve=approve,
+    run_service(request, lambda: services.leave_decide(actor=request.user, leave=leave, approve=approve,
                                                        comment=comment),
                 success=_("Leave approved.") if approve else _("Leave refused."))
     return redirect("meetings:leave", pk=leave.attendance.meeting_id)
@@ -379,7 +377,9 @@ def resolution_add_view(request, pk: int):
     form = ResolutionForm(request.POST)
     if form.is_valid():
         try:
-            resolution = services.resolution_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data.pop("token", None)
+            resolution = services.resolution_add(actor=request.user, meeting=meeting, token=form.token, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -491,7 +491,9 @@ def rectification_add_view(request, pk: int):
     form = RectificationForm(request.POST)
     if form.is_valid():
         try:
-            services.rectification_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data.pop("token", None)
+            services.rectification_add(actor=request.user, meeting=meeting, token=form.token, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

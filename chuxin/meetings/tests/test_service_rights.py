@@ -43,7 +43,7 @@ def test_every_write_service_refuses_an_actor_without_standing(world, branch):
         "attendance_mark": lambda a: services.attendance_mark(actor=a, meeting=meeting, marks={row.pk: "present"}),
         "observer_add": lambda a: services.observer_add(actor=a, meeting=meeting, member=world.b2_member),
         "leave_request": lambda a: services.leave_request(actor=a, attendance=row, reason="出差"),
-        "leave_decide": lambda a: services.leave_decide(actor=a, request=leave, approve=True),
+        "leave_decide": lambda a: services.leave_decide(actor=a, leave=leave, approve=True),
         "checkin_toggle": lambda a: services.checkin_toggle(actor=a, meeting=meeting, open_=True),
         "attendance_checkin": lambda a: _checkin(a, meeting),
         "resolution_add": lambda a: services.resolution_add(actor=a, meeting=meeting, text="决议", votes_for=0,

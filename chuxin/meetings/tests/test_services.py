@@ -168,12 +168,12 @@ def test_leave_is_asked_by_the_member_and_approved_by_the_secretary(world, branc
     request = services.leave_request(actor=world.member_user, attendance=row, reason="出差")
     with pytest.raises(ValidationError, match="already asked"):
         services.leave_request(actor=world.member_user, attendance=row, reason="出差")
-    services.leave_decide(actor=world.secretary, request=request, approve=True)
+    services.leave_decide(actor=world.secretary, leave=request, approve=True)
     row.refresh_from_db()
     request.refresh_from_db()
     assert row.state == S.LEAVE and row.reason == "出差" and request.state == LeaveRequest.State.APPROVED
     with pytest.raises(ValidationError, match="already been decided"):
-        services.leave_decide(actor=world.secretary, request=request, approve=False)
+        services.leave_decide(actor=world.secretary, leave=request, approve=False)
 
 
 def test_check_in_with_the_rotating_code(world, branch):
@@ -233,3 +233,27 @@ def test_exempt_periods(world, branch):
 def test_a_group_meeting_is_not_held_by_a_branch(world, branch):
     with pytest.raises(ValidationError):
         plan(world, Kind.GROUP)
+
+
+def test_a_resolution_or_a_measure_sent_twice_is_recorded_once(world, branch):
+    meeting = convened(world)
+    mark_all(world, meeting)
+    for _twice in range(2):
+        services.resolution_add(actor=world.secretary, meeting=meeting, text="甲", votes_for=5, votes_against=0,
+                                votes_abstain=0, token="same-token-1")
+    assert meeting.resolutions.count() == 1
+    life = convened(world, Kind.LIFE, title="组织生活会")
+    for _twice in range(2):
+        services.rectification_add(actor=world.secretary, meeting=life, text="整改", token="same-token-2",
+                                   due_on=timezone.localdate() + datetime.timedelta(days=30))
+    assert life.rectifications.count() == 1
+
+
+def test_a_committee_plans_a_themed_day_for_all_its_branches_once(world, branch):
+    when = timezone.now() + datetime.timedelta(days=7)
+    made = services.meeting_plan_batch(actor=world.worker, committee=world.pc, title="七一主题党日", topics="重温入党誓词",
+                                       planned_at=when)
+    assert {m.organization.code for m in made} == {"B1", "B2"} and len({m.batch for m in made}) == 1
+    again = services.meeting_plan_batch(actor=world.worker, committee=world.pc, title="七一主题党日", topics="重温入党誓词",
+                                        planned_at=when)
+    assert {m.pk for m in again} == {m.pk for m in made}

@@ -90,12 +90,13 @@ def test_member_detail_query_count_does_not_grow_with_positions(world, client_fo
                                     ended_on=datetime.date(2020, 12, 31))
 
     # 1 session, 2 user, 3 the member with organization, work unit, department and account joined in,
-    # 4 grants, 5 member file, 6 positions with their organizations.
+    # 4 grants, 5 member file, 6 positions with their organizations, 7 the organizational life history (the
+    # meetings app's member_history: the member's attendance at finalized meetings).
     add_positions(3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
     add_positions(27)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["positions"]) == 30
     assert Member.objects.count() == 2
