@@ -68,7 +68,7 @@ def access_arrangement(user, pk, *, need: Need) -> Arrangement:
 
 def exemption_list(organization: Organization, year: int) -> QuerySet[PeriodExemption]:
     return PeriodExemption.objects.filter(subtree_q(organization.path, "organization_path"),
-                                          period__startswith=str(year)).select_related("organization")
+                                          period__gte=str(year), period__lt=str(year + 1)).select_related("organization")
 
 
 def breadcrumbs(user, organization: Organization) -> list[Organization]:
@@ -92,7 +92,7 @@ def meeting_list(user, *, organization: Organization | None = None, kind: str = 
     if period:
         qs = qs.filter(period=period)
     if year:
-        qs = qs.filter(period__startswith=str(year))
+        qs = qs.filter(period__gte=str(year), period__lt=str(year + 1))
     return qs.select_related("organization").order_by("-planned_at", "-id")
 
 
@@ -271,7 +271,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
     # 2. Finalized meetings: organizations that held each kind in each period (made up counted apart).
     held: dict[tuple[str, str, str], list[int]] = {}
     meetings = (Meeting.objects.filter(subtree_q(root.path, "organization_path"), status=Status.FINALIZED,
-                                       period__startswith=str(year), kind__in=kinds).order_by()
+                                       period__gte=str(year), period__lt=str(year + 1), kind__in=kinds).order_by()
                 .annotate(prefix=Substr("organization_path", 1, length)).values("prefix", "kind", "period")
                 .annotate(n=Count("organization", distinct=True),
                           made_up=Count("organization", distinct=True, filter=Q(is_makeup=True))))
@@ -284,7 +284,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
     # 3. Exempt periods.
     exempt: dict[tuple[str, str, str], int] = {}
     for entry in (PeriodExemption.objects.filter(subtree_q(root.path, "organization_path"),
-                                                 period__startswith=str(year), kind__in=kinds).order_by()
+                                                 period__gte=str(year), period__lt=str(year + 1), kind__in=kinds).order_by()
                   .annotate(prefix=Substr("organization_path", 1, length)).values("prefix", "kind", "period")
                   .annotate(n=Count("organization", distinct=True))):
         k = key_of(entry["prefix"])
