@@ -158,7 +158,7 @@ def big_meeting(attendees: int, today: datetime.date):
     for m in template[:5]:
         Position.objects.create(organization=branch, kind=Position.Kind.MEMBER, member=m,
                                 started_on=datetime.date(2020, 1, 1))
-    secretary = User.objects.create_user(username="bench-secretary", password="x-bench-x", must_change_password=False)
+    secretary = User.objects.create_user(username="bench-secretary", password=None, must_change_password=False)
     RoleGrant.objects.create(user=secretary, organization=branch, role=Role.SECRETARY)
     meeting = services.meeting_plan(
         actor=None, organization=branch, kind="general", title="党员大会", topics="学习\n讨论",
