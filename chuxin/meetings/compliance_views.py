@@ -58,6 +58,8 @@ def compliance_view(request):
     kinds = [k for k in rules.REQUIRED_KINDS if any(k in row.cells for row in rows)]
     if not single:
         kind = kind if kind in kinds else (kinds[0] if kinds else "")
+        for row in rows:
+            row.shown_missing = row.missing_by_kind.get(kind, 0)  # the matrix shows one kind at a time
     context = {
         "root": root, "year": year, "years": list(range(today.year - 3, today.year + 1)), "rows": rows,
         "single": single, "kind": kind, "kinds": [(k, Kind(k).label) for k in kinds],

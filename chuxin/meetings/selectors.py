@@ -218,7 +218,8 @@ class Row:
     organization: Organization
     exact: bool  # the organization alone, not its subtree (a committee's own meetings)
     cells: dict[str, list[Cell]] = field(default_factory=dict)  # kind -> cells by period
-    missing: int = 0
+    missing: int = 0  # required meetings missing in closed periods, all kinds
+    missing_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _committee_exists(today: datetime.date) -> Exists:
@@ -322,6 +323,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
                 cells.append(cell)
                 if state == rules.Compliance.MISSING:
                     row.missing += cell.missing
+                    row.missing_by_kind[kind] = row.missing_by_kind.get(kind, 0) + cell.missing
             row.cells[kind] = cells
     return [row for row in rows if row.cells or not row.exact]
 
