@@ -5,8 +5,8 @@
   secretaries and workers, once per organization, kind and period (the dedup key);
 - the day before a convened meeting, each expected attendee with an account, once per meeting and date.
 
-A constant number of queries: the organizations, the meetings of the current periods, the exemptions, the
-frequency overrides, the officers, and the next day's attendances.
+A constant number of queries: the organizations, the seats, the meetings of the current periods, the exemptions,
+the frequency overrides, the parents of the organizations due, the officers, and the next day's attendances.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _closing(today: datetime.date) -> list[Reminder]:
     kinds = [k for k in rules.REQUIRED_KINDS]
     org_kinds = {ok for k in kinds for ok in rules.APPLIES_TO[k]}
     orgs = list(Organization.objects.filter(kind__in=org_kinds, status=Organization.Status.ACTIVE)
-                .only("id", "path", "name", "kind"))
+                .only("id", "path", "name", "kind", "parent_id"))
     if not orgs:
         return []
     resolver = core_rules.Resolver([""])
@@ -63,11 +63,16 @@ def _closing(today: datetime.date) -> list[Reminder]:
                .values_list("organization_id", "kind", "period"))
     done |= set(PeriodExemption.objects.filter(period__in=periods).values_list("organization_id", "kind", "period"))
     due = [d for d in due if (d[0].pk, d[1], d[2]) not in done]
-    people = holders_by_org({o.pk: o for o, *_ in due}.values(), Need.MANAGE, on=today, serving=True)
+    # Who hears: the organization's secretaries and workers; a Party group, which has none of its own, its
+    # branch's (the parents are read in the same two queries).
+    parents = {o.parent_id for o, *_ in due if o.parent_id}
+    wanted = {o.pk: o for o, *_ in due} | {p.pk: p for p in Organization.objects.filter(pk__in=parents).only(
+        "id", "path")}
+    people = holders_by_org(wanted.values(), Need.MANAGE, on=today, serving=True)
     reminders = []
     for org, kind, period, end in due:
         params = {"kind": str(rules.Kind(kind).label), "org": org.name, "end": f"{end:%Y-%m-%d}"}
-        for user in people.get(org.pk, []):
+        for user in people.get(org.pk) or people.get(org.parent_id, []):
             reminders.append(Reminder(
                 recipient=user, kind="due_soon", target=org,
                 title=gettext_noop("No %(kind)s held yet by %(org)s; the period closes on %(end)s"),
