@@ -53,11 +53,15 @@ def compliance_view(request):
     year = _year(request)
     today = timezone.localdate()
     kind = request.GET.get("kind") if request.GET.get("kind") in rules.REQUIRED_KINDS else ""
-    rows = selectors.compliance(root, year, today=today)
-    single = len(rows) == 1 and not rows[0].exact
-    kinds = [k for k in rules.REQUIRED_KINDS if any(k in row.cells for row in rows)]
+    single = selectors.is_single_row(root)
+    # A matrix shows one kind at a time (tabs for the kinds that apply there): only its meetings are aggregated.
+    kinds = list(rules.REQUIRED_KINDS) if single else selectors.kinds_in(root)
     if not single:
         kind = kind if kind in kinds else (kinds[0] if kinds else "")
+    rows = selectors.compliance(root, year, today=today, kinds=tuple(kinds) if single else ((kind,) if kind else ()))
+    if single:
+        kinds = [k for k in rules.REQUIRED_KINDS if any(k in row.cells for row in rows)]
+    else:
         for row in rows:
             row.shown_missing = row.missing_by_kind.get(kind, 0)  # the matrix shows one kind at a time
     context = {

@@ -138,7 +138,7 @@ class Meeting(TimeStampedModel):
         indexes = [
             # The compliance matrix: a subtree's finalized meetings of a year's periods, grouped by path prefix, kind
             # and period, counting organizations: answered from the index alone (selectors.compliance).
-            models.Index(fields=["status", "period", "organization_path", "kind", "organization", "is_makeup"],
+            models.Index(fields=["status", "kind", "period", "organization_path", "organization", "is_makeup"],
                          name="meeting_compliance"),
             models.Index(fields=["organization", "-planned_at"], name="meeting_org_recent"),
             models.Index(fields=["batch"], name="meeting_batch"),

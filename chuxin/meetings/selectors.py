@@ -9,6 +9,7 @@ time.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
@@ -228,6 +229,18 @@ def _committee_exists(today: datetime.date) -> Exists:
     return Exists(seats)
 
 
+def is_single_row(root: Organization) -> bool:
+    """A branch or a Party group is one row (its year at a glance); anything above, a matrix of its children."""
+    return root.kind in rules.BRANCH_KINDS or root.kind == Organization.Kind.PARTY_GROUP
+
+
+def kinds_in(root: Organization) -> list[str]:
+    """The kinds of meeting some organization of the subtree must hold (one query, for the matrix's tabs)."""
+    present = set(Organization.objects.filter(subtree_q(root.path), status=Organization.Status.ACTIVE)
+                  .order_by().values_list("kind", flat=True).distinct())
+    return [k for k in rules.REQUIRED_KINDS if present & set(rules.APPLIES_TO[k])]
+
+
 def compliance(root: Organization, year: int, *, today: datetime.date | None = None,
                kinds: tuple[str, ...] = rules.REQUIRED_KINDS) -> list[Row]:
     """The compliance of `root`'s subtree for `year`: one row per child organization (its subtree aggregated),
@@ -240,7 +253,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
     periods likewise, and nothing per organization.
     """
     today = today or timezone.localdate()
-    if root.kind in rules.BRANCH_KINDS or root.kind == Organization.Kind.PARTY_GROUP:
+    if is_single_row(root):
         rows = [Row(root, exact=False)]
     else:
         children = list(Organization.objects.filter(parent=root, status=Organization.Status.ACTIVE)
@@ -291,7 +304,11 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
         k = key_of(entry["prefix"])
         if k is not None:
             exempt[(k, entry["kind"], entry["period"])] = exempt.get((k, entry["kind"], entry["period"]), 0) + entry["n"]
-    # 4. Frequencies: the row organization's (overrides of the whole subtree loaded once).
+    # 4. Frequencies: the row organization's (overrides of the whole subtree loaded once). A deeper organization's
+    # finer period (a monthly override under a quarterly row) counts inside the row's coarser one.
+    finer: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for (k, kind, period), (n, _m) in held.items():
+        finer.setdefault((k, kind), []).append((period, n))
     resolver = core_rules.Resolver([root.path])
     for key, row in by_key.items():
         for kind in kinds:
@@ -308,8 +325,7 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
             for period in rules.periods_of_year(year, freq):
                 start, end = rules.period_bounds(period)
                 h, m = held.get((key, kind, period), [0, 0])
-                h += sum(v[0] for (k2, kd, p), v in held.items()
-                         if k2 == key and kd == kind and p != period and _inside(p, start, end))
+                h += sum(n for p, n in finer.get((key, kind), ()) if p != period and _inside(p, start, end))
                 e = exempt.get((key, kind, period), 0)
                 h = min(h, required_orgs)
                 e = min(e, required_orgs - h)
@@ -330,11 +346,16 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
 
 def _inside(period: str, start: datetime.date, end: datetime.date) -> bool:
     """A finer period of a deeper organization's own frequency that lies within a coarser one of the row's."""
+    bounds = _bounds(period)
+    return bounds is not None and bounds != (start, end) and start <= bounds[0] and bounds[1] <= end
+
+
+@functools.lru_cache(maxsize=512)
+def _bounds(period: str) -> tuple[datetime.date, datetime.date] | None:
     try:
-        s, e = rules.period_bounds(period)
+        return rules.period_bounds(period)
     except ValueError:
-        return False
-    return (s, e) != (start, end) and start <= s and e <= end
+        return None
 
 
 def compliance_scope(user) -> QuerySet[Organization]:
