@@ -71,6 +71,7 @@ def compliance_view(request):
         "can_manage": can(request.user, root, Need.MANAGE),
         "flags": selectors.without_life(root, today) if single and can(request.user, root, Need.MANAGE) else [],
         "exemptions": selectors.exemption_list(root, year) if single else [],
+        "lectures": selectors.secretary_lectures(root, year) if single else None,
         "exemption_form": ExemptionForm(year=year),
         "Compliance": rules.Compliance,
     }

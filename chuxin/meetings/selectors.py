@@ -358,6 +358,18 @@ def _bounds(period: str) -> tuple[datetime.date, datetime.date] | None:
         return None
 
 
+def secretary_lectures(organization: Organization, year: int) -> tuple[int, int]:
+    """(Party lectures the organization's secretary gave in `year`, the least the rule asks): the secretary
+    lectures at least once a year. The secretaries are those seated during the year. Two queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    seated = Position.objects.filter(organization=organization, kind=Position.Kind.SECRETARY, member__isnull=False,
+                                     started_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    given = Meeting.objects.filter(organization=organization, kind=Kind.LECTURE, status=Status.FINALIZED,
+                                   held_on__gte=start, held_on__lte=end,
+                                   lecturer__in=seated.values("member")).count()
+    return given, core_rules.get("meeting_secretary_lectures").default
+
+
 def compliance_scope(user) -> QuerySet[Organization]:
     """The organizations whose compliance the user may read (the tops of their scope)."""
     prefixes = scope_prefixes(user, Need.READ)

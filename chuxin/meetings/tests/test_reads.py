@@ -113,3 +113,18 @@ def test_six_months_without_organizational_life_is_flagged_never_acted_on(world,
     # 郑三 was absent at the recent meeting and attended seven months ago: flagged. 吴二 was on leave: a reason.
     assert flagged == {"郑三"}
     assert world.b1.members.get(name="郑三").status == "active"
+
+
+def test_the_branch_year_counts_the_secretarys_lectures(world, branch, client_for):
+    from django.urls import reverse
+
+    year = timezone.localdate().year
+    assert selectors.secretary_lectures(world.b1, year) == (0, 1)
+    meeting = plan(world, Kind.LECTURE, title="书记讲党课", lecturer=branch.secretary_member,
+                   when=timezone.now() - datetime.timedelta(hours=3))
+    meeting = services.meeting_convene(actor=world.secretary, meeting=meeting)
+    mark_all(world, meeting)
+    services.meeting_finalize(actor=world.secretary, meeting=meeting, held_on=timezone.localdate(), minutes="讲稿")
+    assert selectors.secretary_lectures(world.b1, year) == (1, 1)
+    page = client_for(world.secretary).get(reverse("meetings:compliance"), {"organization": world.b1.pk})
+    assert 'data-given="1"' in page.content.decode()
