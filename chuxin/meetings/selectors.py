@@ -248,9 +248,10 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
     of the row's frequency for that kind: how many organizations must hold it, held it (or made it up), are
     exempt, and its state.
 
-    Six queries whatever the number of organizations: the rows, the frequency overrides, the organizations by
-    row and kind (with whether a committee exists), the finalized meetings by row, kind and period, the exempt
-    periods likewise, and nothing per organization.
+    Five queries whatever the number of organizations (six for a branch's year): the rows (none for a branch),
+    the organizations by row and kind (with whether a committee exists), the finalized meetings by row, kind and
+    period (for a branch, after its few organizations' ids), the exempt periods likewise, the frequency overrides;
+    nothing per organization.
     """
     today = today or timezone.localdate()
     if is_single_row(root):
@@ -284,7 +285,13 @@ def compliance(root: Organization, year: int, *, today: datetime.date | None = N
         counts[(k, entry["kind"])] = (n + entry["n"], c + entry["committees"])
     # 2. Finalized meetings: organizations that held each kind in each period (made up counted apart).
     held: dict[tuple[str, str, str], list[int]] = {}
-    meetings = (Meeting.objects.filter(subtree_q(root.path, "organization_path"), status=Status.FINALIZED,
+    if len(rows) == 1:
+        # A branch's year: its own few organizations (the branch and its groups) lead, through the index on the
+        # organization; the wide matrices go through meeting_compliance (kind and period first).
+        where = Q(organization__in=list(Organization.objects.filter(in_tree).values_list("pk", flat=True)))
+    else:
+        where = subtree_q(root.path, "organization_path")
+    meetings = (Meeting.objects.filter(where, status=Status.FINALIZED,
                                        period__gte=str(year), period__lt=str(year + 1), kind__in=kinds).order_by()
                 .annotate(prefix=Substr("organization_path", 1, length)).values("prefix", "kind", "period")
                 .annotate(n=Count("organization", distinct=True),
@@ -395,15 +402,18 @@ def without_life(organization: Organization, today: datetime.date | None = None)
     Two queries: the members, and each one's last attended and last excused meeting."""
     today = today or timezone.localdate()
     months = core_rules.get("meeting_without_life_months").default
-    members = list(Member.objects.filter(subtree_q(organization.path, "organization__path"),
-                                         status=Member.Status.ACTIVE).only("id", "name", "joined_on",
+    # By the organizations' ids (a subquery): the member index starts with the organization.
+    in_tree = Organization.objects.filter(subtree_q(organization.path)).values("pk")
+    members = list(Member.objects.filter(organization__in=in_tree, status=Member.Status.ACTIVE).only("id", "name", "joined_on",
                                                                            "organization_id"))
     if not members:
         return []
     S = Attendance.State
     last = {
+        # Finalized meetings are those with a held date (set only by meeting_finalize): filtering on it, not on the
+        # status, keeps the database starting from the members' attendance (its index), not from every meeting.
         row["member_id"]: row for row in Attendance.objects.filter(
-            member__in=[m.pk for m in members], meeting__status=Status.FINALIZED).order_by()
+            member__in=[m.pk for m in members], meeting__held_on__isnull=False).order_by()
         .values("member_id")
         .annotate(attended=Max("meeting__held_on", filter=Q(state__in=[S.PRESENT, S.LATE])),
                   excused=Max("meeting__held_on", filter=Q(state__in=[S.LEAVE, S.EXEMPT, S.ELSEWHERE])),
