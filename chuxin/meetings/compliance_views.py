@@ -73,7 +73,7 @@ def compliance_view(request):
         "exemptions": selectors.exemption_list(root, year) if single else [],
         "lectures": selectors.secretary_lectures(root, year) if single else None,
         "exemption_form": ExemptionForm(year=year),
-        "Compliance": rules.Compliance,
+        "list_url": reverse("meetings:list"),  # once, not a reverse() per cell
     }
     return render(request, "meetings/compliance.html", context)
 

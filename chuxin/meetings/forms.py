@@ -120,9 +120,9 @@ class ObserverForm(StyledMixin, forms.Form):
     member = PersonField(label=_("Observer (列席)"), queryset=None)
     reason = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = selectors.observer_choices(organization)
+        self.fields["member"].queryset = selectors.observer_choices(meeting.organization, meeting)
 
 
 class LeaveForm(StyledMixin, forms.Form):

@@ -111,12 +111,16 @@ def member_choices(organization: Organization) -> QuerySet[Member]:
         .only("id", "name", "name_pinyin").order_by("name_pinyin", "id")
 
 
-def observer_choices(organization: Organization) -> QuerySet[Member]:
-    """Who may attend without being expected (列席), or take part in a second organization's life: active
-    members of the same tree (a leader of the unit, a superior's member)."""
-    return Member.objects.filter(subtree_q(organization.path[:STEP_LEN], "organization__path"),
-                                 status=Member.Status.ACTIVE).only("id", "name", "name_pinyin").order_by(
-        "name_pinyin", "id")
+def observer_choices(organization: Organization, meeting: Meeting | None = None) -> QuerySet[Member]:
+    """Who may attend without being expected (列席), or take part in a second organization's life: the members
+    filed at the organizations above it (the committee's leaders) and in its own subtree. Bounded by the branch and
+    its line of superiors, never the whole tree (a select of 100,000 names would take seconds to draw)."""
+    above = ancestor_paths(organization.path)[:-1]
+    found = Member.objects.filter(Q(organization__path__in=above) | subtree_q(organization.path, "organization__path"),
+                                  status=Member.Status.ACTIVE)
+    if meeting is not None:  # those already on the list are not offered again
+        found = found.exclude(pk__in=meeting.attendances.values("member"))
+    return found.only("id", "name", "name_pinyin").order_by("name_pinyin", "id")
 
 
 arrangement_choices = observer_choices

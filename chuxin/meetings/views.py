@@ -239,7 +239,7 @@ def attendance_view(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk, need=Need.MANAGE)
     rows = selectors.attendance_rows(meeting)
     form = AttendanceForm(request.POST or None, rows=rows)
-    observer_form = ObserverForm(organization=meeting.organization)
+    observer_form = ObserverForm(meeting=meeting)
     if request.method == "POST" and form.is_valid():
         marks, reasons = form.marks()
         try:
@@ -260,7 +260,7 @@ def attendance_view(request, pk: int):
 @require_POST
 def observer_add_view(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk, need=Need.MANAGE)
-    form = ObserverForm(request.POST, organization=meeting.organization)
+    form = ObserverForm(request.POST, meeting=meeting)
     if form.is_valid():
         run_service(request, lambda: services.observer_add(actor=request.user, meeting=meeting, **form.cleaned_data),
                     success=_("The observer has been added."))
