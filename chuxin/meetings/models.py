@@ -325,8 +325,8 @@ class PeriodExemption(TimeStampedModel):
                                                name="meeting_exemption_once")]
         indexes = [models.Index(fields=["period", "organization_path"], name="meeting_exemption_path")]
 
-    def __str__(self) -> str:
-        return f"{self.organization_id}:{self.kind}:{self.period}"
+    def __str__(self) -> str:  # the audit log's name for it: in words, never codes
+        return f"{self.get_kind_display()} {periods.shown(self.period)}"
 
 
 class Arrangement(TimeStampedModel):
@@ -358,8 +358,8 @@ class Arrangement(TimeStampedModel):
                                    name="arrangement_end_after_start"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.member_id}:{self.kind}"
+    def __str__(self) -> str:  # the audit log's name for it
+        return f"{self.member.name}：{self.get_kind_display()}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
