@@ -32,6 +32,7 @@ from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.members.pinyin import name_keys
 from chuxin.members.services import apply_citizen_id
+from chuxin.members.tallies import state_of, tally_changes
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
 from chuxin.orgs.services import organization_create
 
@@ -61,6 +62,7 @@ def make_member(org: Organization, name: str = "张三", *, category: str = "ful
     member.name_pinyin, member.name_initials = name_keys(name)
     apply_citizen_id(member, valid_citizen_id(born, male=male))
     member.save()
+    tally_changes([(None, state_of(member))])  # as the services keep the home page's counters
     return member
 
 
@@ -122,6 +124,22 @@ def build_world() -> World:
         stranger=make_user("stranger"),
         b2_member=make_member(b2, "王五", male=False),
     )
+
+
+def give_member_files(world: World) -> World:
+    """Member files in B1 for the world's secretary (周建国) and committee member (吴丽), for tests where they are
+    a task's people (task people are members; the world itself keeps B1 at one file, which other tests count).
+    Each account shows its file's name, the plain member's (李四) too."""
+    if world.member_user.display_name != world.member.name:
+        world.member_user.display_name = world.member.name
+        world.member_user.save(update_fields=["display_name"])
+    for user, name, phone in ((world.secretary, "周建国", "13900000011"), (world.committee, "吴丽", "13900000012")):
+        if not Member.objects.filter(user=user).exists():
+            make_member(world.b1, name, user=user, phone=phone, male=name == "周建国")
+            if user.display_name != name:
+                user.display_name = name
+                user.save(update_fields=["display_name"])
+    return world
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ const copies = [
   ["bootstrap-icons/font/bootstrap-icons.min.css", "bootstrap-icons/bootstrap-icons.min.css"],
   ["bootstrap-icons/font/fonts", "bootstrap-icons/fonts"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  // The rich-text editor of report sections (chuxin/static/chuxin/richtext.js mounts it): 1.2 kB, no dependencies.
+  ["pell/dist/pell.min.js", "pell/pell.min.js"],
+  ["pell/dist/pell.min.css", "pell/pell.min.css"],
+  ["pell/LICENSE.md", "pell/LICENSE.md"],
 ];
 
 rmSync(out, { recursive: true, force: true });

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from chuxin.accounts.services import account_name_sync
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, rank_on, scope_prefixes
 from chuxin.core.models import IdempotencyKey
 from chuxin.orgs.selectors import organization_above
 
-from . import citizen_id
+from . import citizen_id, tallies
 from .access import THEMSELF
 from .models import Member
 from .pinyin import name_keys
@@ -113,6 +114,7 @@ def _member_create(*, actor, citizen_id_number: str, token: str, **fields: Any) 
                 member.save()
         except IntegrityError as exc:  # another form racing past the check above with the same number
             raise _duplicate_error() from exc
+        tallies.tally_changes([(None, tallies.state_of(member))])
         audit_record(
             actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
         )
@@ -140,6 +142,7 @@ def _member_update(
     *, actor, member: Member, citizen_id_number: str | None = None, **fields: Any
 ) -> Member:
     before = snapshot(member, MEMBER_FIELDS)
+    old_state = tallies.state_of(member)  # a transfer, a status or a category change moves it between tallies
     old_digest = member.citizen_id_digest
     for name, value in fields.items():
         setattr(member, name, value)
@@ -154,6 +157,9 @@ def _member_update(
     member.full_clean()
     check_member(member)
     member.save()
+    tallies.tally_changes([(old_state, tallies.state_of(member))])
+    if member.user_id and member.name != before["name"]:
+        account_name_sync(account=member.user, name=member.name)  # the account shows the file's name
     changes = diff(member, before, MEMBER_FIELDS)
     if member.citizen_id_digest != old_digest:
         changes["citizen_id"] = ["***", "***"]  # the log records that it changed, never the number

@@ -12,7 +12,7 @@ class ResponsibilitiesConfig(AppConfig):
         consumers=(
             # Duties tick themselves off from recorded work (collect once), in the producer's transaction.
             Consumer(("task_done", "report_filed", "report_accepted", "directive_done", "meeting_held",
-                      "lecture_given", "life_meeting_held"),
+                      "lecture_given", "life_meeting_held", "evaluation.concluded", "talk.held"),
                      "chuxin.responsibilities.services.evidence_from_record"),
             # A person taking a seat gets this year's list.
             Consumer(("position_taken",), "chuxin.responsibilities.services.lists_from_record"),

@@ -38,6 +38,8 @@ class EvidenceKind(models.TextChoices):
     MEETING_HELD = "meeting_held", _("a meeting held")
     LECTURE_GIVEN = "lecture_given", _("a Party lecture given")
     LIFE_MEETING_HELD = "life_meeting_held", _("the organizational life meeting held")
+    EVALUATION_CONCLUDED = "evaluation.concluded", _("a member evaluation concluded")
+    TALK_HELD = "talk.held", _("a heart-to-heart talk held")  # counted for the talker
 
 
 class Frequency(models.TextChoices):

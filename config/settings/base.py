@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "chuxin.directives",
     "chuxin.reports",
     "chuxin.meetings",
+    "chuxin.evaluation",
     "chuxin.workbench",
     "chuxin.portal",
 ]
