@@ -9,13 +9,10 @@ after changes made without loading a page.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from playwright.sync_api import expect
 
 from chuxin.accounts.models import User
 from chuxin.directives.models import Directive, DirectiveRecipient
