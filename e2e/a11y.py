@@ -65,8 +65,10 @@ def _where(page, url: str) -> str:
 def watch_a11y(page) -> None:
     """Check every document this Playwright page loads; page.goto returns once its page has been checked."""
     page.a11y_violations = []
+    page.a11y_checked = []  # every address checked, for a test to see that nothing was skipped
 
     def report(source, url: str, found: list[dict]) -> None:
+        page.a11y_checked.append(url)
         if found:
             page.a11y_violations.append((_where(page, url), found))
 
