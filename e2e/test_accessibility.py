@@ -362,9 +362,9 @@ def test_the_audit_log_table_scrolls_by_keyboard(demo, open_page, login):
     expect(table).to_have_attribute("tabindex", "0")
     expect(table).to_have_attribute("role", "region")
     assert table.get_attribute("aria-label")
+    assert table.evaluate("(el) => el.scrollWidth > el.clientWidth")  # the log is wider than a phone
     table.focus()
-    before = table.evaluate("(el) => el.scrollLeft")
-    phone.keyboard.press("ArrowRight")
-    phone.keyboard.press("ArrowRight")
-    assert table.evaluate("(el) => el.scrollLeft") > before or table.evaluate(
-        "(el) => el.scrollWidth <= el.clientWidth")
+    expect(table).to_be_focused()
+    for _press in range(3):
+        phone.keyboard.press("ArrowRight")
+    phone.wait_for_function("(el) => el.scrollLeft > 0", arg=table.element_handle(), timeout=3000)
