@@ -23,8 +23,13 @@ _RUNNER = """
   if (window.top !== window || !window.axe) return;
   const tags = %(tags)s;
   const settle = async () => {
+    // Two frames first, so a style change just made (a hover after a click) has started its transition.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     for (let i = 0; i < 30; i++) {
-      if (document.readyState === "complete" && !document.querySelector(".htmx-request")) break;
+      // Loaded, no htmx request in flight, and no transition under way (a button fading to its hover colour).
+      const moving = document.getAnimations().some((a) => a.playState === "running" && a.effect
+        && a.effect.getComputedTiming().iterations !== Infinity);
+      if (document.readyState === "complete" && !document.querySelector(".htmx-request") && !moving) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
