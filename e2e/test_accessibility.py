@@ -99,6 +99,11 @@ def test_every_main_page_passes_axe_for_each_person(demo, open_page, login, user
         page.goto("/members/new/")
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
+        # The first invalid field has focus, and its error is tied to it.
+        first = page.locator("main [aria-invalid=true]").first
+        expect(first).to_be_focused()
+        error_id = first.get_attribute("aria-describedby").split()[-1]
+        expect(page.locator(f"#{error_id}")).to_be_visible()
         check_a11y(page)
 
 
@@ -266,6 +271,11 @@ def test_on_a_phone_no_text_is_under_14px(demo, open_page, login):
 def test_on_a_phone_at_200_percent_text_nothing_is_wider_than_the_screen(demo, open_page, login):
     phone = open_page(**PHONE_390)
     login(phone, "worker", DEMO_PASSWORD)
+    # The check itself finds an element wider than the screen.
+    phone.evaluate("""() => { const wide = document.createElement("div"); wide.id = "cx-too-wide";
+      wide.textContent = "x".repeat(200); wide.style.whiteSpace = "nowrap"; wide.style.width = "max-content";
+      document.querySelector("main").append(wide); }""")
+    assert any(w.startswith("div") for w in phone.evaluate(TOO_WIDE)["wide"])
     for name, path in _phone_pages().items():
         phone.goto(path)
         # 200 % text size: the browser's text-size setting doubles the root font size (every rem with it).
