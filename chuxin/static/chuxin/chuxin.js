@@ -169,6 +169,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     asked: Boolean(trigger && CX_PERSON_EVENTS.has(trigger.type)),
     key: active && active !== document.body && target && target.contains(active) ? cxFocusKey(active) : null,
   };
+  event.detail.cxSwap = cxSwap; // the same detail travels to afterSettle: two swaps at once keep their own state
 });
 
 function cxFocus(el) {
@@ -176,9 +177,9 @@ function cxFocus(el) {
   el.focus({preventScroll: false});
 }
 
-document.addEventListener("htmx:afterSettle", () => {
-  const swap = cxSwap;
-  cxSwap = null;
+document.addEventListener("htmx:afterSettle", (event) => {
+  const swap = event.detail.cxSwap || cxSwap;
+  if (swap === cxSwap) cxSwap = null;
   if (!swap) return;
   const region = (swap.targetId && document.getElementById(swap.targetId))
     || (swap.target && swap.target.isConnected ? swap.target : null);
