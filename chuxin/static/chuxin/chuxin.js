@@ -159,17 +159,18 @@ function cxFindFocus(key, root) {
 }
 
 const CX_PERSON_EVENTS = new Set(["click", "submit", "change", "input", "keyup", "keydown", "search"]);
-let cxSwap = null;
 document.addEventListener("htmx:beforeSwap", (event) => {
   const active = document.activeElement;
   const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
   const target = event.detail.target;
-  cxSwap = {
+  // Kept on the request itself (its xhr reaches afterSettle too), so two swaps at once (an update and the bell it
+  // refreshes) each keep their own.
+  if (!event.detail.xhr) return;
+  event.detail.xhr.cxSwap = {
     target, targetId: target ? target.id : "",
     asked: Boolean(trigger && CX_PERSON_EVENTS.has(trigger.type)),
     key: active && active !== document.body && target && target.contains(active) ? cxFocusKey(active) : null,
   };
-  event.detail.cxSwap = cxSwap; // the same detail travels to afterSettle: two swaps at once keep their own state
 });
 
 function cxFocus(el) {
@@ -178,9 +179,9 @@ function cxFocus(el) {
 }
 
 document.addEventListener("htmx:afterSettle", (event) => {
-  const swap = event.detail.cxSwap || cxSwap;
-  if (swap === cxSwap) cxSwap = null;
-  if (!swap) return;
+  const swap = event.detail.xhr && event.detail.xhr.cxSwap;
+  if (!swap || swap.done) return; // once per swap, though htmx settles each new top-level element
+  swap.done = true;
   const region = (swap.targetId && document.getElementById(swap.targetId))
     || (swap.target && swap.target.isConnected ? swap.target : null);
   if (!region || !region.matches) return;
