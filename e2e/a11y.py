@@ -71,6 +71,8 @@ def watch_a11y(page) -> None:
     """Check every document this Playwright page loads; page.goto returns once its page has been checked."""
     page.a11y_violations = []
     page.a11y_checked = []  # every address checked, for a test to see that nothing was skipped
+    page.a11y_shown = []  # every address the page showed (a link followed, a form sent, a redirect's end)
+    page.on("framenavigated", lambda frame: page.a11y_shown.append(frame.url) if frame == page.main_frame else None)
 
     def report(source, url: str, found: list[dict]) -> None:
         page.a11y_checked.append(url)
@@ -126,12 +128,29 @@ def describe(violations: list[tuple[str, list[dict]]]) -> str:
     return "\n".join(lines)
 
 
+def _check_the_missed(page) -> None:
+    """A page the test left before its check could finish (a quick click onwards) is opened again and checked."""
+    def checked() -> set[str]:
+        return {url.split("#")[0] for url in page.a11y_checked}
+
+    for url in dict.fromkeys(url.split("#")[0] for url in page.a11y_shown):
+        if url in checked() or not url.startswith("http"):
+            continue
+        try:
+            page.goto(url)
+        except Exception as error:  # a one-time page (a download, a link that expired) cannot be opened again
+            if not _gone(error) and "ERR_ABORTED" not in str(error) and "Download" not in str(error):
+                raise
+
+
 def assert_no_a11y_violations(page) -> None:
-    """At the end of a test: check the page it ends on, then fail on anything found on any page it showed."""
+    """At the end of a test: check the page it ends on and any page shown but not checked, then fail on anything
+    found on any page the test showed."""
     if not page.is_closed() and not page.url.startswith("about:"):
         try:
             wait_for_check(page)
             check_a11y(page)
+            _check_the_missed(page)
         except Exception as error:
             if not _gone(error) and "not loaded" not in str(error):
                 raise
