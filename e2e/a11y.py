@@ -3,8 +3,9 @@
 
 conftest.py watches each page (watch_a11y): axe is added to every document the page loads and checks it, against
 WCAG 2.0 and 2.1 levels A and AA, once the page has loaded and htmx has settled; it reports what it finds to the test.
-page.goto waits for that check, the end of the test checks the page it ends on, and a test that changes a page
-without loading another (an htmx swap) calls check_a11y(page). Any violation fails the test at teardown.
+page.goto waits for that check, the end of the test checks the page it ends on (and opens again any page it showed
+but left before the check finished), and a test that changes a page without loading another (an htmx swap) calls
+check_a11y(page). Any violation fails the test at teardown.
 """
 
 from __future__ import annotations
