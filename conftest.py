@@ -22,6 +22,13 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def people_files(world) -> World:
+    """The world's secretary and committee member with member files in B1, for tests where they hold tasks (task
+    people are members)."""
+    return testing.give_member_files(world)
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) -> a test client logged in as that user."""
 

@@ -114,6 +114,10 @@ class World:
 
         self.sender = user("sender", Role.WORKER, self.pc)
         self.person = user("person", Role.SECRETARY, self.branch)
+        # Task people are member files: the person's own, in their branch.
+        from chuxin.testing import make_member
+
+        self.person_file = make_member(self.branch, "基准党员", user=self.person)
 
 
 _counter = iter(range(1, 10**9))
@@ -138,7 +142,7 @@ def add_tasks(world: World, count: int, today: datetime.date) -> None:
     if not all(t.pk for t in tasks):
         tasks = list(Task.objects.filter(plan_item=item))
     TaskAssignment.objects.bulk_create(
-        [TaskAssignment(task=t, user=world.person, role=TaskAssignment.Role.RESPONSIBLE) for t in tasks],
+        [TaskAssignment(task=t, member=world.person_file, role=TaskAssignment.Role.RESPONSIBLE) for t in tasks],
         batch_size=500,
     )
 

@@ -124,6 +124,22 @@ def build_world() -> World:
     )
 
 
+def give_member_files(world: World) -> World:
+    """Member files in B1 for the world's secretary (周建国) and committee member (吴丽), for tests where they are
+    a task's people (task people are members; the world itself keeps B1 at one file, which other tests count).
+    Each account shows its file's name, the plain member's (李四) too."""
+    if world.member_user.display_name != world.member.name:
+        world.member_user.display_name = world.member.name
+        world.member_user.save(update_fields=["display_name"])
+    for user, name, phone in ((world.secretary, "周建国", "13900000011"), (world.committee, "吴丽", "13900000012")):
+        if not Member.objects.filter(user=user).exists():
+            make_member(world.b1, name, user=user, phone=phone, male=name == "周建国")
+            if user.display_name != name:
+                user.display_name = name
+                user.save(update_fields=["display_name"])
+    return world
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The role matrix's language: what an answer should be, who stands where, the objects at each place, and how to
 # try one URL. Apps declare their URLs with it in tests/matrix_routes.py (the `matrix_routes` hook).

@@ -149,3 +149,11 @@ def login(live_server):
         return page
 
     return do_login
+
+
+def pick_person(form, field: str, name: str) -> None:
+    """In a task form's people picker (lead, responsible or cooperating), type the name and tick the person, as a
+    secretary does: the picker asks the server for the members matching what was typed."""
+    picker = form.locator(f".cx-picker[data-cx-picker-for={field}]")
+    picker.locator("input[type=search]").fill(name)
+    picker.locator(".form-check", has_text=name).first.locator("input[type=checkbox]").check()

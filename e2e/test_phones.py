@@ -71,7 +71,7 @@ def test_on_a_phone_the_plan_the_directive_matrix_and_the_overview_are_cards(dem
     phone.goto(f"/plans/{plan.pk}/")
     assert_fits(phone)
     tasks = list(Task.objects.filter(plan_item__plan=plan).order_by("id"))
-    mine = set(TaskAssignment.objects.filter(user=worker).values_list("task_id", flat=True))
+    mine = set(TaskAssignment.objects.filter(member__user=worker).values_list("task_id", flat=True))
     assert len(tasks) >= 10 and {t.state for t in tasks} >= {"done", "to_confirm", "overdue", "due_soon", "open"}
     for task in tasks:
         expect(phone.locator(f"tr#task-{task.pk}")).to_be_hidden()  # the desktop table
@@ -84,7 +84,7 @@ def test_on_a_phone_the_plan_the_directive_matrix_and_the_overview_are_cards(dem
         assert_on_screen(card.locator("[data-due]"))
         expect(card.locator("[data-due]")).to_have_text(zh("Due: %(date)s", date=f"{task.due_on:%Y-%m-%d}"))
         expect(card.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", str(task.progress))
-        responsible = task.assignments.get(role=TaskAssignment.Role.RESPONSIBLE).user
+        responsible = task.assignments.get(role=TaskAssignment.Role.RESPONSIBLE).member
         expect(card).to_contain_text(zh("Responsible: %(name)s", name=str(responsible)))
         action = card.get_by_test_id("next-action")
         assert_on_screen(action)

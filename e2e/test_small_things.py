@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from chuxin.plans import services as plan_services
 from chuxin.plans.models import Task, TaskAssignment
-from chuxin.testing import make_member, make_user
-from e2e.conftest import PHONE_390
+from chuxin.testing import give_member_files, make_member, make_user
+from e2e.conftest import PHONE_390, pick_person
 
 pytestmark = pytest.mark.e2e
 PHONE_WIDTH = PHONE_390["viewport"]["width"]
@@ -42,6 +42,7 @@ def item(world):
 
 def test_on_a_phone_the_secretary_finds_cooperating_people_by_typing_and_is_warned_of_a_date_in_another_year(
         world, item, open_page, login):
+    give_member_files(world)
     # Enough people in the branch that a list would be long: members with logins.
     people = [make_user(f"m{i}", display_name=name) for i, name in enumerate(["王建国", "王芳", "李娜", "张伟", "刘洋"])]
     for user, name in zip(people, ["王建国", "王芳", "李娜", "张伟", "刘洋"], strict=True):
@@ -60,10 +61,12 @@ def test_on_a_phone_the_secretary_finds_cooperating_people_by_typing_and_is_warn
     expect(search).to_have_attribute("placeholder", zh("Type a name to find a person"))
     expect(phone.locator("label[for=id_cooperating-filter]")).to_have_count(1)  # the field's label names the box
     names = picker.locator(".form-check:visible")
+    expect(names.nth(4)).to_be_visible()  # the first names arrive from the server as the form opens
     assert names.count() >= 5
     search.fill("王")
     expect(names).to_have_count(2)
-    expect(picker.locator(".form-check:visible label")).to_have_text(["王建国", "王芳"])
+    # Each person with their organization; asked of the server as the name is typed.
+    expect(picker.locator(".form-check:visible label")).to_have_text(["王芳 · 第一支部", "王建国 · 第一支部"])  # pinyin order
     search.press("Enter")  # finding a name never sends the form
     expect(phone).to_have_url(re.compile(rf"/plans/items/{item.pk}/tasks/new/$"))
     picker.get_by_label("王芳").check()
@@ -85,14 +88,14 @@ def test_on_a_phone_the_secretary_finds_cooperating_people_by_typing_and_is_warn
     form.locator("input[name=due_on]").fill(f"{year}-12-31")
     expect(form.locator(".cx-year-warning:visible")).to_have_count(0)
     form.locator("input[name=due_on]").fill(f"{year + 1}-01-15")
-    form.locator("select[name=responsible]").select_option(str(world.committee.pk))
+    pick_person(form, "responsible", "吴丽")  # the committee member's file (give_member_files)
     form.locator("button[type=submit]").click()
 
     expect(phone).to_have_url(re.compile(r"/plans/\d+/#task-\d+$"))
     task = Task.objects.get(title="制定全年党课计划")
     assert task.due_on == datetime.date(year + 1, 1, 15)  # saved all the same
     cooperating = TaskAssignment.objects.filter(task=task, role=TaskAssignment.Role.COOPERATING)
-    assert {a.user.display_name for a in cooperating.select_related("user")} == {"王芳", "李娜"}
+    assert {a.member.name for a in cooperating.select_related("member")} == {"王芳", "李娜"}
     expect(phone.locator("main .alert-warning")).to_contain_text(f"{year + 1}-01-15")
 
 

@@ -23,6 +23,8 @@ from playwright.sync_api import expect
 
 from chuxin.accounts.models import Role, User
 from chuxin.directives.models import Directive, DirectiveRecipient
+from chuxin.members.models import Member
+from chuxin.members.pinyin import name_keys
 from chuxin.notifications.models import Notification
 from chuxin.notifications.reminders import send_due_reminders
 from chuxin.orgs.models import Department, Organization
@@ -34,7 +36,8 @@ from chuxin.records.models import WorkRecord
 from chuxin.reports import services as report_services
 from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
 from chuxin.reports.periods import periods_open
-from chuxin.testing import make_user
+from chuxin.testing import give_member_files, make_user
+from e2e.conftest import pick_person
 
 pytestmark = pytest.mark.e2e
 
@@ -47,9 +50,14 @@ def zh(message: str, **values) -> str:
 
 
 def name_people(world, **names: str) -> None:
-    """Give the world's accounts the names people know them by (the tables show display names)."""
-    for username, display_name in names.items():
-        User.objects.filter(username=username).update(display_name=display_name)
+    """Give the world's people the names they are known by: their member files (task people are members; the
+    secretary and committee member get theirs in B1) and so the accounts that belong to them; an account without
+    a file (the worker) keeps the display name given here."""
+    give_member_files(world)
+    for username, name in names.items():
+        pinyin, initials = name_keys(name)
+        Member.objects.filter(user__username=username).update(name=name, name_pinyin=pinyin, name_initials=initials)
+        User.objects.filter(username=username).update(display_name=name)
     for user in (world.secretary, world.committee, world.member_user, world.worker):
         user.refresh_from_db()
 
@@ -131,16 +139,15 @@ def test_secretary_plans_the_year_an_assignee_reports_and_a_late_task_is_flagged
         form.locator("select[name=department]").select_option(str(department.pk))
         form.locator("input[name=start_on]").fill(f"{start:%Y-%m-%d}")
         form.locator("input[name=due_on]").fill(f"{due:%Y-%m-%d}")
-        form.locator("select[name=lead]").select_option(str(lead.pk))
-        form.locator("select[name=responsible]").select_option(str(responsible.pk))
-        picker = form.locator(".cx-picker[data-cx-picker-for=cooperating]")  # find each by name and tick them
+        pick_person(form, "lead", lead.display_name)  # each found by typing the name, then ticked
+        pick_person(form, "responsible", responsible.display_name)
         for user in cooperating:
-            picker.locator("input[type=search]").fill(user.display_name)
-            picker.get_by_label(user.display_name, exact=True).check()
+            pick_person(form, "cooperating", user.display_name)
         form.locator("button[type=submit]").click()
         expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/#task-\d+$"))
     planned, lectures = Task.objects.filter(plan_item=item).order_by("id")
-    roles = {(a.task_id, a.user_id): a.role for a in TaskAssignment.objects.filter(task__plan_item=item)}
+    roles = {(a.task_id, a.member.user_id): a.role
+             for a in TaskAssignment.objects.filter(task__plan_item=item).select_related("member")}
     assert roles == {
         (planned.pk, secretary.pk): "lead", (planned.pk, committee.pk): "responsible",
         (planned.pk, member.pk): "cooperating", (lectures.pk, secretary.pk): "lead",
@@ -390,7 +397,9 @@ def test_monthly_report_is_prefilled_returned_resubmitted_accepted_and_the_missi
     expect(main).to_contain_text(done.title)
     expect(page.locator("textarea[name=section-1]")).to_have_value("")  # the judgement is the author's
 
-    page.locator("textarea[name=section-1]").fill("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
+    # The sections are written in the rich-text editor over each textarea (which stays the form's field).
+    expect(page.locator("textarea[name=section-1]")).to_be_hidden()
+    page.get_by_test_id("richtext-section-1").fill("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
     page.locator("button[name=action][value=submit]").click()
     expect(page.locator("main .alert-success")).to_have_text(zh("The report has been submitted."))
     expect(page.locator("textarea")).to_have_count(0)  # handed in: read-only now
@@ -416,7 +425,7 @@ def test_monthly_report_is_prefilled_returned_resubmitted_accepted_and_the_missi
     expect(page.locator("#return-comment")).to_contain_text("请补充笔记整理滞后的原因和整改时限。")
     expect(page.locator("#return-comment")).to_contain_text("王干事")
     expect(page.locator("textarea[name=section-1]")).to_have_value("本月学习教育按计划推进，笔记整理滞后，下月补齐。")
-    page.locator("textarea[name=section-1]").fill(
+    page.get_by_test_id("richtext-section-1").fill(
         "本月学习教育按计划推进。笔记整理滞后，原因是集中学习时间调整，下月10日前补齐。")
     page.locator("button[name=action][value=submit]").click()
     expect(page.locator("main .alert-success")).to_have_text(zh("The report has been submitted."))

@@ -197,21 +197,53 @@ def password_change(*, user: User, new_password: str) -> None:
     audit_record(actor=user, action=AuditEntry.Action.PASSWORD, target=user)
 
 
-@transaction.atomic
-def account_create_for_member(*, actor, member) -> tuple[User, str]:
-    """A login for a member: username is the phone number (or a generated one); a one-time password to hand over."""
-    access.authorize(actor, member.organization, access.Need.ADMIN)
-    # The file is locked first, so a double click waits here and then finds the account the first one made.
+# One-time passwords are read off a printed slip and typed on a phone: no characters that look alike in print or
+# handwriting (0/O/o, 1/l/I/i, 2/Z/z, 5/S/s, 8/B).
+PASSWORD_ALPHABET = "".join(
+    c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in "0Oo1lIi2Zz5Ss8B"
+)
+PASSWORD_LENGTH = 10
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(PASSWORD_LENGTH))
+
+
+def _login_name(member) -> str:
+    """The member's phone number when no account uses it, else a free login from the name's pinyin ("zhangsan",
+    "zhangsan2", ...; "member" and the file's number for a name without pinyin)."""
+    if member.phone and not User.objects.filter(Q(phone=member.phone) | Q(username=member.phone)).exists():
+        return member.phone
+    base = (getattr(member, "name_pinyin", "") or f"member{member.pk}")[:140]
+    taken = set(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
+    taken = {name.lower() for name in taken}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+@dataclass
+class Slip:
+    """What one printed account slip carries. The password exists only here, in the answer to the request that
+    made it: it is stored hashed and never shown again."""
+
+    member: object
+    account: User
+    password: str
+
+
+def _account_create(*, actor, member) -> Slip:
+    """The account for one member file, locked first (a double click waits here, then finds the account made).
+    Raises ValidationError when the member already has one."""
     if type(member).objects.select_for_update().filter(pk=member.pk).values_list("user_id", flat=True).get():
-        raise ValidationError(_("This member already has a login account."))
-    if member.user_id:
-        raise ValidationError(_("This member already has a login account."))
-    if not member.phone:
-        raise ValidationError(_("Record the member's mobile phone number first; it is used to log in."))
-    if User.objects.filter(Q(phone=member.phone) | Q(username=member.phone)).exists():
-        raise ValidationError(_("Another account already uses this phone number."))
-    password = secrets.token_urlsafe(9)
-    user = User(username=member.phone, phone=member.phone, display_name=member.name, must_change_password=True)
+        raise ValidationError(_("%(name)s already has a login account.") % {"name": member.name})
+    phone_free = bool(member.phone) and not User.objects.filter(phone=member.phone).exists()
+    password = one_time_password()
+    user = User(username=_login_name(member), phone=member.phone if phone_free else None, display_name=member.name,
+                must_change_password=True)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -221,7 +253,77 @@ def account_create_for_member(*, actor, member) -> tuple[User, str]:
         actor=actor, action=AuditEntry.Action.CREATE, target=user, organization=member.organization,
         target_repr=f"{member.name} ({user.username})",
     )
-    return user, password
+    return Slip(member=member, account=user, password=password)
+
+
+@transaction.atomic
+def account_create_for_member(*, actor, member) -> tuple[User, str]:
+    """A login for a member: username is the phone number (or one from the name's pinyin); a one-time password
+    to hand over on the account slip."""
+    access.authorize(actor, member.organization, access.Need.ADMIN)
+    slip = _account_create(actor=actor, member=member)
+    return slip.account, slip.password
+
+
+@dataclass
+class BulkAccounts:
+    slips: list[Slip] = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # members who had an account already
+    repeated: bool = False  # the same form sent again: nothing made, the passwords were shown the first time
+
+
+@transaction.atomic
+def accounts_create_bulk(*, actor, organization, members, token: str = "") -> BulkAccounts:
+    """Logins for many members of an organization's subtree in one go (a worker: ADMIN on it). Members who
+    already have an account are skipped and named. The same form sent twice (`token`) makes the accounts once; the
+    second answer says so and shows no passwords (they are not kept)."""
+    access.authorize(actor, organization, access.Need.ADMIN)
+    members = list(members)
+    for member in members:
+        if not member.organization.path.startswith(organization.path):
+            raise ValidationError(_("%(name)s is outside %(org)s.") % {"name": member.name, "org": organization.name})
+    result = BulkAccounts(repeated=True)
+
+    def create() -> AuditEntry:
+        result.repeated = False
+        for member in sorted(members, key=lambda m: (m.name_pinyin, m.pk)):
+            try:
+                with transaction.atomic():
+                    result.slips.append(_account_create(actor=actor, member=member))
+            except ValidationError:
+                result.skipped.append(member)
+        return audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE, organization=organization,
+            target_repr=_("Logins for members of %(org)s: %(count)s") % {
+                "count": len(result.slips), "org": organization.name},
+        )
+
+    IdempotencyKey.objects.create_once(actor=actor, token=token, model=AuditEntry, create=create)
+    return result
+
+
+@transaction.atomic
+def account_link_member(*, actor, account: User, member) -> None:
+    """An existing account becomes the member's own (the member file's name is the name it shows)."""
+    access.authorize(actor, member.organization, access.Need.ADMIN)
+    if member.user_id and member.user_id != account.pk:
+        raise ValidationError(_("%(name)s already has a login account.") % {"name": member.name})
+    if type(member).objects.filter(user=account).exclude(pk=member.pk).exists():
+        raise ValidationError(_("This account already belongs to another member file."))
+    member.user = account
+    member.save(update_fields=["user", "updated_at"])
+    account_name_sync(account=account, name=member.name)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=account, organization=member.organization,
+                 target_repr=f"{member.name} ({account.username})")
+
+
+def account_name_sync(*, account: User | None, name: str) -> None:
+    """An account shows its person's name from the member file: called when a file is renamed or linked (by the
+    members' and accounts' services, not a signal). Part of the caller's transaction and audit entry."""
+    if account is None or account.display_name == name:
+        return
+    account.display_name = name
+    account.save(update_fields=["display_name"])
 
 
 def _check_may_reset(*, actor, account: User) -> None:
@@ -262,7 +364,7 @@ def account_password_reset(*, actor, member) -> str:
     if account is None:
         raise ValidationError(_("This member has no login account."))
     _check_may_reset(actor=actor, account=account)
-    password = secrets.token_urlsafe(9)
+    password = one_time_password()
     account.set_password(password)  # also ends the account's sessions: their hash no longer matches
     account.must_change_password = True
     account.save(update_fields=["password", "must_change_password"])

@@ -38,6 +38,7 @@ class AuditField:
 
 GENERAL = {
     "file": AuditField(_("file")),
+    "attachments": AuditField(_("attachments")),  # the names of the files attached or removed
     "rows": AuditField(_("rows"), count=True),
     "created": AuditField(_("new"), count=True),
     "updated": AuditField(_("changed"), count=True),

@@ -122,3 +122,23 @@ def run_service(request, call: Callable[[], object], *, success: str = "") -> bo
     if success:
         messages.success(request, str(success))
     return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rich text people write (a report's sections; minutes and notices may follow): a textarea the editor enhances.
+
+
+class RichTextarea(forms.Textarea):
+    """A textarea that chuxin/static/chuxin/richtext.js turns into a small editor (bold, italic, headings h3/h4,
+    lists, quotation: what chuxin.core.richtext.sanitize keeps). Without JavaScript it stays a textarea taking
+    plain text. Render `{{ form.media }}` on the page (the editor's files, deferred); the service still sanitizes.
+    The toolbar's names come from core/richtext_labels.html, in the reader's language."""
+
+    template_name = "core/widgets/richtext.html"
+
+    class Media:
+        css = {"all": ["vendor/pell/pell.min.css"]}
+        js = [forms.Script("vendor/pell/pell.min.js", defer=True), forms.Script("chuxin/richtext.js", defer=True)]
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 10, **(attrs or {})})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +37,24 @@ ANSWERS = {
     "HX-B02": "支部组织两个党小组分别自查，共核对会议记录31份。发现第二党小组有1个月因项目攻关未按时召开党小组会，"
               "已于次月补开并在支部大会上作说明；下一步将党小组会固定在每月第一个周五，由小组长负责提醒。",
 }
+
+
+# The self-check's template, attached by the sender for the branches to fill in.
+SELF_CHECK_FORM = "“三会一课”制度落实情况自查表.txt"
+SELF_CHECK_FORM_TEXT = """“三会一课”制度落实情况自查表
+
+支部名称：
+自查时间：
+
+一、支部党员大会：应召开  次，实际召开  次，记录是否完整：
+二、支部委员会会议：应召开  次，实际召开  次，记录是否完整：
+三、党小组会：应召开  次，实际召开  次，记录是否完整：
+四、党课：应讲  次，实际讲  次，其中书记讲党课  次：
+
+发现的问题：
+
+整改措施及时限：
+"""
 
 
 def _user(username: str) -> User | None:
@@ -83,6 +102,7 @@ def seed_demo_data(*, today: datetime.date) -> None:
             actor=worker, sender=orgs["HX-PC"], title=SELF_CHECK, body=SELF_CHECK_BODY,
             due_on=today + datetime.timedelta(days=3),
             recipients=[orgs["HX-B01"], orgs["HX-B02"], orgs["HX-B03"]], today=today,
+            attachments=[ContentFile(SELF_CHECK_FORM_TEXT.encode(), name=SELF_CHECK_FORM)],
         )
         Directive.objects.filter(pk=directive.pk).update(created_at=at(7, 9))
         rows = {row.organization.code: row for row in directive.recipients.select_related("organization")}

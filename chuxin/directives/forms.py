@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chuxin.core.attachments import AttachmentsField
 from chuxin.core.forms import DateField, IdempotentFormMixin
 from chuxin.orgs.forms import StyledMixin
 from chuxin.orgs.models import Organization
@@ -36,6 +37,7 @@ class DirectiveForm(IdempotentFormMixin, StyledMixin, forms.Form):
         label=_("Kinds"), choices=SUBTREE_KINDS, required=False, widget=forms.CheckboxSelectMultiple,
         initial=list(Organization.BRANCH_KINDS),
     )
+    attachments = AttachmentsField(label=_("Attachments: the original notice, templates to fill in"))
 
     def __init__(self, *args, sender: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +62,7 @@ class ActionForm(IdempotentFormMixin, StyledMixin, forms.Form):
     text = forms.CharField(label=pgettext_lazy("directive follow-up", "Action"), max_length=300)
     responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=None, required=False)
     due_on = DateField(label=_("Due date"), required=False)
+    attachments = AttachmentsField()
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,3 +75,14 @@ class CompleteForm(StyledMixin, forms.Form):
         error_messages={"required": _("Say how the directive was carried out before reporting completion.")},
         help_text=_("What was done, when, by whom; the sender sees this answer."),
     )
+    attachments = AttachmentsField(label=_("Attachments: photos of a sign-in sheet, a ledger"))
+
+
+class AttachForm(IdempotentFormMixin, StyledMixin, forms.Form):
+    attachments = AttachmentsField(label=_("Add attachments"))
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if not files:
+            raise forms.ValidationError(_("Choose one or more files to attach."))
+        return files

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.audit.display import AuditField
+from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 
@@ -160,3 +161,36 @@ class DirectiveAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DirectiveAttachment(Attachment):
+    """A file attached to a directive: by its sender (the original notice, templates to fill in: no recipient), or
+    by a receiving organization (its paperwork: a sign-in sheet, a ledger; with that recipient row, and with the
+    follow-up action it belongs to, if any). Always optional. The sender's files are read by the sender and every
+    recipient; a recipient's by that organization and the sender, never by a sibling."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    recipient = models.ForeignKey(
+        DirectiveRecipient, verbose_name=_("recipient"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attachments",
+    )
+    action = models.ForeignKey(
+        DirectiveAction, verbose_name=_("follow-up action"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="attachments",
+    )
+
+    @property
+    def owner_organization(self):
+        """Whose file it is: the receiving organization's for its paperwork, else the sender's."""
+        return self.recipient.organization if self.recipient_id else self.directive.sender
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("directive attachment")
+        verbose_name_plural = _("directive attachments")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__isnull=True) | Q(recipient__isnull=False),
+                                   name="directive_attachment_action_has_recipient"),
+        ]

@@ -15,16 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
+from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
+from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.plans.selectors import origin_counts, tasks_of_origin
 
 from .apps import ACK_WORKING_DAYS
-from .models import Directive, DirectiveAction, DirectiveRecipient
+from .models import Directive, DirectiveAction, DirectiveAttachment, DirectiveRecipient
 
 State = DirectiveRecipient.State
 
@@ -48,6 +49,38 @@ def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:
 def access_action(user, pk, *, need: Need) -> DirectiveAction:
     return fetch(user, DirectiveAction.objects.select_related("recipient__organization", "recipient__directive"), pk,
                  need=need, organization="recipient.organization")
+
+
+def _reads_the_other_side(user, attachment: DirectiveAttachment) -> bool:
+    """The sender reads a recipient's paperwork; every recipient reads the sender's files (the notice, templates)."""
+    if attachment.recipient_id:
+        return can(user, attachment.directive.sender, Need.READ)
+    return attachment.directive.recipients.filter(scope_q(user, Need.READ, "organization__path")).exists()
+
+
+# Reading only: changing a file needs standing on the organization whose file it is.
+OTHER_SIDE = Relation("the other side of the directive", _reads_the_other_side, Need.READ)
+
+
+def access_attachment(user, pk, *, need: Need) -> DirectiveAttachment:
+    """A directive's file. To read: the sender's files (the notice, templates) by READ on the sender or on any
+    receiving organization; a recipient's paperwork by READ on that organization or on the sender, never by a
+    sibling. To change (MANAGE): only on the organization whose file it is. 404 out of scope, 403 too weak."""
+    return fetch(user, DirectiveAttachment.objects.select_related("directive__sender", "recipient__organization"),
+                 pk, need=need, organization="owner_organization", relations=[OTHER_SIDE])
+
+
+def directive_attachments(directive: Directive) -> list[DirectiveAttachment]:
+    """The sender's files (the notice, templates). One query."""
+    return list(directive.attachments.filter(recipient__isnull=True).order_by("created_at", "id"))
+
+
+def recipient_attachments(recipient: DirectiveRecipient) -> list[DirectiveAttachment]:
+    """What a recipient's page lists: the sender's files (the notice, templates: no recipient) and the recipient's
+    own paperwork (attached with its completion, to the row, or to its follow-up actions: with `action_id`).
+    One query."""
+    return list(DirectiveAttachment.objects.filter(directive_id=recipient.directive_id).filter(
+        Q(recipient__isnull=True) | Q(recipient=recipient)).order_by("created_at", "id"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -299,10 +332,8 @@ def period_facts(
         for row in rows.select_related("directive").order_by("directive__created_at", "organization__path")[
             :item_limit]
     ]
-    done = counts["completed_on_time"] + counts["completed_late"]
-    sentence = _("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
-                 "%(open)s still open") % {"received": counts["received"], "done": done,
-                                           "on_time": counts["completed_on_time"], "open": counts["open"]}
+    sentence = directives_sentence(received=counts["received"], on_time=counts["completed_on_time"],
+                                   late=counts["completed_late"], still_open=counts["open"])
     return [
         Fact("received", noop("Directives received"), counts["received"], titles, sentence, titles_in_sentence=False),
         Fact("completed_on_time", noop("Completed on time"), counts["completed_on_time"]),
@@ -310,6 +341,25 @@ def period_facts(
         Fact("open", noop("Still open"), counts["open"]),
         Fact("open_overdue", noop("Open past their due date"), counts["open_overdue"]),
     ]
+
+
+def directives_sentence(*, received: int, on_time: int, late: int, still_open: int) -> str:
+    """The pre-filled sentence of a report, without zero counts: "3 directives from above received, 3 completed,
+    all on time", never "0 completed (0 on time)". Nothing received: no sentence at all."""
+    if not received:
+        return ""
+    parts = [ngettext("%(n)s directive from above received", "%(n)s directives from above received",
+                      received) % {"n": received}]
+    done = on_time + late
+    if done and on_time == done:
+        parts.append(_("%(done)s completed, all on time") % {"done": done})
+    elif done and on_time:
+        parts.append(_("%(done)s completed (%(on_time)s on time)") % {"done": done, "on_time": on_time})
+    elif done:
+        parts.append(_("%(done)s completed") % {"done": done})
+    if still_open:
+        parts.append(_("%(n)s still open") % {"n": still_open})
+    return pgettext("between the parts of a sentence", ", ").join(parts)
 
 
 def overdue_in(organization: Organization, *, today: datetime.date) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, authorize
+from chuxin.core.attachments import attachment_delete, attachments_save
 from chuxin.core.models import IdempotencyKey
 from chuxin.notifications.services import notify
 from chuxin.orgs.models import Organization
@@ -28,7 +29,7 @@ from chuxin.plans.services import TaskOrigin, task_create
 from chuxin.records.services import record_work
 
 from . import selectors
-from .models import Directive, DirectiveAction, DirectiveRecipient
+from .models import Directive, DirectiveAction, DirectiveAttachment, DirectiveRecipient
 from .states import DIRECTIVES, RECIPIENTS
 
 State = DirectiveRecipient.State
@@ -75,19 +76,21 @@ def directive_send(
     kinds: Iterable[str] | None = None,
     today: datetime.date | None = None,
     token: str = "",
+    attachments=(),
 ) -> Directive:
     """Send a directive from `sender` to chosen organizations strictly below it, and/or to every active
     organization of `kinds` (branches by default) in its subtree when `subtree` is set. The same form sent twice
-    (`token`, the form's one-time token) sends once: one directive, one notification each."""
+    (`token`, the form's one-time token) sends once: one directive, one notification each. `attachments`: uploaded
+    files (the original notice, templates to fill in), all optional."""
     authorize(actor, sender, Need.MANAGE)
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Directive, create=lambda: _send_directive(
         actor=actor, sender=sender, title=title, body=body, due_on=due_on, recipients=recipients, subtree=subtree,
-        kinds=kinds, today=_today(today)))
+        kinds=kinds, today=_today(today), attachments=attachments))
 
 
 def _send_directive(*, actor, sender: Organization, title: str, body: str, due_on: datetime.date | None,
                     recipients: Iterable[Organization] | None, subtree: bool, kinds: Iterable[str] | None,
-                    today: datetime.date) -> Directive:
+                    today: datetime.date, attachments=()) -> Directive:
     if not sender.is_active:
         raise ValidationError(_("The sending organization is deactivated."))
     directive = Directive(
@@ -122,10 +125,11 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
     rows = DirectiveRecipient.objects.bulk_create(
         [DirectiveRecipient(directive=directive, organization=chosen[pk]) for pk in sorted(chosen)]
     )
-    audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender,
-        changes={"recipients": ["", str(len(rows))], "due_on": ["", str(directive.due_on)]},
-    )
+    files = attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor), directive=directive)
+    changes = {"recipients": ["", str(len(rows))], "due_on": ["", str(directive.due_on)]}
+    if files:
+        changes["attachments"] = [[], [f.name for f in files]]
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender, changes=changes)
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
         rows = list(directive.recipients.select_related("organization"))
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
@@ -259,17 +263,18 @@ def directive_acknowledge(*, actor, recipient: DirectiveRecipient) -> DirectiveR
 @transaction.atomic
 def directive_action_add(
     *, actor, recipient: DirectiveRecipient, text: str, responsible=None, due_on: datetime.date | None = None,
-    token: str = "",
+    token: str = "", attachments=(),
 ) -> DirectiveAction:
-    """Record a follow-up step; the directive counts as acknowledged and in progress from then on. The same form
-    sent twice (`token`) records it once."""
+    """Record a follow-up step, with optional files (a ledger, a sign-in sheet); the directive counts as
+    acknowledged and in progress from then on. The same form sent twice (`token`) records it once."""
     RECIPIENTS.require(actor, recipient, "add_action")
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=DirectiveAction, create=lambda: (
-        _action_add(actor=actor, recipient=recipient, text=text, responsible=responsible, due_on=due_on)))
+        _action_add(actor=actor, recipient=recipient, text=text, responsible=responsible, due_on=due_on,
+                    attachments=attachments)))
 
 
 def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible,
-                due_on: datetime.date | None) -> DirectiveAction:
+                due_on: datetime.date | None, attachments=()) -> DirectiveAction:
     row = _lock(recipient)
     RECIPIENTS.check(row.state, State.IN_PROGRESS, via="add_action")
     if responsible is not None and not selectors.responsible_choices(row.organization).filter(
@@ -285,10 +290,13 @@ def _action_add(*, actor, recipient: DirectiveRecipient, text: str, responsible,
         _acknowledge(row, actor, timezone.now())
     row.state = State.IN_PROGRESS
     row.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, target=action, organization=row.organization,
-        changes={"state": [before, row.state]} if before != row.state else None,
-    )
+    files = attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor), directive=row.directive,
+                             recipient=row, action=action)
+    changes = {"state": [before, row.state]} if before != row.state else {}
+    if files:
+        changes["attachments"] = [[], [f.name for f in files]]
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=action, organization=row.organization,
+                 changes=changes or None)
     return action
 
 
@@ -336,8 +344,9 @@ def directive_action_toggle(*, actor, action: DirectiveAction, today: datetime.d
 
 
 @transaction.atomic
-def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str) -> DirectiveRecipient:
-    """Report the directive carried out, with how. Reporting again changes nothing."""
+def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str, attachments=()) -> DirectiveRecipient:
+    """Report the directive carried out, with how, and optionally its paperwork (photos of a sign-in sheet, a
+    ledger: never demanded as proof). Reporting again changes nothing."""
     RECIPIENTS.require(actor, recipient, "complete")
     answer = (answer or "").strip()
     if not answer:
@@ -356,13 +365,75 @@ def directive_complete(*, actor, recipient: DirectiveRecipient, answer: str) -> 
     row.answer = answer
     row.full_clean()
     row.save()
-    audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
-        changes={"state": [before, State.COMPLETED]},
-    )
+    files = attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor), directive=row.directive,
+                             recipient=row)
+    changes = {"state": [before, State.COMPLETED]}
+    if files:
+        changes["attachments"] = [[], [f.name for f in files]]
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=row.organization,
+                 changes=changes)
     # Collect once: the completion is a work record; responsibility lists and report facts read it.
     done_on = timezone.localdate(now)
     record_work(kind="directive_done", organization=row.organization, on=done_on, target=row, actor=actor,
                 users=[actor], payload={"on_time": done_on <= row.directive.due_on}, label=row.directive.title,
                 url=reverse("directives:recipient", kwargs={"pk": row.pk}))
     return row
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Attachments: the sender's (the notice, templates) and each recipient's (its paperwork), while the directive is
+# open. Each side adds and removes its own; only the person who attached a file removes it.
+
+
+def _person(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _open(directive: Directive) -> Directive:
+    locked = Directive.objects.select_for_update().get(pk=directive.pk)
+    if locked.status == Directive.Status.WITHDRAWN:
+        raise ValidationError(_("The directive has been withdrawn by its sender."))
+    if not locked.is_open:
+        raise ValidationError(_("The directive has been closed by its sender."))
+    return locked
+
+
+@transaction.atomic
+def directive_attach(*, actor, directive: Directive, recipient: DirectiveRecipient | None = None,
+                     attachments, token: str = "") -> list[DirectiveAttachment]:
+    """Attach files to an open directive: the sender's (no `recipient`: MANAGE on the sender) or a receiving
+    organization's paperwork (MANAGE on that organization). The same form sent twice (`token`) attaches once."""
+    owner = recipient.organization if recipient is not None else directive.sender
+    authorize(actor, owner, Need.MANAGE)
+    if recipient is not None and recipient.directive_id != directive.pk:
+        raise ValidationError(_("The attachment does not belong to this directive."))
+    if not attachments:
+        return []
+    made: list[DirectiveAttachment] = []
+
+    def attach() -> DirectiveAttachment:
+        _open(directive)
+        made.extend(attachments_save(DirectiveAttachment, attachments, uploaded_by=_person(actor),
+                                     directive=directive, recipient=recipient))
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=recipient or directive,
+                     organization=owner, changes={"attachments": [[], [f.name for f in made]]})
+        return made[0]
+
+    first = IdempotencyKey.objects.create_once(actor=actor, token=token, model=DirectiveAttachment, create=attach)
+    return made or [first]
+
+
+@transaction.atomic
+def directive_attachment_remove(*, actor, attachment: DirectiveAttachment) -> None:
+    """Remove a file its own uploader attached, while the directive is open. Removing it twice is harmless."""
+    owner = attachment.owner_organization
+    authorize(actor, owner, Need.MANAGE)
+    if attachment.uploaded_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    _open(attachment.directive)
+    row = DirectiveAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
+    if row is None:
+        return
+    attachment_delete(row)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=attachment.recipient or attachment.directive,
+                 organization=owner, changes={"attachments": [[attachment.name], []]})

@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
+from chuxin.core.attachments import attachment_response
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
@@ -21,7 +22,7 @@ from chuxin.plans.forms import DirectiveTaskForm
 from chuxin.plans.models import Plan
 
 from . import exporting, selectors, services
-from .forms import ActionForm, CompleteForm, DirectiveForm
+from .forms import ActionForm, AttachForm, CompleteForm, DirectiveForm
 from .states import RECIPIENTS
 
 PAGE_SIZE = 50
@@ -95,14 +96,14 @@ def create_view(request):
         if len(choices) != 1:  # several (or none): ask which organization sends
             return render(request, "directives/choose_sender.html", {"choices": choices[:200]})
         sender = choices[0]
-    form = DirectiveForm(request.POST or None, sender=sender)
+    form = DirectiveForm(request.POST or None, request.FILES or None, sender=sender)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             directive = services.directive_send(
                 actor=request.user, sender=sender, title=data["title"], body=data["body"], due_on=data["due_on"],
                 recipients=list(data["recipients"]), subtree=data["whole_subtree"], kinds=data["kinds"],
-                token=form.token,
+                token=form.token, attachments=data["attachments"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -144,6 +145,10 @@ def detail_view(request, pk: int):
         "directive": directive, "counts": counts, "page_obj": paginator.get_page(request.GET.get("page")),
         "show": show, "querystring_base": _querystring(request), "today": today, "ack_due": ack_due,
         "can_manage": can(request.user, directive.sender, Need.MANAGE),
+        # Only the full page lists them (the matrix's htmx refresh does not ask).
+        "attachments": SimpleLazyObject(
+            lambda: _removable(request.user, directive, selectors.directive_attachments(directive))),
+        "attach_form": AttachForm() if directive.is_open and can(request.user, directive.sender, Need.MANAGE) else None,
         # Cumulative (selectors.REACHED): a recipient that completed counts as acknowledged and in progress too.
         "state_counts": [(value, State(value).label, counts[value])
                          for value in (State.ACKNOWLEDGED, State.IN_PROGRESS, State.COMPLETED)],
@@ -206,10 +211,18 @@ def _recipient_page(request, recipient, *, action_form=None, complete_form=None,
     can_manage = can(request.user, recipient.organization, Need.MANAGE) and recipient.directive.is_open
     today = timezone.localdate()
     ack_due = selectors.ack_due_on(recipient.directive)
+    files = _removable(request.user, recipient.directive, selectors.recipient_attachments(recipient))
+    paperwork = [a for a in files if a.recipient_id]
+    actions = list(selectors.recipient_actions(recipient))
+    for action in actions:
+        action.files = [a for a in paperwork if a.action_id == action.pk]
     context = {
         "recipient": recipient, "directive": recipient.directive,
-        "actions": selectors.recipient_actions(recipient),
+        "actions": actions,
         "tasks": selectors.recipient_tasks(recipient),
+        "notice_files": [a for a in files if a.recipient_id is None],
+        "paperwork": [a for a in paperwork if a.action_id is None],
+        "attach_form": AttachForm() if can_manage else None,
         "can_manage": can_manage, "steps": RECIPIENTS.allowed(recipient.state),
         "can_see_matrix": can(request.user, recipient.directive.sender, Need.READ),
         "action_form": action_form or (ActionForm(organization=recipient.organization) if can_manage else None),
@@ -240,7 +253,7 @@ def acknowledge_view(request, pk: int):
 @require_POST
 def action_add_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
-    form = ActionForm(request.POST, organization=recipient.organization)
+    form = ActionForm(request.POST, request.FILES, organization=recipient.organization)
     if form.is_valid():
         try:
             services.directive_action_add(actor=request.user, recipient=recipient, **form.cleaned_data)
@@ -267,11 +280,12 @@ def action_toggle_view(request, pk: int):
 @require_POST
 def complete_view(request, pk: int):
     recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
-    form = CompleteForm(request.POST)
+    form = CompleteForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.directive_complete(
-                actor=request.user, recipient=recipient, answer=form.cleaned_data["answer"]
+                actor=request.user, recipient=recipient, answer=form.cleaned_data["answer"],
+                attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -310,3 +324,62 @@ def task_add_view(request, pk: int):
                "can_add": directive.is_open and not recipient.is_completed,
                "has_items": plan is not None and form.fields["plan_item"].queryset.exists()}
     return render(request, "directives/task_form.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Attachments
+
+
+def _removable(user, directive, attachments: list) -> list:
+    """Mark the files the user may remove: their own, on an open directive (the service checks again)."""
+    for attachment in attachments:
+        attachment.removable = directive.is_open and attachment.uploaded_by_id == user.pk
+    return attachments
+
+
+@login_required
+@require_POST
+def attach_view(request, pk: int):
+    """The sender adds files to an open directive (a template forgotten at sending)."""
+    directive = selectors.access_directive(request.user, pk, need=Need.MANAGE)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        run_service(request, lambda: services.directive_attach(
+            actor=request.user, directive=directive, attachments=form.cleaned_data["attachments"],
+            token=form.token), success=_("The files have been attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("directives:detail", pk=directive.pk)
+
+
+@login_required
+@require_POST
+def recipient_attach_view(request, pk: int):
+    """A receiving organization adds its paperwork (a sign-in sheet, a ledger) while the directive is open."""
+    recipient = selectors.access_recipient(request.user, pk, need=Need.MANAGE)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        run_service(request, lambda: services.directive_attach(
+            actor=request.user, directive=recipient.directive, recipient=recipient,
+            attachments=form.cleaned_data["attachments"], token=form.token),
+            success=_("The files have been attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("directives:recipient", pk=recipient.pk)
+
+
+@login_required
+@require_GET
+def attachment_view(request, pk: int):
+    return attachment_response(selectors.access_attachment(request.user, pk, need=Need.READ))
+
+
+@login_required
+@require_POST
+def attachment_remove_view(request, pk: int):
+    attachment = selectors.access_attachment(request.user, pk, need=Need.MANAGE)
+    run_service(request, lambda: services.directive_attachment_remove(actor=request.user, attachment=attachment),
+                success=_("The attachment has been removed."))
+    if attachment.recipient_id:
+        return redirect("directives:recipient", pk=attachment.recipient_id)
+    return redirect("directives:detail", pk=attachment.directive_id)

@@ -132,3 +132,26 @@ class ImportForm(forms.Form):
         if head != b"PK\x03\x04":
             raise ValidationError(_("This file is not a real .xlsx workbook. Open it in Excel and save it as .xlsx."))
         return upload
+
+
+class MemberAccountChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} · {obj.organization.name}" + (f" · {obj.phone}" if obj.phone else "")
+
+
+class BulkLoginsForm(IdempotentFormMixin, forms.Form):
+    """Which members of an organization's subtree get a login: those without one are listed, all ticked. The
+    field accepts any member on the roll there, so one who got an account meanwhile (another tab, a double click)
+    is skipped by the service and named, not refused as an invalid choice."""
+
+    members = MemberAccountChoiceField(label=_("Members without a login"), queryset=Member.objects.none(),
+                                       widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                                       error_messages={"required": _("Tick at least one member.")})
+
+    def __init__(self, *args, queryset, offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = queryset
+        self.fields["members"].widget.choices = [(m.pk, self.fields["members"].label_from_instance(m))
+                                                 for m in offered]
+        if not self.is_bound:
+            self.initial["members"] = [m.pk for m in offered]

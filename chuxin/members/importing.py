@@ -27,6 +27,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from chuxin.accounts.services import account_name_sync
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import spreadsheet
@@ -525,6 +526,9 @@ class _Checker:
         for start in range(0, len(new), BATCH):
             Member.objects.bulk_create(new[start:start + BATCH])
         _update(changed, timezone.now())
+        for member, fields in changed:
+            if "name" in fields and member.user_id:  # the account shows the file's name (rare: one query each)
+                account_name_sync(account=member.user, name=member.name)
         paths = {m.organization.path for m in new} | {m.organization.path for m, _f in changed}
         paths |= {self.old_paths[m.pk] for m, _f in changed}
         rows = len(new) + len(changed) + unchanged

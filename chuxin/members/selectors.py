@@ -52,7 +52,13 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
             if key == filters.age_band:
                 # age >= low  <=>  born on or before today minus low years; age <= high <=> born after today-(high+1)
                 qs = qs.filter(birth_date__lte=_years_ago(today, low), birth_date__gt=_years_ago(today, high + 1))
-    term = filters.q.strip()
+    qs = member_search(qs, filters.q)
+    return qs.select_related("organization").order_by("name_pinyin", "id")
+
+
+def member_search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+    """Members whose name, pinyin or its initials (张三: 张, zhangsan, zs) or phone number match what was typed."""
+    term = (term or "").strip()
     if term:
         if term.isascii() and term.isalpha():
             term = term.lower()
@@ -66,7 +72,7 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
             qs = qs.filter(phone__contains=term)
         else:
             qs = qs.filter(name__contains=term)
-    return qs.select_related("organization").order_by("name_pinyin", "id")
+    return qs
 
 
 def _prefix_q(field: str, term: str) -> Q:
@@ -102,6 +108,26 @@ def member_filter_organizations(
     if selected is not None and all(org.pk != selected.pk for org in rows):
         rows.append(selected)
     return sorted(rows, key=lambda org: org.path)
+
+
+# The bulk logins page lists at most this many members without a login (a branch has dozens; a committee's whole
+# subtree is done branch by branch).
+LOGINS_OFFERED_MAX = 300
+
+
+def members_on_roll_in(organization: Organization) -> QuerySet[Member]:
+    """The members on the roll (active files) of an organization's subtree, in name order, with their
+    organizations."""
+    return (
+        Member.objects.filter(subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE)
+        .select_related("organization").order_by("name_pinyin", "id")
+    )
+
+
+def members_without_login(organization: Organization, *, limit: int = LOGINS_OFFERED_MAX) -> tuple[list, bool]:
+    """Those of them without a login account: (the first `limit`, whether there are more). One query."""
+    rows = list(members_on_roll_in(organization).filter(user__isnull=True)[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 def access_member(user, pk, *, need: Need) -> Member:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from chuxin.accounts.services import account_name_sync
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, rank_on, scope_prefixes
@@ -154,6 +155,8 @@ def _member_update(
     member.full_clean()
     check_member(member)
     member.save()
+    if member.user_id and member.name != before["name"]:
+        account_name_sync(account=member.user, name=member.name)  # the account shows the file's name
     changes = diff(member, before, MEMBER_FIELDS)
     if member.citizen_id_digest != old_digest:
         changes["citizen_id"] = ["***", "***"]  # the log records that it changed, never the number

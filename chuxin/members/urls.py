@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/jobs/<int:pk>/confirm/", views.import_confirm_view, name="import-confirm"),
     path("import/template.xlsx", views.import_template_view, name="import-template"),
     path("export.xlsx", views.export_view, name="export"),
+    path("logins/<int:pk>/", views.logins_view, name="logins"),  # pk: the organization
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/reveal-id/", views.reveal_view, name="reveal-id"),

@@ -8,13 +8,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.accounts.services import (
+    Slip,
     account_create_for_member,
     account_password_reset,
     account_unlock,
+    accounts_create_bulk,
 )
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors, run_service
@@ -26,12 +29,19 @@ from chuxin.core.spreadsheet import (
     import_job_hold,
     import_job_start,
 )
-from chuxin.orgs.selectors import member_positions
+from chuxin.orgs.selectors import access_organization, member_positions
 
 from . import exporting, importing, services
-from .forms import ALL_STATUSES, ImportForm, MemberFilterForm, MemberForm
+from .forms import ALL_STATUSES, BulkLoginsForm, ImportForm, MemberFilterForm, MemberForm
 from .models import Member
-from .selectors import MemberFilters, access_member, member_history, member_list
+from .selectors import (
+    MemberFilters,
+    access_member,
+    member_history,
+    member_list,
+    members_on_roll_in,
+    members_without_login,
+)
 from .tasks import import_members_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,7 +151,14 @@ def reveal_view(request, pk: int):
     return render(request, "members/detail.html#citizen-id", {"member": member, "revealed": number})
 
 
+def _slips_page(request, slips: list[Slip], **context):
+    """The account slips, shown once: never cached, and the passwords exist nowhere else (stored hashed)."""
+    context = {"slips": slips, "site_url": request.build_absolute_uri("/"), **context}
+    return render(request, "members/account_created.html", context)
+
+
 @login_required
+@never_cache
 @require_POST
 def account_create_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
@@ -150,7 +167,32 @@ def account_create_view(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("members:detail", pk=member.pk)
-    return render(request, "members/account_created.html", {"member": member, "account": user, "password": password})
+    return _slips_page(request, [Slip(member=member, account=user, password=password)], member=member)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def logins_view(request, pk: int):
+    """Create logins for an organization's members in one go (a worker): those without one are listed, all
+    ticked; the answer is their account slips to print, shown this once."""
+    org = access_organization(request.user, pk, need=Need.ADMIN)
+    offered, more = members_without_login(org)
+    form = BulkLoginsForm(request.POST or None, queryset=members_on_roll_in(org), offered=offered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = accounts_create_bulk(actor=request.user, organization=org, members=form.cleaned_data["members"],
+                                          token=form.token)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if result.repeated:
+                messages.info(request, _("These logins were made when the form was first sent; their one-time "
+                                         "passwords were shown then and are not kept. To give someone a new one, "
+                                         "reset the password on their member file."))
+                return redirect("members:logins", pk=org.pk)
+            return _slips_page(request, result.slips, org=org, skipped=result.skipped, bulk=True)
+    return render(request, "members/logins.html", {"org": org, "form": form, "offered": offered, "more": more})
 
 
 @login_required
@@ -163,6 +205,7 @@ def account_unlock_view(request, pk: int):
 
 
 @login_required
+@never_cache
 @require_POST
 def account_reset_view(request, pk: int):
     member = access_member(request.user, pk, need=Need.ADMIN)
@@ -171,8 +214,8 @@ def account_reset_view(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("members:detail", pk=member.pk)
-    return render(request, "members/account_created.html",
-                  {"member": member, "account": member.user, "password": password, "reset": True})
+    return _slips_page(request, [Slip(member=member, account=member.user, password=password)], member=member,
+                       reset=True)
 
 
 def _import_finished(request, result: ImportResult) -> None:

@@ -18,7 +18,8 @@ TASK_OWNER = OWNER.of("plan_item.plan")  # the same person, on one of the plan's
 
 
 def is_assignee(user, task: Task) -> bool:
-    return user.is_authenticated and task.assignments.filter(user=user).exists()
+    """One of the task's people, through the account of their member file."""
+    return user.is_authenticated and task.assignments.filter(member__user=user).exists()
 
 
 ASSIGNEE = Relation("an assignee of the task", is_assignee)  # on a task
@@ -28,3 +29,12 @@ def can_confirm(user, task: Task) -> bool:
     """The plan's owner, or a manager of its organization, confirms a task done (or reopens it)."""
     plan = task.plan_item.plan
     return TASK_OWNER.test(user, task) or rank_on(user, plan.organization.path) >= Need.MANAGE
+
+
+def records_progress(user, task: Task) -> bool:
+    """Who reports a task's progress: its people with a login; for a task whose people include some without one,
+    also those who pass it on to them: the plan's owner or a manager of its organization (their secretary)."""
+    if is_assignee(user, task):
+        return True
+    return (user.is_authenticated and task.assignments.filter(member__user__isnull=True).exists()
+            and can_confirm(user, task))

@@ -4,7 +4,8 @@ HX-PC's plan for the current year, owned by the Party-affairs worker: eight item
 twenty tasks for the company's departments and the demo logins in the three roles as a real committee assigns
 them: the secretary (secretary1, the demo's secretary login) leads (亲自抓) every task, the Party-affairs worker
 (worker) or a committee member (committee1) is responsible (具体抓) and others cooperate (配合抓), a plain member
-(member1) among them. With progress history and every state: done, awaiting confirmation, in progress, overdue,
+(member1) among them, and two members of 机关第一党支部 without a login ("@1", "@2": their secretary, secretary1, is
+told to pass the tasks on). The people are the member files of those logins. With progress history and every state: done, awaiting confirmation, in progress, overdue,
 due soon and not started, all dated relative to `today`, inside the plan's year wherever that keeps the state, and
 a task that names its quarter falls in that quarter. Idempotent: nothing happens if the plan exists.
 """
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import User
+from chuxin.members.models import Member
 from chuxin.orgs.models import Department, Organization
 from chuxin.records.selectors import records_in
 
@@ -60,7 +62,7 @@ TASKS = [
      [(60, "已检查机关第一党支部、研发中心党支部", 5)]),
     (2, "书记讲党课", "综合办公室", "committee1", ["member1"], -20, 30, "in_progress",
      [(20, "书记党课讲稿已起草，听课范围已通知", 4)]),
-    (2, "主题党日活动安排", "市场部", "committee1", ["member1"], 0, 90, "open", []),
+    (2, "主题党日活动安排", "市场部", "committee1", ["member1", "@1"], 0, 90, "open", []),
     (3, "确定年度入党积极分子", "人力资源部", "worker", ["committee1"], -120, -80, "done",
      [(100, "确定入党积极分子9名，已报党委备案", 82)]),
     (3, "发展对象培训班", "人力资源部", "committee1", ["member1"], -10, 5, "due_soon",
@@ -68,7 +70,7 @@ TASKS = [
     (3, "预备党员转正审核", "人力资源部", "committee1", [], 10, 120, "open", []),
     (4, "对照标准化清单开展自查", "综合办公室", "committee1", ["member1"], -90, -10, "overdue",
      [(50, "机关第一党支部自查完成", 45), (80, "研发中心党支部自查完成，生产一线党支部待完成", 15)]),
-    (4, "创建示范党支部", "研发中心", "committee1", ["worker"], -50, 150, "in_progress",
+    (4, "创建示范党支部", "研发中心", "committee1", ["worker", "@2"], -50, 150, "in_progress",
      [(25, "确定研发中心党支部为创建对象，制定创建方案", 35)]),
     (5, "班子成员调研课题立项", "综合办公室", "worker", [], -110, -70, "done",
      [(100, "确定调研课题6个，每位班子成员牵头1个", 75)]),
@@ -77,7 +79,7 @@ TASKS = [
     (6, "廉洁风险点排查", "财务部", "worker", ["committee1"], -35, -1, "submitted",
      [(60, "财务、采购环节排查完成", 14), (100, "排查风险点27个，制定防控措施", 2)]),
     (6, "警示教育大会", "综合办公室", "worker", ["member1"], 5, 6, "due_soon", []),
-    (7, "修订党委会议事规则", "综合办公室", "worker", [], -80, 25, "in_progress",
+    (7, "修订党委会议事规则", "综合办公室", "worker", ["@1"], -80, 25, "in_progress",
      [(60, "修订稿已征求班子成员意见", 18)]),
     (7, "制定党建与业务融合考核办法", "人力资源部", "worker", ["committee1"], 20, 200, "open", []),
 ]
@@ -106,7 +108,7 @@ def in_year(day: datetime.date, today: datetime.date) -> datetime.date:
 def seed_demo_data(*, today: datetime.date) -> None:
     pc = Organization.objects.filter(code="HX-PC").first()
     users = {u.username: u for u in User.objects.filter(username__in=["worker", SECRETARY, "committee1",
-                                                                       "member1"])}
+                                                                       "member1"], member__isnull=False)}
     if pc is None or len(users) < 4:
         logger.warning("The demo unit is missing; run seed_demo first.")
         return
@@ -118,6 +120,12 @@ def seed_demo_data(*, today: datetime.date) -> None:
 
 def _seed(pc: Organization, users: dict[str, User], today: datetime.date) -> None:
     worker = users["worker"]
+    # The task's people are member files: those of the logins, and two of the branch's members without one.
+    people: dict[str, Member] = {m.user.username: m for m in Member.objects.filter(user__in=users.values())
+                                 .select_related("user")}
+    without_login = Member.objects.filter(organization__code="HX-B01", user__isnull=True,
+                                          status=Member.Status.ACTIVE).order_by("id")
+    people.update({f"@{n}": m for n, m in enumerate(without_login[:2], start=1)})
     departments = {d.name: d for d in Department.objects.filter(work_unit__name="华兴科技集团有限公司")}
     plan = services.plan_create(actor=worker, organization=pc, year=today.year,
                                 title=f"华兴科技集团有限公司党委{today.year}年党建工作计划", owner=worker)
@@ -133,8 +141,8 @@ def _seed(pc: Organization, users: dict[str, User], today: datetime.date) -> Non
         start_on = min(in_year(today + days(days=start), today), due_on)
         task = services.task_create(
             actor=worker, plan_item=items[index], title=title.format(quarter=quarter_of(due_on)),
-            department=departments.get(dept), start_on=start_on, due_on=due_on, lead=users[SECRETARY],
-            responsible=users[responsible], cooperating=[users[u] for u in cooperating],
+            department=departments.get(dept), start_on=start_on, due_on=due_on, lead=people[SECRETARY],
+            responsible=people[responsible], cooperating=[people[u] for u in cooperating if u in people],
         )
         for percent, note, ago in updates:
             task.refresh_from_db()

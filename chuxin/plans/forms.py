@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
@@ -16,9 +17,53 @@ class PersonChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+def member_label(member) -> str:
+    """A member in the people picker: name and organization, and whether they can log in."""
+    parts = [member.name, member.organization.name]
+    if member.user_id is None:
+        parts.append(str(_("no login")))
+    return " · ".join(parts)
+
+
+class ChosenOnlyMixin:
+    """A select of members that renders only the chosen ones: the browser's picker (chuxin.js) asks the server for
+    the others as a name is typed (plans:people), so a committee with 10,000 members sends no 10,000 options. The
+    field still accepts any member of its queryset."""
+
+    def optgroups(self, name, value, attrs=None):
+        everyone = self.choices
+        queryset = getattr(everyone, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        ids = [v for v in value if str(v).isdigit()]
+        chosen = [(m.pk, member_label(m)) for m in queryset.filter(pk__in=ids)] if ids else []
+        self.choices = chosen if self.allow_multiple_selected else [("", "---------"), *chosen]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everyone
+
+
+class MemberSelect(ChosenOnlyMixin, forms.Select):
+    pass
+
+
+class MemberSelectMultiple(ChosenOnlyMixin, forms.SelectMultiple):
+    pass
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    widget = MemberSelect
+
     def label_from_instance(self, obj) -> str:
-        return str(obj)
+        return member_label(obj)
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    widget = MemberSelectMultiple
+
+    def label_from_instance(self, obj) -> str:
+        return member_label(obj)
 
 
 class PlanForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
@@ -57,10 +102,10 @@ class PlanItemForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class TaskForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
-    lead = PersonChoiceField(label=_("Lead (亲自抓)"), queryset=None, required=False)
-    responsible = PersonChoiceField(label=_("Responsible (具体抓)"), queryset=None, required=False)
-    cooperating = PeopleChoiceField(label=_("Cooperating (配合抓)"), queryset=None, required=False,
-                                    widget=forms.SelectMultiple(attrs={"size": 5}))
+    # People are members of the plan's organization subtree, with or without a login.
+    lead = MemberChoiceField(label=_("Lead (亲自抓)"), queryset=None, required=False)
+    responsible = MemberChoiceField(label=_("Responsible (具体抓)"), queryset=None, required=False)
+    cooperating = MembersChoiceField(label=_("Cooperating (配合抓)"), queryset=None, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -71,10 +116,16 @@ class TaskForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     def __init__(self, *args, organization: Organization, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         people = selectors.eligible_people(organization)
+        search = reverse("plans:people", args=[organization.pk])
         for name in ("lead", "responsible", "cooperating"):
             self.fields[name].queryset = people
-        # Cooperating people: a searchable list of checkboxes in the browser (chuxin.js), not a Ctrl-click list.
-        self.fields["cooperating"].widget.attrs["data-cx-picker"] = _("Type a name to find a person")
+            # A searchable list (checkboxes; one choice for lead and responsible) in the browser (chuxin.js) that
+            # asks the server as a name or its pinyin initials is typed, not a Ctrl-click list.
+            self.fields[name].widget.attrs.update({
+                "data-cx-picker": _("Type a name to find a person"), "data-cx-picker-url": search,
+                "data-cx-picker-more": _("More people match: type more of the name."),
+                "data-cx-picker-none": _("Nobody found."),
+            })
         self.fields["department"].queryset = selectors.allowed_departments(organization)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version

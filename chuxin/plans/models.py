@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -226,14 +227,18 @@ STATE_LABELS = {
 
 
 class TaskAssignment(TimeStampedModel):
+    """A person's part in a task. People are members (their member files), with or without a login: one with an
+    account is told and sees the task on their workbench; for one without, the secretary of their organization is
+    told to pass it on (plans.services), and records their progress for them."""
+
     class Role(models.TextChoices):
         LEAD = "lead", _("lead (亲自抓)")
         RESPONSIBLE = "responsible", _("responsible (具体抓)")
         COOPERATING = "cooperating", _("cooperating (配合抓)")
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="task_assignments"
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("person"), on_delete=models.PROTECT, related_name="task_assignments"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
@@ -242,7 +247,7 @@ class TaskAssignment(TimeStampedModel):
         verbose_name = _("task assignment")
         verbose_name_plural = _("task assignments")
         constraints = [
-            models.UniqueConstraint(fields=["task", "user"], name="task_assignment_one_role_per_person"),
+            models.UniqueConstraint(fields=["task", "member"], name="task_assignment_one_role_per_person"),
             models.UniqueConstraint(fields=["task"], condition=Q(role="lead"), name="task_assignment_one_lead"),
             models.UniqueConstraint(
                 fields=["task"], condition=Q(role="responsible"), name="task_assignment_one_responsible"
@@ -250,7 +255,7 @@ class TaskAssignment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()}"
+        return f"{self.member} · {self.get_role_display()}"
 
 
 class Milestone(TimeStampedModel):
@@ -292,3 +297,8 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.progress}%"
+
+    @property
+    def attachment_name(self) -> str:
+        """The attachment's file name as shown and downloaded (the stored name, without its folders)."""
+        return os.path.basename(self.attachment.name) if self.attachment else ""

@@ -20,7 +20,8 @@ REMIND_DAYS_BEFORE = 3
 
 
 def due_reminders(today: datetime.date) -> list:
-    """Three queries: tasks due soon or overdue in published plans (with their owners), their assignments."""
+    """Four queries: tasks due soon or overdue in published plans (with their owners), their assignments, their
+    member files and their accounts. People without a login are reminded through their secretary's workbench."""
     tasks = list(
         Task.objects.filter(
             plan_item__plan__status=Plan.Status.PUBLISHED,
@@ -28,7 +29,7 @@ def due_reminders(today: datetime.date) -> list:
             due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
         )
         .select_related("plan_item__plan__owner")
-        .prefetch_related("assignments__user")
+        .prefetch_related("assignments__member__user")
     )
     found = []
     for task in tasks:
@@ -37,14 +38,14 @@ def due_reminders(today: datetime.date) -> list:
         assignments = list(task.assignments.all())
         if task.due_on < today:
             title = gettext_noop("Overdue since %(date)s: %(task)s")
-            recipients = {a.user_id: a.user for a in assignments}
+            recipients = {a.member.user_id: a.member.user for a in assignments if a.member.user_id}
             owner = task.plan_item.plan.owner
             recipients.setdefault(owner.pk, owner)
             kind = "overdue"
         else:
             title = gettext_noop("Due on %(date)s: %(task)s")
-            recipients = {a.user_id: a.user for a in assignments
-                          if a.role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.RESPONSIBLE)}
+            recipients = {a.member.user_id: a.member.user for a in assignments if a.member.user_id
+                          and a.role in (TaskAssignment.Role.LEAD, TaskAssignment.Role.RESPONSIBLE)}
             kind = "due_soon"
         for user in recipients.values():
             found.append(Reminder(recipient=user, kind=kind, target=task, title=title, url=url, dedup_key=key,

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.accounts.models import Role, RoleGrant, User
-from chuxin.core.access import Need, Relation, fetch, scope_q
+from chuxin.core.access import Need, Relation, fetch, has_any, holders_by_org, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.members.models import Member
+from chuxin.members.selectors import member_search
 from chuxin.orgs.models import Department, Organization
 
 from .access import OWNER
@@ -28,33 +29,55 @@ from .models import Plan, PlanArea, PlanItem, ProgressUpdate, Task, TaskAssignme
 # Who and what a plan of an organization may reach
 
 
-def eligible_people(organization: Organization) -> QuerySet:
-    """Login accounts that may be given a task of this organization's plan: a member file (active) or a role
-    somewhere in its subtree."""
+def eligible_people(organization: Organization) -> QuerySet[Member]:
+    """Who may be given a task of this organization's plan: the members on the roll (active files) of its
+    subtree, with or without a login."""
+    return (
+        Member.objects.filter(subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE)
+        .select_related("organization", "user")
+        .order_by("name_pinyin", "id")
+    )
+
+
+# The people picker offers at most this many members for what was typed (a branch has dozens, a committee's
+# subtree may hold 10,000): typing more of the name narrows it.
+PEOPLE_SEARCH_MAX = 20
+
+
+def people_search(organization: Organization, term: str, *, limit: int = PEOPLE_SEARCH_MAX) -> tuple[list, bool]:
+    """Members of the plan's organization subtree for the picker: by name, pinyin or its initials (张三: 张,
+    zhangsan, zs); (the first `limit`, whether there are more). One query."""
+    rows = list(member_search(eligible_people(organization), term)[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def passers_on(organization: Organization) -> list:
+    """Who tells a member without a login of their tasks: the accounts answering for the member's organization
+    at MANAGE (a secretary's grant, or the serving secretary's seat), else for the nearest organization above that
+    has any (a Party group's members hear from their branch's secretary). Three queries."""
+    chain = list(Organization.objects.filter(path__in=[*organization.ancestor_paths, organization.path]))
+    found = holders_by_org(chain, Need.MANAGE, serving=True)
+    for org in sorted(chain, key=lambda o: -len(o.path)):
+        if found.get(org.pk):
+            return found[org.pk]
+    return []
+
+
+def owner_choices(organization: Organization) -> QuerySet:
+    """Who may own a plan (an account: the owner confirms its tasks): the accounts of the members of its
+    subtree, the role holders there, or a secretary or Party-affairs worker of an organization above (the
+    committee's worker often keeps a branch's plan)."""
 
     in_files = Member.objects.filter(
         subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE, user__isnull=False
     ).values("user_id")
-
     with_roles = RoleGrant.objects.filter(subtree_q(organization.path, "organization__path")).values("user_id")
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=in_files) | Q(pk__in=with_roles))
-        .order_by("display_name", "username")
-    )
-
-
-def owner_choices(organization: Organization) -> QuerySet:
-    """Who may own a plan: anyone who may be assigned its tasks, or a secretary or Party-affairs worker of an
-    organization above (the committee's worker often keeps a branch's plan)."""
-
     above = RoleGrant.objects.filter(
         organization__path__in=organization.ancestor_paths, role__in=[Role.SECRETARY, Role.WORKER]
     ).values("user_id")
-    people = eligible_people(organization).values("pk")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(pk__in=people) | Q(pk__in=above))
+        .filter(Q(pk__in=in_files) | Q(pk__in=with_roles) | Q(pk__in=above))
         .order_by("display_name", "username")
     )
 
@@ -115,11 +138,11 @@ def _task_people(task: Task) -> None:
     task.cooperating = []
     for a in task.assignments.all():
         if a.role == TaskAssignment.Role.LEAD:
-            task.lead = a.user
+            task.lead = a.member
         elif a.role == TaskAssignment.Role.RESPONSIBLE:
-            task.responsible = a.user
+            task.responsible = a.member
         else:
-            task.cooperating.append(a.user)
+            task.cooperating.append(a.member)
 
 
 def plan_table(plan: Plan) -> list[AreaGroup]:
@@ -130,7 +153,7 @@ def plan_table(plan: Plan) -> list[AreaGroup]:
     tasks = Prefetch(
         "tasks",
         queryset=Task.objects.select_related("department").prefetch_related(
-            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("user").order_by("role", "id"))
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("member").order_by("role", "id"))
         ).order_by("due_on", "id"),
     )
     items = PlanItem.objects.filter(plan=plan).select_related("area").prefetch_related(tasks)
@@ -161,7 +184,7 @@ def plan_next_steps(groups: list[AreaGroup], user, *, can_confirm: bool) -> None
     for group in groups:
         for item in group.items:
             for task in item.tasks.all():
-                mine = any(a.user_id == user.pk for a in task.assignments.all())
+                mine = any(a.member.user_id == user.pk for a in task.assignments.all())
                 if task.status == Task.Status.SUBMITTED and can_confirm:
                     task.next_step = "confirm"
                 elif mine and task.status in (Task.Status.OPEN, Task.Status.IN_PROGRESS):
@@ -175,16 +198,18 @@ def task_history(task: Task) -> QuerySet[ProgressUpdate]:
 
 
 def task_with_people(task: Task) -> Task:
-    task.assignment_list = list(task.assignments.select_related("user").order_by("role", "id"))
+    task.assignment_list = list(task.assignments.select_related("member__user").order_by("role", "id"))
     task.lead = task.responsible = None
     task.cooperating = []
     for a in task.assignment_list:
         if a.role == TaskAssignment.Role.LEAD:
-            task.lead = a.user
+            task.lead = a.member
         elif a.role == TaskAssignment.Role.RESPONSIBLE:
-            task.responsible = a.user
+            task.responsible = a.member
         else:
-            task.cooperating.append(a.user)
+            task.cooperating.append(a.member)
+    # People without a login: told through their secretary, who records their progress for them.
+    task.without_login = [a.member for a in task.assignment_list if a.member.user_id is None]
     return task
 
 
@@ -229,7 +254,7 @@ def workbench_items(user) -> list[WorkItem]:
         "plan_item__plan__organization"
     ).only("id", "title", "due_on", "status", "plan_item__plan__organization__name")
     mine = base.filter(
-        assignments__user=user, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]
+        assignments__member__user=user, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]
     ).distinct()
     for task in mine:
         overdue = task.overdue_on(today)
@@ -248,6 +273,44 @@ def workbench_items(user) -> list[WorkItem]:
             kind="task", title=task.title, url=reverse("plans:task", args=[task.pk]), due=task.due_on,
             state=_("to confirm"), organization=task.plan_item.plan.organization.name,
             overdue=False, uid=f"task-confirm-{task.pk}@chuxin",
+        ))
+    return items + _pass_on_items(user, today)
+
+
+def _pass_on_items(user, today: datetime.date) -> list[WorkItem]:
+    """Open tasks of people without a login whom this user tells of them (passers_on: the secretary of their
+    organization, nearest up the tree), until they have an account. Nothing for those who manage nowhere (no
+    query); else one query, and three more when there are such people in their scope."""
+    if not has_any(user, Need.MANAGE):
+        return []
+    rows = list(
+        TaskAssignment.objects.filter(
+            scope_q(user, Need.MANAGE, "member__organization__path"), member__user__isnull=True,
+            task__plan_item__plan__status=Plan.Status.PUBLISHED,
+            task__status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS],
+        ).select_related("member__organization", "task__plan_item__plan__organization").order_by("task__due_on", "id")
+    )
+    if not rows:
+        return []
+    organizations = {a.member.organization.pk: a.member.organization for a in rows}
+    paths = {p for org in organizations.values() for p in [*org.ancestor_paths, org.path]}
+    chain = list(Organization.objects.filter(path__in=paths))
+    found = holders_by_org(chain, Need.MANAGE, serving=True)
+    nearest: dict[str, bool] = {}
+    for org in organizations.values():
+        above = sorted((o for o in chain if org.path.startswith(o.path)), key=lambda o: -len(o.path))
+        tellers = next((found[o.pk] for o in above if found.get(o.pk)), [])
+        nearest[org.path] = any(t.pk == user.pk for t in tellers)
+    items = []
+    for a in rows:
+        if not nearest[a.member.organization.path]:
+            continue
+        task = a.task
+        items.append(WorkItem(
+            kind="task", title=_("Tell %(person)s (no login): %(task)s") % {"person": a.member.name, "task": task.title},
+            url=reverse("plans:task", args=[task.pk]), due=task.due_on, state=_("to pass on"),
+            organization=task.plan_item.plan.organization.name, overdue=task.overdue_on(today),
+            uid=f"task-pass-on-{task.pk}-{a.member_id}@chuxin",
         ))
     return items
 

@@ -25,6 +25,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, can
 from chuxin.core.models import IdempotencyKey, next_position
+from chuxin.members.models import Member
 from chuxin.notifications.services import notify
 from chuxin.records.selectors import has_records
 from chuxin.records.services import record_work
@@ -203,8 +204,8 @@ def plan_publish(*, actor, plan: Plan) -> Plan:
     plan.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
                  changes={"status": ["draft", "published"]})
-    for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "user"):
-        _notify_assigned(a.task, a.user, actor)
+    for a in TaskAssignment.objects.filter(task__plan_item__plan=plan).select_related("task", "member__user"):
+        _notify_assigned(a.task, a.member, actor)
     # Tasks confirmed while the plan was a draft become real work now: recorded on the day they were confirmed.
     for task in Task.objects.filter(plan_item__plan=plan, status=Task.Status.DONE).select_related(
             "plan_item__plan__organization"):
@@ -272,64 +273,98 @@ def _check_task(task: Task, organization) -> None:
                                % {"dept": task.department.name, "org": organization.name}})
 
 
+def _person(value, field_name: str) -> Member | None:
+    """A task's person is a member file. An account given instead (a caller holding the logged-in user) stands
+    for its person's file; an account without one cannot hold a task."""
+    if value is None or isinstance(value, Member):
+        return value
+    member = Member.objects.filter(user_id=value.pk).select_related("user").first()
+    if member is None:
+        raise ValidationError({field_name: _("%(name)s has no member file, so cannot be given a task; choose a "
+                                             "member.") % {"name": value}})
+    return member
+
+
+def _people(lead, responsible, cooperating) -> tuple:
+    return (_person(lead, "lead"), _person(responsible, "responsible"),
+            [_person(m, "cooperating") for m in cooperating])
+
+
 def _check_people(organization, lead, responsible, cooperating) -> None:
-    chosen = [("lead", lead), ("responsible", responsible)] + [("cooperating", u) for u in cooperating]
-    ids = {u.pk for _f, u in chosen if u is not None}
+    chosen = [("lead", lead), ("responsible", responsible)] + [("cooperating", m) for m in cooperating]
+    ids = {m.pk for _f, m in chosen if m is not None}
     inside = set(selectors.eligible_people(organization).filter(pk__in=ids).values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
-    for field_name, user in chosen:
-        if user is not None and user.pk not in inside:
+    for field_name, member in chosen:
+        if member is not None and member.pk not in inside:
             errors.setdefault(field_name, []).append(
-                _("%(name)s is outside %(org)s; only its members and role holders can be assigned.")
-                % {"name": user, "org": organization.name}
+                _("%(name)s is outside %(org)s; only the members of its organizations can be assigned.")
+                % {"name": member, "org": organization.name}
             )
     seen: set[int] = set()
-    for field_name, user in chosen:
-        if user is None:
+    for field_name, member in chosen:
+        if member is None:
             continue
-        if user.pk in seen:
+        if member.pk in seen:
             errors.setdefault(field_name, []).append(
-                _("%(name)s already has another role on this task; one role per person.") % {"name": user}
+                _("%(name)s already has another role on this task; one role per person.") % {"name": member}
             )
-        seen.add(user.pk)
+        seen.add(member.pk)
     if errors:
         raise ValidationError(errors)
 
 
-def _notify_assigned(task: Task, user, actor) -> None:
-    _send(recipient=user, kind="assigned", target=task, url=task_url(task), actor=actor,
-          title=gettext_noop("You have been assigned: %(task)s"), params={"task": task.title})
+def _notify_assigned(task: Task, member: Member, actor) -> None:
+    """A person with a login is told themself; for one without, whoever answers for their organization (its
+    secretary, nearest up the tree) is told to pass it on, and sees it on their workbench until the person has an
+    account (selectors.workbench_items)."""
+    if member.user_id is not None:
+        _send(recipient=member.user, kind="assigned", target=task, url=task_url(task), actor=actor,
+              title=gettext_noop("You have been assigned: %(task)s"), params={"task": task.title})
+        return
+    for secretary in selectors.passers_on(member.organization):
+        _send(recipient=secretary, kind="assigned", target=task, url=task_url(task), actor=actor,
+              title=gettext_noop("Tell %(person)s (no login) of a new task: %(task)s"),
+              params={"person": member.name, "task": task.title}, dedup_key=f"pass-on:{member.pk}")
+
+
+def _tell_people(task: Task, *, actor, kind: str, title: str, dedup_key: str = "", url: str | None = None) -> None:
+    """Tell the task's people with a login (the others hear it from their secretary, who sees the task)."""
+    for a in task.assignments.select_related("member__user"):
+        if a.member.user_id is not None:
+            _send(recipient=a.member.user, kind=kind, target=task, url=task_url(task) if url is None else url,
+                  actor=actor, title=title, params={"task": task.title}, dedup_key=dedup_key)
 
 
 def _set_people(task: Task, lead, responsible, cooperating) -> list:
-    """Make the assignments match the chosen people; returns the people newly assigned."""
+    """Make the assignments match the chosen people (member files); returns the people newly assigned."""
     wanted = {}
-    for user in cooperating:
-        wanted[user.pk] = (user, TaskAssignment.Role.COOPERATING)
+    for member in cooperating:
+        wanted[member.pk] = (member, TaskAssignment.Role.COOPERATING)
     if responsible is not None:
         wanted[responsible.pk] = (responsible, TaskAssignment.Role.RESPONSIBLE)
     if lead is not None:
         wanted[lead.pk] = (lead, TaskAssignment.Role.LEAD)
-    current = {a.user_id: a for a in task.assignments.all()}
-    task.assignments.exclude(user_id__in=list(wanted)).delete()
+    current = {a.member_id: a for a in task.assignments.all()}
+    task.assignments.exclude(member_id__in=list(wanted)).delete()
     # Clear changed roles first, so the one-lead / one-responsible constraints never see two at once.
-    changed = [a for uid, a in current.items() if uid in wanted and a.role != wanted[uid][1]]
+    changed = [a for mid, a in current.items() if mid in wanted and a.role != wanted[mid][1]]
     TaskAssignment.objects.filter(pk__in=[a.pk for a in changed]).delete()
     added = []
-    for uid, (user, role) in wanted.items():
-        if uid in current and current[uid].role == role:
+    for mid, (member, role) in wanted.items():
+        if mid in current and current[mid].role == role:
             continue
-        TaskAssignment.objects.create(task=task, user=user, role=role)
-        if uid not in current:
-            added.append(user)
+        TaskAssignment.objects.create(task=task, member=member, role=role)
+        if mid not in current:
+            added.append(member)
     return added
 
 
 def _people_repr(task: Task) -> str:
     """The task's people as one line for the audit log, e.g. "lead: A; responsible: B; cooperating: C, D"."""
     roles: dict[str, list[str]] = {}
-    for a in task.assignments.select_related("user").order_by("role", "user_id"):
-        roles.setdefault(a.role, []).append(str(a.user))
+    for a in task.assignments.select_related("member").order_by("role", "member_id"):
+        roles.setdefault(a.role, []).append(str(a.member))
     return "; ".join(f"{role}: {', '.join(roles[role])}" for role in TaskAssignment.Role.values if role in roles)
 
 
@@ -338,9 +373,9 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable,
                 audit: bool = True) -> Task:
     """Make the task's people the chosen ones. The change is audited, unless the caller records it itself
     (task_create puts the people in its own entry)."""
-    cooperating = list(cooperating)
     plan = task.plan_item.plan
     authorize(actor, plan.organization, Need.MANAGE)
+    lead, responsible, cooperating = _people(lead, responsible, cooperating)
     _check_people(plan.organization, lead, responsible, cooperating)
     before = _people_repr(task) if audit else ""
     added = _set_people(task, lead, responsible, cooperating)
@@ -350,8 +385,8 @@ def task_assign(*, actor, task: Task, lead, responsible, cooperating: Iterable,
             audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=plan.organization,
                          changes={"people": [before, after]})
     if plan.is_published:
-        for user in added:
-            _notify_assigned(task, user, actor)
+        for member in added:
+            _notify_assigned(task, member, actor)
     return task
 
 
@@ -376,10 +411,11 @@ def task_create(
         task.full_clean()
         organization = plan_item.plan.organization
         _check_task(task, organization)
-        people = list(cooperating)
-        _check_people(organization, lead, responsible, people)
+        chosen_lead, chosen_responsible, people = _people(lead, responsible, cooperating)
+        _check_people(organization, chosen_lead, chosen_responsible, people)
         task.save()
-        task_assign(actor=actor, task=task, lead=lead, responsible=responsible, cooperating=people, audit=False)
+        task_assign(actor=actor, task=task, lead=chosen_lead, responsible=chosen_responsible, cooperating=people,
+                    audit=False)
         assigned = _people_repr(task)
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=task, organization=organization,
                      changes={"people": ["", assigned]} if assigned else None)
@@ -409,12 +445,12 @@ def task_update(
     stored.save()
     stored.refresh_from_db()
     if not (lead is KEEP and responsible is KEEP and cooperating is KEEP):
-        people = {a.role: a.user for a in stored.assignments.select_related("user")}
+        people = {a.role: a.member for a in stored.assignments.select_related("member__user")}
         task_assign(
             actor=actor, task=stored,
             lead=people.get(TaskAssignment.Role.LEAD) if lead is KEEP else lead,
             responsible=people.get(TaskAssignment.Role.RESPONSIBLE) if responsible is KEEP else responsible,
-            cooperating=[a.user for a in stored.assignments.filter(role=TaskAssignment.Role.COOPERATING)]
+            cooperating=[a.member for a in stored.assignments.filter(role=TaskAssignment.Role.COOPERATING)]
             if cooperating is KEEP else cooperating,
         )
     changes = diff(stored, before, TASK_FIELDS)
@@ -480,27 +516,24 @@ def task_confirm_complete(*, actor, task: Task) -> Task:
     organization = task.plan_item.plan.organization
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task, organization=organization,
                  changes={"status": [before, Task.Status.DONE]})
-    people = list(task.assignments.select_related("user"))
     if task.plan_item.plan.is_published:  # a draft's tasks are not yet real work: recorded when it is published
-        _record_done(task, actor, people)
-    for a in people:
-        _send(recipient=a.user, kind="accepted", target=task, url=task_url(task), actor=actor,
-              title=gettext_noop("Completion confirmed: %(task)s"), params={"task": task.title},
-              dedup_key=f"done:{task.version}")
+        _record_done(task, actor)
+    _tell_people(task, actor=actor, kind="accepted", title=gettext_noop("Completion confirmed: %(task)s"),
+                 dedup_key=f"done:{task.version}")
     return task
 
 
-def _record_done(task: Task, actor, people: list | None = None) -> None:
+def _record_done(task: Task, actor) -> None:
     """Collect once: a confirmed task of a published plan is a work record ("task_done") of the plan's
-    organization, concerning its responsible person (else its lead); responsibility lists and report facts read
-    it. Dated the day it was confirmed."""
-    if people is None:
-        people = list(task.assignments.select_related("user"))
-    responsible = next((a.user for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
-    responsible = responsible or next((a.user for a in people if a.role == TaskAssignment.Role.LEAD), None)
+    organization, concerning its responsible person (else its lead): their member file, and their account when
+    they have one; responsibility lists and report facts read it. Dated the day it was confirmed."""
+    people = list(task.assignments.select_related("member__user"))
+    responsible = next((a.member for a in people if a.role == TaskAssignment.Role.RESPONSIBLE), None)
+    responsible = responsible or next((a.member for a in people if a.role == TaskAssignment.Role.LEAD), None)
     record_work(kind="task_done", organization=task.plan_item.plan.organization,
-                on=timezone.localdate(task.confirmed_at), target=task, actor=actor, users=[responsible],
-                label=task.title, url=task_url(task))
+                on=timezone.localdate(task.confirmed_at), target=task, actor=actor,
+                users=[responsible.user] if responsible is not None and responsible.user_id else [],
+                members=[responsible] if responsible is not None else [], label=task.title, url=task_url(task))
 
 
 @transaction.atomic
@@ -516,10 +549,8 @@ def task_reopen(*, actor, task: Task) -> Task:
     task.refresh_from_db()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=task,
                  organization=task.plan_item.plan.organization, changes={"status": [before, task.status]})
-    for a in task.assignments.select_related("user"):
-        _send(recipient=a.user, kind="returned", target=task, url=task_url(task), actor=actor,
-              title=gettext_noop("Reopened: %(task)s"), params={"task": task.title},
-              dedup_key=f"reopen:{task.version}")
+    _tell_people(task, actor=actor, kind="returned", title=gettext_noop("Reopened: %(task)s"),
+                 dedup_key=f"reopen:{task.version}")
     return task
 
 
@@ -589,10 +620,8 @@ def task_delete(*, actor, task: Task) -> None:
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, target=stored, organization=plan.organization,
                  changes={"people": [people, ""]} if people else None)
     if plan.is_published:
-        for a in stored.assignments.select_related("user"):
-            if a.user_id != getattr(actor, "pk", None):
-                _send(recipient=a.user, kind="withdrawn", target=stored, url="", actor=actor,
-                      title=gettext_noop("Deleted as made by mistake: %(task)s"), params={"task": stored.title})
+        _tell_people(stored, actor=actor, kind="withdrawn", url="",
+                     title=gettext_noop("Deleted as made by mistake: %(task)s"))
     stored.delete()
 
 

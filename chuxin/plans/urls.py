@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.list_view, name="list"),
     path("new/<int:pk>/", views.create_view, name="create"),  # pk: the organization
     path("areas/<int:pk>/", views.areas_view, name="areas"),  # pk: the organization
+    path("people/<int:pk>/", views.people_view, name="people"),  # pk: the organization; the picker's search
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/publish/", views.publish_view, name="publish"),

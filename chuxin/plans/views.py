@@ -1,9 +1,8 @@
-import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +10,23 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
+from chuxin.core.attachments import download_response
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization
 
 from . import exporting, selectors, services
-from .access import ASSIGNEE, TASK_OWNER, can_confirm, is_assignee
-from .forms import AreaFormSet, MilestoneForm, PlanForm, PlanItemForm, PlanOrgForm, ProgressForm, TaskForm
+from .access import ASSIGNEE, TASK_OWNER, can_confirm, records_progress
+from .forms import (
+    AreaFormSet,
+    MilestoneForm,
+    PlanForm,
+    PlanItemForm,
+    PlanOrgForm,
+    ProgressForm,
+    TaskForm,
+    member_label,
+)
 from .models import Milestone, ProgressUpdate, Task
 from .states import TASKS
 
@@ -203,6 +212,16 @@ def item_delete_view(request, pk: int):
     return redirect("plans:detail", pk=item.plan_id)
 
 
+@login_required
+@require_GET
+def people_view(request, pk: int):
+    """The people picker's search (chuxin.js): members of the organization's subtree whose name, pinyin or
+    initials match `q`, at most selectors.PEOPLE_SEARCH_MAX, for those who assign its plan's tasks."""
+    org = access_organization(request.user, pk, need=Need.MANAGE)
+    found, more = selectors.people_search(org, request.GET.get("q", "")[:50])
+    return JsonResponse({"results": [{"id": m.pk, "label": member_label(m)} for m in found], "more": more})
+
+
 def _people(data) -> dict:
     return {"lead": data.get("lead"), "responsible": data.get("responsible"),
             "cooperating": list(data.get("cooperating") or [])}
@@ -291,13 +310,16 @@ def _rebound(form_class, request, latest: Task, **kwargs):
 
 def _task_context(request, task: Task, progress_form=None) -> dict:
     selectors.task_with_people(task)
-    is_assignee = any(a.user_id == request.user.pk for a in task.assignment_list)
+    is_assignee = any(a.member.user_id == request.user.pk for a in task.assignment_list)
     can_manage = can(request.user, task.plan_item.plan.organization, Need.MANAGE)
-    if progress_form is None and is_assignee and not task.is_done:
+    # People without a login: their secretary (a manager here) or the plan's owner records progress for them.
+    on_behalf = not is_assignee and bool(task.without_login) and can_confirm(request.user, task)
+    if progress_form is None and (is_assignee or on_behalf) and not task.is_done:
         progress_form = ProgressForm(initial={"progress": task.progress, "version": task.version})
     return {
         "task": task, "plan": task.plan_item.plan, "history": selectors.task_history(task),
         "milestones": task.milestones.all(), "is_assignee": is_assignee, "can_manage": can_manage,
+        "on_behalf": on_behalf,
         "can_read": can(request.user, task.plan_item.plan.organization, Need.READ),
         "can_confirm": can_confirm(request.user, task), "progress_form": progress_form,
         "steps": TASKS.allowed(task.status),
@@ -320,8 +342,8 @@ def task_detail_view(request, pk: int):
 @login_required
 @require_POST
 def progress_view(request, pk: int):
-    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE])
-    if not is_assignee(request.user, task):
+    task = selectors.access_task(request.user, pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])
+    if not records_progress(request.user, task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
@@ -343,7 +365,7 @@ def progress_view(request, pk: int):
                 return redirect("plans:task", pk=task.pk)
             task.refresh_from_db()
             form = None
-    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, relations=[ASSIGNEE])  # fresh
+    task = selectors.access_task(request.user, task.pk, need=Need.PUBLIC, relations=[ASSIGNEE, TASK_OWNER])  # fresh
     # After the swap, the part says it was saved (a status a screen reader reads out), as the redirect's message
     # does without htmx.
     context = _task_context(request, task, progress_form=form) | {"saved": form is None}
@@ -411,5 +433,4 @@ def attachment_view(request, pk: int):
     if update is None:
         raise Http404
     selectors.access_task(request.user, update.task_id, need=Need.READ, relations=[ASSIGNEE, TASK_OWNER])
-    return FileResponse(update.attachment.open("rb"), as_attachment=True,
-                        filename=os.path.basename(update.attachment.name))
+    return download_response(update.attachment, update.attachment_name)

@@ -43,7 +43,7 @@ def records_of_year(year: int, *, kinds: Iterable[str]) -> QuerySet[WorkRecord]:
     """Every record of `kinds` dated in `year`, oldest first, with its organization and people."""
     return (
         WorkRecord.objects.filter(kind__in=list(kinds), on__year=year)
-        .select_related("organization").prefetch_related("users").order_by("on", "pk")
+        .select_related("organization").prefetch_related("users", "members").order_by("on", "pk")
     )
 
 

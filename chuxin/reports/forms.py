@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
+from chuxin.core.attachments import AttachmentsField
 from chuxin.core.forms import IdempotentFormMixin
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
@@ -85,3 +86,10 @@ class ReviewForm(StyledMixin, forms.Form):
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning the report: say what should be changed."),
     )
+
+
+class ReportFilesForm(forms.Form):
+    """The files handed in with the report, sent with its sections (the sections are read from the POST by
+    number, as the requirement defines them)."""
+
+    attachments = AttachmentsField(label=_("Attachments"), help_text="")

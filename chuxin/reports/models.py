@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.audit.display import AuditField
+from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.validators import no_formula_prefix
 from chuxin.orgs.models import Organization, Position
@@ -204,3 +205,15 @@ class Report(TimeStampedModel):
         """Submitted (first) after the due day."""
         first = self.first_submitted_at
         return first is not None and timezone.localdate(first) > self.period.due_on
+
+
+class ReportAttachment(Attachment):
+    """A file handed in with a report (a ledger, a table of figures, photos of a meeting's sign-in sheet): optional,
+    read by whoever may read the report, added and removed by its writers while the report is editable."""
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core.access import Need, authorize, holders, require
+from chuxin.core.attachments import attachment_delete, attachments_save
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.richtext import is_blank, sanitize
 from chuxin.notifications.services import notify
@@ -27,7 +28,7 @@ from chuxin.orgs.models import Organization
 from chuxin.records.services import record_work
 
 from . import facts as report_facts
-from .models import Report, ReportPeriod, ReportRequirement, period_message
+from .models import Report, ReportAttachment, ReportPeriod, ReportRequirement, period_message
 from .periods import periods_open
 from .selectors import expected_reporters
 from .states import REPORTS, may_write
@@ -157,8 +158,9 @@ def _stale() -> ValidationError:
     )
 
 
-def report_save(*, actor, report: Report, sections: list[str], version: int) -> Report:
-    """Store the author's section texts (sanitized) if nobody saved in between."""
+def report_save(*, actor, report: Report, sections: list[str], version: int, attachments=()) -> Report:
+    """Store the author's section texts (sanitized) if nobody saved in between, and the files they attached
+    (optional; stored only with the text, so a stale save attaches nothing)."""
     if not may_write(actor, report):
         raise PermissionDenied
     if not report.is_editable:
@@ -173,7 +175,9 @@ def report_save(*, actor, report: Report, sections: list[str], version: int) -> 
         )
         if not updated:
             raise _stale()
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization)
+        files = attachments_save(ReportAttachment, attachments, uploaded_by=actor, report=report)
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization,
+                     changes={"attachments": [[], [f.name for f in files]]} if files else None)
     report.sections, report.version, report.author = new_sections, version + 1, actor
     return report
 
@@ -187,12 +191,14 @@ def _reviewers(report: Report):
     return list(holders(report.period.requirement.organization, Need.MANAGE))
 
 
-def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None) -> Report:
+def report_submit(*, actor, report: Report, sections: list[str] | None = None, version: int | None = None,
+                  attachments=()) -> Report:
     """Hand the report in (first time or after a return). A second submit of a report already in is harmless."""
     REPORTS.require(actor, report, "submit")
     if sections is not None and report.is_editable:
         try:
-            report = report_save(actor=actor, report=report, sections=sections, version=version)
+            report = report_save(actor=actor, report=report, sections=sections, version=version,
+                                 attachments=attachments)
         except ValidationError:
             # A double click racing itself: the first click already handed in this very text.
             current = Report.objects.get(pk=report.pk)
@@ -299,3 +305,20 @@ def report_accept(*, actor, report: Report, comment: str = "") -> Report:
                     url=reverse("reports:report", args=[locked.pk]))
         _tell_author(locked, "accepted", gettext_noop("Report accepted: %(requirement)s %(period)s"), actor)
     return locked
+
+
+@transaction.atomic
+def report_attachment_remove(*, actor, attachment: ReportAttachment) -> None:
+    """Remove a file from a report still being written (draft or returned): only the person who attached it.
+    Removing it twice is harmless."""
+    report = Report.objects.select_for_update().get(pk=attachment.report_id)
+    if not may_write(actor, report) or attachment.uploaded_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."))
+    row = ReportAttachment.objects.filter(pk=attachment.pk).first()
+    if row is None:
+        return
+    attachment_delete(row)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=report, organization=report.organization,
+                 changes={"attachments": [[attachment.name], []]})

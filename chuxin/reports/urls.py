@@ -13,4 +13,7 @@ urlpatterns = [
     path("periods/<int:period>/write/<int:org>/", views.write_view, name="write"),
     path("<int:pk>/", views.report_view, name="report"),
     path("<int:pk>/review/", views.review_view, name="review"),
+    path("<int:pk>/word/", views.word_view, name="word"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove_view, name="attachment-remove"),
 ]

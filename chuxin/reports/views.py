@@ -5,17 +5,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
-from chuxin.core.forms import add_service_errors
+from chuxin.core.attachments import AttachmentsField, attachment_response
+from chuxin.core.forms import RichTextarea, add_service_errors, run_service
 from chuxin.core.richtext import to_editable
 from chuxin.orgs.models import Organization
 
-from . import exporting, facts, selectors, services
-from .forms import RequirementForm, ReviewForm
-from .models import Report, ReportPeriod
+from . import exporting, facts, selectors, services, word
+from .forms import ReportFilesForm, RequirementForm, ReviewForm
+from .models import Report, ReportAttachment, ReportPeriod
 from .periods import periods_open
 from .states import REPORTS, may_write
 
@@ -162,20 +164,30 @@ def report_view(request, pk: int):
     can_write = may_write(request.user, report)
     texts = [to_editable(s.get("html", "")) for s in report.sections]
     errors: list[str] = []
+    files_form = ReportFilesForm()
     if request.method == "POST":
         texts = _posted_sections(request, report)
         version = _int(request.POST.get("version"))
+        files_form = ReportFilesForm(request.POST, request.FILES)
         try:
+            if not files_form.is_valid():  # a file refused: nothing is saved, the author's text stays in the form
+                raise ValidationError(list(files_form.errors["attachments"]))
+            files = files_form.cleaned_data["attachments"]
             if request.POST.get("action") == "submit":
-                services.report_submit(actor=request.user, report=report, sections=texts, version=version)
+                services.report_submit(actor=request.user, report=report, sections=texts, version=version,
+                                       attachments=files)
                 messages.success(request, _("The report has been submitted."))
             else:
-                services.report_save(actor=request.user, report=report, sections=texts, version=version)
+                services.report_save(actor=request.user, report=report, sections=texts, version=version,
+                                     attachments=files)
                 messages.success(request, _("The draft has been saved."))
         except ValidationError as error:
             errors = error.messages  # the author's text stays in the form
         else:
             return redirect("reports:report", pk=report.pk)
+    attachments = list(report.attachments.all())
+    for attachment in attachments:
+        attachment.removable = report.is_editable and can_write and attachment.uploaded_by_id == request.user.pk
     context = {
         "report": report, "period": report.period, "facts_panel": facts.panel(report.facts),
         "sections": [
@@ -184,6 +196,8 @@ def report_view(request, pk: int):
             for i, s in enumerate(report.sections)
         ],
         "errors": errors, "is_reviewer": selectors.is_reviewer(request.user, report), "can_write": can_write,
+        "attachments": attachments, "files_form": files_form, "editor_media": RichTextarea().media,
+        "attachment_help": AttachmentsField().help_text,
         "version": request.POST.get("version", report.version) if errors else report.version,
     }
     return render(request, "reports/report.html", context)
@@ -223,3 +237,33 @@ def review_view(request, pk: int):
     context = {"report": report, "period": report.period, "facts_panel": facts.panel(report.facts), "form": form,
                "steps": REPORTS.allowed(report.status)}
     return render(request, "reports/review.html", context)
+
+
+@login_required
+@require_GET
+def attachment_view(request, pk: int):
+    """A report's file: whoever may read the report (its access, so another organization's file is 404)."""
+    attachment = get_object_or_404(ReportAttachment, pk=pk)
+    selectors.access_report(request.user, attachment.report_id, need=Need.READ)
+    return attachment_response(attachment)
+
+
+@login_required
+@require_POST
+def attachment_remove_view(request, pk: int):
+    attachment = get_object_or_404(ReportAttachment, pk=pk)
+    report = selectors.access_report(request.user, attachment.report_id, need=Need.MANAGE)
+    run_service(request, lambda: services.report_attachment_remove(actor=request.user, attachment=attachment),
+                success=_("The attachment has been removed."))
+    return redirect("reports:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def word_view(request, pk: int):
+    """The report as a Word document: the same access as reading it."""
+    report = selectors.access_report(request.user, pk, need=Need.READ)
+    response = HttpResponse(word.report_docx(report), content_type=word.DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{report.period.requirement.title}-{report.period.label}-{report.organization.name}.docx")
+    return response

@@ -11,7 +11,8 @@ class ResponsibilitiesConfig(AppConfig):
     hooks = Hooks(
         consumers=(
             # Duties tick themselves off from recorded work (collect once), in the producer's transaction.
-            Consumer(("task_done", "report_filed", "report_accepted", "directive_done", "meeting_held"),
+            Consumer(("task_done", "report_filed", "report_accepted", "directive_done", "meeting_held",
+                      "evaluation.concluded", "talk.held"),
                      "chuxin.responsibilities.services.evidence_from_record"),
             # A person taking a seat gets this year's list.
             Consumer(("position_taken",), "chuxin.responsibilities.services.lists_from_record"),

@@ -35,7 +35,7 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple]]] = {
             ("定期听取班子成员和下级党组织书记抓党建工作情况汇报", E.MANUAL, 2),
             ("亲自抓年度党建工作计划分解任务的推进落实", E.TASK_DONE, 1),
             ("按时报送党建工作书面报告", E.REPORT_FILED, 4, F.QUARTERLY),
-            ("与班子成员、支部委员开展谈心谈话每年不少于1次", E.MANUAL, 1),
+            ("与班子成员、支部委员开展谈心谈话每年不少于1次", E.TALK_HELD, 1),
             ("年度向上级党组织述职，接受述职评议", E.REPORT_FILED, 1, F.YEARLY),
         ],
     ),
@@ -44,7 +44,7 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, list[tuple]]] = {
         [
             ("对党员遵守党章党规党纪情况开展监督检查每年不少于2次", E.MANUAL, 2),
             ("对党员干部开展廉政提醒谈话，重要节日前开展廉洁提醒", E.MANUAL, 4),
-            ("与党员开展谈心谈话，及时掌握思想动态", E.MANUAL, 1),
+            ("与党员开展谈心谈话，及时掌握思想动态", E.TALK_HELD, 1),
             ("督促落实“三会一课”等组织生活制度", E.MEETING_HELD, 1),
             ("按时报送监督工作情况书面报告", E.REPORT_FILED, 2, F.HALF_YEARLY),
             ("完成年度党风廉政建设分解任务", E.TASK_DONE, 1),

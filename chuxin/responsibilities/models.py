@@ -35,6 +35,8 @@ class EvidenceKind(models.TextChoices):
     DIRECTIVE_DONE = "directive_done", _("a directive from above completed")
     # Meetings arrive with a later capability; until then these items are marked by hand.
     MEETING_HELD = "meeting_held", _("a meeting held")
+    EVALUATION_CONCLUDED = "evaluation.concluded", _("a member evaluation concluded")
+    TALK_HELD = "talk.held", _("a heart-to-heart talk held")  # counted for the talker
 
 
 class Frequency(models.TextChoices):

@@ -173,7 +173,7 @@ def lists_ensure_for_year(year: int) -> int:
 
 EVIDENCE_KINDS = {
     EvidenceKind.TASK_DONE, EvidenceKind.REPORT_FILED, EvidenceKind.REPORT_ACCEPTED, EvidenceKind.DIRECTIVE_DONE,
-    EvidenceKind.MEETING_HELD,
+    EvidenceKind.MEETING_HELD, EvidenceKind.EVALUATION_CONCLUDED, EvidenceKind.TALK_HELD,
 }
 
 
@@ -193,7 +193,10 @@ def evidence_from_record(record) -> list[ListItem]:
     users = getattr(record, "_users", None)
     if users is None:
         users = list(record.users.all())
-    return _count(kind=record.kind, organization=record.organization, users=users, on=record.on,
+    members = getattr(record, "_members", None)  # a task's person without a login holds a list by member file
+    if members is None:
+        members = list(record.members.all())
+    return _count(kind=record.kind, organization=record.organization, users=users, members=members, on=record.on,
                   target_type=record.target_type, target_id=record.target_id, label=record.label, url=record.url,
                   frequency=str((record.payload or {}).get("frequency") or ""))
 
@@ -208,7 +211,7 @@ def evidence_replay(year: int) -> int:
 
 
 def _count(*, kind: str, organization: Organization | None, users: list, on: datetime.date, target_type: str,
-           target_id: str, label: str, url: str, frequency: str = "") -> list[ListItem]:
+           target_id: str, label: str, url: str, frequency: str = "", members: list = ()) -> list[ListItem]:
     """Count a recorded piece of work towards the open list items it proves.
 
     Items touched: open items of that evidence kind in the year of `on`, on the lists the users hold and on
@@ -225,6 +228,8 @@ def _count(*, kind: str, organization: Organization | None, users: list, on: dat
     owners = Q(pk__in=[])
     for user in users:
         owners |= Q(holder_user=user) | Q(holder_member__user=user)
+    if members:
+        owners |= Q(holder_member__in=list(members))
     if organization is not None:
         owners |= Q(organization=organization, post_kind=PostKind.COMMITTEE)
     lists = ResponsibilityList.objects.filter(owners, year=on.year).values("pk")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:pk>/undo/", views.item_undo_view, name="item-undo"),
     path("overview/", views.overview_start_view, name="overview-start"),
     path("overview/<int:pk>/", views.overview_view, name="overview"),
+    path("overview/<int:pk>/export/", views.overview_export_view, name="overview-export"),
     path("templates/<int:pk>/", views.templates_view, name="templates"),
     path("templates/<int:pk>/adopt/", views.templates_adopt_view, name="templates-adopt"),
     path("templates/<int:pk>/items/new/", views.template_item_create_view, name="template-item-create"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
 from chuxin.orgs.selectors import access_organization, organization_roots
 
-from . import selectors, services
+from . import exporting, selectors, services
 from .forms import MarkDoneForm, OverviewFilterForm, TemplateItemForm
 from .models import PostKind, TemplateItem
 
@@ -109,6 +110,20 @@ def _overview(request, org):
         "can_manage": can(request.user, org, Need.MANAGE),
     }
     return render(request, partial_name(request, "responsibilities/overview.html", "table"), context)
+
+
+@login_required
+@require_GET
+def overview_export_view(request, pk: int):
+    """The overview as .xlsx, with the page's filter and access (read on the organization). Audited: it names
+    the people holding the posts."""
+    org = access_organization(request.user, pk, need=Need.READ)
+    form = OverviewFilterForm(request.GET or None)
+    year = form.year_or_current()
+    content = exporting.export_overview(actor=request.user, organization=org, year=year, post_kind=form.post_kind())
+    response = HttpResponse(content, content_type=exporting.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="responsibilities-{org.code}-{year}.xlsx"'
+    return response
 
 
 @login_required

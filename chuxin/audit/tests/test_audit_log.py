@@ -137,7 +137,7 @@ def details(client, language: str = "zh-hans") -> list[str]:
     return [" | ".join(re.sub(r"<[^>]+>", "", div) for div in re.findall(r"<div>(.*?)</div>", cell)) for cell in cells]
 
 
-def test_what_services_record_reads_in_chinese(world, client_for):
+def test_what_services_record_reads_in_chinese(people_files, world, client_for):
     """Real writes, read back: states by their names, relations counted, nothing as 无, codes and field names
     nowhere."""
     import datetime
@@ -163,7 +163,7 @@ def test_what_services_record_reads_in_chinese(world, client_for):
 
     shown = details(client_for(world.worker))
     assert "接收单位：无 → 3 个 | 截止日期：无 → 2030-12-03" in shown
-    assert "人员：无 → 主管领导（亲自抓）：secretary；分管领导（具体抓）：member；配合人员（配合抓）：committee" in shown
+    assert "人员：无 → 主管领导（亲自抓）：周建国；分管领导（具体抓）：李四；配合人员（配合抓）：吴丽" in shown
     assert "状态：草稿 → 已发布" in shown
     assert "进度：0 → 60 | 状态：未开始 → 办理中" in shown
     assert "转正日期：2011-07-01 → 无 | 党员类别：正式党员 → 预备党员" in shown

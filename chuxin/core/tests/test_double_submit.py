@@ -38,10 +38,17 @@ class Create:
     fill: Callable[[Env], dict]  # valid values beyond what the page already holds
     who: str = "superuser"
     notifies: int = 0  # notifications one submission sends
+    same_answer: bool = True  # the second submission is answered as the first
 
 
 def _today(days: int = 0) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("双提交通知.pdf", b"%PDF-1.4")
 
 
 CREATE: dict[str, Create] = {
@@ -61,10 +68,13 @@ CREATE: dict[str, Create] = {
         "citizen_id": valid_citizen_id(datetime.date(1990, 3, 4)), "organization": env.org("B1").pk,
         "category": "full", "joined_on": "2015-07-01", "full_member_on": "2016-07-01", "status": "active",
         "work_unit": "", "department": "", "phone": ""}),
+    # The account slips are shown to the first submission only (the passwords are kept nowhere): the second is told
+    # the logins were made then.
+    "members:logins": Create("accounts.User", lambda env: {"members": [env.member("B1").pk]}, same_answer=False),
     "plans:create": Create("plans.Plan", lambda env: {"year": "2027", "title": "2027年计划"}),
     "plans:item-create": Create("plans.PlanItem", lambda env: {"title": "双提交事项", "order": "3"}),
     "plans:task-create": Create("plans.Task", lambda env: {
-        "title": "双提交任务", "start_on": "2026-01-05", "due_on": "2026-02-05", "lead": env.users["member"].pk,
+        "title": "双提交任务", "start_on": "2026-01-05", "due_on": "2026-02-05", "lead": env.world.member.pk,
         "responsible": "", "cooperating": []}),
     "plans:milestone-create": Create("plans.Milestone", lambda env: {"title": "双提交节点", "due_on": "2026-02-15"}),
     "plans:task-progress": Create("plans.ProgressUpdate", lambda env: {"progress": "100", "note": "完成"},
@@ -77,10 +87,17 @@ CREATE: dict[str, Create] = {
     "directives:task-add": Create("plans.Task", lambda env: {
         "title": "双提交落实任务", "start_on": _today(), "due_on": _today(10), "lead": "", "responsible": "",
         "cooperating": []}),
+    # Files added to an open directive, by the sender or a recipient (a double click attaches them once).
+    "directives:attach": Create("directives.DirectiveAttachment", lambda env: {"attachments": _pdf()}),
+    "directives:recipient-attach": Create("directives.DirectiveAttachment", lambda env: {"attachments": _pdf()}),
     "reports:requirement-create": Create("reports.ReportRequirement", lambda env: {
         "organization": env.org("B1").pk, "title": "双提交月报", "frequency": "monthly", "due_day": "10",
         "starts_on": "2026-01-01", "audience": "organizations", "org_kinds": ["party_group"], "position_kinds": [],
         "sections_text": "工作情况", "is_active": "on"}),
+    "evaluation:create": Create("evaluation.Evaluation", lambda env: {
+        "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
+        notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
+    "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -95,6 +112,9 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
+    "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
+    "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
 }
 
 
@@ -148,7 +168,7 @@ def _counts(model) -> tuple[int, int, int]:
     return model.objects.count(), AuditEntry.objects.count(), Notification.objects.count()
 
 
-def test_every_create_form_sent_twice_makes_one_object(site, django_capture_on_commit_callbacks):
+def test_every_create_form_sent_twice_makes_one_object(people_files, site, django_capture_on_commit_callbacks):
     env = site
     clients = _clients(env)
     forms = _create_forms(env, clients)
@@ -175,7 +195,8 @@ def test_every_create_form_sent_twice_makes_one_object(site, django_capture_on_c
         if after_second != after_first:
             wrong.append(f"{name}: the second submission changed (objects, audit entries, notifications) "
                          f"from {after_first} to {after_second}")
-        if first.status_code != second.status_code or first.get("Location") != second.get("Location"):
+        if create.same_answer and (first.status_code != second.status_code
+                                   or first.get("Location") != second.get("Location")):
             wrong.append(f"{name}: the second answer differs: {first.status_code} {first.get('Location')} vs "
                          f"{second.status_code} {second.get('Location')}")
     assert not wrong, "\n".join(wrong)
@@ -277,7 +298,7 @@ def test_every_create_form_sent_twice_at_the_same_moment_makes_one_object(site, 
             wrong.append(f"{name}: two simultaneous submissions made {after[0] - before[0]} objects ({answers})")
         if after[2] - before[2] != create.notifies:
             wrong.append(f"{name}: {after[2] - before[2]} notifications, expected {create.notifies}")
-        if answers != [302, 302]:
+        if answers != [302, 302] and not (not create.same_answer and sorted(answers) == [200, 302]):
             wrong.append(f"{name}: answers {answers}")
     assert not wrong, "\n".join(wrong)
 

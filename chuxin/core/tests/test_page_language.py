@@ -46,6 +46,8 @@ NOT_PAGES = {
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
     "plans:attachment", "workbench:feed",  # files
+    "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
+    "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
 }

@@ -67,7 +67,7 @@ def test_an_attachment_download_is_protected_and_never_stored(world, client_for)
                                    title="事项")
     task = Task.objects.create(plan_item=item, title="任务", start_on=datetime.date(2026, 1, 1),
                                due_on=datetime.date(2026, 2, 1))
-    TaskAssignment.objects.create(task=task, user=world.member_user, role="lead")
+    TaskAssignment.objects.create(task=task, member=world.member, role="lead")
     update = ProgressUpdate(task=task, author=world.member_user, progress=10)
     update.attachment.save("名单.txt", ContentFile("身份证号".encode()), save=False)
     update.save()

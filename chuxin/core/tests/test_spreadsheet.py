@@ -41,7 +41,9 @@ def test_text_that_would_run_as_a_formula_is_written_as_escaped_text(write_only)
     first, second = list(ws.iter_rows(values_only=False))
     for cell, written in zip(first, HOSTILE, strict=True):
         assert cell.data_type == "s"
-        assert cell.value == "'" + written.replace("\r", "\n")  # XML reads a carriage return as a line feed
+        # An XML parser may read a carriage return back as a line feed (the standard library's does, lxml keeps
+        # it): either way the cell is the text with its apostrophe, never a formula.
+        assert cell.value.replace("\r", "\n") == "'" + written.replace("\r", "\n")
     # Error codes stay text too; text with a sign inside is left as it is.
     assert [(c.data_type, c.value) for c in second[:5]] == [
         ("s", "#N/A"), ("s", "#REF!"), ("s", "plain"), ("s", "a=b"), ("s", "1-2")

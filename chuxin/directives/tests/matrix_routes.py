@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from chuxin.testing import M, R, anywhere, get_and_post, obj
+from chuxin.testing import FORBIDDEN, M, R, anywhere, get_and_post, obj
 
 
 def _directive(env, where: str):
@@ -49,6 +49,36 @@ def _action(env, where: str):
                     lambda: DirectiveAction.objects.create(recipient=_recipient(env, where), text="部署"))
 
 
+def _file(**owner):
+    from django.core.files.base import ContentFile
+
+    from chuxin.directives.models import DirectiveAttachment
+
+    attachment = DirectiveAttachment(name="签到表.pdf", size=8, **owner)
+    attachment.file.save("sheet.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    return attachment
+
+
+def _sender_file(env, where: str):
+    return env.once(("directive-file", where), lambda: _file(directive=_directive(env, where)))
+
+
+def _recipient_file(env, where: str):
+    row = _recipient(env, where)
+    return env.once(("recipient-file", where), lambda: _file(directive=row.directive, recipient=row))
+
+
+# Removing a file: only the person who attached it. Fresh each time (a removal deletes it), attached by the
+# manager standing at each place; another manager there (the worker at B1) is refused.
+UPLOADERS = {"B1": "secretary", "B2": "outsider", "X2": "superuser"}
+
+
+def _fresh_file(env, where: str):
+    row = _recipient(env, where)
+    return _file(directive=row.directive, recipient=row, uploaded_by=env.users[UPLOADERS[where]])
+
+
 def routes() -> dict:
     def directive(env, where):
         return {"pk": _directive(env, where).pk}, {}
@@ -58,6 +88,9 @@ def routes() -> dict:
 
     def action(env, where):
         return {"pk": _action(env, where).pk}, {}
+
+    def pk(getter):
+        return lambda env, where: ({"pk": getter(env, where).pk}, {})
 
     def sender_query(env, where):
         return {}, {"sender": env.org(where).pk}
@@ -82,4 +115,9 @@ def routes() -> dict:
         "directives:task-add": [obj("get", M, recipient), obj("post", M, recipient)],
         "directives:complete": [obj("post", M, recipient)],  # empty answer: the page again with the error
         "directives:action-toggle": [obj("post", M, action)],
+        "directives:attach": [obj("post", M, directive)],  # no file chosen: back to the page with the error
+        "directives:recipient-attach": [obj("post", M, recipient)],  # the page again with the error
+        # The sender's files: read on the sender (or a recipient); a recipient's: read there (or on the sender).
+        "directives:attachment": [obj("get", R, pk(_sender_file)), obj("get", R, pk(_recipient_file))],
+        "directives:attachment-remove": [obj("post", M, pk(_fresh_file), special={("worker", "B1"): FORBIDDEN})],
     }

@@ -63,18 +63,18 @@ def test_the_matrix_query_count_does_not_grow(world, client_for, django_assert_n
     # 1 session, 2 user, 3 grants, 4 member file (standings), 5 the directive with its sender and author,
     # 6 the sender's own rule values (the working days to acknowledge, read once for the counts and the rows),
     # 7 counts per state and behind (one aggregate), 8 the page of rows with their organizations and their
-    # linked tasks done / total (annotated in the same query).
+    # linked tasks done / total (annotated in the same query), 9 the sender's files (the full page only).
     # (The paginator is told the count from the aggregate: no COUNT query of its own.)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         small = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     add_recipients(directive, add_branches(world, 27))
     add_linked_tasks(directive, world.worker)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         large = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}))
     assert (small.context["counts"]["total"], large.context["counts"]["total"]) == (3, 30)
     assert len(large.context["page_obj"]) == 30
     assert {(row.tasks_done, row.tasks_total) for row in large.context["page_obj"]} == {(1, 2)}
-    # The htmx refresh of the matrix alone, filtered: the same queries.
+    # The htmx refresh of the matrix alone, filtered: the same queries but the files.
     with django_assert_num_queries(8):
         client.get(reverse("directives:detail", kwargs={"pk": directive.pk}), {"show": "behind"},
                    headers={"HX-Request": "true"})
@@ -139,11 +139,12 @@ def test_the_recipient_page_query_count_does_not_grow(world, sent_to_three, clie
     # 1 session, 2 user, 3 grants, 4 member file, 5 the row with its directive, sender, organization and the
     # people who acknowledged and completed it, 6 the sender's own rule values (the working days to acknowledge),
     # 7 the actions with their responsible people, 8 the tasks made of the directive with their plans, 9 the
-    # people who may be made responsible (the action form's choices).
-    with django_assert_num_queries(9):
+    # files (the sender's and this organization's, one query), 10 the people who may be made responsible (the
+    # action form's choices).
+    with django_assert_num_queries(10):
         client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
     seed(27)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("directives:recipient", kwargs={"pk": row.pk}))
     assert len(response.context["actions"]) == 30 and len(response.context["tasks"]) == 30
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from chuxin.core.protocols import Fact
@@ -121,6 +122,9 @@ def test_period_facts_count_on_time_late_and_open(world, three, sent_to_three):
     assert received.sentence == "3 directives from above received, 2 completed (1 on time), 1 still open"
     assert not received.titles_in_sentence  # the same title three times says nothing more
     assert not any(fact.sentence for fact in facts if fact.code != "received")
+    lone_sentence = selectors.period_facts(world.pc, today - datetime.timedelta(days=40),
+                                           today - datetime.timedelta(days=10))[0].sentence
+    assert lone_sentence == ""  # nothing received: no sentence
 
     # One organization alone; another period; an organization elsewhere.
     assert counts(selectors.period_facts(world.b1, today, today, subtree=False))["received"] == 1
@@ -140,7 +144,8 @@ def test_the_reports_app_reads_period_facts(world, sent_to_three):
     today = timezone.localdate()
     facts = gather(world.pc, today.replace(day=1), today)
     assert {fact["code"]: fact["count"] for fact in facts["directives"]}["received"] == 3
-    assert "3 directives from above received, 0 completed (0 on time), 3 still open" in summary_lines(facts)
+    # Zero counts say nothing: not "0 completed (0 on time)".
+    assert "3 directives from above received, 3 still open" in summary_lines(facts)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -168,3 +173,22 @@ def test_the_demo_has_a_directive_from_above_and_one_with_a_branch_behind(db, dj
 
     worker = User.objects.get(username="worker")
     assert [i.title for i in selectors.workbench_items(worker)] == [THEMED_DAY]
+
+
+@pytest.mark.parametrize("counts, sentence", [
+    ({"received": 3, "on_time": 2, "late": 1, "still_open": 0}, "3 directives from above received, 3 completed (2 on time)"),
+    ({"received": 3, "on_time": 3, "late": 0, "still_open": 0}, "3 directives from above received, 3 completed, all on time"),
+    ({"received": 2, "on_time": 0, "late": 1, "still_open": 1}, "2 directives from above received, 1 completed, 1 still open"),
+    ({"received": 1, "on_time": 0, "late": 0, "still_open": 1}, "1 directive from above received, 1 still open"),
+    ({"received": 0, "on_time": 0, "late": 0, "still_open": 0}, ""),
+])
+def test_the_pre_filled_sentence_leaves_out_zero_counts(counts, sentence):
+    assert selectors.directives_sentence(**counts) == sentence
+
+
+def test_the_pre_filled_sentence_in_chinese(settings):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert selectors.directives_sentence(received=3, on_time=2, late=1, still_open=0) == (
+            "收到上级交办事项3项，已办结3项（按期2项）")

@@ -55,7 +55,7 @@ def b1_row(world, sent_to_three):
     return row_of(sent_to_three, world.b1)
 
 
-def test_adding_a_task_links_it_and_moves_the_directive_to_in_progress(world, b1_row):
+def test_adding_a_task_links_it_and_moves_the_directive_to_in_progress(people_files, world, b1_row):
     item = PlanItem.objects.get(plan__organization=world.b1)
     today = timezone.localdate()
     task = services.directive_task_add(
@@ -65,7 +65,7 @@ def test_adding_a_task_links_it_and_moves_the_directive_to_in_progress(world, b1
     )
     assert task.plan_item == item
     assert {f: getattr(task, f) for f in origin_of(b1_row)} == origin_of(b1_row)
-    assert {(a.user, a.role) for a in task.assignments.all()} == {
+    assert {(a.member.user, a.role) for a in task.assignments.all()} == {
         (world.secretary, TaskAssignment.Role.LEAD), (world.committee, TaskAssignment.Role.RESPONSIBLE),
         (world.member_user, TaskAssignment.Role.COOPERATING)}
     b1_row.refresh_from_db()
@@ -106,7 +106,7 @@ def test_no_task_after_completion_nor_by_someone_without_manage(world, b1_row):
     assert not Task.objects.exists()
 
 
-def test_the_form_is_prefilled_and_posting_it_creates_the_task(world, b1_row, client_for):
+def test_the_form_is_prefilled_and_posting_it_creates_the_task(people_files, world, b1_row, client_for):
     client = client_for(world.secretary)
     url = reverse("directives:task-add", kwargs={"pk": b1_row.pk})
     page = client.get(url)
@@ -117,8 +117,8 @@ def test_the_form_is_prefilled_and_posting_it_creates_the_task(world, b1_row, cl
     item = PlanItem.objects.get(plan__organization=world.b1)
     data = {
         "plan_item": item.pk, "title": "开展主题党日", "start_on": f"{timezone.localdate():%Y-%m-%d}",
-        "due_on": f"{b1_row.directive.due_on:%Y-%m-%d}", "lead": world.secretary.pk,
-        "responsible": world.committee.pk, "cooperating": [world.member_user.pk], "token": "tok-1",
+        "due_on": f"{b1_row.directive.due_on:%Y-%m-%d}", "lead": world.secretary.member.pk,
+        "responsible": world.committee.member.pk, "cooperating": [world.member.pk], "token": "tok-1",
     }
     response = client.post(url, data)
     assert response.status_code == 302 and response.url == reverse("directives:recipient", kwargs={"pk": b1_row.pk})
@@ -142,7 +142,7 @@ def test_bad_input_shows_errors_and_keeps_what_was_typed(world, b1_row, client_f
     url = reverse("directives:task-add", kwargs={"pk": b1_row.pk})
     item = PlanItem.objects.get(plan__organization=world.b1)
     response = client.post(url, {"plan_item": item.pk, "title": "保留标题", "start_on": "2026-05-10",
-                                 "due_on": "2026-05-01", "responsible": world.outsider.pk})
+                                 "due_on": "2026-05-01", "responsible": world.b2_member.pk})
     assert response.status_code == 200
     form = response.context["form"]
     assert "due_on" in form.errors and "responsible" in form.errors

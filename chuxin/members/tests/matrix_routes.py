@@ -1,11 +1,11 @@
-"""The member file's login management in the role matrix (the foundation's other member URLs are in the core
+"""The member file's login management in the role matrix (and creating logins for an organization's members) (the foundation's other member URLs are in the core
 table): lifting a login delay and issuing a new one-time password need ADMIN on the file's organization, and are
 tried on a file whose member has a login. Confirming a checked import is its uploader's (the worker's) alone, like
 its page: anyone else who manages files gets 404."""
 
 from __future__ import annotations
 
-from chuxin.testing import NOT_FOUND, anywhere, make_member, make_user, obj, pk_of
+from chuxin.testing import NOT_FOUND, anywhere, get_and_post, make_member, make_user, obj, pk_of
 
 
 def _member_with_login(env, where: str):
@@ -28,4 +28,6 @@ def routes() -> dict:
         "members:import-confirm": [anywhere("post", Need.MANAGE, pk_of("import_job"), special=not_yours)],
         "members:account-unlock": [obj("post", Need.ADMIN, build)],
         "members:account-reset": [obj("post", Need.ADMIN, build)],
+        # Logins for an organization's members in one go: a worker's (ADMIN on the organization).
+        "members:logins": get_and_post(obj("get", Need.ADMIN, pk_of("org"))),
     }

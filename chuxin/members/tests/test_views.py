@@ -16,7 +16,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.orgs.services import organization_create
-from chuxin.testing import make_member, valid_citizen_id
+from chuxin.testing import make_member, make_user, valid_citizen_id
 
 
 def zh(message: str) -> str:
@@ -320,18 +320,18 @@ def test_a_worker_creates_a_login_for_a_member(world, client_for):
     detail = client.get(reverse("members:detail", kwargs={"pk": member.pk}))
     assert password not in detail.content.decode()
     again = client.post(reverse("members:account-create", kwargs={"pk": member.pk}), follow=True)
-    assert zh("This member already has a login account.") in again.content.decode()
+    assert zh("%(name)s already has a login account.") % {"name": "张伟"} in again.content.decode()
     assert password not in again.content.decode()
     assert User.objects.filter(phone="13500000004").count() == 1
 
 
-def test_a_login_needs_the_members_phone(world, client_for):
+def test_without_a_phone_the_login_comes_from_the_name(world, client_for):
+    make_user("zhangwei")  # taken: the next free one is used
     member = make_member(world.b1, "张伟", born=datetime.date(1988, 8, 8))
-    response = client_for(world.worker).post(reverse("members:account-create", kwargs={"pk": member.pk}),
-                                             follow=True)
-    assert zh("Record the member's mobile phone number first; it is used to log in.") in response.content.decode()
+    response = client_for(world.worker).post(reverse("members:account-create", kwargs={"pk": member.pk}))
+    assert response.status_code == 200 and "zhangwei2" in response.content.decode()
     member.refresh_from_db()
-    assert member.user is None
+    assert member.user.username == "zhangwei2" and member.user.phone is None and str(member.user) == "张伟"
 
 
 def test_the_new_login_must_change_its_password_first(world, client):

@@ -25,7 +25,7 @@ def test_notify_skips_the_actor(world):
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["secretary"]
 
 
-def test_the_creator_of_a_task_is_not_told_of_it(world, django_capture_on_commit_callbacks):
+def test_the_creator_of_a_task_is_not_told_of_it(people_files, world, django_capture_on_commit_callbacks):
     from chuxin.plans.models import Plan, PlanArea, PlanItem
     from chuxin.plans.services import plan_publish, progress_update, task_confirm_complete, task_create
 

@@ -120,7 +120,7 @@ def test_the_email_follows_the_recipients_language(world, settings, django_captu
 # --- what the apps send ------------------------------------------------------------------------------------------
 
 
-def test_english_pages_show_english_notifications_from_the_apps(world, client_for,
+def test_english_pages_show_english_notifications_from_the_apps(people_files, world, client_for,
                                                                django_capture_on_commit_callbacks):
     """Real writes in Chinese (the default), read in English: every app's notification is in English."""
     from chuxin.directives.services import directive_remind, directive_send
@@ -151,7 +151,7 @@ def test_english_pages_show_english_notifications_from_the_apps(world, client_fo
     assert "您有新任务：制定学习计划" in chinese and "催办：关于开展自查的通知（截止2030-12-03）" in chinese
 
 
-def test_reminders_are_stored_untranslated(world):
+def test_reminders_are_stored_untranslated(people_files, world):
     from chuxin.notifications.reminders import send_due_reminders
     from chuxin.plans.models import Plan, PlanArea, PlanItem
     from chuxin.plans.services import plan_publish, task_create

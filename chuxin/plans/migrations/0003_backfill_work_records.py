@@ -18,7 +18,9 @@ def forwards(apps, schema_editor):
                       "label": task.title[:200], "url": f"/plans/tasks/{task.pk}/", "payload": {}},
         )
         if created:
-            people = {a.role: a.user_id for a in TaskAssignment.objects.filter(task=task)}
+            # An assignment named an account when this ran; later ones name a member file (0007-0009).
+            people = {a.role: a.user_id if hasattr(a, "user_id") else a.member.user_id
+                      for a in TaskAssignment.objects.filter(task=task)}
             user_id = people.get("responsible") or people.get("lead")
             if user_id:
                 record.users.add(user_id)

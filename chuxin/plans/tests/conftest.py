@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from chuxin import testing
 from chuxin.orgs.models import Department
 from chuxin.plans import services
 from chuxin.plans.models import Plan, PlanItem
@@ -19,6 +20,13 @@ DUE = datetime.date(2026, 6, 30)
 @pytest.fixture(autouse=True)
 def _in_english(english):
     """The messages these tests read are the English source strings (the UI defaults to Chinese)."""
+
+
+@pytest.fixture(autouse=True)
+def _people_with_files(request):
+    """Task people are members: the world's secretary and committee member get their member files in B1."""
+    if "world" in request.fixturenames:
+        testing.give_member_files(request.getfixturevalue("world"))
 
 
 @dataclass

@@ -37,7 +37,7 @@ def _task(env, where: str):
         task = Task.objects.create(plan_item=_item(env, where), title="制定学习计划",
                                    start_on=datetime.date(2026, 1, 1), due_on=datetime.date(2026, 3, 31))
         if where == "B1":
-            TaskAssignment.objects.create(task=task, user=env.users["member"], role=TaskAssignment.Role.COOPERATING)
+            TaskAssignment.objects.create(task=task, member=env.world.member, role=TaskAssignment.Role.COOPERATING)
         return task
 
     return env.once(("task", where), make)
@@ -92,6 +92,7 @@ def routes() -> dict:
         "plans:list": [anywhere("get", R)],
         "plans:create": get_and_post(obj("get", M, pk_of("org"))),
         "plans:areas": get_and_post(obj("get", M, pk_of("org"))),
+        "plans:people": [obj("get", M, pk_of("org"))],  # the people picker's search (JSON)
         "plans:detail": [obj("get", R, build(_plan))],
         "plans:edit": get_and_post(obj("get", M, build(_plan))),
         "plans:publish": [obj("post", M, build(_plan))],

@@ -18,7 +18,7 @@ from .conftest import DUE, START
 
 def task_post(world, departments, **over):
     data = {"title": "开展主题党日", "department": departments[0].pk, "start_on": START, "due_on": DUE,
-            "lead": world.secretary.pk, "responsible": world.committee.pk, "cooperating": [world.member_user.pk],
+            "lead": world.secretary.member.pk, "responsible": world.committee.member.pk, "cooperating": [world.member.pk],
             "token": "tok-1"}
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
@@ -60,7 +60,7 @@ def test_the_form_offers_only_departments_and_people_in_scope(world, item, depar
     foreign = Department.objects.create(work_unit=other_unit, name="车间")
     client.force_login(world.secretary)
     response = client.post(reverse("plans:task-create", args=[item.pk]),
-                           task_post(world, departments, department=foreign.pk, lead=world.outsider.pk))
+                           task_post(world, departments, department=foreign.pk, lead=world.b2_member.pk))
     errors = response.context["form"].errors
     assert set(errors) == {"department", "lead"}
     assert not Task.objects.exists()
@@ -69,11 +69,11 @@ def test_the_form_offers_only_departments_and_people_in_scope(world, item, depar
 @pytest.mark.parametrize("field", ["lead", "responsible", "cooperating"])
 def test_an_assignee_outside_the_plan_organization_is_refused_naming_the_field(world, item, sent, field):
     people = {"lead": None, "responsible": None, "cooperating": []}
-    people[field] = [world.outsider] if field == "cooperating" else world.outsider
+    people[field] = [world.b2_member] if field == "cooperating" else world.b2_member  # a member of the sibling
     with pytest.raises(ValidationError) as error:
         services.task_create(actor=world.secretary, plan_item=item, title="x", start_on=START, due_on=DUE, **people)
     assert list(error.value.message_dict) == [field]
-    assert str(world.outsider) in error.value.message_dict[field][0]
+    assert world.b2_member.name in error.value.message_dict[field][0]
     assert not Task.objects.exists()  # nothing half-written
 
 
@@ -229,7 +229,7 @@ def test_an_edit_without_people_keeps_them(world, task, sent):
 def test_an_edit_moves_roles_without_breaking_the_one_lead_rule(world, task, sent):
     services.task_update(actor=world.secretary, task=task, expected_version=1, lead=world.committee,
                          responsible=world.secretary, cooperating=[])
-    roles = dict(task.assignments.values_list("user__username", "role"))
+    roles = dict(task.assignments.values_list("member__user__username", "role"))
     assert roles == {"committee": "lead", "secretary": "responsible"}
 
 

@@ -23,13 +23,18 @@ def test_the_demo_plan_has_tasks_in_every_state_and_is_idempotent(db):
     assert len(tasks) == 20
     assert {t.state for t in tasks} == {"done", "to_confirm", "in_progress", "overdue", "due_soon", "open"}
     assert all(t.confirmed_at and t.confirmed_at.date() < today for t in tasks if t.is_done)
-    assert set(TaskAssignment.objects.filter(task__plan_item__plan=plan).values_list("user__username", flat=True)) == {
-        "worker", "secretary1", "committee1", "member1"}
+    assignments = TaskAssignment.objects.filter(task__plan_item__plan=plan)
+    assert set(assignments.values_list("member__user__username", flat=True)) == {
+        "worker", "secretary1", "committee1", "member1", None}  # None: two members without a login cooperate
+    assert assignments.filter(member__user__isnull=True).values("member").distinct().count() == 2
     assert ProgressUpdate.objects.filter(task__plan_item__plan=plan).count() >= 20
     assert all(t.department_id for t in tasks)
     member1 = plan.owner.__class__.objects.get(username="member1")
     assert selectors.workbench_items(member1)
     assert any(w.state == "to confirm" for w in selectors.workbench_items(plan.owner))
+    # Their secretary passes the tasks on to the members without a login.
+    secretary1 = plan.owner.__class__.objects.get(username="secretary1")
+    assert any(w.state == "to pass on" for w in selectors.workbench_items(secretary1))
 
 
 def test_the_demo_plan_reads_like_a_committees_year(db):
@@ -41,9 +46,9 @@ def test_the_demo_plan_reads_like_a_committees_year(db):
     today = datetime.date(2026, 8, 20)
     seed_demo_data(today=today)
     plan = Plan.objects.get(organization__code="HX-PC", year=2026)
-    tasks = list(Task.objects.filter(plan_item__plan=plan).prefetch_related("assignments__user"))
+    tasks = list(Task.objects.filter(plan_item__plan=plan).prefetch_related("assignments__member__user"))
     for task in tasks:
-        roles = {a.role: a.user.username for a in task.assignments.all()}
+        roles = {a.role: a.member.user.username for a in task.assignments.all() if a.role != "cooperating"}
         assert roles["lead"] == "secretary1", task.title
         assert roles["responsible"] in ("worker", "committee1", "member1"), task.title
         assert task.start_on.year == task.due_on.year == 2026, task.title

@@ -67,7 +67,7 @@ def test_a_new_department_comes_last_without_an_order_number(world, departments,
 
 def task_data(world, departments, **over):
     data = {"title": "开展主题党日", "department": departments[0].pk, "start_on": START, "due_on": DUE,
-            "lead": world.secretary.pk, "responsible": world.committee.pk, "cooperating": [world.member_user.pk]}
+            "lead": world.secretary.member.pk, "responsible": world.committee.member.pk, "cooperating": [world.member.pk]}
     return data | over
 
 

@@ -32,13 +32,13 @@ def test_the_secretary_plans_decomposes_and_an_assignee_reports(world, departmen
                                    (departments[1], "开展主题党日活动", datetime.date(2026, 4, 30))]:
         response = client.post(form, {
             "title": title, "department": department.pk, "start_on": START, "due_on": due,
-            "lead": world.secretary.pk, "responsible": world.committee.pk, "cooperating": [world.member_user.pk],
+            "lead": world.secretary.member.pk, "responsible": world.committee.member.pk, "cooperating": [world.member.pk],
             "token": title,
         })
         assert response.status_code == 302, response.context["form"].errors
     tasks = list(Task.objects.filter(plan_item=item).order_by("due_on"))
     assert [t.department for t in tasks] == [departments[1], departments[0]]
-    roles = {(a.user.username, a.role) for a in tasks[0].assignments.select_related("user")}
+    roles = {(a.member.user.username, a.role) for a in tasks[0].assignments.select_related("member__user")}
     assert roles == {("secretary", "lead"), ("committee", "responsible"), ("member", "cooperating")}
     assert sent.notes == []  # a draft tells nobody yet
 
@@ -107,6 +107,6 @@ def test_reaching_100_submits_and_the_owner_confirms(world, task, sent, client):
 def test_each_role_may_update_progress(world, task, sent, role):
     from chuxin.plans import services
 
-    user = task.assignments.get(role=role).user
+    user = task.assignments.get(role=role).member.user
     services.progress_update(actor=user, task=task, progress=20, note="", expected_version=task.version)
     assert TaskAssignment.objects.filter(task=task).count() == 3

@@ -15,6 +15,7 @@ from chuxin.orgs.models import Position
 from chuxin.plans.models import Plan, PlanArea, PlanItem, Task, TaskAssignment
 from chuxin.records.models import WorkRecord
 from chuxin.reports.models import Report, ReportPeriod, ReportRequirement
+from chuxin.testing import give_member_files
 
 BACKFILLS = ["chuxin.plans.migrations.0003_backfill_work_records",
              "chuxin.directives.migrations.0002_backfill_work_records",
@@ -36,7 +37,8 @@ def test_existing_work_is_back_filled_once(world):
                                    title="规范三会一课")
     done = Task.objects.create(plan_item=item, title="召开支委会", start_on=today, due_on=today,
                                status=Task.Status.DONE, confirmed_at=now, confirmed_by=world.secretary)
-    TaskAssignment.objects.create(task=done, user=world.committee, role=TaskAssignment.Role.RESPONSIBLE)
+    give_member_files(world)
+    TaskAssignment.objects.create(task=done, member=world.committee.member, role=TaskAssignment.Role.RESPONSIBLE)
     Task.objects.create(plan_item=item, title="未完成", start_on=today, due_on=today)
     directive = Directive.objects.create(sender=world.pc, title="学习通知", due_on=today, created_by=world.worker)
     DirectiveRecipient.objects.create(directive=directive, organization=world.b1, state="completed",

@@ -3,7 +3,11 @@ organization's own (it reviews), and the organization reports to itself as a bra
 
 import datetime
 
-from chuxin.testing import anywhere, get_and_post, login_only, obj
+from chuxin.testing import FORBIDDEN, anywhere, get_and_post, login_only, obj
+
+# Removing a file: only the person who attached it (the manager standing at each place); another manager there
+# (the worker at B1) is refused.
+UPLOADERS = {"B1": "secretary", "B2": "outsider", "X2": "superuser"}
 
 
 def routes() -> dict:
@@ -41,6 +45,27 @@ def routes() -> dict:
     def report_pk(env, where):
         return {"pk": report(env, where).pk}, {}
 
+    def attach(owner, uploaded_by=None):
+        from django.core.files.base import ContentFile
+
+        from chuxin.reports.models import ReportAttachment
+
+        attachment = ReportAttachment(report=owner, name="台账.pdf", size=8, uploaded_by=uploaded_by)
+        attachment.file.save("ledger.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        attachment.save()
+        return attachment
+
+    def draft(env, where):
+        return env.once(("report-draft", where), lambda: Report.objects.create(
+            period=period(env, where), organization=env.org(where), holder=env.users[UPLOADERS[where]],
+            sections=[{"title": "工作情况", "html": ""}]))
+
+    def file_pk(env, where):
+        return {"pk": env.once(("report-file", where), lambda: attach(report(env, where))).pk}, {}
+
+    def fresh_file_pk(env, where):  # fresh each time: a removal deletes it
+        return {"pk": attach(draft(env, where), env.users[UPLOADERS[where]]).pk}, {}
+
     return {
         "reports:mine": [login_only("get")],
         # READ follows the reports of its subtree (the requirements, each period's status, the reports handed in);
@@ -54,4 +79,7 @@ def routes() -> dict:
         # The report (submitted): read with READ; saved or submitted from the same page with MANAGE.
         "reports:report": [obj("get", R, report_pk), obj("post", M, report_pk)],
         "reports:review": get_and_post(obj("get", M, report_pk)),  # accept or return
+        "reports:word": [obj("get", R, report_pk)],  # the report as .docx: as reading it
+        "reports:attachment": [obj("get", R, file_pk)],  # a file of the report: as reading it
+        "reports:attachment-remove": [obj("post", M, fresh_file_pk, special={("worker", "B1"): FORBIDDEN})],
     }

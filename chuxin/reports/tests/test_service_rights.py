@@ -17,7 +17,14 @@ NO_WRITE = {"reporter_check": "the question itself (404 or 403, as the write pag
 def test_every_write_service_refuses_an_actor_without_standing(world, monthly, january):
     report = started(january, world.b1, world.secretary)
     text = ["本月完成"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.report_save(actor=world.secretary, report=report, sections=text, version=report.version,
+                         attachments=[SimpleUploadedFile("台账.pdf", b"%PDF-1.4")])
+    report.refresh_from_db()
+    attachment = report.attachments.get()
     tried = {
+        "report_attachment_remove": lambda a: services.report_attachment_remove(actor=a, attachment=attachment),
         "requirement_create": lambda a: services.requirement_create(
             actor=a, organization=world.pc, title="季度报告", audience="organizations", org_kinds=["branch"],
             frequency="quarterly", due_day=10, sections=[{"title": "工作"}], starts_on=datetime.date(2026, 1, 1)),

@@ -21,10 +21,11 @@ def fake_plan_facts(organization, start, end):
 
 
 def fake_directive_facts(organization, start, end):
-    sentence = _("%(received)s directives from above received, %(done)s completed (%(on_time)s on time), "
-                 "%(open)s still open") % {"received": 3, "done": 2, "on_time": 2, "open": 1}
+    from chuxin.directives.selectors import directives_sentence
+
+    sentence = directives_sentence(received=3, on_time=1, late=1, still_open=1)
     return [Fact("received", _("Directives received"), 3, ["学习贯彻通知"], sentence, titles_in_sentence=False),
-            Fact("completed_on_time", _("Completed on time"), 2), Fact("completed_late", _("Completed late"), 0),
+            Fact("completed_on_time", _("Completed on time"), 1), Fact("completed_late", _("Completed late"), 1),
             Fact("open", _("Still open"), 1), Fact("open_overdue", _("Open past their due date"), 0)]
 
 
@@ -80,7 +81,7 @@ def test_the_monthly_report_story(world, monthly, client_for, fake_sources, monk
     first = report.sections[0]["html"]
     assert "第一支部学习01月" in first and "整改台账" in first and "3" in first
     assert first == ("<p>本期完成任务2项：第一支部学习01月、走访群众；逾期任务1项：整改台账；"
-                     "收到上级交办事项3项，已办结2项（按期2项），尚未办结1项。</p>")
+                     "收到上级交办事项3项，已办结2项（按期1项），尚未办结1项。</p>")
     page = secretary.get(reverse("reports:report", args=[report.pk]))
     assert "走访群众" in page.content.decode()  # the read-only facts panel
 
@@ -134,7 +135,8 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
 
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     # Every app with facts, and the test-only probe app's record kind (chuxin/records/tests/probe), at zero.
-    assert set(report.facts) == {"plans", "directives", "responsibilities", "records_probe"}
+    assert set(report.facts) == {"plans", "directives", "responsibilities", "records_probe", "evaluation"}
+    assert counts(report.facts["evaluation"]) == {"evaluation.concluded": 0, "talk.held": 0}
     assert counts(report.facts["plans"]) == {"task_done": 0, "tasks_overdue": 0}  # zeros are facts too
     assert counts(report.facts["directives"])["received"] == 0
     assert counts(report.facts["responsibilities"]) == {"responsibility_items_done": 0}

@@ -62,6 +62,7 @@ def routes() -> dict:
         "responsibilities:item-undo": [obj("post", M, item_pk, **own)],
         "responsibilities:overview-start": [anywhere("get", R)],
         "responsibilities:overview": [obj("get", R, pk_of("org"))],
+        "responsibilities:overview-export": [obj("get", R, pk_of("org"))],  # the overview as .xlsx: as the page
         "responsibilities:templates": [obj("get", M, pk_of("org"))],
         "responsibilities:templates-adopt": [obj("post", M, pk_of("org"))],
         "responsibilities:template-item-create": [obj("get", M, template_pk), obj("post", M, template_pk)],

@@ -35,13 +35,17 @@ document.addEventListener("submit", (event) => {
   if (form && !window.confirm(form.dataset.cxConfirm)) event.preventDefault();
 }, true);
 
-// A multiple select marked data-cx-picker="placeholder" becomes a filter box above a list of checkboxes: people
-// find a name by typing instead of Ctrl-clicking through a long list (impossible on a phone). The select stays in
-// the form, hidden, and carries the choice; the checkboxes have no name, so they are never sent themselves.
+// A select marked data-cx-picker="placeholder" becomes a filter box above a list of checkboxes: people find a name
+// by typing instead of Ctrl-clicking through a long list (impossible on a phone). The select stays in the form,
+// hidden, and carries the choice; the checkboxes have no name, so they are never sent themselves. A single select
+// keeps one choice (ticking a name unticks the other). With data-cx-picker-url the select holds only the chosen
+// people and the list asks that address (?q=) for the people matching what is typed (JSON: results [{id, label}],
+// more), so an organization of 10,000 members sends a handful of names, not all of them.
 function cxPicker(select) {
   if (select.dataset.cxPickerReady) return;
   select.dataset.cxPickerReady = "1";
   const key = select.id || select.name;
+  const single = !select.multiple;
   const picker = document.createElement("div");
   picker.className = "cx-picker";
   picker.dataset.cxPickerFor = select.name;
@@ -60,34 +64,82 @@ function cxPicker(select) {
     label.id = label.id || `${key}-label`;
     list.setAttribute("aria-labelledby", label.id);
   }
-  Array.from(select.options).forEach((option, index) => {
-    if (!option.value) return;
+  const note = document.createElement("div");
+  note.className = "form-text cx-picker-note";
+  note.setAttribute("role", "status");
+  let serial = 0;
+  const optionFor = (value, text) => {
+    let option = Array.from(select.options).find((o) => o.value === String(value));
+    if (!option) {
+      option = new Option(text, value);
+      select.add(option);
+    }
+    return option;
+  };
+  const addRow = (value, text, checked) => {
+    if (list.querySelector(`input[value="${CSS.escape(String(value))}"]`)) return;
     const row = document.createElement("div");
     row.className = "form-check";
     const box = document.createElement("input");
     box.type = "checkbox";
     box.className = "form-check-input";
-    box.id = `${key}-pick-${index}`;
-    box.value = option.value;
-    box.checked = option.selected;
-    box.addEventListener("change", () => { option.selected = box.checked; });
-    const text = document.createElement("label");
-    text.className = "form-check-label";
-    text.htmlFor = box.id;
-    text.textContent = option.textContent;
-    row.append(box, text);
+    box.id = `${key}-pick-${serial++}`;
+    box.value = value;
+    box.checked = checked;
+    box.addEventListener("change", () => {
+      const option = optionFor(value, text);
+      if (single) {
+        list.querySelectorAll("input[type=checkbox]").forEach((other) => { if (other !== box) other.checked = false; });
+        Array.from(select.options).forEach((o) => { o.selected = false; });
+        if (box.checked) option.selected = true;
+        else select.value = "";
+      } else {
+        option.selected = box.checked;
+      }
+    });
+    const text_ = document.createElement("label");
+    text_.className = "form-check-label";
+    text_.htmlFor = box.id;
+    text_.textContent = text;
+    row.append(box, text_);
     list.append(row);
+  };
+  Array.from(select.options).forEach((option) => {
+    if (option.value) addRow(option.value, option.textContent, option.selected);
   });
+  const url = select.dataset.cxPickerUrl;
+  let timer = null;
+  let asked = 0;
+  const search = () => {
+    const term = filter.value.trim();
+    const mine = ++asked;
+    fetch(`${url}?q=${encodeURIComponent(term)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { results: [], more: false }))
+      .then((data) => {
+        if (mine !== asked) return; // an older answer arriving after a newer one
+        list.querySelectorAll(".form-check").forEach((row) => {
+          if (!row.querySelector("input").checked) row.remove(); // the chosen stay, whatever is typed
+        });
+        data.results.forEach((person) => addRow(String(person.id), person.label, false));
+        note.textContent = data.more ? select.dataset.cxPickerMore || "" : (data.results.length ? "" : select.dataset.cxPickerNone || "");
+      });
+  };
   filter.addEventListener("input", () => {
+    if (url) {
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+      return;
+    }
     const term = filter.value.trim().toLowerCase();
     list.querySelectorAll(".form-check").forEach((row) => {
       row.hidden = Boolean(term) && !row.textContent.toLowerCase().includes(term);
     });
   });
   filter.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
-  picker.append(filter, list);
+  picker.append(filter, list, note);
   select.hidden = true;
   select.insertAdjacentElement("afterend", picker);
+  if (url) search(); // the first names at once: a branch's people fit in the first answer
 }
 
 // A date input marked data-cx-year="2026" warns, never refuses, when the date picked falls in another year: the
@@ -110,7 +162,7 @@ function cxYearCheck(input) {
 }));
 
 function cxEnhance(root) {
-  root.querySelectorAll("select[multiple][data-cx-picker]").forEach(cxPicker);
+  root.querySelectorAll("select[data-cx-picker]").forEach(cxPicker);
   root.querySelectorAll("input[data-cx-year]").forEach(cxYearCheck);
 }
 if (document.readyState === "loading") {

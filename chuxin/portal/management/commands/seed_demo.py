@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.accounts.services import account_link_member
 from chuxin.core import registry
 from chuxin.core.paths import STEP_LEN, next_child_path
 from chuxin.members import citizen_id
@@ -25,9 +26,10 @@ DEMO_PASSWORD = "chuxin-demo-2026"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红文辉鹏飞宇婷雪梅晨阳欣怡子涵浩然思远海燕德胜玉兰立新"
 
-# (username, display name, role, organization code, linked member index or None)
+# (username, display name, role, organization code). The display name is kept only by an account without a member
+# file (the superior's viewer); the others belong to the member files of the people they are and show their names.
 ACCOUNTS = [
-    ("worker", "党务工作者 刘洋", Role.WORKER, "HX-PC"),
+    ("worker", "党务工作者", Role.WORKER, "HX-PC"),
     ("secretary1", "机关第一党支部书记", Role.SECRETARY, "HX-B01"),
     ("committee1", "研发中心党支部委员", Role.COMMITTEE, "HX-B02"),
     ("viewer", "上级党委 督查员", Role.VIEWER, "SASAC-PC"),
@@ -201,9 +203,10 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             RoleGrant.objects.get_or_create(user=user, organization=Organization.objects.get(code=code), role=role)
-        # The secretary and committee logins are the files of the people holding those seats.
-        Member.objects.filter(pk=b1m[6].pk).update(user=User.objects.get(username="secretary1"))
-        Member.objects.filter(pk=b2m[2].pk).update(user=User.objects.get(username="committee1"))
+        # Each login belongs to a person: the worker is the committee's organization member, the secretary and
+        # committee logins the people holding those seats; each shows its member file's name.
+        for username, member in (("worker", pcm[2]), ("secretary1", b1m[6]), ("committee1", b2m[2])):
+            account_link_member(actor=None, account=User.objects.get(username=username), member=member)
         # A plain member logs in with their phone number and sees their own file.
         plain = b1m[10]
         member_user, _ = User.objects.get_or_create(
@@ -211,7 +214,7 @@ class Command(BaseCommand):
                                           "must_change_password": False})
         member_user.set_password(DEMO_PASSWORD)
         member_user.save()
-        Member.objects.filter(pk=plain.pk).update(user=member_user)
+        account_link_member(actor=None, account=member_user, member=plain)
         admin, _ = User.objects.get_or_create(username="admin", defaults={
             "is_superuser": True, "is_staff": True, "display_name": "系统管理员", "must_change_password": False})
         admin.set_password(DEMO_PASSWORD)
