@@ -37,7 +37,16 @@ _RUNNER = """
   };
   const run = async () => {
     await settle();
-    const results = await window.axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+    // Colours are judged as they settle: no transition half-way (a button fading to its hover colour) while axe looks.
+    const still = new CSSStyleSheet();
+    still.replaceSync("*, *::before, *::after { transition: none !important; }");
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, still];
+    let results;
+    try {
+      results = await window.axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+    } finally {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== still);
+    }
     const found = results.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
       nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),

@@ -51,7 +51,7 @@ def _pages_for(username: str) -> list[str]:
     pc = Organization.objects.get(code="HX-PC")
     b1 = Organization.objects.get(code="HX-B01")
     plan = Plan.objects.get(organization=pc, year=year)
-    mine = TaskAssignment.objects.filter(user=user).values_list("task_id", flat=True)
+    mine = TaskAssignment.objects.filter(member__user=user).values_list("task_id", flat=True)
     task = Task.objects.filter(pk__in=mine).order_by("pk").first() or Task.objects.filter(
         plan_item__plan=plan).order_by("pk").first()
     directive = Directive.objects.filter(sender=pc).order_by("pk").first()
@@ -120,7 +120,7 @@ def _focused(page) -> str:
 
 def _assignee_task(username: str) -> Task:
     user = User.objects.get(username=username)
-    return Task.objects.filter(assignments__user=user, confirmed_at__isnull=True, progress__lt=90).exclude(
+    return Task.objects.filter(assignments__member__user=user, confirmed_at__isnull=True, progress__lt=90).exclude(
         status=Task.Status.SUBMITTED).order_by("pk").first()
 
 
