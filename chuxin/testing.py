@@ -32,6 +32,7 @@ from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.members.pinyin import name_keys
 from chuxin.members.services import apply_citizen_id
+from chuxin.members.tallies import state_of, tally_changes
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
 from chuxin.orgs.services import organization_create
 
@@ -61,6 +62,7 @@ def make_member(org: Organization, name: str = "张三", *, category: str = "ful
     member.name_pinyin, member.name_initials = name_keys(name)
     apply_citizen_id(member, valid_citizen_id(born, male=male))
     member.save()
+    tally_changes([(None, state_of(member))])  # as the services keep the home page's counters
     return member
 
 

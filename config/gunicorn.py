@@ -11,6 +11,12 @@ from chuxin.core.log_filters import redact
 
 accesslog = "-"
 
+# Load the application once in the arbiter and fork the workers from it: the code and the translations are
+# shared copy-on-write instead of loaded by each worker (see docs/operations.md, "Memory"). `--reload` does not
+# work with it; `systemctl reload chuxin` (HUP) still restarts the workers with new code only when the arbiter
+# is restarted too, so upgrades use `systemctl restart chuxin`.
+preload_app = True
+
 
 class RedactingLogger(Logger):
     """gunicorn's logger, with every text of an access-log line (request line, path, referrer, headers) passed

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from chuxin.core import versions
 from chuxin.core.audit_context import AuditContext, client_ip, current
 
 from .models import AuditEntry
@@ -29,6 +30,7 @@ def audit_record(
     command) no address is recorded."""
     actor = actor if actor is not None and actor.is_authenticated else None
     where = AuditContext.of(request) if request is not None else (current() or AuditContext())
+    versions.bump_on_commit("work")  # a change someone's open work may depend on (workbench counts)
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=(str(actor) if actor else "")[:150],

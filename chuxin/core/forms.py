@@ -124,6 +124,37 @@ def run_service(request, call: Callable[[], object], *, success: str = "") -> bo
     return True
 
 
+class FastSelect(forms.Select):
+    """A <select> written in one pass instead of a template per <option>.
+
+    Django renders each option through its own template (select_option.html): about 0.1 ms an option, 36 ms for
+    the member list's organization filter and seconds for a form listing a large unit's organizations. This
+    writes the same markup (attributes escaped, the chosen values marked) with plain string joins, about 100
+    times faster. Only flat choices (no option groups) and no per-option attributes, as the organization
+    pickers use it.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import conditional_escape, format_html
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select{}>", flatatt(final))]
+        for option_value, label in self.choices:
+            key = "" if option_value is None else str(option_value)
+            selected = " selected" if key in chosen else ""
+            parts.append(
+                f'<option value="{conditional_escape(key)}"{selected}>{conditional_escape(str(label))}</option>'
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every value and label escaped above)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Rich text people write (a report's sections; minutes and notices may follow): a textarea the editor enhances.
 

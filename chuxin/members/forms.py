@@ -91,6 +91,8 @@ ALL_STATUSES = "all"
 
 class MemberFilterForm(StyledMixin, forms.Form):
     q = forms.CharField(label=_("Name, pinyin initials or phone"), required=False, max_length=50)
+    # A Chinese term searches the names that begin with it (one character: the surname) unless this is ticked.
+    contains = forms.BooleanField(label=_("Anywhere in the name"), required=False)
     organization = OrgFilterField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
                                   required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))] + Member.Category.choices,

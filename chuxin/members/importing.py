@@ -32,6 +32,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import spreadsheet
 from chuxin.core.access import Need, has_any, rank_on
+from chuxin.core.db import BULK_ROWS, analyze
 from chuxin.core.paths import STEP_LEN
 from chuxin.core.spreadsheet import (
     DATE_FORMAT,
@@ -49,7 +50,7 @@ from chuxin.core.validators import no_formula_prefix
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.models import Department, Organization, WorkUnit
 
-from . import citizen_id
+from . import citizen_id, tallies
 from .models import Member
 from .pinyin import name_keys
 from .rules import ETHNIC_GROUPS, MIN_AGE_AT_JOINING
@@ -308,6 +309,7 @@ class _Checker:
         self.ranks: dict[str, int] = {}
         self.pinyin: dict[str, tuple[str, str]] = {}
         self.old_paths: dict[int, str] = {}  # member pk -> its organization's path before this import
+        self.old_states: dict[int, tallies.State] = {}  # the tallies' view before the write
         self.refused: list[str] = []  # target paths of rows whose number is registered outside the user's scope
         self.new: list[Member] = []
         self.changed: list[tuple[Member, set[str]]] = []
@@ -430,6 +432,7 @@ class _Checker:
                 member = None
             elif member is not None:
                 self.old_paths[member.pk] = member.organization.path
+                self.old_states[member.pk] = tallies.state_of(member)
         is_new = member is None
         if is_new:
             member = Member(status=Member.Status.ACTIVE)
@@ -529,6 +532,12 @@ class _Checker:
         for member, fields in changed:
             if "name" in fields and member.user_id:  # the account shows the file's name (rare: one query each)
                 account_name_sync(account=member.user, name=member.name)
+        tallies.tally_changes(
+            [(None, tallies.state_of(m)) for m in new]
+            + [(self.old_states[m.pk], tallies.state_of(m)) for m, _f in changed]
+        )
+        if len(new) + len(changed) >= BULK_ROWS:
+            analyze(Member)
         paths = {m.organization.path for m in new} | {m.organization.path for m, _f in changed}
         paths |= {self.old_paths[m.pk] for m, _f in changed}
         rows = len(new) + len(changed) + unchanged

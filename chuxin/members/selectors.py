@@ -3,17 +3,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from chuxin.core.access import Need, fetch, scope_q
+from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
+from chuxin.core.paging import capped_count
 from chuxin.core.paths import subtree_q
 from chuxin.core.registry import member_history_sources
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_list
 
 from .access import THEMSELF
-from .models import Member
+from .models import FirstCharacter, Member, MemberTally
 from .rules import AGE_BANDS
 
 
@@ -25,6 +27,7 @@ class MemberFilters:
     education: str = ""
     age_band: str = ""
     q: str = ""
+    contains: bool = False  # a Chinese term anywhere in the name, not only at its start
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -52,12 +55,13 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
             if key == filters.age_band:
                 # age >= low  <=>  born on or before today minus low years; age <= high <=> born after today-(high+1)
                 qs = qs.filter(birth_date__lte=_years_ago(today, low), birth_date__gt=_years_ago(today, high + 1))
-    qs = member_search(qs, filters.q)
+    qs = member_search(qs, filters.q, contains=filters.contains)
     return qs.select_related("organization").order_by("name_pinyin", "id")
 
 
-def member_search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
-    """Members whose name, pinyin or its initials (张三: 张, zhangsan, zs) or phone number match what was typed."""
+def member_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> QuerySet[Member]:
+    """Members whose name, pinyin or its initials (张三: 张, zhangsan, zs) or phone number match what was typed
+    (a Chinese term: see name_search)."""
     term = (term or "").strip()
     if term:
         if term.isascii() and term.isalpha():
@@ -69,10 +73,61 @@ def member_search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
             else:
                 qs = qs.filter(_prefix_q("name_initials", term) | _prefix_q("name_pinyin", term))
         elif term.isdigit():
-            qs = qs.filter(phone__contains=term)
+            qs = qs.filter(phone__contains=term)  # PostgreSQL: the phone's trigram index from 3 digits
         else:
-            qs = qs.filter(name__contains=term)
+            qs = name_search(qs, term, contains=contains)
     return qs
+
+
+def name_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> QuerySet[Member]:
+    """Members whose name begins with `term` (one character: the surname), or holds it anywhere if `contains`.
+
+    Each form has an index on both databases (see Member.Meta.indexes):
+    - one character: the index on (first character of the name, pinyin, id) gives the surname's members already
+      in list order, so a page reads its 50 rows and stops (张 among a million members);
+    - a longer beginning ("张伟"): the name's own index, as a range (a prefix LIKE uses a b-tree only with
+      varchar_pattern_ops on PostgreSQL, never on SQLite; on PostgreSQL the index has that operator class);
+    - anywhere in the name: PostgreSQL's trigram index (pg_trgm, from three characters); SQLite reads the rows.
+    The results are the same on both databases as a plain scan (tests/test_search.py).
+    """
+    if contains:
+        return qs.filter(name__contains=term)
+    if len(term) == 1:
+        return qs.alias(name_first=FirstCharacter("name")).filter(name_first=term)
+    if connection.vendor == "postgresql" or ord(term[-1]) == 0x10FFFF:
+        return qs.filter(name__startswith=term)
+    # SQLite compares text by its UTF-8 bytes, i.e. by code point: the names that begin with `term` are those
+    # from `term` up to (not including) `term` with its last character's code point plus one.
+    return qs.filter(name__gte=term, name__lt=term[:-1] + chr(ord(term[-1]) + 1))
+
+
+def members_on_roll(user, organization: Organization | None = None, *, need: Need = Need.READ) -> dict[str, int]:
+    """{"full", "probationary", "active", "organizations"}: the members on the roll and the active organizations in
+    the user's scope (or in `organization`'s subtree, which must be in it), from the counters the writes keep
+    (members.tallies). One query, a row per organization at the top of the scope, whatever the numbers."""
+    if organization is not None:
+        rows = MemberTally.objects.filter(organization=organization)
+    else:
+        prefixes = scope_prefixes(user, need)
+        if prefixes == [""]:
+            rows = MemberTally.objects.filter(organization__parent__isnull=True)
+        else:
+            rows = MemberTally.objects.filter(organization__path__in=prefixes or ["-"])
+    sums = rows.aggregate(full=Sum("full"), probationary=Sum("probationary"), organizations=Sum("organizations"))
+    full, probationary = sums["full"] or 0, sums["probationary"] or 0
+    return {"full": full, "probationary": probationary, "active": full + probationary,
+            "organizations": sums["organizations"] or 0}
+
+
+def member_count(user, filters: MemberFilters, *, need: Need = Need.READ) -> tuple[int, bool]:
+    """(count, exact) for the member list: from the counters when the list shows members on the roll by
+    organization and category only (exact, one small query); otherwise counted up to COUNT_CAP ("10,000+"),
+    which reads at most that many rows however many match."""
+    plain = not (filters.education or filters.age_band or filters.q.strip())
+    if plain and filters.status == Member.Status.ACTIVE:
+        counts = members_on_roll(user, filters.organization, need=need)
+        return counts[filters.category or "active"], True
+    return capped_count(member_list(user, filters, need=need))
 
 
 def _prefix_q(field: str, term: str) -> Q:

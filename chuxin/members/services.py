@@ -13,7 +13,7 @@ from chuxin.core.access import Need, authorize, rank_on, scope_prefixes
 from chuxin.core.models import IdempotencyKey
 from chuxin.orgs.selectors import organization_above
 
-from . import citizen_id
+from . import citizen_id, tallies
 from .access import THEMSELF
 from .models import Member
 from .pinyin import name_keys
@@ -114,6 +114,7 @@ def _member_create(*, actor, citizen_id_number: str, token: str, **fields: Any) 
                 member.save()
         except IntegrityError as exc:  # another form racing past the check above with the same number
             raise _duplicate_error() from exc
+        tallies.tally_changes([(None, tallies.state_of(member))])
         audit_record(
             actor=actor, action=AuditEntry.Action.CREATE, target=member, organization=member.organization,
         )
@@ -141,6 +142,7 @@ def _member_update(
     *, actor, member: Member, citizen_id_number: str | None = None, **fields: Any
 ) -> Member:
     before = snapshot(member, MEMBER_FIELDS)
+    old_state = tallies.state_of(member)  # a transfer, a status or a category change moves it between tallies
     old_digest = member.citizen_id_digest
     for name, value in fields.items():
         setattr(member, name, value)
@@ -155,6 +157,7 @@ def _member_update(
     member.full_clean()
     check_member(member)
     member.save()
+    tallies.tally_changes([(old_state, tallies.state_of(member))])
     if member.user_id and member.name != before["name"]:
         account_name_sync(account=member.user, name=member.name)  # the account shows the file's name
     changes = diff(member, before, MEMBER_FIELDS)

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from chuxin.accounts.services import (
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
+from chuxin.core.paging import keyset_page
 from chuxin.core.spreadsheet import (
     ImportResult,
     import_job_confirm,
@@ -37,6 +37,7 @@ from .models import Member
 from .selectors import (
     MemberFilters,
     access_member,
+    member_count,
     member_history,
     member_list,
     members_on_roll_in,
@@ -61,7 +62,7 @@ def _filters(request) -> tuple[MemberFilterForm, MemberFilters]:
         filters = MemberFilters(
             organization=data["organization"], category=data["category"],
             status="" if data["status"] == ALL_STATUSES else data["status"],
-            education=data["education"], age_band=data["age_band"], q=data["q"],
+            education=data["education"], age_band=data["age_band"], q=data["q"], contains=data["contains"],
         )
     return form, filters
 
@@ -72,8 +73,11 @@ def list_view(request):
     if not has_any(request.user, Need.READ):
         raise PermissionDenied
     form, filters = _filters(request)
-    page = Paginator(member_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    # Paged by key (the name order), not by offset: a page deep in a million members costs what the first does.
+    page = keyset_page(member_list(request.user, filters), key="name_pinyin", size=PAGE_SIZE,
+                       after=request.GET.get("after"), before=request.GET.get("before"))
+    page.count, page.count_exact = member_count(request.user, filters)
+    query = {k: v for k, v in request.GET.items() if k not in ("after", "before") and v}
     context = {
         "form": form, "page_obj": page, "querystring_base": urlencode(query) + "&" if query else "",
         "export_query": urlencode(query), "can_manage": has_any(request.user, Need.MANAGE),

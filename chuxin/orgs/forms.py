@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
-from chuxin.core.forms import BoundedDatesMixin, DateInput, IdempotentFormMixin
+from chuxin.core.forms import BoundedDatesMixin, DateInput, FastSelect, IdempotentFormMixin
 from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
 
@@ -28,6 +28,7 @@ class StyledMixin(BoundedDatesMixin):
 
 
 class OrgChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # a large unit offers thousands of organizations: no template per option
     def label_from_instance(self, obj: Organization) -> str:
         return "\u3000" * max(0, obj.depth - 1) + obj.name
 

@@ -105,6 +105,13 @@ class Organization(TimeStampedModel):
         ordering = ["path"]
         verbose_name = _("Party organization")
         verbose_name_plural = _("Party organizations")
+        indexes = [
+            # The member list's organization filter offers the upper levels of a scope: depth first, then the
+            # tree order, read from this index up to 300 rows instead of sorting 100,000 organizations.
+            models.Index(fields=["depth", "path"], name="org_depth_path"),
+            # The home page counts the active organizations of a scope from this index alone.
+            models.Index(fields=["path"], condition=Q(status="active"), name="org_active_path"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_start__isnull=True) | Q(term_end__gt=models.F("term_start")),

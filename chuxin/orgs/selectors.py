@@ -8,13 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chuxin.core.access import ITSELF, Need, can, fetch, require, scope_prefixes, scope_q
 from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 from chuxin.core.rules import Resolver, Rule
-from chuxin.members.models import Member
+from chuxin.members.models import MemberTally
 
 from . import rules
 from .models import Department, Organization, PartnerUnit, Position, RuleSetting, WorkUnit
@@ -79,11 +80,8 @@ def member_positions(member) -> QuerySet[Position]:
 
 def organization_facts(org: Organization, today: datetime.date | None = None) -> rules.OrgFacts:
 
-    full = Member.objects.filter(
-        subtree_q(org.path, "organization__path"),
-        status=Member.Status.ACTIVE,
-        category=Member.Category.FULL,
-    ).count()
+    # The full members on the roll in its subtree, from the counters the writes keep (members.tallies).
+    full = MemberTally.objects.filter(organization=org).values_list("full", flat=True).first() or 0
     seats = list(current_positions(org, today).values_list("kind", "member_id", "person_name"))
     return _facts(full, seats)
 
@@ -101,53 +99,72 @@ def organization_warnings(
     return rules.check(org, facts if facts is not None else organization_facts(org, today), today)
 
 
+WARNING_BATCH = 500
+
+
+def _bounds(book: Resolver, code: str) -> tuple[Any, Any]:
+    """The least and the most a rule can be anywhere: its allowed range if configurable, else its one value."""
+    rule = book.rule(code)
+    if rule.configurable:
+        return rule.minimum, rule.maximum
+    return rule.default, rule.default
+
+
 def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list[rules.Warning]]]:
-    """Every active organization in the user's scope that breaks a rule, for the worker's home page.
+    """The first `limit` active organizations in the user's scope (in tree order) that break a rule, for the
+    worker's home page.
 
-    Three queries whatever the tree's size: the organizations, full members per organization, current seats;
-    a fourth, the organizations' own rule settings, only when some term ends soon enough for one to matter.
+    The organizations that might break one are picked in SQL from what is kept up to date: the members on the
+    roll from the counters (members.tallies, not an aggregate of every member in scope), the term's end, whether
+    there is any current seat; with each rule at the loosest value it can take anywhere, so none is missed.
+    They are read in tree order, WARNING_BATCH at a time with their seats, and checked by rules.check until
+    `limit` warn. Three queries when the first batch holds `limit` warnings or the whole scope (the
+    organizations, their seats, the rule settings when a term ends soon enough for one to matter); one batch
+    more each time it does not.
     """
-
     today = timezone.localdate()
-    orgs = list(
+    book = Resolver(scope_prefixes(user, Need.READ))  # every organization's overrides in one query, if any
+    _least, max_min_full = _bounds(book, rules.BRANCH_MIN_FULL_MEMBERS)
+    committee_from, _most = _bounds(book, rules.BRANCH_COMMITTEE_FROM_FULL_MEMBERS)
+    _least, warn_days = _bounds(book, rules.TERM_WARNING_DAYS)
+    seated = Position.objects.filter(organization=OuterRef("pk"), started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    candidates = (
         organization_list(user, need=Need.READ)
         .filter(status=Organization.Status.ACTIVE)
         .exclude(kind=Organization.Kind.PARTY_GROUP)
-        .only("id", "name", "path", "kind", "status", "term_end")
-    )
-    if not orgs:
-        return []
-    full_by_path: dict[str, int] = dict(
-        Member.objects.filter(
-            scope_q(user, Need.READ, "organization__path"),
-            status=Member.Status.ACTIVE,
-            category=Member.Category.FULL,
+        .annotate(full_members=Coalesce(F("member_tally__full"), 0))
+        .filter(
+            Q(term_end__lte=today + datetime.timedelta(days=warn_days))
+            | Q(kind__in=Organization.BRANCH_KINDS, full_members__lt=max_min_full)
+            | Q(kind__in=Organization.BRANCH_KINDS, full_members__gte=committee_from)
+            | Exists(seated)
         )
-        .values_list("organization__path")
-        .annotate(n=Count("id"))
-        .values_list("organization__path", "n")
+        .only("id", "name", "path", "kind", "status", "term_end")
+        .order_by("path")
     )
-    seats_by_org: dict[int, list] = defaultdict(list)
-    for org_id, kind, member_id, name in (
-        Position.objects.filter(scope_q(user, Need.READ, "organization__path"), started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .values_list("organization_id", "kind", "member_id", "person_name")
-    ):
-        seats_by_org[org_id].append((kind, member_id, name))
-    # Roll counts up to every ancestor, so a branch's count includes its Party groups.
-    full_in_subtree: dict[str, int] = defaultdict(int)
-    for path, n in full_by_path.items():
-        for prefix in ancestor_paths(path):
-            full_in_subtree[prefix] += n
-    book = Resolver(scope_prefixes(user, Need.READ))  # every organization's overrides in one query, if any
-    result = []
-    for org in orgs:
-        full = full_in_subtree.get(org.path, 0)
-        found = rules.check(org, _facts(full, seats_by_org.get(org.id, [])), today, book)
-        if found:
-            result.append((org, found))
-            if len(result) >= limit:
-                break
+    result: list[tuple[Organization, list[rules.Warning]]] = []
+    after = ""
+    while len(result) < limit:
+        batch = list(candidates.filter(path__gt=after)[:WARNING_BATCH])
+        if not batch:
+            break
+        seats_by_org: dict[int, list] = defaultdict(list)
+        for org_id, kind, member_id, name in (
+            Position.objects.filter(organization__in=[org.pk for org in batch], started_on__lte=today)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+            .values_list("organization_id", "kind", "member_id", "person_name")
+        ):
+            seats_by_org[org_id].append((kind, member_id, name))
+        for org in batch:
+            found = rules.check(org, _facts(org.full_members, seats_by_org.get(org.id, [])), today, book)
+            if found:
+                result.append((org, found))
+                if len(result) >= limit:
+                    break
+        if len(batch) < WARNING_BATCH:
+            break
+        after = batch[-1].path
     return result
 
 

@@ -24,6 +24,7 @@ from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
 from chuxin.members.models import Member
+from chuxin.members.tallies import negative, subtree_tally, tally_add
 from chuxin.records.services import record_work
 
 from . import rules
@@ -78,6 +79,8 @@ def organization_create(*, actor, parent: Organization | None, token: str = "",
         org.depth = len(org.path) // STEP_LEN
         org.full_clean()
         org.save()
+        if org.is_active:
+            tally_add({org.path: (0, 0, 1)})  # the active organizations counted on the home page
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=org, organization=org)
         return org
 
@@ -127,6 +130,10 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     )
     if deepest + depth_change > MAX_DEPTH:
         raise ValidationError(_("The tree cannot be deeper than %(n)s levels.") % {"n": MAX_DEPTH})
+    # The subtree's members and organizations leave the old parent's chain and join the new one's (the subtree's
+    # own counters stay as they are).
+    moved = subtree_tally(organization)
+    tally_add({old_parent.path: negative(moved), new_parent.path: moved} if old_parent else {new_parent.path: moved})
     Organization.objects.filter(subtree_q(old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
@@ -152,8 +159,11 @@ def organization_deactivate(*, actor, organization: Organization) -> Organizatio
         raise ValidationError(
             _("%(n)s active members still belong here; transfer them to another organization first.") % {"n": active}
         )
+    was_active = Organization.objects.filter(pk=organization.pk, status=Organization.Status.ACTIVE).exists()
     organization.status = Organization.Status.DEACTIVATED
     organization.save(update_fields=["status", "updated_at"])
+    if was_active:
+        tally_add({organization.path: (0, 0, -1)})
     audit_record(
         actor=actor, action=AuditEntry.Action.DEACTIVATE, target=organization, organization=organization,
     )
@@ -165,8 +175,11 @@ def organization_reactivate(*, actor, organization: Organization) -> Organizatio
     authorize(actor, organization, Need.ADMIN)
     if organization.parent and not organization.parent.is_active:
         raise ValidationError(_("The parent organization is deactivated."))
+    was_active = Organization.objects.filter(pk=organization.pk, status=Organization.Status.ACTIVE).exists()
     organization.status = Organization.Status.ACTIVE
     organization.save(update_fields=["status", "updated_at"])
+    if not was_active:
+        tally_add({organization.path: (0, 0, 1)})
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
         changes={"status": ["deactivated", "active"]},

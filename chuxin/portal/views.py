@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chuxin.accounts.services import user_display_set
 from chuxin.core.access import Need, has_any
 from chuxin.members.models import Member
-from chuxin.members.selectors import member_list
+from chuxin.members.selectors import members_on_roll
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.models import Organization
 
@@ -26,14 +25,10 @@ from .summary import subtree_summary
 def home_view(request):
     if not has_any(request.user, Need.READ):
         return redirect("portal:me")
-    counts = member_list(request.user).aggregate(
-        active=Count("id", filter=Q(status=Member.Status.ACTIVE)),
-        full=Count("id", filter=Q(status=Member.Status.ACTIVE, category=Member.Category.FULL)),
-        probationary=Count("id", filter=Q(status=Member.Status.ACTIVE, category=Member.Category.PROBATIONARY)),
-    )
+    counts = members_on_roll(request.user)  # kept by the writes (members.tallies), not counted here
     context = {
         "counts": counts,
-        "org_count": org_selectors.organization_list(request.user).filter(status="active").count(),
+        "org_count": counts["organizations"],
         "roots": org_selectors.organization_roots(request.user)[:10],
         "warnings": org_selectors.warnings_in_scope(request.user),
         "can_manage": has_any(request.user, Need.MANAGE),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
-from chuxin.core import registry
+from chuxin.core import registry, versions
 from chuxin.core.models import url_of
 
 from .models import WorkRecord
@@ -84,6 +84,7 @@ def record_work(
         if members:
             record.members.set(members)
         record._users, record._members = users, members  # consumers read them without a query
+        versions.bump_on_commit("work")  # someone's open work changed (workbench counts)
         for consume in registry.consumers(kind):
             consume(record)
     return record, True

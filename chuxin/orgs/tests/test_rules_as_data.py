@@ -408,12 +408,12 @@ def test_home_and_organization_page_queries_do_not_grow_with_terms_ending_and_se
             rule_set(actor=world.worker, organization=org, code=WARN, value=120)
 
     seed(3)
-    # The home page's ten (see portal/tests/test_queries.py) and one more: the settings in scope, read once
+    # The home page's eight (see portal/tests/test_queries.py) and one more: the settings in scope, read once
     # because some term ends within the longest warning any organization could set.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         small = client.get(reverse("portal:home"))
     seed(27)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         large = client.get(reverse("portal:home"))
     ending = [o for o, found in large.context["warnings"] if any(w.code == "term_ending" for w in found)]
     assert (len([o for o, f in small.context["warnings"] if any(w.code == "term_ending" for w in f)]),

@@ -28,13 +28,13 @@ def seed_branches(world, count: int) -> None:
 def test_home_query_count_does_not_grow(world, client_for, django_assert_num_queries):
     client = client_for(world.worker)
     seed_branches(world, 3)
-    # 1 session, 2 user, 3 grants, 4 member file, 5 member counts (one aggregate), 6 organization count,
-    # 7-9 the warnings (organizations, full members per organization, current seats),
-    # 10 roots with their child counts.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 grants, 4 member file, 5 member and organization counts (the counters of the scope's
+    # top organizations, members.tallies), 6-7 the warnings (the organizations that might break a rule with their
+    # counters, in one batch; that batch's current seats), 8 roots with their child counts.
+    with django_assert_num_queries(8):
         small = client.get(reverse("portal:home"))
     seed_branches(world, 27)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         large = client.get(reverse("portal:home"))
     assert (len(small.context["warnings"]), len(large.context["warnings"])) == (2 + 3, 2 + 30)  # B1, B2 too
 

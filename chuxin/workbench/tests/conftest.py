@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from chuxin.core import versions
 from chuxin.core.protocols import WorkItem
 from chuxin.workbench import selectors
 
@@ -33,6 +34,7 @@ class FakeProvider:
             organization=organization, overdue=overdue, uid=f"{kind}-{n}@chuxin" if uid is None else uid,
         )
         self.items.setdefault(user.pk, []).append(item)
+        versions.bump("work")  # as a real app's service does through its audit entry or work record
         return item
 
 

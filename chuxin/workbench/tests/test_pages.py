@@ -217,3 +217,30 @@ def test_inside_wechat_the_calendar_link_comes_with_how_to_subscribe(world, clie
     assert 0 < html.index('href="webcal://') - hint < 1000  # right before the subscription link
     plain = client.post(reverse("workbench:feed-settings"), HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Safari/604.1")
     assert 'href="webcal://' in plain.content.decode() and "wechat-hint" not in plain.content.decode()
+
+
+def test_the_badge_is_counted_once_until_something_is_written(world, fake_work, client_for,
+                                                              django_assert_num_queries):
+    """The count every page loads is cached per user: no gathering (no provider call, no query beyond the session
+    and the user) until a write moves the version on (chuxin.core.versions), then counted afresh."""
+    client = client_for(world.secretary)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    calls = fake_work.calls
+    with django_assert_num_queries(2):  # the session, the user
+        assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    assert fake_work.calls == calls
+    fake_work.give(world.secretary, D(2026, 1, 2))
+    assert ">2</span>" in client.get(reverse("workbench:badge")).content.decode()
+
+
+def test_a_real_write_renews_the_badge(world, client_for):
+    """Through an app's own service: a directive sent to the secretary's branch is on their badge at once."""
+    from chuxin.directives.services import directive_send
+
+    client = client_for(world.secretary)
+    before = client.get(reverse("workbench:badge")).content.decode()
+    directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请按期报送。",
+                   due_on=D(2030, 1, 1), recipients=[world.b1], subtree=False)
+    after = client.get(reverse("workbench:badge")).content.decode()
+    assert after != before and 'data-testid="workbench-count"' in after

@@ -18,6 +18,7 @@ from chuxin.members import citizen_id
 from chuxin.members.models import Member
 from chuxin.members.pinyin import name_keys
 from chuxin.members.services import apply_citizen_id
+from chuxin.members.tallies import recount
 from chuxin.orgs import rules
 from chuxin.orgs.models import Department, Organization, PartnerUnit, Position, WorkUnit
 
@@ -161,6 +162,7 @@ class Command(BaseCommand):
         members[5].status = Member.Status.TRANSFERRED_OUT
         members[40].status = Member.Status.DECEASED
         Member.objects.bulk_create(members)
+        recount()  # the counters the services keep (organizations and members here were written in bulk)
         by_org: dict[int, list[Member]] = {}
         for m in Member.objects.order_by("id"):
             by_org.setdefault(m.organization_id, []).append(m)

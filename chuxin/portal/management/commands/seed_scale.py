@@ -21,10 +21,12 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.core.db import analyze
 from chuxin.core.paths import STEP_LEN, encode_step, next_child_path
 from chuxin.members import citizen_id
-from chuxin.members.models import Member
+from chuxin.members.models import Member, MemberTally
 from chuxin.members.pinyin import name_keys
+from chuxin.members.tallies import recount
 from chuxin.orgs import rules
 from chuxin.orgs.models import Organization, Position, WorkUnit
 
@@ -80,6 +82,9 @@ class Command(BaseCommand):
             self.say(f"{len(tree['all'])} organizations ({time.perf_counter() - started:.1f} s)")
             self.build_members(members, tree)
             self.say(f"{members} members ({time.perf_counter() - started:.1f} s)")
+            recount()  # the home page's counters, as the services keep them
+            analyze(Organization, Member, MemberTally)  # fresh statistics for the planner after a bulk load
+            self.say(f"counters and statistics ({time.perf_counter() - started:.1f} s)")
             password = self.build_worker(tree["root"])
         self.stdout.write(self.style.SUCCESS(
             f"Scale data ready in {time.perf_counter() - started:.1f} s: {len(tree['all'])} organizations, "

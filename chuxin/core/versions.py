@@ -1,0 +1,47 @@
+"""Version numbers in the cache that a write moves on, so values derived from many rows can be cached per user
+and dropped the moment something they depend on changes, without knowing who is affected.
+
+`bump_on_commit("work")` is called by the two places every change of someone's open work passes through: the
+audit log (each service writes its entry in its transaction: a directive sent, a task assigned, a report
+required, an organization or member changed) and the work records (chuxin.records.record_work: a task done,
+a directive completed, a report filed or accepted). A cached value keyed with `current("work")` is then never
+older than the last committed write. The cache is Django's: Redis in production (shared by every worker and
+host), the per-process memory cache in the embedded setup (one process; a second one would see its own).
+
+One version for the whole house: any write renews every user's value on their next request, which at a
+province's rate of writes (a few a second) still spares almost every page view the recomputation; see
+docs/scaling.md for versions per subtree beyond that.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+_PREFIX = "chuxin:version:"
+
+
+def current(name: str) -> int:
+    key = _PREFIX + name
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key, 1)
+    return value
+
+
+def bump(name: str) -> None:
+    key = _PREFIX + name
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (a new cache, or evicted): any new value differs from the keys in use
+        cache.set(key, current(name) + 1, timeout=None)
+
+
+def bump_on_commit(name: str) -> None:
+    """Now and again after the surrounding transaction commits. Now: so the writer's own later reads in the
+    transaction (and tests, which never commit) see a new version; again at the commit: a value another request
+    computed and cached meanwhile, from the data before the commit, is dropped too. A rollback leaves one bump
+    too many, which costs one recomputation."""
+    bump(name)
+    transaction.on_commit(lambda: bump(name))
