@@ -61,13 +61,15 @@ define serve_demo
 endef
 
 # Browser tests need Chromium (Debian's package, never a downloaded browser) and a CJK font, without which Chinese
-# pages render as empty boxes in the browser tests' screenshots. Both installed when missing (as root, or with sudo).
+# pages render as empty boxes in the browser tests' screenshots; the PDFs of organizational life (WeasyPrint) need
+# pango and the same font. All installed when missing (as root, or with sudo).
 chromium:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0; do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian's$$missing for the browser tests..."; \
+	  echo "Installing Debian's$$missing for the browser tests and the PDFs..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi

@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("chuxin.plans.urls")),
     path("directives/", include("chuxin.directives.urls")),
     path("reports/", include("chuxin.reports.urls")),
+    path("meetings/", include("chuxin.meetings.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),

@@ -12,7 +12,7 @@ class ResponsibilitiesConfig(AppConfig):
         consumers=(
             # Duties tick themselves off from recorded work (collect once), in the producer's transaction.
             Consumer(("task_done", "report_filed", "report_accepted", "directive_done", "meeting_held",
-                      "evaluation.concluded", "talk.held"),
+                      "lecture_given", "life_meeting_held", "evaluation.concluded", "talk.held"),
                      "chuxin.responsibilities.services.evidence_from_record"),
             # A person taking a seat gets this year's list.
             Consumer(("position_taken",), "chuxin.responsibilities.services.lists_from_record"),
@@ -25,7 +25,7 @@ class ResponsibilitiesConfig(AppConfig):
         facts_label=_("Responsibility list"),
         facts_order=50,
         # After the producers: it counts the work their demos recorded.
-        demo=Demo("chuxin.responsibilities.demo.seed_demo_data", after=("plans", "directives", "reports")),
+        demo=Demo("chuxin.responsibilities.demo.seed_demo_data", after=("plans", "directives", "reports", "meetings")),
         navigation=(
             NavEntry("responsibilities:mine", _("Responsibility lists"), "list-check", None, "work", 50),
             NavEntry("responsibilities:overview-start", _("Responsibility overview"), "clipboard-data", Need.READ,

@@ -33,8 +33,11 @@ class EvidenceKind(models.TextChoices):
     REPORT_FILED = "report_filed", _("a written report filed")
     REPORT_ACCEPTED = "report_accepted", _("a written report accepted")
     DIRECTIVE_DONE = "directive_done", _("a directive from above completed")
-    # Meetings arrive with a later capability; until then these items are marked by hand.
+    # Recorded by chuxin.meetings when a meeting's record is finalized: any meeting, a Party lecture given by the
+    # list's holder, the yearly organizational life meeting.
     MEETING_HELD = "meeting_held", _("a meeting held")
+    LECTURE_GIVEN = "lecture_given", _("a Party lecture given")
+    LIFE_MEETING_HELD = "life_meeting_held", _("the organizational life meeting held")
     EVALUATION_CONCLUDED = "evaluation.concluded", _("a member evaluation concluded")
     TALK_HELD = "talk.held", _("a heart-to-heart talk held")  # counted for the talker
 

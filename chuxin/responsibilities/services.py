@@ -173,7 +173,8 @@ def lists_ensure_for_year(year: int) -> int:
 
 EVIDENCE_KINDS = {
     EvidenceKind.TASK_DONE, EvidenceKind.REPORT_FILED, EvidenceKind.REPORT_ACCEPTED, EvidenceKind.DIRECTIVE_DONE,
-    EvidenceKind.MEETING_HELD, EvidenceKind.EVALUATION_CONCLUDED, EvidenceKind.TALK_HELD,
+    EvidenceKind.MEETING_HELD, EvidenceKind.LECTURE_GIVEN, EvidenceKind.LIFE_MEETING_HELD,
+    EvidenceKind.EVALUATION_CONCLUDED, EvidenceKind.TALK_HELD,
 }
 
 

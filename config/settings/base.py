@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chuxin.plans",
     "chuxin.directives",
     "chuxin.reports",
+    "chuxin.meetings",
     "chuxin.evaluation",
     "chuxin.workbench",
     "chuxin.portal",

@@ -94,6 +94,9 @@ CREATE: dict[str, Create] = {
         "organization": env.org("B1").pk, "title": "双提交月报", "frequency": "monthly", "due_day": "10",
         "starts_on": "2026-01-01", "audience": "organizations", "org_kinds": ["party_group"], "position_kinds": [],
         "sections_text": "工作情况", "is_active": "on"}),
+    "meetings:create": Create("meetings.Meeting", lambda env: {
+        "kind": "general", "title": "双提交会议", "planned_at": f"{_today(3)}T09:00", "study_hours": "0",
+        "makes_up": ""}),
     "evaluation:create": Create("evaluation.Evaluation", lambda env: {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
@@ -112,6 +115,12 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    # meetings: changes and states (a second time changes nothing or is refused), or once by a constraint (an
+    # exempt period, an observer, a leave request, a member's criticism, an arrangement still running); the
+    # committee's themed day is planned once per title and time.
+    "MeetingEditForm", "AttendanceForm", "CheckinForm", "DecideForm", "FinalizeForm", "AmendForm", "LeaveForm",
+    "ObserverForm", "ExemptionForm", "ArrangementForm", "PreparationForm", "CriticismForm", "RectificationTaskForm",
+    "BatchForm",
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base

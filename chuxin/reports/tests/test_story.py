@@ -135,12 +135,15 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
 
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     # Every app with facts, and the test-only probe app's record kind (chuxin/records/tests/probe), at zero.
-    assert set(report.facts) == {"plans", "directives", "responsibilities", "records_probe", "evaluation"}
+    assert set(report.facts) == {"plans", "directives", "responsibilities", "meetings", "records_probe", "evaluation"}
     assert counts(report.facts["evaluation"]) == {"evaluation.concluded": 0, "talk.held": 0}
     assert counts(report.facts["plans"]) == {"task_done": 0, "tasks_overdue": 0}  # zeros are facts too
     assert counts(report.facts["directives"])["received"] == 0
     assert counts(report.facts["responsibilities"]) == {"responsibility_items_done": 0}
-    assert report.sections[0]["html"] == ""  # nothing but zeros: no sentence is written for a zero
+    # Nothing was held: the month's themed Party day and G1's group meeting are missing (chuxin.meetings); the
+    # zeros write no sentence, the missing meetings do.
+    assert counts(report.facts["meetings"])["meetings_missing"] == 2
+    assert report.sections[0]["html"].startswith("<p>缺开应开会议2次")
     assert all(block["rows"] for block in facts.panel(report.facts))
 
 

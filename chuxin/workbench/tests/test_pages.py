@@ -26,7 +26,8 @@ def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, 
                       "no_date": ["一岗双责"]}
     # in the order the apps declare for their kinds (not INSTALLED_APPS order)
     assert [(k["kind"], k["count"]) for k in response.context["kinds"]] == [
-        ("task", 1), ("directive", 1), ("report", 1), ("responsibility", 1), ("evaluation", 0), ("talk", 0)]
+        ("task", 1), ("directive", 1), ("meeting", 0), ("report", 1), ("responsibility", 1), ("evaluation", 0),
+        ("talk", 0)]
     html = response.content.decode()
     assert "别人的任务" not in html
     for text in ("逾期的任务", "第一支部", "2026-11-20", "to acknowledge", "bi-megaphone", 'href="/directives/'):
@@ -79,10 +80,10 @@ def test_an_empty_workbench_says_nothing_is_waiting(world, fake_work, client_for
 
 
 def test_a_kind_the_workbench_does_not_know_still_shows(world, fake_work, client_for):
-    fake_work.give(world.secretary, D(2026, 1, 1), kind="meeting", title="支部委员会会议")
+    fake_work.give(world.secretary, D(2026, 1, 1), kind="visit", title="走访困难党员")
     response = client_for(world.secretary).get(reverse("workbench:home"))
-    assert "支部委员会会议" in response.content.decode()
-    assert {"kind": "meeting", "count": 1} in [{"kind": k["kind"], "count": k["count"]}
+    assert "走访困难党员" in response.content.decode()
+    assert {"kind": "visit", "count": 1} in [{"kind": k["kind"], "count": k["count"]}
                                                for k in response.context["kinds"]]
 
 
