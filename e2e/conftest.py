@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.a11y import assert_no_a11y_violations, watch_a11y
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +66,8 @@ def _new_page(browser, live_server, **context_options):
     page.csp_violations = []
     page.on("console", lambda message: page.csp_violations.append(message.text)
             if "Content Security Policy" in message.text else None)
+    # Every page the test loads is checked by axe-core for WCAG 2.1 AA (e2e/a11y.py); what it finds fails the test.
+    watch_a11y(page)
     return context, page
 
 
@@ -76,8 +80,7 @@ def page(browser, live_server) -> Iterator:
     """A desktop-sized page in a fresh browser context (no cookies), with base_url set to the live server."""
     context, page = _new_page(browser, live_server, viewport={"width": 1366, "height": 860})
     yield page
-    context.close()
-    _no_csp_violations(page)
+    _finish(context, page)
 
 
 @pytest.fixture
@@ -87,8 +90,16 @@ def phone_page(browser, live_server) -> Iterator:
         browser, live_server, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
     yield page
-    context.close()
-    _no_csp_violations(page)
+    _finish(context, page)
+
+
+def _finish(context, page) -> None:
+    """Check the page as the test left it, close its context, then fail on anything axe or the policy reported."""
+    try:
+        assert_no_a11y_violations(page)
+    finally:
+        context.close()
+        _no_csp_violations(page)
 
 
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -102,16 +113,21 @@ WECHAT_UA = (
 def open_page(browser, live_server) -> Iterator:
     """open_page(**context options) -> a page in its own fresh context: open_page(**PHONE_390) is a 390 px phone,
     open_page(**PHONE_390, user_agent=WECHAT_UA) the same phone inside WeChat's browser."""
-    contexts = []
+    opened = []
 
     def make(**options):
         context, page = _new_page(browser, live_server, **options)
-        contexts.append(context)
+        opened.append((context, page))
         return page
 
     yield make
-    for context in contexts:
-        context.close()
+    failures = []
+    for context, page in opened:
+        try:
+            _finish(context, page)
+        except AssertionError as failure:
+            failures.append(str(failure))
+    assert not failures, "\n".join(failures)
 
 
 @pytest.fixture

@@ -112,7 +112,9 @@ def test_on_a_phone_a_progress_update_says_it_was_saved(world, item, open_page, 
     progress.locator("button[type=submit]").click()
     saved = phone.locator("#progress").get_by_test_id("progress-saved")  # swapped in place by htmx
     expect(saved).to_have_text(zh("Your progress has been recorded."))
-    expect(saved).to_have_attribute("role", "status")
+    # Read out by the page frame's live region, and focus moves to the confirmation (e2e/test_accessibility.py).
+    expect(phone.get_by_test_id("live-region")).to_have_text(zh("Your progress has been recorded."))
+    expect(saved).to_be_focused()
     assert Task.objects.get(pk=task.pk).progress == 30
 
 

@@ -13,6 +13,8 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile phone"), max_length=20, null=True, blank=True, unique=True)
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("must change password at next login"), default=True)
+    # "Large text", set by the person in "me": every page of theirs is drawn with a larger root font size.
+    large_text = models.BooleanField(_("large text"), default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

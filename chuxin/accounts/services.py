@@ -176,6 +176,20 @@ def _record_failure(account: User | None, *, started: bool) -> None:
 
 
 @transaction.atomic
+def user_display_set(*, actor: User, large_text: bool) -> User:
+    """The person's own display setting ("large text" in "me"); nobody sets another's. Audited like any change to
+    an account, though it changes nothing but how the pages look to them."""
+    if actor.large_text == large_text:
+        return actor
+    before = actor.large_text
+    actor.large_text = large_text
+    actor.save(update_fields=["large_text"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=actor,
+                 changes={"large_text": [str(before), str(large_text)]})
+    return actor
+
+
+@transaction.atomic
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False

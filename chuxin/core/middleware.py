@@ -1,11 +1,14 @@
 """Request and response hygiene for every view: NUL characters out of the parameters; security and caching
-headers on every answer; where each request comes from, for the audit log."""
+headers on every answer; where each request comes from, for the audit log; an htmx answer's messages in its
+HX-Trigger header."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from .audit_context import AuditContext, acting_from
@@ -76,3 +79,40 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with acting_from(AuditContext.of(request)):
             return self.get_response(request)
+
+
+HTMX_MESSAGES_EVENT = "cx-messages"
+
+
+class HtmxMessagesMiddleware:
+    """An htmx answer swaps in part of a page, where no message list is shown: the messages a view added go with it
+    in the HX-Trigger header (event "cx-messages"), and chuxin.js shows them above the content and reads them out
+    in the page's live region. A redirect keeps its messages for the page it leads to."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or 300 <= response.status_code < 400:
+            return response
+        storage = get_messages(request)
+        if not getattr(storage, "_queued_messages", None):
+            return response
+        found = [{"level": m.level_tag or "info", "text": str(m)} for m in storage]  # iterating marks them shown
+        response["HX-Trigger"] = merge_hx_trigger(response.get("HX-Trigger"), {HTMX_MESSAGES_EVENT: found})
+        return response
+
+
+def merge_hx_trigger(existing: str | None, events: dict) -> str:
+    """One HX-Trigger header from the one a view set (an event name, names separated by commas, or JSON) and more
+    events; ASCII only (json escapes Chinese), as a header must be."""
+    merged: dict = {}
+    if existing:
+        try:
+            loaded = json.loads(existing)
+        except ValueError:
+            loaded = {name.strip(): None for name in existing.split(",") if name.strip()}
+        merged.update(loaded if isinstance(loaded, dict) else {})
+    merged.update(events)
+    return json.dumps(merged, ensure_ascii=True)

@@ -1,8 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chuxin.core.htmx import partial_name
@@ -44,7 +46,8 @@ def open_view(request, pk: int):
 @login_required
 def mark_all_read_view(request):
     notifications_mark_all_read(user=request.user)
-    if request.htmx:
+    if request.htmx:  # the message is read out in the live region (HtmxMessagesMiddleware, chuxin.js)
+        messages.success(request, _("All notifications are marked read."))
         response = _list(request)
         response["HX-Trigger"] = CHANGED
         return response

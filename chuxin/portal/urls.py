@@ -6,5 +6,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("me/", views.me_view, name="me"),
+    path("me/display/", views.me_display_view, name="me-display"),
     path("summary/", views.summary_view, name="summary"),
 ]

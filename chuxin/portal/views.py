@@ -1,13 +1,16 @@
 """The top-level pages: home (the figures and warnings of one's scope), the summary of a subtree's work, and
 "Me"."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from chuxin.accounts.services import user_display_set
 from chuxin.core.access import Need, has_any
 from chuxin.members.models import Member
 from chuxin.members.selectors import members_on_roll
@@ -48,6 +51,17 @@ def me_view(request):
         }
     grants = request.user.role_grants.select_related("organization").order_by("organization__path")
     return render(request, "portal/me.html", context | {"grants": grants})
+
+
+@login_required
+@require_POST
+def me_display_view(request):
+    """The "large text" switch in "me": remembered on the person's account, so every page on every device they log
+    in with is drawn larger (base.html puts the class on <html>)."""
+    large = request.POST.get("large_text") == "on"
+    user_display_set(actor=request.user, large_text=large)
+    messages.success(request, _("Large text is on.") if large else _("Large text is off."))
+    return redirect("portal:me")
 
 
 def _org_id(value: str) -> int:

@@ -43,9 +43,11 @@ def list_view(request, pk: int):
     return render(request, "responsibilities/list.html", context)
 
 
-def _item_answer(request, item, form=None):
+def _item_answer(request, item, form=None, *, announce: str = ""):
     if request.htmx:
-        context = {"item": item, "rlist": item.list, "can_mark": True, "form": form or MarkDoneForm()}
+        # What changed is read out in the page's live region (chuxin.js), and focus moves to the item.
+        context = {"item": item, "rlist": item.list, "can_mark": True, "form": form or MarkDoneForm(),
+                   "announce": announce}
         return render(request, "responsibilities/list.html#item", context)
     return redirect("responsibilities:list", pk=item.list_id)
 
@@ -63,7 +65,9 @@ def item_mark_view(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
             messages.error(request, " ".join(error.messages))
-    return _item_answer(request, item, form if form.errors else None)
+    done = not form.errors and item.is_done
+    return _item_answer(request, item, form if form.errors else None,
+                        announce=_("The duty is marked done.") if done else "")
 
 
 @login_required
@@ -74,7 +78,8 @@ def item_undo_view(request, pk: int):
         item = services.list_item_undo(actor=request.user, item=item)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return _item_answer(request, item)
+        return _item_answer(request, item)
+    return _item_answer(request, item, announce=_("The duty is open again."))
 
 
 @login_required

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "chuxin.core.middleware.HtmxMessagesMiddleware",  # after htmx and messages: an htmx answer carries its messages
     "chuxin.accounts.middleware.ForcePasswordChangeMiddleware",
     "chuxin.accounts.middleware.HtmxLoginRedirectMiddleware",
 ]

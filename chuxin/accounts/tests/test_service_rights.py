@@ -10,6 +10,7 @@ from chuxin.testing import not_refused, service_functions
 NO_WRITE = {
     "login_attempt": "logging in: there is no actor yet",
     "password_change": "a person changing their own password",
+    "user_display_set": "a person's own display setting (large text): nobody else's is ever touched",
     "one_time_password": "draws a password: writes nothing",
     "account_name_sync": "a step of the renaming or linking service that calls it, inside its transaction",
 }

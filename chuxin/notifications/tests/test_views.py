@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.urls import reverse
 
 from chuxin.notifications.models import Notification
@@ -79,7 +81,11 @@ def test_mark_all_read_by_htmx_returns_the_list_and_refreshes_the_bell(world, cl
     response = client_for(world.secretary).post(reverse("notifications:mark-all-read") + "?show=unread",
                                                 HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "notifications-changed"
+    # The bell refreshes, and the message is read out in the page's live region (HtmxMessagesMiddleware).
+    events = json.loads(response["HX-Trigger"])
+    assert "notifications-changed" in events
+    assert [m["level"] for m in events["cx-messages"]] == ["success"]
+    assert events["cx-messages"][0]["text"] in ("All notifications are marked read.", "所有通知已标记为已读。")
     html = response.content.decode()
     assert 'id="notification-results"' in html and "<html" not in html
     assert "No unread notifications." in html

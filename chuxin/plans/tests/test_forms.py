@@ -25,7 +25,9 @@ def test_a_progress_update_through_htmx_says_it_was_saved(world, task, client):
     response = client.post(url, {"progress": 30, "note": "开始", "version": task.version},
                            headers={"HX-Request": "true"})
     part = response.content.decode()
-    assert '<div class="alert alert-success py-2 small" role="status" aria-live="polite" data-testid="progress-saved">' in part
+    # The confirmation takes focus and is read out by the page frame's live region (chuxin.js).
+    assert ('<div class="alert alert-success py-2 small" tabindex="-1" data-cx-focus data-cx-announce '
+            'data-testid="progress-saved">') in part
     assert "Your progress has been recorded." in part
     # A refused update says no such thing.
     response = client.post(url, {"progress": 130, "version": 2}, headers={"HX-Request": "true"})

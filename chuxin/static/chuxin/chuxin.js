@@ -177,3 +177,132 @@ document.addEventListener("htmx:load", (event) => cxEnhance(event.detail.elt));
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-cx-print]")) window.print();
 });
+
+// Accessibility of live updates (docs/accessibility.md). One polite live region in the page frame (#cx-live) reads
+// out what an htmx update did: the messages of an htmx answer (its HX-Trigger "cx-messages", also shown above the
+// content) and any [data-cx-announce] in the content swapped in. Focus: after an update the person asked for, it
+// stays on the control they used (found again in the new content), or moves to the first invalid field, to a
+// [data-cx-focus] confirmation, or to the updated item; a refresh nobody asked for (a poll, "every 30s") never
+// moves focus, and gives it back to the same control when the refresh replaced it.
+function cxAnnounce(text) {
+  const region = document.getElementById("cx-live");
+  if (!region || !text) return;
+  region.textContent = "";
+  window.setTimeout(() => { region.textContent = text; }, 60);
+}
+
+function cxFocusKey(el) {
+  const form = el.form || el.closest("form");
+  return {
+    id: el.id, tag: el.tagName, name: el.getAttribute("name"), value: el.getAttribute("value"),
+    href: el.getAttribute("href"), action: form ? form.getAttribute("action") : null,
+    testid: el.dataset ? el.dataset.testid : undefined,
+  };
+}
+
+function cxFindFocus(key, root) {
+  if (key.id) return document.getElementById(key.id);
+  return Array.from((root || document).querySelectorAll(key.tag)).find((el) => {
+    const form = el.form || el.closest("form");
+    return el.getAttribute("name") === key.name && el.getAttribute("value") === key.value
+      && el.getAttribute("href") === key.href && (form ? form.getAttribute("action") : null) === key.action
+      && (el.dataset ? el.dataset.testid : undefined) === key.testid;
+  }) || null;
+}
+
+const CX_PERSON_EVENTS = new Set(["click", "submit", "change", "input", "keyup", "keydown", "search"]);
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+  const target = event.detail.target;
+  // Kept on the request itself (its xhr reaches afterSettle too), so two swaps at once (an update and the bell it
+  // refreshes) each keep their own.
+  if (!event.detail.xhr) return;
+  event.detail.xhr.cxSwap = {
+    target, targetId: target ? target.id : "",
+    asked: Boolean(trigger && CX_PERSON_EVENTS.has(trigger.type)),
+    key: active && active !== document.body && target && target.contains(active) ? cxFocusKey(active) : null,
+  };
+});
+
+function cxFocus(el) {
+  if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) el.tabIndex = -1;
+  el.focus({preventScroll: false});
+}
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const swap = event.detail.xhr && event.detail.xhr.cxSwap;
+  if (!swap || swap.done) return; // once per swap, though htmx settles each new top-level element
+  swap.done = true;
+  const region = (swap.targetId && document.getElementById(swap.targetId))
+    || (swap.target && swap.target.isConnected ? swap.target : null);
+  if (!region || !region.matches) return;
+  const said = [region].filter((el) => el.matches("[data-cx-announce]")).concat(Array.from(region.querySelectorAll("[data-cx-announce]")))
+    .map((el) => el.dataset.cxAnnounce || el.textContent.trim()).filter(Boolean);
+  const invalid = region.querySelectorAll("[aria-invalid=true]");
+  if (swap.asked && invalid.length && !said.length) said.push(region.querySelector(".invalid-feedback, .alert-danger")?.textContent.trim() || "");
+  cxAnnounce(said.join(" "));
+  const active = document.activeElement;
+  const lost = !active || active === document.body || !active.isConnected;
+  const same = swap.key ? cxFindFocus(swap.key, region) : null;
+  if (!swap.asked) {
+    if (lost && same) same.focus({preventScroll: true});
+    return;
+  }
+  if (invalid.length) return cxFocus(invalid[0]);
+  const confirmation = region.querySelector("[data-cx-focus]");
+  if (confirmation) return cxFocus(confirmation);
+  if (!lost) return;
+  if (same) return same.focus();
+  region.classList.add("cx-updated");
+  cxFocus(region);
+});
+
+// Messages an htmx answer carries (core.middleware.HtmxMessagesMiddleware): shown above the content, read out.
+document.body.addEventListener("cx-messages", (event) => {
+  const found = Array.isArray(event.detail && event.detail.value) ? event.detail.value : (event.detail || []);
+  const list = document.getElementById("cx-messages");
+  const texts = [];
+  (Array.isArray(found) ? found : []).forEach((message) => {
+    texts.push(message.text);
+    if (!list) return;
+    const alert = document.createElement("div");
+    alert.className = `alert alert-${message.level === "error" ? "danger" : message.level} alert-dismissible fade show`;
+    alert.textContent = message.text;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.dataset.bsDismiss = "alert";
+    close.setAttribute("aria-label", list.dataset.closeLabel || "Close");
+    alert.append(close);
+    list.append(alert);
+  });
+  window.setTimeout(() => cxAnnounce(texts.join(" ")), 120);
+});
+
+// A form sent without htmx that came back with errors: the first invalid field takes focus (its error is tied to
+// it by aria-describedby, so a screen reader reads both).
+function cxFocusFirstInvalid() {
+  const invalid = document.querySelector("main [aria-invalid=true]");
+  if (invalid && (!document.activeElement || document.activeElement === document.body)) invalid.focus();
+}
+
+// A table that scrolls sideways can be scrolled by keyboard: the scrolling box takes focus and is named after the
+// table's caption or the heading above it.
+function cxScrollRegions(root) {
+  root.querySelectorAll(".table-responsive:not([tabindex])").forEach((box, index) => {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    const table = box.querySelector("table");
+    const caption = table && table.caption ? table.caption.textContent.trim() : "";
+    const section = box.closest("section, .cx-card, main");
+    const heading = section && section.querySelector("h1, h2, h3, h4");
+    const label = (table && table.getAttribute("aria-label")) || caption || (heading && heading.textContent.trim())
+      || (document.querySelector("main h1") || {}).textContent || document.title;
+    box.setAttribute("aria-label", label.trim());
+    box.dataset.cxRegion = String(index);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => { cxScrollRegions(document); cxFocusFirstInvalid(); });
+if (document.readyState !== "loading") { cxScrollRegions(document); cxFocusFirstInvalid(); }
+document.addEventListener("htmx:load", (event) => cxScrollRegions(event.detail.elt));
