@@ -30,9 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +38,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+
+from common import measure, setup_django  # noqa: E402  (bench/ is the script's own folder)
 
 MATRIX_TARGET_MS = 200
 PAGE_TARGET_MS = 100
@@ -58,24 +58,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if (ROOT / "var") in args.db.parents:
         parser.error("keep the benchmark database out of ./var (that is the demo's); use /tmp")
     return args
-
-
-def setup_django(db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "0",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "DJANGO_LOG_LEVEL": "ERROR",
-    })
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -180,35 +162,6 @@ def code_filter():
 
 # ---------------------------------------------------------------------------------------------------------------
 # Measuring
-
-
-def measure(client, url: str, repeat: int) -> dict:
-    from django.db import connection, connections
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    times, cpu = [], []
-    for _ in range(repeat):
-        connections.close_all()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    times.sort()
-    return {"url": url, "median_ms": round(statistics.median(times), 1), "p95_ms": p95(times),
-            "cpu_median_ms": round(statistics.median(cpu), 1), "queries": len(queries),
-            "bytes": len(response.content)}
-
-
-def p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=20, method="inclusive")[18], 1)
 
 
 def compliance_pages(repeat: int, year: int) -> dict[str, dict]:
