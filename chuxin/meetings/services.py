@@ -414,7 +414,8 @@ def leave_request(*, actor, attendance: Attendance, reason: str) -> LeaveRequest
 def leave_decide(*, actor, leave: LeaveRequest, approve: bool, comment: str = "") -> LeaveRequest:
     meeting = leave.attendance.meeting
     authorize(actor, meeting.organization, Need.MANAGE, obj=meeting, relations=[HOST])
-    request = LeaveRequest.objects.select_for_update().select_related("attendance__member__user",
+    # Only the request's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    request = LeaveRequest.objects.select_for_update(of=("self",)).select_related("attendance__member__user",
                                                                       "attendance__meeting").get(pk=leave.pk)
     if request.state != LeaveRequest.State.PENDING:
         raise ValidationError(_("This leave request has already been decided."))
@@ -549,7 +550,7 @@ def meeting_finalize(*, actor, meeting: Meeting, held_on: datetime.date, minutes
     (duties tick, reports count it, study hours go to the members present)."""
     authorize(actor, meeting.organization, Need.MANAGE)
     today = today or _today()
-    meeting = Meeting.objects.select_for_update().select_related(
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related(  # the meeting's row only (outer joins)
         "organization", "lecturer__user").get(pk=meeting.pk)
     if meeting.status == Status.FINALIZED:
         raise ValidationError(_("The record is already finalized; amend the minutes instead."))

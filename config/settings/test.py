@@ -20,3 +20,13 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # A throwaway app that only the tests install: a new record kind and consumer, declared in its own hooks alone.
 INSTALLED_APPS = [*INSTALLED_APPS, "chuxin.records.tests.probe"]  # noqa: F405
+
+# Under xdist each worker has its own database; on Redis it gets its own cache database too (db 1, 2, ...): the
+# suite clears the cache before every test (FLUSHDB), and cached values are keyed by ids every worker reuses.
+if REDIS_URL:  # noqa: F405
+    import os
+    import re
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _db = 1 + int(re.sub(r"\D", "", _worker) or 0) % 15
+    CACHES["default"]["LOCATION"] = re.sub(r"(/\d+)?$", f"/{_db}", REDIS_URL.rstrip("/"), count=1)  # noqa: F405

@@ -266,7 +266,7 @@ def test_each_empty_create_form_carries_a_fresh_token(world, client_for):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database that runs two writers at once")
 @pytest.mark.django_db(transaction=True)
-def test_every_create_form_sent_twice_at_the_same_moment_makes_one_object(site, monkeypatch):
+def test_every_create_form_sent_twice_at_the_same_moment_makes_one_object(people_files, site, monkeypatch):
     env = site
     clients = _clients(env)
     forms = _create_forms(env, clients)
