@@ -187,3 +187,35 @@ def test_a_quarter_of_organizational_life(world, branch, page, open_page, login)
     # This year, B1's general meeting of the quarter is held.
     page.goto(f"/meetings/compliance/?organization={world.pc.pk}&year={year}&kind=general")
     expect(page.locator(f"tr[data-org=B1] a[data-period='{general.period}']")).to_have_attribute("data-state", "held")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_secretary_adds_a_sign_in_sheet_to_the_meeting_and_downloads_it(world, branch, open_page, login, size,
+                                                                           tmp_path):
+    """Optional files with the record: added through "Add files" while the meeting is convened, listed with name
+    and size, downloaded under their Chinese name; the page fits a 390 px phone."""
+    from chuxin.meetings.models import MeetingAttachment
+
+    meeting = services.meeting_convene(actor=world.secretary, meeting=services.meeting_plan(
+        actor=world.secretary, organization=world.b1, kind="general", title="附件党员大会",
+        planned_at=timezone.now() - datetime.timedelta(hours=2)))
+    page = open_page(**PHONE_390) if size == "phone" else open_page(viewport={"width": 1366, "height": 860})
+    login(page, "secretary")
+    page.goto(f"/meetings/{meeting.pk}/")
+    sheet = tmp_path / "签到表.pdf"
+    sheet.write_bytes(b"%PDF-1.4 sign-in sheet")
+    form = page.get_by_test_id("attach-form")
+    form.locator("summary").click()
+    form.locator("input[type=file]").set_input_files(str(sheet))
+    form.get_by_test_id("attach").click()
+    expect(page.locator("main .alert-success")).to_have_text(zh("The files have been attached."))
+    item = page.get_by_test_id("attachment").filter(has_text="签到表.pdf")
+    expect(item).to_be_visible()
+    assert MeetingAttachment.objects.get(meeting=meeting).name == "签到表.pdf"
+    with page.expect_download() as download:
+        item.locator("a").first.click()
+    assert download.value.suggested_filename == "签到表.pdf"
+    if size == "phone":
+        scroll_width, inner_width = page.evaluate(
+            "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert inner_width == 390 and scroll_width <= inner_width

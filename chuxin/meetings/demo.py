@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +36,10 @@ TITLES = {
     Kind.GENERAL: "第{q}季度支部党员大会", Kind.COMMITTEE: "{m}月支部委员会会议", Kind.GROUP: "{m}月党小组会",
     Kind.LECTURE: "第{q}季度党课", Kind.THEMED_DAY: "{m}月主题党日", Kind.LIFE: "{y}年度组织生活会",
 }
+
+
+# The life meeting's optional file: what was studied beforehand (a file is never demanded as proof).
+STUDY_LIST = "会前学习材料清单\n1. 《中国共产党章程》\n2. 《中国共产党纪律处分条例》\n3. 习近平总书记关于加强党的建设的重要论述\n"
 
 
 def _at(day: datetime.date, hour: int = 14) -> datetime.datetime:
@@ -159,6 +164,7 @@ def _life_meeting(org: Organization, day: datetime.date, secretary) -> None:
     for text, days in (("建立支部月度学习清单，书记带头领学", 60), ("每名委员联系5名党员，每季度谈心一次", 90)):
         services.rectification_add(actor=None, meeting=meeting, text=text,
                                    due_on=max(day, timezone.localdate()) + datetime.timedelta(days=days))
-    services.meeting_finalize(actor=secretary, meeting=meeting, held_on=day,
+    services.meeting_finalize(actor=secretary, meeting=meeting, held_on=day, attachments=[
+                              ContentFile(STUDY_LIST.encode(), name="会前学习材料清单.txt")],
                               minutes="会前开展了集中学习、谈心谈话和征求意见。会上支部书记代表支委会对照检查，"
                                       "党员逐一开展批评和自我批评，会议确定了两项整改措施。")

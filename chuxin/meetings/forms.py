@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.attachments import AttachmentsField
 from chuxin.core.forms import DATE_MAX, DATE_MIN, DateField, IdempotentFormMixin
 from chuxin.members.models import Member
 from chuxin.orgs.forms import StyledMixin
@@ -148,6 +149,17 @@ class ResolutionForm(IdempotentFormMixin, StyledMixin, forms.Form):
 class FinalizeForm(StyledMixin, forms.Form):
     held_on = DateField(label=_("Held on"))
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 12}), max_length=60000)
+    attachments = AttachmentsField(label=_("Attachments: a sign-in sheet, the material studied"))
+
+
+class AttachForm(IdempotentFormMixin, StyledMixin, forms.Form):
+    attachments = AttachmentsField(label=_("Add files"))
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if not files:
+            raise forms.ValidationError(_("Choose one or more files to attach."))
+        return files
 
 
 class AmendForm(StyledMixin, forms.Form):

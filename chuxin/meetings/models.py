@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chuxin.audit.display import AuditField
+from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
 from chuxin.core.validators import no_formula_prefix
@@ -360,6 +361,19 @@ class Arrangement(TimeStampedModel):
 
     def __str__(self) -> str:  # the audit log's name for it
         return f"{self.member.name}：{self.get_kind_display()}"
+
+
+class MeetingAttachment(Attachment):
+    """A file attached to a meeting's record (a sign-in sheet, the material studied): always optional, never
+    proof. Added and removed while the record is not finalized; read-only with the minutes afterwards."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
+                                related_name="attachments")
+
+    class Meta:
+        ordering = ["meeting_id", "created_at", "id"]
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ def _meeting_context(meeting) -> dict:
     return {"meeting": meeting, "rows": rows, "tally": selectors.tally(rows),
             "resolutions": list(meeting.resolutions.all()),
             "revisions": list(meeting.revisions.select_related("amended_by")),
+            "attachments": selectors.meeting_attachments(meeting),
             "criticisms": list(meeting.criticisms.select_related("member")) if meeting.kind == "life" else [],
             "rectifications": list(meeting.rectifications.all()) if meeting.kind == "life" else []}
 

@@ -30,7 +30,7 @@ from chuxin.records.selectors import records_in
 from . import rules
 from .access import ATTENDEE, HOST, RECORDER
 from .apps import FREQUENCY
-from .models import Arrangement, Attendance, Kind, LeaveRequest, Meeting, PeriodExemption
+from .models import Arrangement, Attendance, Kind, LeaveRequest, Meeting, MeetingAttachment, PeriodExemption
 
 Status = Meeting.Status
 TALK_KIND = "talk.held"  # written by the evaluation capability for each heart-to-heart talk
@@ -49,6 +49,19 @@ def access_meeting(user, pk, *, need: Need) -> Meeting:
     expected attendee (a leader's second organization), the recorder or the host for their parts."""
     relations = [ATTENDEE] if need <= Need.PUBLIC else [RECORDER, HOST]
     return fetch(user, _base().select_related("organization__parent"), pk, need=need, relations=relations)
+
+
+def access_attachment(user, pk, *, need: Need) -> MeetingAttachment:
+    """A meeting's file: read by whoever reads the meeting (its organization's members, an expected attendee);
+    changed with MANAGE on its organization or as the recorder. 404 out of scope, 403 too weak."""
+    relations = [ATTENDEE.of("meeting")] if need <= Need.PUBLIC else [RECORDER.of("meeting")]
+    return fetch(user, MeetingAttachment.objects.select_related("meeting__organization", "meeting__recorder"), pk,
+                 need=need, organization="meeting.organization", relations=relations)
+
+
+def meeting_attachments(meeting: Meeting) -> list[MeetingAttachment]:
+    """The files kept with a meeting's record. One query."""
+    return list(meeting.attachments.order_by("created_at", "id"))
 
 
 def access_leave(user, pk, *, need: Need) -> LeaveRequest:

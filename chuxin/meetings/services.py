@@ -26,6 +26,7 @@ from chuxin.audit.services import audit_record
 from chuxin.core import richtext
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize
+from chuxin.core.attachments import attachment_delete, attachments_save
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
@@ -46,6 +47,7 @@ from .models import (
     LeaveRequest,
     LifePreparation,
     Meeting,
+    MeetingAttachment,
     MinutesRevision,
     PeriodExemption,
     Rectification,
@@ -543,11 +545,12 @@ def _resolution(*, actor, meeting: Meeting, text: str, votes_for: int, votes_aga
 
 @transaction.atomic
 def meeting_finalize(*, actor, meeting: Meeting, held_on: datetime.date, minutes: str,
-                     today: datetime.date | None = None) -> Meeting:
+                     today: datetime.date | None = None, attachments=()) -> Meeting:
     """The secretary finalizes the record: held on a past or present day, every expected attendee marked,
     minutes written. The quorum is checked from the attendance; below it the meeting is recorded as held and its
     resolutions marked invalid with the reason. The record is read-only afterwards; its work records are written
-    (duties tick, reports count it, study hours go to the members present)."""
+    (duties tick, reports count it, study hours go to the members present). `attachments`: optional uploaded
+    files kept with the record (never required)."""
     authorize(actor, meeting.organization, Need.MANAGE)
     today = today or _today()
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related(  # the meeting's row only (outer joins)
@@ -584,8 +587,12 @@ def meeting_finalize(*, actor, meeting: Meeting, held_on: datetime.date, minutes
     if quorum.applies and not quorum.met:
         meeting.resolutions.update(valid=False, passed=False,
                                    note=(_("Invalid: the meeting did not have its quorum.") + " " + quorum.note)[:300])
+    files = attachments_save(MeetingAttachment, attachments, uploaded_by=_person(actor), meeting=meeting)
+    changes = {"status": [Status.CONVENED, Status.FINALIZED], "held_on": ["", str(held_on)]}
+    if files:
+        changes["attachments"] = [[], [f.name for f in files]]
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=meeting, organization=meeting.organization,
-                 changes={"status": [Status.CONVENED, Status.FINALIZED], "held_on": ["", str(held_on)]})
+                 changes=changes)
     _record(meeting, actor)
     return meeting
 
@@ -607,6 +614,61 @@ def _record(meeting: Meeting, actor) -> None:
     if meeting.kind == Kind.LIFE:
         record_work(kind="life_meeting_held", organization=meeting.organization, on=meeting.held_on,
                     target=meeting, actor=actor, label=label, payload={"year": meeting.held_on.year})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Attachments: optional files kept with the record (a sign-in sheet, the material studied) while it is not
+# finalized; afterwards they are read-only like the minutes. Only the person who attached a file removes it.
+
+
+def _person(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _open_for_files(meeting: Meeting) -> Meeting:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == Status.FINALIZED:
+        raise ValidationError(_("The record is finalized; its attachments can no longer change."))
+    if locked.status == Status.CANCELLED:
+        raise ValidationError(_("The meeting has been cancelled; its attachments can no longer change."))
+    return locked
+
+
+@transaction.atomic
+def meeting_attachments_add(*, actor, meeting: Meeting, attachments, token: str = "") -> list[MeetingAttachment]:
+    """Attach files to a meeting whose record is not finalized (MANAGE on its organization, or its recorder).
+    The same form sent twice (`token`) attaches once."""
+    authorize(actor, meeting.organization, Need.MANAGE, obj=meeting, relations=[RECORDER])
+    if not attachments:
+        return []
+    made: list[MeetingAttachment] = []
+
+    def attach() -> MeetingAttachment:
+        _open_for_files(meeting)
+        made.extend(attachments_save(MeetingAttachment, attachments, uploaded_by=_person(actor), meeting=meeting))
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=meeting,
+                     organization=meeting.organization, changes={"attachments": [[], [f.name for f in made]]})
+        return made[0]
+
+    first = IdempotencyKey.objects.create_once(actor=actor, token=token, model=MeetingAttachment, create=attach)
+    return made or [first]
+
+
+@transaction.atomic
+def meeting_attachment_delete(*, actor, attachment: MeetingAttachment) -> None:
+    """Remove a file its own uploader attached, while the record is not finalized. Removing it twice is
+    harmless."""
+    meeting = attachment.meeting
+    authorize(actor, meeting.organization, Need.MANAGE, obj=meeting, relations=[RECORDER])
+    if attachment.uploaded_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    _open_for_files(meeting)
+    row = MeetingAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
+    if row is None:
+        return
+    attachment_delete(row)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=meeting, organization=meeting.organization,
+                 changes={"attachments": [[attachment.name], []]})
 
 
 @transaction.atomic

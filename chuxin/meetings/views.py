@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core.access import Need, can, has_any
+from chuxin.core.attachments import attachment_response
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.htmx import partial_name
 from chuxin.core.richtext import to_editable
@@ -28,6 +29,7 @@ from . import selectors, services
 from .access import HOST, RECORDER
 from .forms import (
     AmendForm,
+    AttachForm,
     AttendanceForm,
     BatchForm,
     CheckinForm,
@@ -164,6 +166,15 @@ def batch_view(request):
 # One meeting
 
 
+def _files(user, meeting: Meeting) -> list:
+    """The meeting's files, each marked removable for the person who attached it while the record is open."""
+    files = selectors.meeting_attachments(meeting)
+    open_ = meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONVENED)
+    for f in files:
+        f.removable = open_ and user.is_authenticated and f.uploaded_by_id == user.pk
+    return files
+
+
 def _detail_context(request, meeting: Meeting, **forms) -> dict:
     user = request.user
     rows = selectors.attendance_rows(meeting)
@@ -184,6 +195,9 @@ def _detail_context(request, meeting: Meeting, **forms) -> dict:
         "checkin_form": forms.get("checkin_form") or CheckinForm(),
         "resolution_form": forms.get("resolution_form") or ResolutionForm(),
         "review_form": ReviewForm(),
+        "attachments": _files(user, meeting),
+        "attach_form": AttachForm() if record and meeting.status in (
+            Meeting.Status.PLANNED, Meeting.Status.CONVENED) else None,
         "pending_leave": sum(1 for row in rows if getattr(row, "leave_request", None) is not None
                              and row.leave_request.state == LeaveRequest.State.PENDING),
     }
@@ -399,7 +413,7 @@ def finalize_view(request, pk: int):
         return redirect("meetings:amend", pk=meeting.pk)
     initial = {"held_on": min(timezone.localtime(meeting.planned_at).date(), timezone.localdate()),
                "minutes": to_editable(meeting.minutes)}
-    form = FinalizeForm(request.POST or None, initial=initial)
+    form = FinalizeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_finalize(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -412,6 +426,36 @@ def finalize_view(request, pk: int):
     return render(request, "meetings/finalize.html", {
         "meeting": meeting, "form": form, "tally": selectors.tally(rows),
         "quorum": selectors.quorum_of(meeting, rows)})
+
+
+@login_required
+@require_POST
+def attach_view(request, pk: int):
+    """Files added to a meeting's record while it is not finalized (a sign-in sheet, the material studied)."""
+    meeting = selectors.access_meeting(request.user, pk, need=Need.MANAGE)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        run_service(request, lambda: services.meeting_attachments_add(
+            actor=request.user, meeting=meeting, attachments=form.cleaned_data["attachments"], token=form.token),
+            success=_("The files have been attached."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_GET
+def attachment_view(request, pk: int):
+    return attachment_response(selectors.access_attachment(request.user, pk, need=Need.PUBLIC))
+
+
+@login_required
+@require_POST
+def attachment_delete_view(request, pk: int):
+    attachment = selectors.access_attachment(request.user, pk, need=Need.MANAGE)
+    run_service(request, lambda: services.meeting_attachment_delete(actor=request.user, attachment=attachment),
+                success=_("The attachment has been removed."))
+    return redirect("meetings:detail", pk=attachment.meeting_id)
 
 
 @login_required

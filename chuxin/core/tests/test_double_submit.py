@@ -97,6 +97,8 @@ CREATE: dict[str, Create] = {
     "meetings:create": Create("meetings.Meeting", lambda env: {
         "kind": "general", "title": "双提交会议", "planned_at": f"{_today(3)}T09:00", "study_hours": "0",
         "makes_up": ""}),
+    # Files added to a meeting's record before it is finalized (a double click attaches them once).
+    "meetings:attach": Create("meetings.MeetingAttachment", lambda env: {"attachments": _pdf()}),
     "evaluation:create": Create("evaluation.Evaluation", lambda env: {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)

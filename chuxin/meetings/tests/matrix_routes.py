@@ -70,6 +70,23 @@ def _arrangement(env, where: str):
         member=env.member(where), kind="exempt", organization=env.org(where), started_on=datetime.date(2024, 1, 1)))
 
 
+def _file(env, where: str, *, uploaded_by=None):
+    from django.core.files.base import ContentFile
+
+    from chuxin.meetings.models import MeetingAttachment
+
+    attachment = MeetingAttachment(meeting=_meeting(env, where, status="convened"), name="签到表.pdf", size=8,
+                                   uploaded_by=uploaded_by)
+    attachment.file.save("sheet.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    return attachment
+
+
+# Removing a file: only the person who attached it. Fresh each time (a removal deletes it), attached by the
+# manager standing at each place; another manager there (the worker at B1) is refused.
+UPLOADERS = {"B1": "secretary", "B2": "outsider", "X2": "superuser"}
+
+
 def routes() -> dict:
     def planned(env, where):
         return {"pk": _meeting(env, where).pk}, {}
@@ -94,6 +111,12 @@ def routes() -> dict:
 
     def arrangement(env, where):
         return {"pk": _arrangement(env, where).pk}, {}
+
+    def meeting_file(env, where):
+        return {"pk": env.once(("meeting-file", where), lambda: _file(env, where)).pk}, {}
+
+    def fresh_file(env, where):
+        return {"pk": _file(env, where, uploaded_by=env.users[UPLOADERS[where]]).pk}, {}
 
     def org_query(env, where):
         return {}, {"organization": env.org(where).pk}
@@ -124,6 +147,9 @@ def routes() -> dict:
         "meetings:checkin": get_and_post(obj("get", P, convened)),  # without a code: the form
         "meetings:resolution-add": [obj("post", M, convened)],
         "meetings:finalize": get_and_post(obj("get", M, convened)),
+        "meetings:attach": [obj("post", M, convened)],  # no file chosen: back to the page with the error
+        "meetings:attachment": [obj("get", P, meeting_file)],  # whoever reads the meeting
+        "meetings:attachment-delete": [obj("post", M, fresh_file, special={("worker", "B1"): FORBIDDEN})],
         "meetings:amend": get_and_post(obj("get", M, finalized)),
         "meetings:review": [obj("post", M, finalized, special=not_superior)],
         "meetings:preparation": [obj("post", M, life)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chuxin.meetings import services
@@ -32,6 +33,8 @@ def test_every_write_service_refuses_an_actor_without_standing(world, branch):
     item = plan_item_create(actor=world.secretary, plan=plan_, area=plan_.organization.plan_areas.first(),
                             title="事项")
     today = timezone.localdate()
+    attachment = services.meeting_attachments_add(actor=world.secretary, meeting=meeting, attachments=[
+        SimpleUploadedFile("签到表.pdf", b"%PDF-1.4")])[0]
     tried = {
         "meeting_plan": lambda a: services.meeting_plan(actor=a, organization=world.b1, kind="general", title="会",
                                                         planned_at=timezone.now()),
@@ -63,6 +66,9 @@ def test_every_write_service_refuses_an_actor_without_standing(world, branch):
                                                             self_criticism="自我批评"),
         "rectification_add": lambda a: services.rectification_add(actor=a, meeting=life, text="整改",
                                                                   due_on=today + datetime.timedelta(days=30)),
+        "meeting_attachments_add": lambda a: services.meeting_attachments_add(
+            actor=a, meeting=meeting, attachments=[SimpleUploadedFile("名单.pdf", b"%PDF-1.4")]),
+        "meeting_attachment_delete": lambda a: services.meeting_attachment_delete(actor=a, attachment=attachment),
         "rectification_to_task": lambda a: services.rectification_to_task(actor=a, rectification=rect,
                                                                           plan_item=item),
     }
