@@ -188,15 +188,15 @@ def compliance_pages(repeat: int, year: int) -> dict[str, dict]:
     }
 
 
-def meeting_pages(meeting, secretary, repeat: int) -> dict[str, dict]:
+def meeting_pages(meeting, secretary, repeat: int, attendees: int) -> dict[str, dict]:
     from django.test import Client
     from django.urls import reverse
 
     client = Client()
     client.force_login(secretary)
     return {
-        "meeting page, 200 attendees": measure(client, reverse("meetings:detail", args=[meeting.pk]), repeat),
-        "attendance page, 200 attendees": measure(client, reverse("meetings:attendance", args=[meeting.pk]), repeat),
+        f"meeting page, {attendees} attendees": measure(client, reverse("meetings:detail", args=[meeting.pk]), repeat),
+        f"attendance page, {attendees} attendees": measure(client, reverse("meetings:attendance", args=[meeting.pk]), repeat),
     }
 
 
@@ -214,7 +214,7 @@ def main(argv=None) -> int:
         results["sizes"][label] = {"data": data, "pages": pages}
         print(f"{label}: {data}")
     meeting, secretary = big_meeting(args.attendees, today)
-    results["meeting"] = meeting_pages(meeting, secretary, args.repeat)
+    results["meeting"] = meeting_pages(meeting, secretary, args.repeat, args.attendees)
 
     small, full = results["sizes"]["small"]["pages"], results["sizes"]["full"]["pages"]
     print(f"\n| page ({results['sizes']['full']['data']['organizations']} organizations, "
