@@ -20,6 +20,8 @@ urlpatterns = [
     path("meetings/", include("chuxin.meetings.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
+    path("joint/", include("chuxin.joint.urls")),
+    path("", include("chuxin.site.urls")),
     path("", include("chuxin.portal.urls")),
 ]
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "chuxin.reports",
     "chuxin.meetings",
     "chuxin.evaluation",
+    "chuxin.site",
+    "chuxin.joint",
     "chuxin.workbench",
     "chuxin.portal",
 ]
