@@ -63,7 +63,7 @@ class Proposal(TimeStampedModel):
     background = models.TextField(_("background"))  # sanitized HTML
     asks_for_work = models.BooleanField(_("asks for work to be done"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DISCUSSION)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     seats_at_close = models.PositiveIntegerField(default=0)
     yes = models.PositiveIntegerField(default=0)
     no = models.PositiveIntegerField(default=0)
@@ -86,7 +86,7 @@ class Proposal(TimeStampedModel):
 
 class Comment(TimeStampedModel):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     author_name = models.CharField(max_length=50)
     text = models.TextField(_("comment"), max_length=2000)
 
@@ -130,9 +130,9 @@ class ServiceRequest(TimeStampedModel):
     partner_unit = models.ForeignKey("orgs.PartnerUnit", verbose_name=_("handled by"), on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="joint_requests")
     due_on = models.DateField(_("answer by"), null=True, blank=True)
-    routed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    routed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reply = models.TextField(_("reply"), blank=True, max_length=3000)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     replied_at = models.DateTimeField(null=True, blank=True)
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True,
@@ -199,14 +199,14 @@ class Booking(TimeStampedModel):
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="bookings")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+                                     blank=True, related_name="+")
     unit = models.ForeignKey("orgs.PartnerUnit", verbose_name=_("for"), on_delete=models.PROTECT, null=True,
                              blank=True, related_name="joint_bookings")
     purpose = models.CharField(_("purpose"), max_length=200)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

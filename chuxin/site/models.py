@@ -63,7 +63,7 @@ class SiteImage(TimeStampedModel):
     # {"480": "site/…/480.jpg", ...}: the stored widths, the largest no wider than the original.
     variants = models.JSONField(default=dict)
     alt = models.CharField(_("image description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     def __str__(self) -> str:
         return self.alt or f"image {self.pk}"
@@ -108,7 +108,7 @@ class Article(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("published from"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL,
-                               null=True, related_name="+")
+                               null=True, blank=True, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -150,7 +150,7 @@ class ArticleVersion(models.Model):
     title = models.CharField(max_length=120)
     summary = models.CharField(max_length=300, blank=True)
     body = models.TextField()
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
