@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuxin.core.access import Need, has_any
 from chuxin.core.forms import add_service_errors, run_service
-from chuxin.core.public_forms import public_rate_limit
+from chuxin.core.public_forms import rate_limit
+
+REQUESTS_PER_HOUR = 5
 from chuxin.plans.selectors import plan_items_of_year
 
 from . import selectors, services
@@ -42,8 +44,6 @@ def home_view(request):
     hosts = list(selectors.committees(request.user)[:100])
     if not hosts and not has_any(request.user, Need.READ):
         raise PermissionDenied
-    if len(hosts) == 1:
-        return redirect("joint:committee", pk=hosts[0].pk)
     return render(request, "joint/home.html", {"hosts": hosts})
 
 
@@ -194,12 +194,14 @@ def proposal_task_view(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@public_rate_limit("joint_request", limit=5, window=3600)
 def ask_view(request, pk: int):
-    """The public request form: no login, nothing personal shown; the requester gets their private link."""
+    """The public request form: no login, nothing personal shown; the requester gets their private link. Each
+    address may file a few requests an hour (chuxin.core.public_forms); a refused flood writes nothing."""
     host = selectors.public_host(pk)
     form = PublicRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if rate_limit(request, "joint_request", limit=REQUESTS_PER_HOUR, window=3600):
+            return render(request, "errors/429.html", {"window_minutes": 60}, status=429)
         try:
             filed = services.request_file(host=host, **{k: form.cleaned_data[k] for k in PublicRequestForm.Meta.fields})
         except ValidationError as error:
@@ -210,7 +212,6 @@ def ask_view(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@public_rate_limit("joint_feedback", limit=10, window=3600)
 def feedback_view(request, token: str):
     """The requester's private page (the link is the key): the state, the reply, and the rating once answered."""
     filed = selectors.request_by_token(token)

@@ -82,7 +82,7 @@ def article_view(request, key: str, pk: int):
 @require_safe
 def sitemap_view(request, key: str):
     profile = selectors.site_get(key)
-    articles = selectors.public_articles(profile.organization).only("pk", "updated_at", "publish_at")[:1000]
+    articles = selectors.public_articles(profile.organization)[:1000]
     response = render(request, "site/public/sitemap.xml",
                       {"profile": profile, "articles": articles,
                        "base": request.build_absolute_uri("/")[:-1]}, content_type="application/xml")
