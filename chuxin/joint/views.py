@@ -15,12 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuxin.core.access import Need, has_any
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.public_forms import rate_limit
-
-REQUESTS_PER_HOUR = 5
 from chuxin.plans.selectors import plan_items_of_year
 
 from . import selectors, services
-from .access import OWNER, runs, seat_of
+from .access import HANDLER, OWNER, runs, seat_of
 from .forms import (
     BookingForm,
     CloseForm,
@@ -36,6 +34,8 @@ from .forms import (
     VoteForm,
 )
 from .models import Booking, Proposal, ServiceRequest
+
+REQUESTS_PER_HOUR = 5  # real submissions from one address in an hour
 
 
 @login_required
@@ -236,8 +236,6 @@ def feedback_view(request, token: str):
 def request_view(request, pk: int):
     filed = selectors.access_request(request.user, pk, need=Need.READ)
     may_route = runs(request.user, filed.host)
-    from .access import HANDLER
-
     may_reply = may_route or HANDLER.holds(request.user, filed, Need.MANAGE)
     return render(request, "joint/request.html", {
         "filed": filed, "host": filed.host, "may_route": may_route, "may_reply": may_reply,

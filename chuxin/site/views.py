@@ -18,7 +18,7 @@ from chuxin.orgs.selectors import access_organization
 
 from . import selectors, services
 from .access import SUBJECT, is_committee
-from .forms import ArticleForm, PublishForm, ProfileForm
+from .forms import ArticleForm, ProfileForm, PublishForm
 from .models import Article, SiteProfile
 from .states import ARTICLES
 
@@ -118,10 +118,10 @@ def edit_view(request, pk: int):
     _committee(request.user, article.organization)
     form = ArticleForm(request.POST or None, request.FILES or None, instance=Article.objects.get(pk=article.pk),
                        organization=article.organization)
-    if request.method == "POST" and form.is_valid():
-        if _save_article(request, form, article.organization, article) is not None:
-            messages.success(request, _("Saved as a new version."))
-            return redirect("site:article", pk=article.pk)
+    if (request.method == "POST" and form.is_valid()
+            and _save_article(request, form, article.organization, article) is not None):
+        messages.success(request, _("Saved as a new version."))
+        return redirect("site:article", pk=article.pk)
     return render(request, "site/form.html", {"organization": article.organization, "form": form,
                                               "article": article})
 
