@@ -226,7 +226,7 @@ def feedback_view(request, token: str):
             return redirect("joint:feedback", token=token)
     response = render(request, "joint/feedback.html", {"filed": filed, "form": form,
                                                        "link": request.build_absolute_uri()})
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it to another site
+    response["Referrer-Policy"] = "same-origin"  # the link is the key: never send it to another site
     response["Cache-Control"] = "private, no-store"
     return response
 
