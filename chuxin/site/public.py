@@ -24,7 +24,7 @@ from chuxin.core import versions
 
 from . import selectors
 from .models import Article
-from .services import cache_name
+from .services import SITE_KEYS, cache_name
 
 CACHE_SECONDS = 600
 
@@ -41,6 +41,20 @@ def _cached(request, profile, page: str, build) -> HttpResponse:
     return response
 
 
+KEY_SECONDS = 60  # an organization deactivated elsewhere leaves its site within a minute
+
+
+def _site(key: str):
+    """The open site for /s/<key>/, from the cache when it is there: a cached page then costs no query. Every brand
+    change moves the version "site:keys"; the minute's timeout covers what changes elsewhere (a deactivation)."""
+    cache_key = f"site:key:{key.lower()}:{versions.current(SITE_KEYS)}"
+    profile = cache.get(cache_key)
+    if profile is None:
+        profile = selectors.site_get(key)
+        cache.set(cache_key, profile, KEY_SECONDS)
+    return profile
+
+
 def _timeout(organization) -> int:
     upcoming = selectors.next_scheduled(organization)
     if upcoming is None:
@@ -50,7 +64,7 @@ def _timeout(organization) -> int:
 
 @require_safe
 def home_view(request, key: str):
-    profile = selectors.site_get(key)
+    profile = _site(key)
 
     def build():
         org = profile.organization
@@ -69,7 +83,7 @@ def home_view(request, key: str):
 
 @require_safe
 def article_view(request, key: str, pk: int):
-    profile = selectors.site_get(key)
+    profile = _site(key)
 
     def build():
         article = selectors.public_article(profile.organization, pk)

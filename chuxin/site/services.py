@@ -30,6 +30,9 @@ from .states import ARTICLES
 S = Article.Status
 
 
+SITE_KEYS = "site:keys"  # the version of the key -> site lookups the public pages cache
+
+
 def cache_name(organization_id: int) -> str:
     return f"site:{organization_id}"
 
@@ -66,6 +69,7 @@ def profile_save(*, actor, organization, **fields) -> SiteProfile:
     audit_record(actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
                  target=profile, organization=organization)
     _changed(organization)
+    versions.bump_on_commit(SITE_KEYS)
     return profile
 
 

@@ -147,10 +147,17 @@ def test_a_superior_site_lists_its_subordinates(world, site, client):
     assert world.b1.name in body
 
 
-def test_the_home_page_from_cache_makes_one_query(world, site, client, django_assert_num_queries):
+def test_the_home_page_from_cache_makes_no_query(world, site, client, django_assert_num_queries):
     url = reverse("site:public-home", kwargs={"key": site.key})
     client.get(url)
-    # The site by its key; the page itself comes from the cache.
-    with django_assert_num_queries(1):
+    # The site by its key and the page itself both come from the cache.
+    with django_assert_num_queries(0):
         client.get(url)
     assert SiteProfile.objects.count() == 1
+
+
+def test_a_site_closed_to_the_public_is_gone_at_once(world, site, client):
+    url = reverse("site:public-home", kwargs={"key": site.key})
+    assert client.get(url).status_code == 200
+    services.profile_save(actor=world.secretary, organization=world.b1, is_public=False)
+    assert client.get(url).status_code == 404
