@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuxin.core.access import Need, has_any
+from chuxin.core.access import Need, has_any, rank_on
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.public_forms import rate_limit
 from chuxin.plans.selectors import plan_items_of_year
@@ -237,8 +237,11 @@ def request_view(request, pk: int):
     filed = selectors.access_request(request.user, pk, need=Need.READ)
     may_route = runs(request.user, filed.host)
     may_reply = may_route or HANDLER.holds(request.user, filed, Need.MANAGE)
+    # The requester's name and contact: for those who handle it (and the host's own readers), not every partner.
+    show_contact = may_reply or rank_on(request.user, filed.host.path) >= Need.READ
     return render(request, "joint/request.html", {
         "filed": filed, "host": filed.host, "may_route": may_route, "may_reply": may_reply,
+        "show_contact": show_contact,
         "route_form": RouteForm(units=selectors.partner_units(filed.host),
                                 initial={"partner_unit": filed.partner_unit_id, "due_on": filed.due_on}),
         "reply_form": ReplyForm(initial={"reply": filed.reply})})

@@ -145,3 +145,12 @@ def test_two_approvals_of_overlapping_bookings_at_once_approve_one():
     for t in threads:
         t.join()
     assert Booking.objects.filter(status="approved").count() == 1 and len(errors) == 1
+
+
+def test_a_requesters_contact_is_shown_to_its_handlers_only(world, committee, client_for):
+    units, seats = committee
+    filed = services.request_file(host=world.pc, name="居民乙", contact="13800002222", subject="诉求", text="内容")
+    services.request_route(actor=world.worker, request=filed, partner_unit=units[0])
+    url = reverse("joint:request", args=[filed.pk])
+    assert "13800002222" in client_for(seats[0].user).get(url).content.decode()
+    assert "13800002222" not in client_for(seats[1].user).get(url).content.decode()
