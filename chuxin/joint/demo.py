@@ -23,14 +23,23 @@ def seed_demo_data(*, today: datetime.date) -> None:
     if Seat.objects.filter(host=host).exists():
         return
     User = get_user_model()
+    # The partner units' members log in like the demo's other people: with the demo worker's password (copied as
+    # its hash, so this app names no password).
+    worker = User.objects.filter(username="worker").first()
     seats = []
     for n, unit in enumerate(units, start=1):
-        user, _created = User.objects.get_or_create(username=f"partner{n}", defaults={"display_name": f"{unit.name}联络员"})
-        if _created:
-            user.set_unusable_password()
+        user, created = User.objects.get_or_create(username=f"partner{n}", defaults={
+            "display_name": f"{unit.name}联络员", "must_change_password": False})
+        if created:
+            if worker is not None:
+                user.password = worker.password
+            else:
+                user.set_unusable_password()
             user.save()
         seats.append(services.seat_add(actor=None, host=host, user=user, name=user.display_name or user.username,
                                        partner_unit=unit))
+    if worker is not None:
+        services.seat_add(actor=None, host=host, user=worker, name=worker.display_name or worker.username)
     proposal = services.proposal_create(actor=None, host=host, title="共建“红色驿站”便民服务点",
                                         background="在辖区主干道设置便民服务点，由各共建单位轮流值守。",
                                         asks_for_work=True)
