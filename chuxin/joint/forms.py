@@ -28,7 +28,7 @@ class ProposalForm(StyledMixin, IdempotentFormMixin, forms.ModelForm):
         widgets = {"background": RichTextarea()}
 
 
-class CommentForm(StyledMixin, forms.Form):
+class CommentForm(StyledMixin, IdempotentFormMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -79,7 +79,7 @@ class RatingForm(PublicFormMixin, StyledMixin, forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ResourceForm(StyledMixin, forms.ModelForm):
+class ResourceForm(StyledMixin, IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["owner", "kind", "name", "capacity", "opens_at", "closes_at", "opening_days", "description",

@@ -86,19 +86,23 @@ def proposal_create(*, actor, host, title: str, background: str, asks_for_work: 
 
 
 @transaction.atomic
-def comment_add(*, actor, proposal: Proposal, text: str) -> Comment:
+def comment_add(*, actor, proposal: Proposal, text: str, token: str = "") -> Comment:
     _take_part(actor, proposal.host, proposal)
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write a comment first."))
     if proposal.status == P.DECIDED:
         raise ValidationError(_("The proposal is decided; the discussion is closed."))
-    seat = seat_of(actor, proposal.host_id) if actor is not None else None
-    name = seat.name if seat else (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else ""
-    comment = Comment(proposal=proposal, author=_person(actor), author_name=name[:50] or "—", text=text)
-    comment.full_clean()
-    comment.save()
-    return comment
+
+    def create() -> Comment:
+        seat = seat_of(actor, proposal.host_id) if actor is not None else None
+        name = seat.name if seat else (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else ""
+        comment = Comment(proposal=proposal, author=_person(actor), author_name=name[:50] or "—", text=text)
+        comment.full_clean()
+        comment.save()
+        return comment
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Comment, create=create)
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -194,12 +198,24 @@ def proposal_task(*, actor, proposal: Proposal, plan_item, title: str, start_on:
 # Joint services
 
 
+RESEND_MINUTES = 10
+
+
 @transaction.atomic
 def request_file(*, host, name: str, contact: str, subject: str, text: str) -> ServiceRequest:
-    """A request from the public form (no account: the form's honeypot and the rate limit guard it)."""
+    """A request from the public form (no account: the form's honeypot and the rate limit guard it). The same
+    request sent again within minutes (a double tap, a retry on a slow line) is the one already filed: the
+    requester has no account to key it by, so its own words are the key, checked one request at a time."""
     request = ServiceRequest(host=host, host_path=host.path, name=name.strip(), contact=contact.strip(),
                              subject=subject.strip(), text=text.strip())
     request.full_clean()
+    # One filing at a time per host (the latest request's row is the lock; SQLite lets one writer in anyway).
+    list(ServiceRequest.objects.select_for_update().filter(host=host).order_by("-pk").values_list("pk", flat=True)[:1])
+    twin = ServiceRequest.objects.filter(
+        host=host, name=request.name, contact=request.contact, subject=request.subject, text=request.text,
+        created_at__gte=timezone.now() - datetime.timedelta(minutes=RESEND_MINUTES)).first()
+    if twin is not None:
+        return twin
     request.save()
     return request
 
@@ -265,19 +281,26 @@ def request_rate(*, token: str, rating: int, feedback: str = "") -> ServiceReque
 
 
 @transaction.atomic
-def resource_save(*, actor, host, resource: Resource | None = None, **fields) -> Resource:
-    resource = resource or Resource(host=host, host_path=host.path)
+def resource_save(*, actor, host, resource: Resource | None = None, token: str = "", **fields) -> Resource:
+    """Offer a resource (or change one): the host's managers, or the members of the partner unit offering it."""
+    target = resource or Resource(host=host, host_path=host.path)
     for name, value in fields.items():
-        setattr(resource, name, value)
-    authorize(actor, host, Need.MANAGE, obj=resource, relations=(OWNER,))
-    if resource.owner_id and resource.owner.host_id != host.pk:
+        setattr(target, name, value)
+    authorize(actor, host, Need.MANAGE, obj=target, relations=(OWNER,))
+    if target.owner_id and target.owner.host_id != host.pk:
         raise ValidationError({"owner": _("Choose a partner unit of this joint committee.")})
-    created = resource.pk is None
-    resource.full_clean()
-    resource.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-                 target=resource, organization=host)
-    return resource
+
+    def save() -> Resource:
+        created = target.pk is None
+        target.full_clean()
+        target.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+                     target=target, organization=host)
+        return target
+
+    if resource is not None:
+        return save()
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Resource, create=save)
 
 
 def _overlapping(resource: Resource, starts_at, ends_at, *, exclude: int | None = None):

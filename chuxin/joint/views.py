@@ -133,7 +133,7 @@ def comment_view(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         run_service(request, lambda: services.comment_add(actor=request.user, proposal=proposal,
-                                                          text=form.cleaned_data["text"]))
+                                                          text=form.cleaned_data["text"], token=form.token))
     else:
         messages.error(request, _("Write a comment first."))
     return redirect(proposal)
@@ -185,8 +185,9 @@ def proposal_task_view(request, pk: int):
         else:
             messages.success(request, _("The task is in the plan."))
             return redirect(proposal)
+    allowed = proposal.outcome == Proposal.Outcome.ADOPTED and proposal.asks_for_work
     return render(request, "joint/task_form.html", {"proposal": proposal, "host": proposal.host, "form": form,
-                                                    "has_items": items.exists()})
+                                                    "has_items": items.exists(), "allowed": allowed})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def resource_create_view(request, pk: int):
                         initial={"owner": seat.partner_unit_id if seat else None})
     if request.method == "POST" and form.is_valid():
         try:
-            resource = services.resource_save(actor=request.user, host=host,
+            resource = services.resource_save(actor=request.user, host=host, token=form.token,
                                               **{k: form.cleaned_data[k] for k in ResourceForm.Meta.fields})
         except (ValidationError, PermissionDenied) as error:
             if isinstance(error, PermissionDenied):

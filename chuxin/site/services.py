@@ -186,7 +186,8 @@ def article_publish(*, actor, article: Article, publish_at: datetime.datetime | 
     article.withdrawn_at = None
     article.save(update_fields=["status", "publish_at", "reviewed_by", "withdrawn_at", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=article, organization=article.organization,
-                 changes={"status": [S.SUBMITTED, S.PUBLISHED], "publish_at": ["", when.isoformat()]})
+                 changes={"status": [S.SUBMITTED, S.PUBLISHED],
+                          "publish_at": ["", timezone.localtime(when).strftime("%Y-%m-%d %H:%M")]})
     record_work(kind="site_article_published", organization=article.organization, on=when, target=article,
                 actor=actor, payload={"kind": article.kind}, label=article.title)
     _changed(article.organization)

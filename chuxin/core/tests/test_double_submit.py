@@ -105,6 +105,15 @@ CREATE: dict[str, Create] = {
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
+    "site:article-create": Create("site.Article", lambda env: {
+        "kind": "news", "title": "双提交新闻", "summary": "", "body": "正文", "member": "", "picture_alt": ""}),
+    "joint:proposal-create": Create("joint.Proposal", lambda env: {"title": "双提交议题", "background": "背景"}),
+    "joint:comment": Create("joint.Comment", lambda env: {"text": "双提交意见"}),
+    "joint:resource-create": Create("joint.Resource", lambda env: {
+        "owner": "", "kind": "room", "name": "双提交会议室", "capacity": "10", "opens_at": "08:00",
+        "closes_at": "18:00", "opening_days": "", "description": "", "is_active": "on"}),
+    "joint:resource": Create("joint.Booking", lambda env: {
+        "unit": "", "purpose": "双提交预约", "starts_at": f"{_today(3)}T09:00", "ends_at": f"{_today(3)}T10:00"}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -126,6 +135,11 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # site: the brand is one per organization; publishing is a state change
+    "ProfileForm", "PublishForm",
+    # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
+    # answered, closed, rated once); a public request sent again within minutes is the one already filed
+    "SeatForm", "VoteForm", "CloseForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",
 }
 
 

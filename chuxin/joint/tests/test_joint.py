@@ -154,3 +154,12 @@ def test_a_requesters_contact_is_shown_to_its_handlers_only(world, committee, cl
     url = reverse("joint:request", args=[filed.pk])
     assert "13800002222" in client_for(seats[0].user).get(url).content.decode()
     assert "13800002222" not in client_for(seats[1].user).get(url).content.decode()
+
+
+def test_a_public_request_sent_twice_is_filed_once(world, committee, client):
+    url = reverse("joint:ask", kwargs={"pk": world.pc.pk})
+    stamp = client.get(url).context["form"].initial["shown"]
+    data = {"name": "甲", "contact": "1", "subject": "重复", "text": "内容", "shown": stamp}
+    first, second = client.post(url, data), client.post(url, data)
+    assert first["Location"] == second["Location"]
+    assert ServiceRequest.objects.count() == 1
