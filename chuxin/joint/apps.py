@@ -19,6 +19,8 @@ class JointConfig(AppConfig):
             RecordKind("joint_service_answered", _("joint-service requests answered"),
                        payload={"partner_unit": str}, fact=_("Joint-service requests answered"), fact_order=86),
         ),
+        facts_label=_("Joint committee"),
+        facts_order=85,
         workbench="chuxin.joint.workbench.workbench_items",
         workbench_kinds=(WorkbenchKind("joint", _("Joint committee"), "diagram-3", order=85),),
         reminders="chuxin.joint.workbench.due_reminders",

@@ -14,6 +14,8 @@ class SiteConfig(AppConfig):
         record_kinds=(RecordKind("site_article_published", _("articles published on the public site"),
                                  payload={"kind": str}, fact=_("Articles published on the public site"),
                                  fact_order=80),),
+        facts_label=_("Public site"),
+        facts_order=80,
         workbench="chuxin.site.workbench.workbench_items",
         workbench_kinds=(WorkbenchKind("site", _("Public site"), "globe", order=80),),
         demo=Demo("chuxin.site.demo.seed_demo_data", after=("orgs", "members")),

@@ -39,6 +39,7 @@ PEOPLE = {"worker": "worker", "secretary": "secretary1", "member": "member1", "v
 ALLOWED = {
     "Excel", "PDF", "Word", "WPS", "iCalendar", "iPhone", "iOS", "Android", "Outlook", "Google", "Apple", "Ctrl",
     "ID", "MB", "KB", "QR", "PNG", "JPG", "JPEG", "ZIP", "HTTP", "HTTPS", "URL", "CSV", "XLSX", "DOCX",
+    "RSS", "Atom",  # the public site's feed formats, named as their readers know them
     "worker", "secretary1", "committee1", "member1", "viewer", "admin",
 }
 NOT_PAGES = {
