@@ -52,6 +52,8 @@ NOT_PAGES = {
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
+    "site:feed-rss", "site:feed-atom", "site:sitemap",  # XML for feed readers and search engines
+    "joint:feedback",  # reached only through a requester's private link; its Chinese: e2e/test_site.py
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
 SKIP_PREFIXES = ("/static/", "/media/", "/i18n/", "/accounts/logout/")
