@@ -5,7 +5,6 @@ from . import views
 app_name = "dues"
 urlpatterns = [
     path("", views.home_view, name="home"),
-    path("mine/", views.my_view, name="mine"),
     path("branch/", views.branch_view, name="branch"),
     path("branch/bills/", views.generate_view, name="generate"),
     path("branch/close/", views.close_view, name="close"),

@@ -39,14 +39,17 @@ def _int(value) -> int:
         raise Http404 from None
 
 
+def _param(request, name: str) -> str | None:
+    """A POST's field, else the address's query (the forms post both ways)."""
+    return request.POST.get(name) or request.GET.get(name)
+
+
 def _org(request, need: Need) -> Organization:
-    source = request.POST if request.method == "POST" else request.GET
-    return access_organization(request.user, _int(source.get("organization")), need=need)
+    return access_organization(request.user, _int(_param(request, "organization")), need=need)
 
 
 def _month(request) -> datetime.date:
-    source = request.POST if request.method == "POST" else request.GET
-    return mo.parse(source.get("month"), mo.first(timezone.localdate()))
+    return mo.parse(_param(request, "month"), mo.first(timezone.localdate()))
 
 
 def _year(request) -> int:
@@ -168,15 +171,6 @@ def member_view(request, pk: int):
     return render(request, "dues/member.html", {
         "member": member, "year": year, "s": selectors.statement(member, year),
         "can_manage": can(request.user, member.organization, Need.MANAGE), "reason_form": ReasonForm()})
-
-
-@login_required
-@require_GET
-def my_view(request):
-    own = Member.objects.filter(user=request.user, status=Member.Status.ACTIVE).first()
-    if own is None:
-        raise Http404
-    return redirect("dues:member", pk=own.pk)
 
 
 @login_required
