@@ -28,8 +28,8 @@ from chuxin.records.services import record_work
 
 from . import months as mo
 from . import rules
-from .selectors import month_totals
 from .models import DuesBase, DuesBill, DuesMonth, DuesPayment, DuesPaymentLine, DuesReduction
+from .selectors import month_totals
 
 ZERO = Decimal("0")
 BILL_BATCH = 5000
