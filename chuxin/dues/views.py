@@ -86,7 +86,10 @@ def branch_view(request):
     page = selectors.branch_month(org, month)
     return render(request, "dues/branch.html", {
         "organization": org, "month": month, "page": page, "can_manage": can(request.user, org, Need.MANAGE),
-        "previous": mo.add(month, -1), "next": mo.add(month, 1)})
+        "previous": mo.add(month, -1), "next": mo.add(month, 1),
+        # Written once, not per row (a branch of 200 members: see selectors.Line).
+        "member_url": reverse("dues:home") + "members/", "no_bill": _("no bill"), "pay_label": _("Payment"),
+        "due_label": _("Due"), "paid_label": _("Paid")})
 
 
 @login_required

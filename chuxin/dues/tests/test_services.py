@@ -22,6 +22,11 @@ D = Decimal
 TODAY = datetime.date(2026, 11, 20)
 
 
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    pass
+
+
 def m(year, month):
     return datetime.date(year, month, 1)
 
