@@ -105,13 +105,14 @@ def billing(month: datetime.date) -> dict:
     from chuxin.dues import services
     from chuxin.dues.models import DuesBill
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     made = services._generate(Q(), month)
-    first = time.perf_counter() - started
+    first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
     again = services._generate(Q(), month)
     second = time.perf_counter() - started
-    return {"bills": made, "seconds": round(first, 2), "again_bills": again, "again_seconds": round(second, 2),
+    # The process's CPU time too (SQLite runs in it): less disturbed than the wall clock on a shared machine.
+    return {"bills": made, "seconds": round(first, 2), "cpu_seconds": round(first_cpu, 2), "again_bills": again, "again_seconds": round(second, 2),
             "total_bills": DuesBill.objects.count(), "target_s": BILLING_TARGET_S}
 
 

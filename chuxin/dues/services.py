@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,14 +23,13 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey
-from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
 from chuxin.records.services import record_work
 
 from . import months as mo
 from . import rules
 from .models import DuesBase, DuesBill, DuesMonth, DuesPayment, DuesPaymentLine, DuesReduction
-from .selectors import month_totals
+from .selectors import in_subtree, month_totals
 
 ZERO = Decimal("0")
 BILL_BATCH = 5000
@@ -86,19 +86,33 @@ def is_closed(path: str, month: datetime.date) -> bool:
     return any(path.startswith(p) for p in _closed_paths(month))
 
 
+class Base(NamedTuple):
+    """A base as billing reads it (not a model instance: 100,000 of them cost seconds)."""
+
+    kind: str
+    base: Decimal
+    effective_month: datetime.date
+
+
 def _bill_rows(members: list[tuple[int, int, str]], month: datetime.date) -> list[tuple]:
-    """The new bills of `members` ((id, organization id, organization path)) for `month`, as row tuples in
+    """The new bills of `members` ((id, organization id, organization path), in id order) for `month`, as row tuples in
     BILL_COLUMNS order; members without a base get none. Two queries: their bases, their approved reductions.
     Plain tuples, not model instances: billing 100,000 members spends its time here (bench/dues.py)."""
-    ids = [pk for pk, _org, _path in members]
-    bases: dict[int, list[DuesBase]] = defaultdict(list)
-    for member_id, kind, base, effective in (DuesBase.objects.filter(member_id__in=ids, effective_month__lte=month)
+    # The members come in id order: their bases and reductions are read by the id range (a few rows of members
+    # outside the batch are read and ignored), cheaper than an IN list of thousands of ids.
+    if not members:
+        return []
+    low, high = members[0][0], members[-1][0]
+    bases: dict[int, list[Base]] = defaultdict(list)
+    for member_id, kind, base, effective in (DuesBase.objects.filter(member_id__gte=low, member_id__lte=high,
+                                                                     effective_month__lte=month)
                                              .order_by("member_id", "-effective_month")
                                              .values_list("member_id", "kind", "base", "effective_month")):
-        bases[member_id].append(DuesBase(kind=kind, base=base, effective_month=effective))
+        bases[member_id].append(Base(kind, base, effective))
     reductions: dict[int, list[DuesReduction]] = defaultdict(list)
-    for r in DuesReduction.objects.filter(member_id__in=ids, status=DuesReduction.Status.APPROVED,
-                                          first_month__lte=month, last_month__gte=month):
+    for r in DuesReduction.objects.filter(member_id__gte=low, member_id__lte=high,
+                                          status=DuesReduction.Status.APPROVED, first_month__lte=month,
+                                          last_month__gte=month):
         reductions[r.member_id].append(r)
     amounts: dict[tuple[str, Decimal], Decimal] = {}  # most members share a few bases
     rows = []
@@ -164,7 +178,7 @@ def bills_generate(*, actor, organization, month: datetime.date) -> int:
     month = mo.first(month)
     if month > mo.add(mo.first(timezone.localdate()), 3):
         raise ValidationError(_("Bills can be made at most a quarter ahead."))
-    made = _generate(subtree_q(organization.path, "organization__path"), month)
+    made = _generate(in_subtree(organization), month)
     if made and actor is not None:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=organization, organization=organization,
                      changes={"dues_bills": ["", f"{_ym(month)}: {made}"]})
@@ -433,7 +447,7 @@ def month_close(*, actor, organization, month: datetime.date, today: datetime.da
         type(organization).objects.select_for_update().filter(pk=organization.pk).first()
         if is_closed(organization.path, month):
             raise ValidationError(_("%(month)s is already closed.") % {"month": _ym(month)})
-        _generate(subtree_q(organization.path, "organization__path"), month)
+        _generate(in_subtree(organization), month)
         totals = month_totals(organization, month)
         row = DuesMonth.objects.create(organization=organization, month=month, due=totals["due"],
                                        collected=totals["collected"],
