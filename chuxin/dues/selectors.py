@@ -301,15 +301,23 @@ def workbench_items(user) -> list[WorkItem]:
 
 def due_reminders(today: datetime.date) -> list[Reminder]:
     """Arrears reminders to the member's secretaries, once per member, flag and run of unpaid months (the dedup
-    key names the first unpaid month and the flag). Three queries."""
+    key names the first unpaid month and the flag). Five queries."""
+    from chuxin.orgs.models import Organization
+
     rows = flagged(Q(), today)
     if not rows:
         return []
-    people = holders_by_org({m.organization for m, *_ in rows}, Need.MANAGE, on=today, serving=True)
+    # Who hears: the secretaries and workers of the member's organization; a Party group, which has none of its
+    # own, its branch's (the parents are read in the same two queries).
+    orgs = {m.organization_id: m.organization for m, *_ in rows}
+    parents = {o.parent_id for o in orgs.values() if o.parent_id} - set(orgs)
+    wanted = list(orgs.values()) + list(Organization.objects.filter(pk__in=parents).only("id", "path"))
+    people = holders_by_org(wanted, Need.MANAGE, on=today, serving=True)
     reminders = []
     for member, n, _without, flag in rows:
         since = mo.add(mo.first(today), -n)
-        for user in people.get(member.organization_id, []):
+        org = member.organization
+        for user in people.get(org.pk) or people.get(org.parent_id, []):
             reminders.append(Reminder(
                 recipient=user, kind="overdue" if flag == "case" else "due_soon", target=member,
                 title=FLAG_TEXT[flag], url=reverse("dues:member", args=[member.pk]),

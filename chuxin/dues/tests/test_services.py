@@ -200,3 +200,18 @@ def test_paid_up_to_is_the_last_month_of_an_unbroken_run(world, billed):
     assert DuesBill.objects.filter(member=other).count() == 2  # pays from the month of the branch meeting's vote
     services.payment_record(actor=world.secretary, member=other, months=[m(2026, 10)], paid_on=TODAY, today=TODAY)
     assert selectors.paid_up_to(other) == m(2026, 10)
+
+
+def test_arrears_reminders_reach_the_secretary_once(world, billed):
+    from chuxin.notifications.models import Notification
+    from chuxin.notifications.reminders import send_due_reminders
+
+    group_member = make_member(world.g1, "小组党员")  # a Party group has no secretary: its branch's hears
+    services.base_set(actor=None, member=group_member, kind="student", base=D("0"), effective_month=m(2026, 1))
+    bill_year(world, group_member, last=11)
+    send_due_reminders(TODAY)
+    told = Notification.objects.filter(url__startswith="/dues/members/")
+    assert sorted(told.values_list("recipient__username", "url")) == sorted([
+        ("secretary", f"/dues/members/{billed.pk}/"), ("secretary", f"/dues/members/{group_member.pk}/")])
+    send_due_reminders(TODAY)
+    assert told.count() == 2  # once per member, flag and run of unpaid months
