@@ -113,3 +113,22 @@ def test_the_branch_page_makes_the_same_queries_for_more_members(world, client_f
         services.base_set(actor=None, member=make_member(world.b1, f"党员甲{i}"), kind="employed", base=D("9000"),
                           effective_month=this_month())
     assert count() == few
+
+
+def test_exports_write_real_numbers_and_the_named_list_is_audited(world, client_for):
+    import io
+
+    import openpyxl
+
+    from chuxin.audit.models import AuditEntry
+
+    services.base_set(actor=None, member=world.member, kind="employed", base=D("12000"), effective_month=this_month())
+    services.bills_generate(actor=None, organization=world.b1, month=this_month())
+    c = client_for(world.secretary)
+    r = c.get(f"/dues/branch/month.xlsx?organization={world.b1.pk}&month={this_month():%Y-%m}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0].values)
+    assert ("李四", "employed: monthly after-tax regular pay", 12000, 240) == rows[2][:4]
+    assert AuditEntry.objects.filter(action="export", organization=world.b1).exists()
+    r = client_for(world.member_user).get(f"/dues/summary.xlsx?organization={world.b1.pk}&year={this_month().year}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0].values)
+    assert rows[-1][:2] == ("Total", 240) and not any("李四" in str(v) for row in rows for v in row)
