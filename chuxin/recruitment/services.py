@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, authorize
+from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.attachments import attachments_save
 from chuxin.core.models import IdempotencyKey
 from chuxin.members import citizen_id
@@ -308,7 +308,7 @@ def applicant_stop(*, actor, applicant: Applicant, reason: str) -> Applicant:
 @transaction.atomic
 def holiday_set(*, actor, day: datetime.date, name: str, is_workday: bool) -> Holiday:
     """The house's holiday calendar: only those who administer the whole tree keep it."""
-    if actor is not None and not actor.is_superuser:
+    if actor is not None and rank_on(actor, "") < Need.ADMIN:
         raise PermissionDenied
     holiday, _created = Holiday.objects.update_or_create(day=day, defaults={"name": name, "is_workday": is_workday})
     holiday.full_clean()
