@@ -188,7 +188,7 @@ class StepRecord(models.Model):
     notice_from = models.DateField(_("public notice from"), null=True, blank=True)
     extended_reason = models.CharField(_("reason for the longer limit"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
+                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,17 +8,17 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
 
 from . import deadlines
 from .access import THE_PERSON
-from .apps import WARNING_DAYS
 from .models import Applicant, Stage, StepRecord, StepRule
 
-DEFAULT_WARNING_DAYS = 7
+# The overview and the workbench show what is due within a month: the talk is due within one month of the
+# application, so it shows from the day the application is recorded. (Reminders go out nearer, by the rule.)
+SOON_DAYS = 31
 
 
 def applicant_list(user, *, organization=None, stage: int | None = None, status: str = "active") -> QuerySet:
@@ -74,7 +74,7 @@ def overview(user, organization) -> dict:
     active = Applicant.objects.filter(organization_path__startswith=organization.path,
                                       status=Applicant.Status.ACTIVE)
     counts = dict(active.order_by().values_list("stage").annotate(n=Count("id")))
-    days = core_rules.value(WARNING_DAYS, organization)
+    days = SOON_DAYS
     soon = list(active.filter(next_due__isnull=False, next_due__lte=today + datetime.timedelta(days=days))
                 .select_related("organization").only("id", "name", "next_step", "next_due", "stage",
                                                       "organization__name").order_by("next_due", "id")[:50])
@@ -95,7 +95,7 @@ def workbench_items(user) -> list[WorkItem]:
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
-    horizon = today + datetime.timedelta(days=31)
+    horizon = today + datetime.timedelta(days=SOON_DAYS)
     items: list[WorkItem] = []
     if scope_prefixes(user, Need.MANAGE):
         rows = (Applicant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
