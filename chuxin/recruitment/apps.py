@@ -48,4 +48,5 @@ class RecruitmentConfig(AppConfig):
         ),
         rules=RULES,
         matrix_routes="chuxin.recruitment.tests.matrix_routes.routes",
+        member_history="chuxin.recruitment.selectors.member_history",
     )

@@ -121,3 +121,20 @@ def my_record(user) -> Applicant | None:
     if not user.is_authenticated:
         return None
     return Applicant.objects.filter(user=user).order_by("-applied_on").first()
+
+
+def member_history(member, user) -> list:
+    """How the member came to the Party through the pipeline on this platform: each step with its date. One
+    query for the record (and one for its steps)."""
+    from chuxin.core.access import can
+    from chuxin.core.protocols import HistoryRow, HistorySection
+
+    applicant = Applicant.objects.filter(member=member).select_related("rule_set").first()
+    if applicant is None:
+        return []
+    url = f"/recruitment/{applicant.pk}/" if (can(user, member.organization, Need.READ)
+                                               or applicant.user_id == getattr(user, "pk", None)) else ""
+    names = {s.number: s.display_name for s in applicant.rule_set.steps.all()}
+    rows = [HistoryRow(date=r.on, text=f"{r.number}. {names.get(r.number, '')}", url=url)
+            for r in applicant.steps.order_by("-on", "-number")[:25]]
+    return [HistorySection(title=_("Recruitment"), rows=rows, order=30, more_url=url)]

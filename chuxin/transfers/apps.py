@@ -31,4 +31,5 @@ class TransfersConfig(AppConfig):
         ),
         rules=RULES,
         matrix_routes="chuxin.transfers.tests.matrix_routes.routes",
+        member_history="chuxin.transfers.selectors.member_history",
     )

@@ -52,7 +52,7 @@ class Transfer(TimeStampedModel):
                                   validators=[no_formula_prefix])
     reason = models.CharField(_("reason"), max_length=200, validators=[no_formula_prefix])
     requested_on = models.DateField(_("requested on"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -78,7 +78,8 @@ class Transfer(TimeStampedModel):
         ]
         constraints = [
             # Our own letters are numbered once (year + serial).
-            models.UniqueConstraint(fields=["letter_number"], condition=Q(kind="out"), name="transfer_letter_once"),
+            models.UniqueConstraint(fields=["letter_number"], condition=Q(kind="out") & ~Q(letter_number=""),
+                                    name="transfer_letter_once"),
             # A letter from outside is accepted once.
             models.UniqueConstraint(fields=["other_name", "letter_number"], condition=Q(kind="in"),
                                     name="transfer_incoming_once"),

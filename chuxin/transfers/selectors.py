@@ -66,3 +66,23 @@ def overdue_letters(today) -> QuerySet:
 
 def q_in_scope(user) -> Q:
     return scope_q(user, Need.READ, "organization_path") | scope_q(user, Need.READ, "destination_path")
+
+
+def member_history(member, user) -> list:
+    """The member's transfers on their file (where from, where to, when), and for a manager of the member's
+    organization the way to start one. Two queries at most."""
+    from chuxin.core.access import can
+    from chuxin.core.protocols import HistoryRow, HistorySection
+
+    rows = []
+    if member.status == "active" and can(user, member.organization, Need.MANAGE):
+        rows.append(HistoryRow(date=None, text=_("Transfer this member to another organization"),
+                               url=f"/transfers/new/?member={member.pk}", note=_("start")))
+    for t in Transfer.objects.filter(member=member).select_related("organization", "destination").order_by(
+            "-requested_on", "-pk")[:20]:
+        where = t.destination.name if t.destination else t.other_name
+        text = (f"{t.other_name} → {t.organization.name}" if t.kind == Transfer.Kind.IN
+                else f"{t.organization.name} → {where}")
+        rows.append(HistoryRow(date=t.accepted_on or t.return_slip_on or t.requested_on, text=text,
+                               url=f"/transfers/{t.pk}/", note=t.get_status_display()))
+    return [HistorySection(title=_("Membership transfers"), rows=rows, order=40)] if rows else []

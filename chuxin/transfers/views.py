@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors, run_service
-from chuxin.members.selectors import access_member
-from chuxin.orgs.selectors import access_organization
+from chuxin.members.selectors import access_member, member_list, member_search
+from chuxin.orgs.selectors import access_organization, organization_choices
 
 from . import selectors, services
 from .forms import ApproveForm, IncomingForm, ReasonForm, RequestForm, SlipForm
@@ -37,9 +37,13 @@ def list_view(request):
         raise PermissionDenied
     open_only = request.GET.get("all") != "1"
     page = Paginator(selectors.transfer_list(request.user, open_only=open_only), 50).get_page(request.GET.get("page"))
-    return render(request, "transfers/list.html", {"page": page, "open_only": open_only,
-                                                   "may_manage": has_any(request.user, Need.MANAGE),
-                                                   "querystring_base": "" if open_only else "all=1&"})
+    may_manage = has_any(request.user, Need.MANAGE)
+    term = request.GET.get("q", "").strip()[:50]
+    found = list(member_search(member_list(request.user, need=Need.MANAGE), term)[:20]) if may_manage and term else []
+    return render(request, "transfers/list.html", {
+        "page": page, "open_only": open_only, "may_manage": may_manage, "q": term, "found": found,
+        "orgs": organization_choices(request.user, need=Need.MANAGE).order_by("path")[:200] if may_manage else [],
+        "querystring_base": "" if open_only else "all=1&"})
 
 
 @login_required
