@@ -159,7 +159,7 @@ class Applicant(TimeStampedModel):
         verbose_name = _("person in recruitment")
         verbose_name_plural = _("people in recruitment")
         indexes = [
-            models.Index(fields=["organization_path", "status", "stage"], name="recruit_overview"),
+            models.Index(fields=["status", "organization_path", "stage"], name="recruit_overview"),
             models.Index(fields=["status", "next_due"], name="recruit_due"),
         ]
         constraints = [
