@@ -101,19 +101,29 @@ def notice_end(organization, start: datetime.date) -> datetime.date:
 
 
 def refresh_next(applicant: Applicant, rules: list[StepRule], done: dict[int, datetime.date]) -> None:
-    """Keep the next step and its dates on the row, for the overview, the workbench and the reminders."""
+    """Keep the next step, its earliest day and the nearest deadline on the row, for the overview, the workbench and
+    the reminders. The nearest deadline is that of any step still open whose limit has started (after the vote,
+    the approval's three months run while the higher committee's talk is still to come), and of the repeated
+    assessment (every six months) while it is open."""
     nxt = deadlines.next_step(rules, done)
     if nxt is None or applicant.status != Applicant.Status.ACTIVE:
         applicant.next_step = applicant.next_due = applicant.next_earliest = None
-    else:
-        applicant.next_step, applicant.next_due, applicant.next_earliest = nxt.number, nxt.due, nxt.earliest
-    # A repeatable step open again (the half-yearly assessment) is due before the next one in order.
+        return
+    applicant.next_step, applicant.next_earliest = nxt.number, nxt.earliest
+    last = max(done)
+    dues = []
     for rule in rules:
-        if rule.repeatable and rule.deadline_months and rule.number in done and applicant.next_step and \
-                rule.number < applicant.next_step and _next_after(rules, rule.number) == applicant.next_step:
-            due = deadlines.add_months(done[rule.number], rule.deadline_months)
-            if applicant.next_due is None or due < applicant.next_due:
-                applicant.next_due = due
+        open_again = rule.repeatable and rule.number in done and _next_after(rules, rule.number) == nxt.number
+        if rule.number in done and not open_again:
+            continue
+        if rule.number < nxt.number and not open_again:
+            continue
+        if rule.anchor and rule.anchor > last and not open_again:
+            continue
+        due = deadlines.limits(rule, done)[1]
+        if due is not None:
+            dues.append(due)
+    applicant.next_due = min(dues) if dues else None
 
 
 def _next_after(rules: list[StepRule], number: int) -> int | None:

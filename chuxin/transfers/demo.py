@@ -22,7 +22,7 @@ def seed_demo_data(*, today: datetime.date) -> None:
     if len(orgs) < 3 or Transfer.objects.exists():
         return
     full = list(Member.objects.filter(organization__in=[orgs["HX-B01"], orgs["HX-B03"]], status="active",
-                                      category="full").order_by("-pk")[:4])
+                                      category="full").order_by("pk")[:4])
     if len(full) < 2:
         return
     with transaction.atomic():

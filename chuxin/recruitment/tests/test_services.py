@@ -164,3 +164,37 @@ def _walk_to(world, branch, upto: int, *, vote_days_ago: int = 30) -> Applicant:
     demo.walk(a, days, upto, people=branch.full, actor=world.secretary)
     a.refresh_from_db()
     return a
+
+
+def test_after_the_vote_the_approvals_three_months_are_the_deadline(world, branch):
+    a = _walk_to(world, branch, 15, vote_days_ago=30)
+    assert a.next_step == 16
+    assert a.next_due == deadlines.add_months(TODAY - datetime.timedelta(days=30), 3)
+
+
+def test_reminders_go_to_the_secretary_once_per_step_and_date(world, branch):
+    from chuxin.notifications.reminders import send_due_reminders
+    from chuxin.notifications.models import Notification
+
+    a = apply(world, on=TODAY - datetime.timedelta(days=27))  # the talk is due in a few days
+    assert send_due_reminders(TODAY) >= 1
+    assert send_due_reminders(TODAY) == 0  # once
+    note = Notification.objects.get(recipient=world.secretary, target_id=str(a.pk))
+    assert note.kind == "due_soon" and note.url == f"/recruitment/{a.pk}/"
+
+
+def test_probation_ending_and_political_birthdays(world, branch):
+    from chuxin.orgs.services import rule_set
+    from chuxin.recruitment import reminders
+
+    today = datetime.date(2026, 7, 1)
+    joined = datetime.date(2025, 7, 5)
+    branch.probationary.joined_on = joined
+    branch.probationary.save()
+    found = reminders.due_reminders(today)
+    assert any(r.target == branch.probationary and r.dedup_key == "probation:2026-07-05" for r in found)
+    assert not [r for r in found if r.dedup_key.startswith("birthday")]  # off by default
+    rule_set(actor=None, organization=world.b1, code="political_birthday_greeting", value=True)
+    greeted = [r for r in reminders.due_reminders(today) if r.dedup_key.startswith("birthday")]
+    assert [r.recipient for r in greeted] == [world.member_user]  # joined on 1 July 2010, with an account
+    assert greeted[0].params["years"] == 16
