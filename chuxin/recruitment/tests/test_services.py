@@ -173,8 +173,8 @@ def test_after_the_vote_the_approvals_three_months_are_the_deadline(world, branc
 
 
 def test_reminders_go_to_the_secretary_once_per_step_and_date(world, branch):
-    from chuxin.notifications.reminders import send_due_reminders
     from chuxin.notifications.models import Notification
+    from chuxin.notifications.reminders import send_due_reminders
 
     a = apply(world, on=TODAY - datetime.timedelta(days=27))  # the talk is due in a few days
     assert send_due_reminders(TODAY) >= 1
