@@ -130,7 +130,8 @@ def _next_after(rules: list[StepRule], number: int) -> int | None:
     return next((r.number for r in rules if r.number > number), None)
 
 
-def _check_order(rule: StepRule, rules: list[StepRule], done: dict[int, datetime.date]) -> None:
+def _check_order(rule: StepRule, rules: list[StepRule], done: dict[int, datetime.date],
+                 on: datetime.date | None = None) -> None:
     missing = [r for r in rules if r.number < rule.number and r.number not in done]
     if missing:
         first = missing[0]
@@ -139,7 +140,7 @@ def _check_order(rule: StepRule, rules: list[StepRule], done: dict[int, datetime
                                              "missing": first.display_name}, code="order")
     if rule.number in done:
         later = [n for n in done if n > rule.number]
-        if not rule.repeatable or later:
+        if not rule.repeatable or later or done[rule.number] == on:  # a repeated step: once a day (a double click)
             raise ValidationError(_("Step %(n)s (%(name)s) is already recorded.") % {
                 "n": rule.number, "name": rule.display_name}, code="done")
 
@@ -214,7 +215,7 @@ def step_record(*, actor, applicant: Applicant, number: int, on: datetime.date, 
         if rule is None:
             raise ValidationError(_("There is no such step in these rules."))
         done = deadlines.done_dates(applicant.steps.all())
-        _check_order(rule, rules, done)
+        _check_order(rule, rules, done, on)
         people = list(people)
         _check_people(rule, people, applicant)
         _check_training(rule, training_days, training_hours)
