@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
@@ -153,6 +154,12 @@ class Applicant(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     member = models.OneToOneField("members.Member", verbose_name=_("member file"), on_delete=models.SET_NULL,
                                   null=True, blank=True, related_name="recruitment")
+
+    # How the audit log shows what the services record beyond the fields: the step taken, the reason for stopping.
+    audit_fields = {
+        "step": AuditField(_("step taken")),
+        "reason": AuditField(_("reason")),
+    }
 
     class Meta:
         ordering = ["-applied_on", "-id"]

@@ -312,7 +312,7 @@ def applicant_stop(*, actor, applicant: Applicant, reason: str) -> Applicant:
     applicant.next_step = applicant.next_due = applicant.next_earliest = None
     applicant.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=applicant,
-                 organization=applicant.organization, changes={"status": ["active", f"stopped: {reason[:100]}"]})
+                 organization=applicant.organization, changes={"status": ["active", "stopped"], "reason": [None, reason[:100]]})
     return applicant
 
 

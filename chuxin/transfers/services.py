@@ -152,10 +152,11 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
             raise ValidationError(_("This cannot be done now: the transfer is “%(status)s”.") % {
                 "status": transfer.get_status_display()})
         authorize(actor, side, Need.MANAGE)
+        before = transfer.status
         transfer.status, transfer.refusal = Status.REFUSED, reason.strip()[:200]
         transfer.save()
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=transfer, organization=side,
-                     changes={"status": ["open", "refused"]})
+                     changes={"status": [before, "refused"], "refusal": ["", transfer.refusal]})
     return transfer
 
 
@@ -164,10 +165,11 @@ def transfer_withdraw(*, actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         transfer = _lock(transfer)
         _refuse_status(transfer, *OPEN)
+        before = transfer.status
         transfer.status = Status.WITHDRAWN
         transfer.save()
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=transfer,
-                     organization=transfer.organization, changes={"status": ["open", "withdrawn"]})
+                     organization=transfer.organization, changes={"status": [before, "withdrawn"]})
     return transfer
 
 
