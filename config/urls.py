@@ -18,6 +18,8 @@ urlpatterns = [
     path("directives/", include("chuxin.directives.urls")),
     path("reports/", include("chuxin.reports.urls")),
     path("meetings/", include("chuxin.meetings.urls")),
+    path("recruitment/", include("chuxin.recruitment.urls")),
+    path("transfers/", include("chuxin.transfers.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("dues/", include("chuxin.dues.urls")),
     path("workbench/", include("chuxin.workbench.urls")),

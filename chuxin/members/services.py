@@ -201,3 +201,13 @@ def member_reveal_citizen_id(*, actor, member: Member) -> str:
         changes={"field": "citizen_id"},
     )
     return number
+
+
+def member_move(*, actor, member: Member, organization) -> Member:
+    """The member file moves to `organization` with everything that hangs on it (its records, attendances, the
+    history of its pages): an accepted membership transfer. The receiving side accepts, so the actor needs MANAGE
+    where the file goes; the sending side's consent is the caller's (chuxin.transfers checks it was approved)."""
+    authorize(actor, organization, Need.MANAGE)
+    if member.status != Member.Status.ACTIVE:
+        raise ValidationError(_("Only a member on the roll can be transferred."))
+    return _member_update(actor=actor, member=member, organization=organization)

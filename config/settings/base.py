@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "chuxin.directives",
     "chuxin.reports",
     "chuxin.meetings",
+    "chuxin.recruitment",
+    "chuxin.transfers",
     "chuxin.evaluation",
     "chuxin.dues",
     "chuxin.workbench",

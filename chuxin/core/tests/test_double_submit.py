@@ -103,6 +103,10 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    "recruitment:create": Create("recruitment.Applicant", lambda env: {
+        "name": "钱申请", "gender": "male", "ethnicity": "汉族", "birth_date": "1990-03-04",
+        "citizen_id": valid_citizen_id(datetime.date(1990, 3, 4)), "phone": "", "education": "", "unit": "",
+        "applied_on": _today(-2)}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -126,6 +130,10 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # recruitment: a step is recorded once (the repeated assessment once a day), a stop and the holiday calendar
+    # are states; transfers: one open transfer per member, a letter registered once, the rest state changes.
+    "StepForm", "StopForm", "HolidayForm",
+    "RequestForm", "IncomingForm", "ApproveForm", "ReasonForm", "SlipForm",
 }
 
 
