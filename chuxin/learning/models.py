@@ -156,6 +156,9 @@ class ImportDraft(Owned):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return str(self.article.get("title") or self.source_name)
+
     def get_absolute_url(self) -> str:
         return reverse("learning:import-review", args=[self.pk])
 
@@ -196,6 +199,9 @@ class Receipt(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="learning_receipt_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.item_id}"
+
 
 class Course(Owned):
     title = models.CharField(_("title"), max_length=200)
@@ -228,6 +234,9 @@ class Lesson(models.Model):
             models.UniqueConstraint(fields=["course", "item"], name="learning_lesson_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.item_id}"
+
 
 class Completion(models.Model):
     """A member marked a lesson done (their own statement; no time is measured)."""
@@ -238,6 +247,9 @@ class Completion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lesson", "member"], name="learning_completion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.lesson_id}"
 
 
 class TrainingClass(Owned):
@@ -287,6 +299,9 @@ class Session(models.Model):
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=8),
                                               name="learning_session_hours")]
 
+    def __str__(self) -> str:
+        return f"{self.on} {self.subject}"
+
 
 class ExternalTraining(models.Model):
     """Training elsewhere (a party school, a superior's rotation), entered with its certificate."""
@@ -312,3 +327,6 @@ class ExternalTraining(models.Model):
         ordering = ["-on", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=200),
                                               name="learning_external_hours")]
+
+    def __str__(self) -> str:
+        return self.title
