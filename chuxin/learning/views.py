@@ -92,7 +92,7 @@ def item_view(request, pk: int):
     services.item_open(member=member, item=item)
     return render(request, "learning/item.html", {
         "item": item, "tags": list(item.tags.all()), "can_edit": can(request.user, item.organization, Need.MANAGE),
-        "details": item.details or {},
+        "details": item.details or {}, "can_require": has_any(request.user, Need.MANAGE),
     })
 
 
