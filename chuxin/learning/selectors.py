@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, Relation, _pk, fetch, scope_prefixes, scope_q, standings
+from chuxin.core.access import Need, Relation, _pk, can, fetch, scope_prefixes, scope_q, standings
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -81,24 +81,23 @@ def item_list(user, *, text: str = "", kind: str = "", category: int | None = No
 def access_item(user, pk, *, need: Need = Need.PUBLIC) -> Item:
     """An item the user sees (reading), or one of an organization they manage (need MANAGE). Else 404/403."""
     qs = Item.objects.select_related("organization", "category", "topic")
-    if need <= Need.PUBLIC:
-        number = _pk(pk)
-        item = qs.filter(pk=number).first() if number else None
-        if item is None or not sees(user, item.organization_path):
-            raise Http404
-        return item
-    return fetch(user, qs, pk, need=need)
+    number = _pk(pk)
+    item = qs.filter(pk=number).first() if number else None
+    if item is None or not sees(user, item.organization_path):
+        raise Http404
+    if need > Need.PUBLIC and not can(user, item.organization, need):
+        raise PermissionDenied  # seen (it flows down to the reader) but not theirs to change
+    return item
 
 
 def access_course(user, pk, *, need: Need = Need.PUBLIC) -> Course:
-    qs = Course.objects.select_related("organization")
-    if need <= Need.PUBLIC:
-        number = _pk(pk)
-        course = qs.filter(pk=number).first() if number else None
-        if course is None or not sees(user, course.organization_path):
-            raise Http404
-        return course
-    return fetch(user, qs, pk, need=need)
+    number = _pk(pk)
+    course = Course.objects.select_related("organization").filter(pk=number).first() if number else None
+    if course is None or not sees(user, course.organization_path):
+        raise Http404
+    if need > Need.PUBLIC and not can(user, course.organization, need):
+        raise PermissionDenied
+    return course
 
 
 def access_lesson(user, pk) -> Lesson:
