@@ -123,10 +123,12 @@ class PublishForm(StyledMixin, forms.Form):
 
 
 def reading_organizations(organization: Organization):
+    """The organization and those of the next two levels below it (a committee's general branches and branches):
+    a required reading asks whole organizations, their subtrees included."""
     from chuxin.core.paths import subtree_q
 
-    return Organization.objects.filter(subtree_q(organization.path), status=Organization.Status.ACTIVE).order_by(
-        "path")[:200]
+    return Organization.objects.filter(subtree_q(organization.path), status=Organization.Status.ACTIVE,
+                                       depth__lte=organization.depth + 2).order_by("path")
 
 
 class ReadingForm(IdempotentFormMixin, StyledMixin, forms.Form):
@@ -149,7 +151,7 @@ class ReadingForm(IdempotentFormMixin, StyledMixin, forms.Form):
 
             self.fields["members"].queryset = Member.objects.filter(
                 subtree_q(org.path, "organization__path"), status=Member.Status.ACTIVE).select_related(
-                "organization").order_by("name_pinyin")[:500]
+                "organization").order_by("name_pinyin")
         if not self.is_bound:
             self.initial.setdefault("due_on", timezone.localdate() + timezone.timedelta(days=14))
 
