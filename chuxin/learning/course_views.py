@@ -286,7 +286,7 @@ def hours_org_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def external_add_view(request):
-    raw = request.GET.get("member") or request.POST.get("member")
+    raw = request.GET.get("member")
     if raw:
         member = access_member(request.user, raw, need=Need.PUBLIC)
         if member.user_id != request.user.pk and not can(request.user, member.organization, Need.MANAGE):

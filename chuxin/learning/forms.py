@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,16 +143,27 @@ class ReadingForm(IdempotentFormMixin, StyledMixin, forms.Form):
 
     def __init__(self, *args, managed, organization: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models import Min
+
+        from chuxin.core.paths import subtree_q
+
         self.fields["organization"].queryset = managed
         org = organization or managed.first()
         if org is not None:
             self.initial.setdefault("organization", org.pk)
-            self.fields["organizations"].queryset = reading_organizations(org)
-            from chuxin.core.paths import subtree_q
-
-            self.fields["members"].queryset = Member.objects.filter(
-                subtree_q(org.path, "organization__path"), status=Member.Status.ACTIVE).select_related(
-                "organization").order_by("name_pinyin")
+        # Whatever the asking organization, the choices are within what the user manages (the service checks
+        # they lie within the one chosen): the organizations of the top two levels, and the people.
+        scope = Q(pk__in=[])
+        for path in managed.values_list("path", flat=True):
+            scope |= subtree_q(path)
+        top = managed.aggregate(d=Min("depth"))["d"] or 0
+        self.fields["organizations"].queryset = Organization.objects.filter(
+            scope, status=Organization.Status.ACTIVE, depth__lte=top + 2).order_by("path")
+        people = Q(pk__in=[])
+        for path in managed.values_list("path", flat=True):
+            people |= subtree_q(path, "organization__path")
+        self.fields["members"].queryset = Member.objects.filter(people, status=Member.Status.ACTIVE).select_related(
+            "organization").order_by("name_pinyin")
         if not self.is_bound:
             self.initial.setdefault("due_on", timezone.localdate() + timezone.timedelta(days=14))
 

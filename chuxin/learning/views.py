@@ -47,7 +47,7 @@ def _managed(user):
 
 def _org_from(request, need: Need = Need.MANAGE) -> Organization:
     """The organization named in ?organization= (checked), else the first the user manages."""
-    raw = request.GET.get("organization") or request.POST.get("organization")
+    raw = request.GET.get("organization")
     if raw:
         return access_organization(request.user, raw, need=need)
     org = _managed(request.user).first()
@@ -247,7 +247,7 @@ def reading_create_view(request, pk: int):
     if not managed.exists():
         raise PermissionDenied
     chosen = None
-    raw = request.POST.get("organization") or request.GET.get("organization")
+    raw = request.GET.get("organization")
     if raw:
         chosen = access_organization(request.user, raw, need=Need.MANAGE)
     form = ReadingForm(request.POST or None, managed=managed, organization=chosen)
