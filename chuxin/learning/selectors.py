@@ -75,7 +75,9 @@ def item_list(user, *, text: str = "", kind: str = "", category: int | None = No
         qs = qs.filter(tags__name=tag)
     if text.strip():
         qs = fulltext.search(qs, text)
-    return qs.order_by("-created_at", "-pk")
+    # Newest first by id (the order they were published): the database walks the primary key backwards and stops
+    # at a page, where ordering by the date made it sort every match of a common word (600 ms at 40,000 matches).
+    return qs.order_by("-pk")
 
 
 def access_item(user, pk, *, need: Need = Need.PUBLIC) -> Item:

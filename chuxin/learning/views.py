@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chuxin.core.access import Need, can, has_any, scope_q
 from chuxin.core.forms import add_service_errors
+from chuxin.core.paging import capped_count
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import access_organization
 
@@ -70,11 +70,18 @@ def library_view(request):
     category, topic = _int(request.GET.get("category")), _int(request.GET.get("topic"))
     tag = request.GET.get("tag", "").strip()[:30]
     items = selectors.item_list(request.user, text=text, kind=kind, category=category, topic=topic, tag=tag)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged by id ("older" after the last one shown) and counted to a cap: a common word in a large library
+    # matches tens of thousands of items, which neither OFFSET nor an exact count reads cheaply.
+    before = _int(request.GET.get("before"))
+    rows = list((items.filter(pk__lt=before) if before else items)[: PAGE_SIZE + 1])
+    count, exact = capped_count(items)
+    query = request.GET.copy()
+    query.pop("before", None)
     visible = selectors._flow_q(request.user)
     member = selectors.own_member(request.user)
     return render(request, "learning/library.html", {
-        "page_obj": page, "q": text, "kind": kind, "kinds": Item.Kind.choices, "tag": tag,
+        "items": rows[:PAGE_SIZE], "older": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
+        "count": count, "count_exact": exact, "query": query.urlencode(), "paged": bool(before), "q": text, "kind": kind, "kinds": Item.Kind.choices, "tag": tag,
         "category": category, "topic": topic,
         "categories": Category.objects.filter(visible).order_by("name")[:50],
         "topics": Topic.objects.filter(visible).order_by("name")[:50],
