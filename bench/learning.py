@@ -9,7 +9,8 @@ words, on SQLite (FTS5) and on PostgreSQL (GIN on to_tsvector('simple', ...)); t
    migrated; a committee with ten branches and a Party-affairs worker on the committee;
 2. --articles articles of five sentences each, the sentences drawn from 2,000 made of a vocabulary of Party-building
    words; each sentence's words are jieba's (chuxin.learning.search.words), so an article's index is exactly what
-   the services would write; bulk inserted (the FTS5 table is kept by its triggers, the GIN index by PostgreSQL);
+   the services would write; bulk inserted (the FTS5 table is kept by its triggers, the GIN index by PostgreSQL),
+   then ANALYZE (without statistics after a bulk load PostgreSQL's planner guesses, 10x slower);
 3. as the worker: the library page (/learning/?q=...) for a rare two-character word, a common word, two words
    together and a word in no article; and the search query alone (the first page of items). Server time as
    bench/common.py takes it: median and 95th percentile of --repeat requests after three unmeasured ones.
@@ -118,6 +119,10 @@ def build(articles: int) -> dict:
                 Item.objects.bulk_create(batch)
                 batch = []
         Item.objects.bulk_create(batch)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum would gather after a bulk load
+        cursor.execute("ANALYZE")
     return {"articles": articles, "seconds": round(time.perf_counter() - started, 1)}
 
 

@@ -267,7 +267,8 @@ def import_publish(*, actor, draft: ImportDraft, category: Category | None = Non
     """Publish a reviewed import into the library as an article (once: a second click finds the same item), and
     with `reading_organizations` and `due_on` make it required reading for them."""
     authorize(actor, draft.organization, Need.MANAGE)
-    draft = ImportDraft.objects.select_for_update().select_related("organization", "item").get(pk=draft.pk)
+    draft = ImportDraft.objects.select_for_update(of=("self",)).select_related(  # the draft only (outer join)
+        "organization", "item").get(pk=draft.pk)
     if draft.item_id is not None:
         return draft.item
     if draft.created_by_id != getattr(actor, "pk", None) and actor is not None:
