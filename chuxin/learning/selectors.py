@@ -46,7 +46,7 @@ from .models import (
 # What a person sees
 
 
-def _flow_q(user, field: str = "organization_path") -> Q:
+def visible_q(user, field: str = "organization_path") -> Q:
     """Rows of organizations the user stands on or below (in scope), or above them (flowing down)."""
     own = [s.path for s in standings(user) if s.rank >= Need.PUBLIC]
     if not own:
@@ -64,7 +64,7 @@ def sees(user, path: str) -> bool:
 
 def item_list(user, *, text: str = "", kind: str = "", category: int | None = None, topic: int | None = None,
               tag: str = "") -> QuerySet[Item]:
-    qs = Item.objects.filter(_flow_q(user)).select_related("organization", "category", "topic")
+    qs = Item.objects.filter(visible_q(user)).select_related("organization", "category", "topic")
     if kind in Item.Kind.values:
         qs = qs.filter(kind=kind)
     if category:
@@ -248,7 +248,7 @@ def workbench_items(user) -> list[WorkItem]:
 
 
 def course_list(user) -> QuerySet[Course]:
-    return Course.objects.filter(_flow_q(user)).select_related("organization").annotate(
+    return Course.objects.filter(visible_q(user)).select_related("organization").annotate(
         n_lessons=Count("lessons")).order_by("-created_at", "-pk")
 
 

@@ -77,7 +77,7 @@ def library_view(request):
     count, exact = capped_count(items)
     query = request.GET.copy()
     query.pop("before", None)
-    visible = selectors._flow_q(request.user)
+    visible = selectors.visible_q(request.user)
     member = selectors.own_member(request.user)
     return render(request, "learning/library.html", {
         "items": rows[:PAGE_SIZE], "older": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
