@@ -77,3 +77,42 @@ def test_import_publish_as_required_reading_read_on_a_phone_and_followed_up(worl
     expect(row).to_contain_text("3.0 / 32")
     row.get_by_role("link", name=world.member.name).click()
     expect(secretary.get_by_test_id("ledger")).to_contain_text("党课：学习党章")
+
+
+@pytest.fixture
+def demo(live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.mark.parametrize("username", ["worker", "member1"])
+def test_every_learning_page_of_the_demo_fits_a_phone_and_passes_axe(demo, open_page, login, username):
+    """The demo's library, course, class and study hours as a Party-affairs worker and a member see them on a
+    390 px phone: each page answers, nothing is wider than the screen (axe checks every page loaded)."""
+    from chuxin.learning.models import Course, Item, TrainingClass
+    from chuxin.orgs.models import Organization
+    from chuxin.portal.management.commands.seed_demo import DEMO_PASSWORD
+
+    pc = Organization.objects.get(code="HX-PC")
+    article = Item.objects.filter(kind="article").order_by("pk").first()
+    pdf = Item.objects.filter(kind="document").first()
+    course = Course.objects.first()
+    cls = TrainingClass.objects.first()
+    pages = ["/learning/", f"/learning/items/{article.pk}/", f"/learning/items/{pdf.pk}/", "/learning/readings/",
+             "/learning/courses/", f"/learning/courses/{course.pk}/", "/learning/hours/", "/learning/?q=组织生活"]
+    if username == "worker":
+        session = cls.sessions.first()
+        pages += [f"/learning/readings/{Reading.objects.first().pk}/", f"/learning/courses/{course.pk}/progress/",
+                  f"/learning/classes/{cls.pk}/", f"/learning/sessions/{session.pk}/attendance/",
+                  f"/learning/hours/organization/?organization={pc.pk}", "/learning/import/", "/learning/categories/",
+                  "/learning/items/new/?kind=video", "/learning/courses/new/", "/learning/classes/new/",
+                  f"/learning/items/{article.pk}/require/"]
+    else:
+        pages += ["/learning/hours/elsewhere/new/"]
+    phone = open_page(**PHONE_390)
+    login(phone, username, DEMO_PASSWORD)
+    for path in pages:
+        response = phone.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
