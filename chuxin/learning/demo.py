@@ -8,6 +8,7 @@ Idempotent: nothing is made when HX-PC already has library items."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,9 +42,11 @@ def seed_demo_data(*, today: datetime.date) -> None:
         text = (FIXTURES / f"{name}.damaged.txt").read_text(encoding="utf-8")
         draft = services.import_draft_create(actor=worker, organization=pc, text=text, source_name=f"{name}.txt")
         branches = [orgs[c] for c in ("HX-B01", "HX-B02") if c in orgs] if n == 0 else []
-        items.append(services.import_publish(actor=worker, draft=draft, category=category, topic=topic,
-                                             reading_organizations=branches,
-                                             due_on=today + datetime.timedelta(days=10) if branches else None))
+        item = services.import_publish(actor=worker, draft=draft, category=category, topic=topic,
+                                       reading_organizations=branches,
+                                       due_on=today + datetime.timedelta(days=10) if branches else None)
+        _full_width_colons(item)
+        items.append(item)
     items.append(services.item_create(
         actor=None, organization=pc, kind=Item.Kind.ARTICLE, title="党员教育培训工作要点",
         summary="党员每年集中学习培训时间一般不少于32学时。", category=category,
@@ -82,6 +85,17 @@ def seed_demo_data(*, today: datetime.date) -> None:
         services.external_training_add(actor=None, member=members[0], title="基层党组织书记示范培训班",
                                        provider="市委党校", on=start, hours=Decimal("24"), certificate=certificate,
                                        today=today)
+
+
+def _full_width_colons(item: Item) -> None:
+    """The journals' copies write "研究方向:基层党建" with a half-width colon; the demo's pages are set in Chinese
+    typography (the page-language check reads them), so the published copy takes the full-width one."""
+    def fix(text: str) -> str:
+        return re.sub(r"([\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) ?:(?!//)", "\\1：", text or "")
+
+    details = {k: [fix(v) for v in value] if isinstance(value, list) else fix(value) if isinstance(value, str)
+               else value for k, value in (item.details or {}).items()}
+    Item.objects.filter(pk=item.pk).update(body=fix(item.body), summary=fix(item.summary), details=details)
 
 
 def _pdf(title: str) -> bytes:

@@ -146,7 +146,7 @@ class ImportDraft(Owned):
 
     source_name = models.CharField(max_length=200, blank=True)
     original = models.TextField()
-    article = models.JSONField(default=dict)
+    article = models.JSONField(_("article"), default=dict)
     clean_text = models.TextField()
     changes = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -154,6 +154,8 @@ class ImportDraft(Owned):
     item = models.OneToOneField(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("article import")
+        verbose_name_plural = _("article imports")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -228,6 +230,8 @@ class Lesson(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
         ordering = ["course_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["course", "position"], name="learning_lesson_position"),
@@ -292,12 +296,17 @@ class Session(models.Model):
     hours = models.DecimalField(_("study hours"), max_digits=3, decimal_places=1,
                                 validators=[MinValueValidator(0.5), MaxValueValidator(8)])
     subject = models.CharField(_("subject"), max_length=200)
-    attended = models.ManyToManyField("members.Member", blank=True, related_name="+")
+    attended = models.ManyToManyField("members.Member", verbose_name=_("present"), blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["on", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=8),
-                                              name="learning_session_hours")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=8), name="learning_session_hours"),
+            # Added once: a double click or a retry finds the session it made (its hours count once).
+            models.UniqueConstraint(fields=["training_class", "on", "subject"], name="learning_session_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on} {self.subject}"

@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, Relation, _pk, can, fetch, scope_prefixes, scope_q, standings
+from chuxin.core.access import Need, Relation, fetch, is_user, scope_prefixes, scope_q, standings
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -80,34 +79,25 @@ def item_list(user, *, text: str = "", kind: str = "", category: int | None = No
     return qs.order_by("-pk")
 
 
+# Relations the library declares to the access policy: an item (a course) published above the reader flows down
+# to them (read only); those on a class's roster read it; a required reading is followed by whoever reads one of the
+# people it asks; a member reads their own training elsewhere.
+FLOWS_DOWN = Relation("published above", lambda user, obj: sees(user, obj.organization_path), Need.PUBLIC)
+
+
 def access_item(user, pk, *, need: Need = Need.PUBLIC) -> Item:
-    """An item the user sees (reading), or one of an organization they manage (need MANAGE). Else 404/403."""
-    qs = Item.objects.select_related("organization", "category", "topic")
-    number = _pk(pk)
-    item = qs.filter(pk=number).first() if number else None
-    if item is None or not sees(user, item.organization_path):
-        raise Http404
-    if need > Need.PUBLIC and not can(user, item.organization, need):
-        raise PermissionDenied  # seen (it flows down to the reader) but not theirs to change
-    return item
+    """An item the user sees (reading), or one of an organization they manage (need MANAGE)."""
+    return fetch(user, Item.objects.select_related("organization", "category", "topic"), pk, need=need,
+                 relations=[FLOWS_DOWN])
 
 
 def access_course(user, pk, *, need: Need = Need.PUBLIC) -> Course:
-    number = _pk(pk)
-    course = Course.objects.select_related("organization").filter(pk=number).first() if number else None
-    if course is None or not sees(user, course.organization_path):
-        raise Http404
-    if need > Need.PUBLIC and not can(user, course.organization, need):
-        raise PermissionDenied
-    return course
+    return fetch(user, Course.objects.select_related("organization"), pk, need=need, relations=[FLOWS_DOWN])
 
 
 def access_lesson(user, pk) -> Lesson:
-    number = _pk(pk)
-    lesson = Lesson.objects.select_related("course", "item").filter(pk=number).first() if number else None
-    if lesson is None or not sees(user, lesson.course.organization_path):
-        raise Http404
-    return lesson
+    return fetch(user, Lesson.objects.select_related("course__organization", "item"), pk, need=Need.PUBLIC,
+                 organization="course.organization", relations=[FLOWS_DOWN.of("course")])
 
 
 ON_ROSTER = Relation("on the roster", lambda user, cls: user.is_authenticated and cls.roster.filter(
@@ -132,33 +122,28 @@ def access_draft(user, pk) -> ImportDraft:
     return draft
 
 
+THEMSELF = is_user("member.user_id", "the member themself")
+
+
 def access_external(user, pk) -> ExternalTraining:
     """Training elsewhere: the member's own, or read by those who read their organization."""
-    number = _pk(pk)
-    row = ExternalTraining.objects.select_related("member__organization").filter(pk=number).first() if number \
-        else None
-    if row is None:
-        raise Http404
-    if row.member.user_id is not None and row.member.user_id == user.pk:
-        return row
     return fetch(user, ExternalTraining.objects.select_related("member__organization"), pk, need=Need.READ,
-                 organization="member.organization")
+                 organization="member.organization", relations=[THEMSELF])
+
+
+def _follows(user, reading) -> bool:
+    return bool(scope_prefixes(user, Need.READ)) and expected_readers(reading).filter(
+        scope_q(user, Need.READ, "organization__path")).exists()
+
+
+# A branch secretary follows a reading a committee asked of the branch (its people are in their scope).
+FOLLOWS = Relation("asks people the user reads", _follows, Need.READ)
 
 
 def access_reading(user, pk) -> Reading:
-    """A required reading, for someone who reads its organization or one of the organizations it asks."""
-    number = _pk(pk)
-    reading = Reading.objects.select_related("item", "organization").filter(pk=number).first() if number else None
-    if reading is None:
-        raise Http404
-    prefixes = scope_prefixes(user, Need.READ)
-    if any(is_in_subtree(reading.organization_path, p) for p in prefixes):
-        return reading
-    if prefixes and expected_readers(reading).filter(scope_q(user, Need.READ, "organization__path")).exists():
-        return reading
-    if sees(user, reading.organization_path):
-        raise PermissionDenied
-    raise Http404
+    """A required reading, for someone who reads its organization or some of the people it asks."""
+    return fetch(user, Reading.objects.select_related("item", "organization"), pk, need=Need.READ,
+                 relations=[FOLLOWS])
 
 
 def own_member(user) -> Member | None:

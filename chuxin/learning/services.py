@@ -249,7 +249,7 @@ def import_draft_create(*, actor, organization, text: str, source_name: str = ""
         organization=organization, source_name=(source_name or "")[:200], original=text, article=article,
         clean_text=result.text, created_by=actor,
         changes=[{"kind": c.kind, "before": c.before, "after": c.after, "line": c.line} for c in result.changes])
-    _audit(actor, AuditEntry.Action.CREATE, draft, organization, {"import": ["", article.get("title", "")]})
+    _audit(actor, AuditEntry.Action.CREATE, draft, organization, {"article": ["", article.get("title", "")]})
     return draft
 
 
@@ -366,7 +366,7 @@ def lesson_add(*, actor, course: Course, item: Item) -> Lesson:
         return existing
     last = course.lessons.order_by("-position").values_list("position", flat=True).first() or 0
     lesson = Lesson.objects.create(course=course, item=item, position=last + 1)
-    _audit(actor, AuditEntry.Action.UPDATE, course, course.organization, {"lessons": ["", item.title]})
+    _audit(actor, AuditEntry.Action.CREATE, lesson, course.organization, {"item": ["", item.title]})
     return lesson
 
 
@@ -426,11 +426,15 @@ def session_add(*, actor, training_class: TrainingClass, on: datetime.date, hour
     authorize(actor, training_class.organization, Need.MANAGE)
     if on and not (training_class.starts_on <= on <= training_class.ends_on):
         raise ValidationError({"on": _("The session must fall within the class's days.")})
-    session = Session(training_class=training_class, on=on, hours=hours, subject=(subject or "").strip())
+    subject = (subject or "").strip()
+    existing = Session.objects.filter(training_class=training_class, on=on, subject=subject).first()
+    if existing is not None:  # sent twice: the session it made
+        return existing
+    session = Session(training_class=training_class, on=on, hours=hours, subject=subject)
     session.full_clean()
     session.save()
-    _audit(actor, AuditEntry.Action.UPDATE, training_class, training_class.organization,
-           {"session": ["", f"{on} {session.subject}"]})
+    _audit(actor, AuditEntry.Action.CREATE, session, training_class.organization,
+           {"on": ["", str(on)], "hours": ["", str(session.hours)], "subject": ["", session.subject]})
     return session
 
 
@@ -444,8 +448,8 @@ def session_attendance_set(*, actor, session: Session, present: Iterable[Member]
     if any(m.pk not in roster for m in present):
         raise ValidationError(_("Only people on the class's roster can attend its sessions."))
     session.attended.set(present)
-    _audit(actor, AuditEntry.Action.UPDATE, cls, cls.organization,
-           {"attendance": ["", f"{session.on}: {len(present)}"]})
+    _audit(actor, AuditEntry.Action.UPDATE, session, cls.organization,
+           {"attended": ["", "、".join(m.name for m in present)]})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -474,7 +478,7 @@ def external_training_add(*, actor, member: Member, title: str, provider: str, o
         row.full_clean()
         row.save()
         _audit(actor, AuditEntry.Action.CREATE, row, member.organization,
-               {"training": ["", row.title], "hours": ["", str(hours)]})
+               {"title": ["", row.title], "hours": ["", str(hours)]})
         return row
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=ExternalTraining, create=create)

@@ -103,6 +103,17 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    "learning:item-create": Create("learning.Item", lambda env: {
+        "title": "双提交文章", "body": "<p>正文</p>", "summary": "", "authors": "", "source": "", "published_on": "",
+        "category": "", "topic": "", "tags": ""}),
+    "learning:reading-create": Create("learning.Reading", lambda env: {
+        "organization": env.org("B1").pk, "organizations": [env.org("B1").pk], "members": [], "due_on": _today(5),
+        "note": ""}),
+    "learning:course-create": Create("learning.Course", lambda env: {"title": "双提交课程", "description": ""}),
+    "learning:class-create": Create("learning.TrainingClass", lambda env: {
+        "kind": "members", "title": "双提交培训班", "starts_on": _today(), "ends_on": _today(1), "description": ""}),
+    "learning:external-add": Create("learning.ExternalTraining", lambda env: {
+        "title": "双提交培训", "provider": "区委党校", "on": _today(), "hours": "8", "certificate": _pdf()}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -126,6 +137,10 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # learning: a category or topic once per name; an import is a draft to review (its publishing makes the article
+    # once); a lesson once per course and item, a roster entry once per person, a session once per class, day and
+    # subject (a constraint); the rest are pickers and filters.
+    "TaxonomyForm", "PublishForm", "LessonForm", "EnrollForm", "SessionForm",
 }
 
 

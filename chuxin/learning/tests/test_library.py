@@ -63,7 +63,8 @@ def test_hostile_text_is_made_harmless(world, client_for):
 def test_an_item_of_the_sibling_branch_is_not_found(world, library, client_for):
     client = client_for(world.member_user)
     assert client.get(library["b2"].get_absolute_url()).status_code == 404
-    assert client.get(reverse("learning:item-edit", args=[library["pc"].pk])).status_code == 403
+    assert client.get(reverse("learning:item-edit", args=[library["pc"].pk])).status_code == 404  # not theirs
+    assert client.get(reverse("learning:item-edit", args=[library["b1"].pk])).status_code == 403
     assert client.get(reverse("learning:item", args=[999999])).status_code == 404
 
 
