@@ -47,6 +47,9 @@ def seed_demo_data(*, today: datetime.date) -> None:
                                        due_on=today + datetime.timedelta(days=10) if branches else None)
         _full_width_colons(item)
         items.append(item)
+    # A copy waiting for the worker's review (the import page lists it).
+    services.import_draft_create(actor=worker, organization=pc, source_name="待核对.txt",
+                                 text=(FIXTURES / "c_plain.clean.txt").read_text(encoding="utf-8"))
     items.append(services.item_create(
         actor=None, organization=pc, kind=Item.Kind.ARTICLE, title="党员教育培训工作要点",
         summary="党员每年集中学习培训时间一般不少于32学时。", category=category,

@@ -45,6 +45,8 @@ class ItemForm(IdempotentFormMixin, StyledMixin, forms.Form):
 
     def __init__(self, *args, organization: Organization, kind: str, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:
+            self.fields.pop("token", None)  # a change, not a creation: no one-time token
         self.kind = kind
         paths = _tree_of(organization)
         self.fields["category"].queryset = Category.objects.filter(organization_path__in=paths)
