@@ -296,6 +296,9 @@ def external_add_view(request):
         if member is None:
             raise PermissionDenied
     form = ExternalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _sent_before(request):
+        # The same form again (a double click, a retry): its file is not sent twice, the first answer stands.
+        return _after_external(request, member, timezone.localdate().year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -306,12 +309,24 @@ def external_add_view(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Training recorded."))
-            if member.user_id == request.user.pk:
-                return redirect(f"{reverse('learning:hours')}?year={data['on'].year}")
-            return redirect(f"{reverse('learning:hours-member', args=[member.pk])}?year={data['on'].year}")
+            return _after_external(request, member, data["on"].year)
     return render(request, "learning/simple_form.html", {
         "form": form, "title": _("Training elsewhere: %(name)s") % {"name": member.name}, "multipart": True,
         "member": member, "back": reverse("learning:hours")})
+
+
+def _sent_before(request) -> bool:
+    from chuxin.core.models import IdempotencyKey
+
+    token = request.POST.get("token", "")
+    return bool(token) and 0 < len(token) <= 64 and IdempotencyKey.objects.filter(
+        user=request.user, token=token, object_id__gt="").exists()
+
+
+def _after_external(request, member, year: int):
+    if member.user_id == request.user.pk:
+        return redirect(f"{reverse('learning:hours')}?year={year}")
+    return redirect(f"{reverse('learning:hours-member', args=[member.pk])}?year={year}")
 
 
 @login_required
