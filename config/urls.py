@@ -22,6 +22,7 @@ urlpatterns = [
     path("transfers/", include("chuxin.transfers.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("dues/", include("chuxin.dues.urls")),
+    path("learning/", include("chuxin.learning.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chuxin.transfers",
     "chuxin.evaluation",
     "chuxin.dues",
+    "chuxin.learning",
     "chuxin.workbench",
     "chuxin.portal",
 ]

@@ -107,6 +107,17 @@ CREATE: dict[str, Create] = {
         "name": "钱申请", "gender": "male", "ethnicity": "汉族", "birth_date": "1990-03-04",
         "citizen_id": valid_citizen_id(datetime.date(1990, 3, 4)), "phone": "", "education": "", "unit": "",
         "applied_on": _today(-2)}),
+    "learning:item-create": Create("learning.Item", lambda env: {
+        "title": "双提交文章", "body": "<p>正文</p>", "summary": "", "authors": "", "source": "", "published_on": "",
+        "category": "", "topic": "", "tags": ""}),
+    "learning:reading-create": Create("learning.Reading", lambda env: {
+        "organization": env.org("B1").pk, "organizations": [env.org("B1").pk], "members": [], "due_on": _today(5),
+        "note": ""}),
+    "learning:course-create": Create("learning.Course", lambda env: {"title": "双提交课程", "description": ""}),
+    "learning:class-create": Create("learning.TrainingClass", lambda env: {
+        "kind": "members", "title": "双提交培训班", "starts_on": _today(), "ends_on": _today(1), "description": ""}),
+    "learning:external-add": Create("learning.ExternalTraining", lambda env: {
+        "title": "双提交培训", "provider": "区委党校", "on": _today(), "hours": "8", "certificate": _pdf()}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -134,6 +145,10 @@ NOT_CREATE_FORMS = {
     # are states; transfers: one open transfer per member, a letter registered once, the rest state changes.
     "StepForm", "StopForm", "HolidayForm",
     "RequestForm", "IncomingForm", "ApproveForm", "ReasonForm", "SlipForm",
+    # learning: a category or topic once per name; an import is a draft to review (its publishing makes the article
+    # once); a lesson once per course and item, a roster entry once per person, a session once per class, day and
+    # subject (a constraint); the rest are pickers and filters.
+    "TaxonomyForm", "PublishForm", "LessonForm", "EnrollForm", "SessionForm",
 }
 
 

@@ -52,6 +52,7 @@ NOT_PAGES = {
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
     "recruitment:attachment", "transfers:letter",  # a file, a PDF
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
+    "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
 SKIP_PREFIXES = ("/static/", "/media/", "/i18n/", "/accounts/logout/")
