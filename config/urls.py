@@ -18,6 +18,7 @@ urlpatterns = [
     path("directives/", include("chuxin.directives.urls")),
     path("reports/", include("chuxin.reports.urls")),
     path("meetings/", include("chuxin.meetings.urls")),
+    path("quizzes/", include("chuxin.quizzes.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "chuxin.reports",
     "chuxin.meetings",
     "chuxin.evaluation",
+    "chuxin.quizzes",
     "chuxin.workbench",
     "chuxin.portal",
 ]
