@@ -156,7 +156,8 @@ class Exam(TimeStampedModel):
         verbose_name_plural = _("exams")
         ordering = ["-opens_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
-                                              name="exam_closes_after_opening")]
+                                              name="exam_closes_after_opening",
+                                              violation_error_message=_("The exam must close after it opens."))]
 
     def __str__(self) -> str:
         return self.title
