@@ -499,6 +499,7 @@ def points_view(request):
 def _org_from_query(request, need: Need):
     if request.GET.get("organization"):
         return access_organization(request.user, request.GET["organization"], need=need)
+    _need_somewhere(request.user, need)
     org = selectors.home_organization(request.user)
     if org is None or not can(request.user, org, need):
         org = organization_choices(request.user, need=need).order_by("path").first()
@@ -510,7 +511,6 @@ def _org_from_query(request, need: Need):
 @login_required
 @require_http_methods(["GET", "POST"])
 def point_settings_view(request):
-    _need_somewhere(request.user, Need.MANAGE)
     org = _org_from_query(request, Need.MANAGE)
     kinds = registry.record_kinds()
     form = PointRuleForm(request.POST or None, kinds=kinds)
@@ -552,7 +552,6 @@ def point_rule_delete_view(request, pk: int):
 @login_required
 @require_GET
 def ranking_view(request):
-    _need_somewhere(request.user, Need.PUBLIC)
     org = _org_from_query(request, Need.PUBLIC)
     if not selectors.rankings_enabled(org):
         return render(request, "quizzes/ranking.html", {"organization": org, "enabled": False})
