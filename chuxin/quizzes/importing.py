@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +66,7 @@ COLUMNS = (
            help=gettext_lazy("For example 党章, 组织生活, 党费.")),
     Column("text", gettext_lazy("Question"), ("题目", "题干", "试题"), True, _text(1000), width=50,
            help=gettext_lazy("The question; for a blank write ____ where it goes.")),
-    *(Column(f"option_{k}", gettext_lazy("Option %(letter)s") % {"letter": k.upper()},
+    *(Column(f"option_{k}", lazy(lambda k=k: _("Option %(letter)s") % {"letter": k.upper()}, str)(),
              (f"选项{k.upper()}", f"选项 {k.upper()}", k.upper()), False, _text(300),
              help=gettext_lazy("Choice questions: 2 to 6 options.")) for k in OPTION_KEYS),
     Column("answer", gettext_lazy("Answer"), ("答案", "正确答案", "标准答案"), True, _text(300),
