@@ -45,6 +45,8 @@ class QuizzesConfig(AppConfig):
             # An exam passed, once per person and exam however many attempts pass.
             RecordKind("quiz.exam_passed", _("an exam passed"), payload={"exam": int}),
         ),
+        facts_label=_("Quizzes and exams"),
+        facts_order=60,
         consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award"),),
         workbench="chuxin.quizzes.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("exam", _("Exams"), "pencil-square", order=60),),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chuxin.core.forms import IdempotentFormMixin
+from chuxin.core.forms import IdempotentFormMixin, validate_date_range
 from chuxin.members.models import Member
 from chuxin.orgs.forms import OrgChoiceField, StyledMixin
 
@@ -116,6 +116,16 @@ class ExamForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
             for name in ("topics", "single", "multiple", "true_false", "fill"):
                 self.initial.setdefault(name, draw.get(name, [] if name == "topics" else 0))
             self.initial.setdefault("audience_members", list(self.instance.audience_members.all()))
+
+    def clean_opens_at(self):
+        value = self.cleaned_data["opens_at"]
+        validate_date_range(value.date())
+        return value
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        validate_date_range(value.date())
+        return value
 
     def draw(self) -> dict:
         data = self.cleaned_data

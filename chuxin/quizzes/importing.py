@@ -154,7 +154,7 @@ class QuestionRows:
             question.current = version
         Question.objects.bulk_update(questions, ["current"], batch_size=500)
         audit_record(actor=self.actor, action=AuditEntry.Action.IMPORT, target=self.organization,
-                     organization=self.organization, changes={"questions imported": ["", str(len(questions))]})
+                     organization=self.organization, changes={})
         return len(questions), 0, 0
 
 

@@ -54,7 +54,7 @@ class Question(TimeStampedModel):
                                                   default=Difficulty.MEDIUM)
     source = models.CharField(_("source"), max_length=200, blank=True, validators=[no_formula_prefix])
     active = models.BooleanField(_("in use"), default=True)
-    current = models.ForeignKey("QuestionVersion", null=True, blank=True, on_delete=models.PROTECT,
+    current = models.ForeignKey("QuestionVersion", verbose_name=_("current version"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -147,7 +147,7 @@ class Exam(TimeStampedModel):
                                            blank=True, related_name="+")
     audience_members = models.ManyToManyField("members.Member", verbose_name=_("chosen members"), blank=True,
                                               related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
@@ -257,7 +257,10 @@ class PointRule(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="point_rule_once")]
 
     def __str__(self) -> str:
-        return self.kind
+        from chuxin.core import registry
+
+        kind = registry.record_kinds().get(self.kind)
+        return str(kind.label) if kind else self.kind
 
 
 class PointEntry(models.Model):

@@ -80,7 +80,7 @@ def question_edit(*, actor, question: Question, topic: str, text: str, options: 
             question.current = QuestionVersion.objects.create(
                 question=question, number=number, text=new_content[0], options=options, answer=answer,
                 explanation=new_content[3])
-            changes["version"] = [str(number - 1), str(number)]
+            changes["current"] = [str(number - 1), str(number)]
         for field, value in (("topic", topic.strip()), ("source", source.strip()), ("difficulty", difficulty),
                              ("active", active)):
             if getattr(question, field) != value:

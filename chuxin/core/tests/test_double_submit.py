@@ -103,6 +103,13 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    "quizzes:question-create": Create("quizzes.Question", lambda env: {
+        "organization": env.org("B1").pk, "kind": "single", "topic": "党章", "text": "双提交题目", "options": "甲\n乙",
+        "answer": "A", "difficulty": "2"}),
+    "quizzes:exam-create": Create("quizzes.Exam", lambda env: {
+        "organization": env.org("B1").pk, "title": "双提交考试", "mode": "random", "opens_at": f"{_today()}T09:00",
+        "closes_at": f"{_today(3)}T09:00", "time_limit": "30", "pass_mark": "60", "max_attempts": "1",
+        "audience_orgs": [env.org("B1").pk], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -117,6 +124,7 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    "PointRuleForm",  # quizzes: sets an organization's points for one kind of record (one row per kind)
     # meetings: changes and states (a second time changes nothing or is refused), or once by a constraint (an
     # exempt period, an observer, a leave request, a member's criticism, an arrangement still running); the
     # committee's themed day is planned once per title and time.
