@@ -317,6 +317,7 @@ def exam_list_view(request):
     managed = list(selectors.managed_exams(request.user).order_by("-opens_at")[:50]) \
         if has_any(request.user, Need.MANAGE) else []
     return render(request, "quizzes/exams.html", {"mine": mine, "managed": managed, "now": timezone.now(),
+                                                  "may_manage": has_any(request.user, Need.MANAGE),
                                                   "attempts": selectors.attempts_of(request.user, mine)})
 
 
