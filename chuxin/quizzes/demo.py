@@ -1,7 +1,7 @@
 """Demo quizzes for the demo unit: the bank of chuxin/quizzes/demo_bank.py (over 100 questions on the
 constitution, organizational life, dues, recruitment and study hours) owned by the grassroots committee HX-PC so it
 flows down to every branch; an open exam of HX-B01 for its members (a mixed paper: five fixed questions and a draw
-by type); points switched on in HX-B01 with three rules (meetings attended, a daily practice, an exam passed once).
+by type), taken once by member1; points switched on in HX-B01 with three rules (meetings attended, a daily practice, an exam passed once).
 Idempotent: nothing is made when HX-PC already has questions."""
 
 from __future__ import annotations
@@ -45,6 +45,14 @@ def seed_demo_data(*, today: datetime.date) -> None:
                                                   ("quiz.exam_passed", 5, None, None, True)):
             services.point_rule_save(actor=None, organization=branch, kind=kind, points=points, daily_cap=daily,
                                      weekly_cap=weekly, once_only=once)
+        # member1 of HX-B01 has taken the exam once (most answers right): its result and item analysis are shown.
+        taker = Member.objects.filter(organization=branch, user__username="member1").select_related("user").first()
+        if taker is not None:
+            attempt = services.attempt_start(user=taker.user, exam=exam)
+            answers = {v.pk: [str(a) for a in v.answer] for v in QuestionVersion.objects.filter(pk__in=attempt.versions)}
+            for wrong in list(answers)[:3]:
+                answers[wrong] = ["__"]
+            services.attempt_submit(user=taker.user, attempt=attempt, responses=answers)
         # One member of HX-B01 has done today's practice (points count from the day they are switched on).
         member = Member.objects.filter(organization=branch, user__isnull=False).order_by("pk").first()
         if member is not None:

@@ -109,7 +109,7 @@ CREATE: dict[str, Create] = {
     "quizzes:exam-create": Create("quizzes.Exam", lambda env: {
         "organization": env.org("B1").pk, "title": "双提交考试", "mode": "random", "opens_at": f"{_today()}T09:00",
         "closes_at": f"{_today(3)}T09:00", "time_limit": "30", "pass_mark": "60", "max_attempts": "1",
-        "audience_orgs": [env.org("B1").pk], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
+        "audience_orgs": [env.org("B1").pk], "questions": [], "topics": [], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }

@@ -50,6 +50,7 @@ NOT_PAGES = {
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
+    "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
