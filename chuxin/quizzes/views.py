@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuxin.core import registry
@@ -53,7 +54,7 @@ def shown(version, answer: Answer | None, *, reveal: bool) -> dict:
             "options": [(i, chr(65 + i), text) for i, text in enumerate(version.options)],
             "picked": [str(x) for x in (answer.response if answer else [])]}
     if reveal:
-        item["right"] = (letters(version.answer) if kind in ("single", "multiple")
+        item["right"] = (pgettext("list separator", ", ").join(letters(version.answer)) if kind in ("single", "multiple")
                          else (_("true") if version.answer == ["true"] else _("false")) if kind == "true_false"
                          else " / ".join(version.answer))
         item["explanation"] = version.explanation
@@ -259,7 +260,7 @@ def question_edit_view(request, pk: int):
     question = selectors.access_question(request.user, pk, need=Need.MANAGE)
     current = question.current
     initial = {"topic": question.topic, "text": current.text, "options": "\n".join(current.options),
-               "answer": shown(_with_question(question), None, reveal=True)["right"].replace(" / ", "|")
+               "answer": (letters(current.answer) if question.kind != "fill" else "|".join(current.answer))
                if question.kind != "true_false" else ("对" if current.answer == ["true"] else "错"),
                "explanation": current.explanation, "source": question.source, "difficulty": question.difficulty,
                "active": question.active}
