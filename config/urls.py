@@ -20,6 +20,7 @@ urlpatterns = [
     path("meetings/", include("chuxin.meetings.urls")),
     path("recruitment/", include("chuxin.recruitment.urls")),
     path("transfers/", include("chuxin.transfers.urls")),
+    path("quizzes/", include("chuxin.quizzes.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("dues/", include("chuxin.dues.urls")),
     path("learning/", include("chuxin.learning.urls")),

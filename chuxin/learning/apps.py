@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.access import Need
 from chuxin.core.registry import Demo, Hooks, NavEntry, WorkbenchKind
@@ -14,11 +15,11 @@ CANDIDATE_DAYS = "learning_candidate_training_days"
 CANDIDATE_HOURS = "learning_candidate_training_hours"
 REMIND_DAYS = "learning_reading_remind_days"
 RULES = (
-    Rule(TARGET_MEMBER, _("Study hours a year for members"), 32, unit=_("hours"),
+    Rule(TARGET_MEMBER, _("Study hours a year for members"), 32, unit=pgettext_lazy("study", "hours"),
          article=_("“Members' concentrated study and training time is generally no less than 32 study hours a "
                    "year.” (Regulations on the Education and Management of Party Members, 2019, art. 20)"),
          configurable=True, minimum=1, maximum=200, group=STUDY, order=600),
-    Rule(TARGET_LEADER, _("Study hours a year for secretaries and committee members"), 56, unit=_("hours"),
+    Rule(TARGET_LEADER, _("Study hours a year for secretaries and committee members"), 56, unit=pgettext_lazy("study", "hours"),
          article=_("“Secretaries and committee members of grassroots organizations take part in concentrated "
                    "training and collective study for generally no less than 56 study hours a year.” (National "
                    "plan for the education and training of Party members, 2019-2023)"),

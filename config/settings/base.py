@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chuxin.evaluation",
     "chuxin.dues",
     "chuxin.learning",
+    "chuxin.quizzes",
     "chuxin.workbench",
     "chuxin.portal",
 ]

@@ -118,6 +118,13 @@ CREATE: dict[str, Create] = {
         "kind": "members", "title": "双提交培训班", "starts_on": _today(), "ends_on": _today(1), "description": ""}),
     "learning:external-add": Create("learning.ExternalTraining", lambda env: {
         "title": "双提交培训", "provider": "区委党校", "on": _today(), "hours": "8", "certificate": _pdf()}),
+    "quizzes:question-create": Create("quizzes.Question", lambda env: {
+        "organization": env.org("B1").pk, "kind": "single", "topic": "党章", "text": "双提交题目", "options": "甲\n乙",
+        "answer": "A", "difficulty": "2"}),
+    "quizzes:exam-create": Create("quizzes.Exam", lambda env: {
+        "organization": env.org("B1").pk, "title": "双提交考试", "mode": "random", "opens_at": f"{_today()}T09:00",
+        "closes_at": f"{_today(3)}T09:00", "time_limit": "30", "pass_mark": "60", "max_attempts": "1",
+        "audience_orgs": [env.org("B1").pk], "questions": [], "topics": [], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -132,6 +139,7 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    "PointRuleForm",  # quizzes: sets an organization's points for one kind of record (one row per kind)
     # meetings: changes and states (a second time changes nothing or is refused), or once by a constraint (an
     # exempt period, an observer, a leave request, a member's criticism, an arrangement still running); the
     # committee's themed day is planned once per title and time.

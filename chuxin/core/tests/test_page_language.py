@@ -51,6 +51,7 @@ NOT_PAGES = {
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
     "recruitment:attachment", "transfers:letter",  # a file, a PDF
+    "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
     "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
 }
