@@ -141,7 +141,7 @@ def _form_post(request, pk: int, name: str, form_class, call, success: str, need
         else:
             messages.success(request, success)
             return redirect("campaigns:project", pk=project.pk)
-    return _project(request, project, forms={name: form}, status=422)
+    return _project(request, project, forms={name: form}, status=400)
 
 
 def _committee_only(request, pk: int) -> None:
@@ -154,6 +154,9 @@ def _committee_only(request, pk: int) -> None:
 @login_required
 @require_POST
 def review_view(request, pk: int):
+    project = access_project(request.user, pk, need=Need.READ)
+    if not is_reviewer(request.user, project.call) or on_team(request.user, project):
+        raise PermissionDenied  # only the reviewers the call names, never the project's own team
     return _form_post(request, pk, "review", ReviewForm, lambda p, d: services.project_review(
         actor=request.user, project=p, **d), _("Your review has been recorded."))
 

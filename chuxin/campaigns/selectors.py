@@ -58,9 +58,10 @@ def access_material(user, pk, *, need: Need) -> StudyMaterial:
 
 
 def committees(user, need: Need = Need.MANAGE) -> QuerySet[Organization]:
-    """Organizations above branches the user may launch campaigns and calls on (committees, general branches)."""
+    """The organizations the user may launch campaigns and calls on: committees and general branches for their
+    subtree, a branch for itself (Party groups take part through their branch)."""
     return Organization.objects.filter(scope_q(user, need), status=Organization.Status.ACTIVE).exclude(
-        kind__in=[*Organization.BRANCH_KINDS, Organization.Kind.PARTY_GROUP]).order_by("path")
+        kind=Organization.Kind.PARTY_GROUP).order_by("path")
 
 
 def plan_organizations(user) -> QuerySet[Organization]:
@@ -170,7 +171,7 @@ def summary_text(campaign: Campaign) -> str:
 def plan_list(user) -> QuerySet[StudyPlan]:
     return StudyPlan.objects.filter(scope_q(user, Need.PUBLIC, "organization_path")).select_related(
         "organization").annotate(n_topics=Count("topics"), n_delivered=Count(
-            "topics", filter=Q(topics__delivered_on__isnull=False)))
+            "topics", filter=Q(topics__delivered_on__isnull=False))).order_by("-year", "organization_path", "pk")
 
 
 def plan_topics(plan: StudyPlan) -> list[StudyTopic]:
@@ -202,7 +203,8 @@ def call_list(user) -> QuerySet[Call]:
         q = Q(pk__in=[])
         for path in paths:
             q |= Q(organization_path__in=[*ancestor_paths(path), path]) | subtree_q(path, "organization_path")
-    return Call.objects.filter(q).select_related("organization").annotate(n_projects=Count("projects"))
+    return Call.objects.filter(q).select_related("organization").annotate(n_projects=Count("projects")).order_by(
+        "-year", "-pk")
 
 
 def project_list(user, *, state: str = "", call: Call | None = None) -> QuerySet[Project]:

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chuxin.audit.services import audit_record
-from chuxin.core.access import Need, authorize, can
+from chuxin.core.access import Need, authorize
 from chuxin.core.attachments import attachments_save
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
@@ -65,9 +65,13 @@ def _in_default_language(text) -> str:
 
 
 def campaign_participants_default(organization: Organization) -> list[Organization]:
-    """The active branches of the committee's subtree: who takes part unless the committee chooses."""
+    """The active branches of the committee's subtree: who takes part unless the committee chooses. A branch
+    that launches a campaign of its own takes part itself."""
+    if organization.is_branch:
+        return [organization]
     return list(Organization.objects.filter(subtree_q(organization.path), kind__in=Organization.BRANCH_KINDS,
-                                            status=Organization.Status.ACTIVE).exclude(pk=organization.pk))
+                                            status=Organization.Status.ACTIVE).exclude(pk=organization.pk)
+                .order_by("path"))
 
 
 @transaction.atomic
@@ -89,7 +93,7 @@ def _launch(*, actor, organization, name, starts_on, ends_on, description, organ
         raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
     chosen = organizations or campaign_participants_default(organization)
     for org in chosen:
-        if org.pk == organization.pk or not is_in_subtree(org.path, organization.path):
+        if (org.pk == organization.pk and not org.is_branch) or not is_in_subtree(org.path, organization.path):
             raise ValidationError({"organizations": _("%(org)s is not under %(committee)s.") % {
                 "org": org.name, "committee": organization.name}})
     if not chosen:
@@ -557,6 +561,3 @@ def project_close(*, actor, project: Project, delivered: bool, evaluation: str, 
                     label=project.title, payload={"award": award})
     return project
 
-
-def may_manage_call(user, project: Project) -> bool:
-    return can(user, project.call.organization, Need.MANAGE)

@@ -79,7 +79,7 @@ def topic_add_view(request, pk: int):
         else:
             messages.success(request, _("The topic has been added."))
             return redirect("campaigns:plan", pk=plan.pk)
-    return _plan(request, plan, topic_form=form, status=422)
+    return _plan(request, plan, topic_form=form, status=400)
 
 
 def _topic(request, topic, *, link_form=None, status: int = 200):
@@ -111,7 +111,7 @@ def topic_link_view(request, pk: int):
         else:
             messages.success(request, _("The meeting has been linked to the topic."))
             return redirect("campaigns:topic", pk=topic.pk)
-    return _topic(request, topic, link_form=form, status=422)
+    return _topic(request, topic, link_form=form, status=400)
 
 
 @login_required

@@ -56,9 +56,6 @@ def index_view(request):
 def create_view(request):
     if request.GET.get("organization"):
         org = access_organization(request.user, _int(request.GET["organization"]), need=Need.MANAGE)
-        if org.is_branch or org.kind == Organization.Kind.PARTY_GROUP:
-            messages.error(request, _("A campaign is launched by a committee for the organizations under it."))
-            return redirect("campaigns:index")
     else:
         if not has_any(request.user, Need.MANAGE):
             raise PermissionDenied
@@ -118,7 +115,7 @@ def stage_add_view(request, pk: int):
         else:
             messages.success(request, _("The stage has been added."))
             return redirect("campaigns:detail", pk=campaign.pk)
-    return _detail(request, campaign, stage_form=form, status=422)
+    return _detail(request, campaign, stage_form=form, status=400)
 
 
 @login_required
@@ -134,7 +131,7 @@ def end_view(request, pk: int):
         else:
             messages.success(request, _("The campaign has ended; its summary is kept."))
             return redirect("campaigns:summary", pk=campaign.pk)
-    return _detail(request, campaign, end_form=form, status=422)
+    return _detail(request, campaign, end_form=form, status=400)
 
 
 @login_required
@@ -183,4 +180,4 @@ def tick_view(request, pk: int):
         else:
             messages.success(request, _("The action has been ticked."))
             return redirect("campaigns:checklist", pk=participant.pk)
-    return _checklist(request, participant, tick_form=form, status=422)
+    return _checklist(request, participant, tick_form=form, status=400)

@@ -196,8 +196,8 @@ def test_only_named_reviewers_review_and_not_the_team(world, call, young):
 
 
 def test_a_member_outside_the_committee_cannot_propose(world, call):
-    from chuxin.testing import make_member, make_user
     from chuxin.orgs.services import organization_create
+    from chuxin.testing import make_member, make_user
 
     root = organization_create(actor=None, parent=None, name="别处党委", code="ELSE", kind="superior_committee")
     other = organization_create(actor=None, parent=root, name="别处支部", code="ELSE1", kind="branch")
