@@ -38,7 +38,7 @@ class CampaignForm(IdempotentFormMixin, StyledMixin, forms.Form):
         self.fields["organizations"].widget.attrs["class"] = "form-check-input"
 
 
-class StageForm(StyledMixin, forms.Form):
+class StageForm(IdempotentFormMixin, StyledMixin, forms.Form):
     name = forms.CharField(label=_("Stage"), max_length=100)
     starts_on = DateField(label=_("Starts on"))
     ends_on = DateField(label=_("Ends on"))
@@ -150,12 +150,12 @@ class DecideForm(StyledMixin, forms.Form):
     note = forms.CharField(label=_("Decision note"), max_length=500, required=False)
 
 
-class MilestoneForm(StyledMixin, forms.Form):
+class MilestoneForm(IdempotentFormMixin, StyledMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = DateField(label=_("Due on"))
 
 
-class UpdateForm(StyledMixin, forms.Form):
+class UpdateForm(IdempotentFormMixin, StyledMixin, forms.Form):
     text = forms.CharField(label=_("Progress"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

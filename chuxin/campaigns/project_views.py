@@ -135,7 +135,7 @@ def _form_post(request, pk: int, name: str, form_class, call, success: str, need
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            call(project, form.cleaned_data)
+            call(project, {k: v for k, v in form.cleaned_data.items() if k != "token"}, getattr(form, "token", ""))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -157,7 +157,7 @@ def review_view(request, pk: int):
     project = access_project(request.user, pk, need=Need.READ)
     if not is_reviewer(request.user, project.call) or on_team(request.user, project):
         raise PermissionDenied  # only the reviewers the call names, never the project's own team
-    return _form_post(request, pk, "review", ReviewForm, lambda p, d: services.project_review(
+    return _form_post(request, pk, "review", ReviewForm, lambda p, d, t: services.project_review(
         actor=request.user, project=p, **d), _("Your review has been recorded."))
 
 
@@ -166,7 +166,7 @@ def review_view(request, pk: int):
 def decide_view(request, pk: int):
     _committee_only(request, pk)
     approve = request.POST.get("decision") == "approve"
-    return _form_post(request, pk, "decide", DecideForm, lambda p, d: services.project_decide(
+    return _form_post(request, pk, "decide", DecideForm, lambda p, d, t: services.project_decide(
         actor=request.user, project=p, approve=approve, **d),
         _("The project has been approved.") if approve else _("The project has been rejected."))
 
@@ -183,8 +183,8 @@ def start_view(request, pk: int):
 @login_required
 @require_POST
 def milestone_add_view(request, pk: int):
-    return _form_post(request, pk, "milestone", MilestoneForm, lambda p, d: services.milestone_add(
-        actor=request.user, project=p, **d), _("The milestone has been added."), need=Need.MANAGE)
+    return _form_post(request, pk, "milestone", MilestoneForm, lambda p, d, t: services.milestone_add(
+        actor=request.user, project=p, token=t, **d), _("The milestone has been added."), need=Need.MANAGE)
 
 
 @login_required
@@ -200,8 +200,8 @@ def milestone_done_view(request, pk: int):
 @login_required
 @require_POST
 def update_add_view(request, pk: int):
-    return _form_post(request, pk, "update", UpdateForm, lambda p, d: services.update_add(
-        actor=request.user, project=p, **d), _("The progress has been recorded."), need=Need.MANAGE)
+    return _form_post(request, pk, "update", UpdateForm, lambda p, d, t: services.update_add(
+        actor=request.user, project=p, token=t, **d), _("The progress has been recorded."), need=Need.MANAGE)
 
 
 @login_required
@@ -209,6 +209,6 @@ def update_add_view(request, pk: int):
 def close_view(request, pk: int):
     _committee_only(request, pk)
     delivered = request.POST.get("outcome") != "stopped"
-    return _form_post(request, pk, "close", CloseForm, lambda p, d: services.project_close(
+    return _form_post(request, pk, "close", CloseForm, lambda p, d, t: services.project_close(
         actor=request.user, project=p, delivered=delivered, **d),
         _("The project has been delivered.") if delivered else _("The project has been stopped."))

@@ -113,10 +113,18 @@ def _launch(*, actor, organization, name, starts_on, ends_on, description, organ
 
 @transaction.atomic
 def stage_add(*, actor, campaign: Campaign, name: str, starts_on: datetime.date, ends_on: datetime.date,
-              meeting_kinds: Iterable[str] = (), report: bool = False, manual: Iterable[str] = ()) -> Stage:
+              meeting_kinds: Iterable[str] = (), report: bool = False, manual: Iterable[str] = (),
+              token: str = "") -> Stage:
     """Add a stage with its required actions; a stage lies inside the campaign's period. The records already
-    written in the stage (a themed Party day held before the stage was added) tick it at once."""
+    written in the stage (a themed Party day held before the stage was added) tick it at once. The same form
+    sent twice adds it once."""
     authorize(actor, campaign.organization, Need.MANAGE)
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Stage, create=lambda: _stage_add(
+        actor=actor, campaign=campaign, name=name, starts_on=starts_on, ends_on=ends_on,
+        meeting_kinds=meeting_kinds, report=report, manual=manual))
+
+
+def _stage_add(*, actor, campaign, name, starts_on, ends_on, meeting_kinds, report, manual) -> Stage:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not campaign.is_running:
         raise ValidationError(_("The campaign has ended; its stages can no longer change."))
@@ -490,16 +498,20 @@ def _open_for_work(project: Project) -> None:
 
 
 @transaction.atomic
-def milestone_add(*, actor, project: Project, title: str, due_on: datetime.date) -> Milestone:
+def milestone_add(*, actor, project: Project, title: str, due_on: datetime.date, token: str = "") -> Milestone:
     _may_run(actor, project)
-    project = _lock(project)
-    _open_for_work(project)
-    milestone = Milestone(project=project, title=title, due_on=due_on)
-    milestone.full_clean()
-    milestone.save()
-    audit_record(actor=actor, action="innovation.milestone", target=project, organization=project.organization,
-                 changes={"milestone": title, "due_on": str(due_on)})
-    return milestone
+
+    def create() -> Milestone:
+        locked = _lock(project)
+        _open_for_work(locked)
+        milestone = Milestone(project=locked, title=title, due_on=due_on)
+        milestone.full_clean()
+        milestone.save()
+        audit_record(actor=actor, action="innovation.milestone", target=locked, organization=locked.organization,
+                     changes={"milestone": title, "due_on": str(due_on)})
+        return milestone
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Milestone, create=create)
 
 
 @transaction.atomic
@@ -518,19 +530,23 @@ def milestone_done(*, actor, milestone: Milestone) -> Milestone:
 
 
 @transaction.atomic
-def update_add(*, actor, project: Project, text: str) -> Update:
+def update_add(*, actor, project: Project, text: str, token: str = "") -> Update:
     _may_run(actor, project)
-    project = _lock(project)
-    _open_for_work(project)
-    if not (text or "").strip():
-        raise ValidationError({"text": _("Write what has been done.")})
-    update = Update(project=project, text=text.strip(), author=actor if getattr(
-        actor, "is_authenticated", False) else None)
-    update.full_clean()
-    update.save()
-    audit_record(actor=actor, action="innovation.update", target=project, organization=project.organization,
-                 changes={"text": text[:200]})
-    return update
+
+    def create() -> Update:
+        locked = _lock(project)
+        _open_for_work(locked)
+        if not (text or "").strip():
+            raise ValidationError({"text": _("Write what has been done.")})
+        update = Update(project=locked, text=text.strip(), author=actor if getattr(
+            actor, "is_authenticated", False) else None)
+        update.full_clean()
+        update.save()
+        audit_record(actor=actor, action="innovation.update", target=locked, organization=locked.organization,
+                     changes={"text": text[:200]})
+        return update
+
+    return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Update, create=create)
 
 
 @transaction.atomic

@@ -106,10 +106,10 @@ def stage_add_view(request, pk: int):
     campaign = selectors.access_campaign(request.user, pk, need=Need.MANAGE)
     form = StageForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "token"}
         data["manual"] = data["manual"].splitlines()
         try:
-            services.stage_add(actor=request.user, campaign=campaign, **data)
+            services.stage_add(actor=request.user, campaign=campaign, token=form.token, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -103,6 +103,19 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    # campaigns: a campaign, its stage, a study plan and topic, a call for projects, a member's proposal.
+    "campaigns:create": Create("campaigns.Campaign", lambda env: {
+        "name": "双提交主题教育", "starts_on": _today(), "ends_on": _today(60)}),
+    "campaigns:stage-add": Create("campaigns.Stage", lambda env: {
+        "name": "双提交阶段", "starts_on": _today(), "ends_on": _today(10), "meeting_kinds": ["themed_day"]}),
+    "campaigns:plan-create": Create("campaigns.StudyPlan", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交学习计划"}),
+    "campaigns:topic-add": Create("campaigns.StudyTopic", lambda env: {"month": "5", "title": "双提交专题"}),
+    "campaigns:call-create": Create("campaigns.Call", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交征集", "closes_on": _today(30),
+        "reviews_needed": "1", "reviewers": [str(env.users["committee"].pk)]}),
+    "campaigns:propose": Create("campaigns.Project", lambda env: {
+        "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -126,6 +139,9 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # campaigns: a tick, a meeting linked to a topic and a review are once by a constraint; ending a campaign and
+    # deciding or closing a project are states (a second time changes nothing).
+    "TickForm", "EndForm", "LinkMeetingForm", "CloseForm",
 }
 
 
