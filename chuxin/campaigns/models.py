@@ -318,7 +318,8 @@ class Milestone(models.Model):
 class Update(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("progress"), max_length=3000)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
