@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
@@ -50,6 +51,14 @@ class Campaign(TimeStampedModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+
+    # How the audit log shows what campaigns.services records beyond the fields.
+    audit_fields = {
+        "stage": AuditField(_("stage")),
+        "actions": AuditField(_("required actions")),
+        "action": AuditField(_("required action")),
+        "note": AuditField(_("note")),
+    }
 
     class Meta:
         ordering = ["-starts_on", "-pk"]
@@ -79,6 +88,8 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["organization_path"]
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
         constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_participant_once")]
         indexes = [models.Index(fields=["organization", "campaign"], name="campaign_participant_org")]
 
@@ -164,9 +175,13 @@ class StudyPlan(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
 
+    audit_fields = {"topic": AuditField(_("topic")), "month": AuditField(_("month")),
+                    "meeting": AuditField(_("meeting"))}
+
     class Meta:
         ordering = ["-year", "organization_path"]
         verbose_name = _("study plan")
+        verbose_name_plural = _("study plans")
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="study_plan_once_a_year")]
 
     def __str__(self) -> str:
@@ -243,6 +258,7 @@ class Call(TimeStampedModel):
     class Meta:
         ordering = ["-year", "-pk"]
         verbose_name = _("call for projects")
+        verbose_name_plural = _("calls for projects")
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="innovation_call_once_a_year")]
 
     def __str__(self) -> str:
@@ -290,9 +306,13 @@ class Project(TimeStampedModel):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
 
+    audit_fields = {"score": AuditField(_("score")), "milestone": AuditField(_("milestone")),
+                    "due_on": AuditField(_("due on")), "progress": AuditField(_("progress"))}
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("innovation project")
+        verbose_name_plural = _("innovation projects")
         indexes = [models.Index(fields=["call", "state"], name="innovation_portfolio")]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core.access import Need, authorize
 from chuxin.core.attachments import attachments_save
@@ -106,7 +107,7 @@ def _launch(*, actor, organization, name, starts_on, ends_on, description, organ
     campaign.save()
     Participant.objects.bulk_create(Participant(campaign=campaign, organization=org, organization_path=org.path)
                                     for org in chosen)
-    audit_record(actor=actor, action="campaign.launch", target=campaign, organization=organization,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=campaign, organization=organization,
                  changes={"name": name, "participants": len(chosen)})
     return campaign
 
@@ -156,8 +157,8 @@ def _stage_add(*, actor, campaign, name, starts_on, ends_on, meeting_kinds, repo
     for action in actions:
         action.full_clean(exclude=["stage"])
     Action.objects.bulk_create(actions)
-    audit_record(actor=actor, action="campaign.stage_add", target=campaign, organization=campaign.organization,
-                 changes={"stage": name, "starts_on": str(starts_on), "ends_on": str(ends_on),
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=campaign, organization=campaign.organization,
+                 changes={"stage": f"{name}（{starts_on:%Y-%m-%d}–{ends_on:%Y-%m-%d}）",
                           "actions": [a.title for a in actions]})
     _backfill(stage)
     return stage
@@ -251,7 +252,7 @@ def action_tick(*, actor, participant: Participant, action: Action, note: str,
     done = _done(action, participant, on=on, note=note[:500], actor=actor)
     if done is None:
         raise ValidationError(_("This action is already ticked."))
-    audit_record(actor=actor, action="campaign.tick", target=campaign, organization=participant.organization,
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=campaign, organization=participant.organization,
                  changes={"action": action.title, "note": note[:500]})
     return done
 
@@ -270,8 +271,8 @@ def campaign_end(*, actor, campaign: Campaign, summary: str) -> Campaign:
     campaign.ended_on = _today()
     campaign.full_clean()
     campaign.save()
-    audit_record(actor=actor, action="campaign.end", target=campaign, organization=campaign.organization,
-                 changes={"status": "ended"})
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=campaign, organization=campaign.organization,
+                 changes={"status": [Campaign.Status.RUNNING, Campaign.Status.ENDED]})
     return campaign
 
 
@@ -291,7 +292,7 @@ def plan_create(*, actor, organization: Organization, year: int, title: str, tok
                          created_by=actor if getattr(actor, "is_authenticated", False) else None)
         plan.full_clean()
         plan.save()
-        audit_record(actor=actor, action="study.plan_create", target=plan, organization=organization,
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=plan, organization=organization,
                      changes={"year": year, "title": title})
         return plan
 
@@ -314,8 +315,8 @@ def topic_add(*, actor, plan: StudyPlan, month: int, title: str, description: st
         topic.save()
         attachments_save(StudyMaterial, attachments, uploaded_by=actor if getattr(
             actor, "is_authenticated", False) else None, topic=topic)
-        audit_record(actor=actor, action="study.topic_add", target=plan, organization=plan.organization,
-                     changes={"month": month, "title": title})
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
+                     changes={"month": month, "topic": title})
         return topic
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=StudyTopic, create=create)
@@ -344,7 +345,7 @@ def topic_link_meeting(*, actor, topic: StudyTopic, meeting: Meeting) -> TopicMe
         defaults={"linked_by": actor if getattr(actor, "is_authenticated", False) else None})
     if not created:
         return link
-    audit_record(actor=actor, action="study.topic_link", target=plan, organization=plan.organization,
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=plan, organization=plan.organization,
                  changes={"topic": topic.title, "meeting": meeting.title})
     if topic.delivered_on is None:
         topic.delivered_on = meeting.held_on
@@ -380,7 +381,7 @@ def call_open(*, actor, organization: Organization, year: int, title: str, close
         call.full_clean()
         call.save()
         call.reviewers.set(people)
-        audit_record(actor=actor, action="innovation.call_open", target=call, organization=organization,
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=call, organization=organization,
                      changes={"year": year, "title": title, "reviewers": len(people)})
         return call
 
@@ -417,8 +418,8 @@ def project_propose(*, actor, call: Call, title: str, problem: str, goal: str, e
         project.full_clean()
         project.save()
         project.team.set(members)
-        audit_record(actor=actor, action="innovation.propose", target=project, organization=leader.organization,
-                     changes={"title": title, "team": len(members) + 1})
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=project, organization=leader.organization,
+                     changes={"title": title, "team": len(members)})
         return project
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Project, create=create)
@@ -445,7 +446,7 @@ def project_review(*, actor, project: Project, score: int, comment: str) -> Revi
     review = Review(project=project, reviewer=actor, score=score, comment=comment.strip())
     review.full_clean()
     review.save()
-    audit_record(actor=actor, action="innovation.review", target=project, organization=project.organization,
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=project, organization=project.organization,
                  changes={"score": score})
     return review
 
@@ -468,8 +469,8 @@ def project_decide(*, actor, project: Project, approve: bool, note: str = "") ->
         raise ValidationError({"note": _("Say why the project is rejected.")})
     project.state, project.decision_note = target, (note or "").strip()[:500]
     project.save(update_fields=["state", "decision_note", "updated_at"])
-    audit_record(actor=actor, action="innovation.decide", target=project, organization=project.organization,
-                 changes={"state": target})
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=project, organization=project.organization,
+                 changes={"state": [Project.State.SUBMITTED, target]})
     return project
 
 
@@ -487,8 +488,8 @@ def project_start(*, actor, project: Project) -> Project:
         raise ValidationError(_("Only an approved project can start."))
     project.state = Project.State.RUNNING
     project.save(update_fields=["state", "updated_at"])
-    audit_record(actor=actor, action="innovation.start", target=project, organization=project.organization,
-                 changes={"state": "running"})
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=project, organization=project.organization,
+                 changes={"state": [Project.State.APPROVED, Project.State.RUNNING]})
     return project
 
 
@@ -507,7 +508,7 @@ def milestone_add(*, actor, project: Project, title: str, due_on: datetime.date,
         milestone = Milestone(project=locked, title=title, due_on=due_on)
         milestone.full_clean()
         milestone.save()
-        audit_record(actor=actor, action="innovation.milestone", target=locked, organization=locked.organization,
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
                      changes={"milestone": title, "due_on": str(due_on)})
         return milestone
 
@@ -524,7 +525,7 @@ def milestone_done(*, actor, milestone: Milestone) -> Milestone:
     if milestone.done_on is None:
         milestone.done_on = _today()
         milestone.save(update_fields=["done_on"])
-        audit_record(actor=actor, action="innovation.milestone_done", target=project,
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=project,
                      organization=project.organization, changes={"milestone": milestone.title})
     return milestone
 
@@ -542,8 +543,8 @@ def update_add(*, actor, project: Project, text: str, token: str = "") -> Update
             actor, "is_authenticated", False) else None)
         update.full_clean()
         update.save()
-        audit_record(actor=actor, action="innovation.update", target=locked, organization=locked.organization,
-                     changes={"text": text[:200]})
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=locked, organization=locked.organization,
+                     changes={"progress": text[:200]})
         return update
 
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Update, create=create)
@@ -568,8 +569,8 @@ def project_close(*, actor, project: Project, delivered: bool, evaluation: str, 
     project.ended_on = _today()
     project.full_clean()
     project.save()
-    audit_record(actor=actor, action="innovation.close", target=project, organization=project.organization,
-                 changes={"state": target, "award": award})
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=project, organization=project.organization,
+                 changes={"state": [Project.State.RUNNING, target], "award": award})
     if delivered:
         team = [project.leader, *project.team.all()]
         record_work(kind="innovation.delivered", organization=project.organization, on=project.ended_on,
