@@ -86,7 +86,7 @@ def my_checklists(user) -> QuerySet[Participant]:
 
 @dataclass
 class Cell:
-    stage: Stage
+    stage_name: str
     done: int
     required: int
 
@@ -97,7 +97,8 @@ class Cell:
 
 @dataclass
 class MatrixRow:
-    participant: Participant
+    pk: int  # the participation: its checklist's address
+    name: str  # the organization's
     cells: list[Cell] = field(default_factory=list)
 
     @property
@@ -109,27 +110,58 @@ class MatrixRow:
         return sum(c.required for c in self.cells)
 
 
+@dataclass
+class Matrix:
+    stages: list[Stage]
+    rows: list[MatrixRow]
+
+    def totals(self) -> list[tuple[Stage, int, int]]:
+        """Per stage: how many organizations did every required action, of how many."""
+        return [(s, sum(1 for r in self.rows if r.cells[i].complete), len(self.rows))
+                for i, s in enumerate(self.stages)]
+
+    @property
+    def open_names(self) -> list[str]:
+        return [r.name for r in self.rows if r.done < r.required]
+
+
 def stages_of(campaign: Campaign) -> list[Stage]:
     """The stages with their actions and the number of them (2 queries)."""
     return list(campaign.stages.annotate(required=Count("actions")).prefetch_related("actions"))
 
 
-def matrix(campaign: Campaign, *, participants: list[Participant] | None = None) -> tuple[list[Stage], list[MatrixRow]]:
-    """The progress matrix, organizations x stages: done / required per cell. Three flat queries whatever the size:
-    the stages with their counts, the participants, and the ticks counted per (participant, stage)."""
+def matrix(campaign: Campaign) -> Matrix:
+    """The progress matrix, organizations x stages: done / required per cell, for every participating
+    organization. Three flat queries whatever the size: the stages with their counts, the participants (id and
+    name only), and the ticks counted per (participant, stage); the rows are plain tuples, not model instances."""
     stages = list(campaign.stages.annotate(required=Count("actions")))
-    if participants is None:
-        participants = list(campaign.participants.select_related("organization").only(
-            "id", "campaign_id", "organization_path", "organization__id", "organization__name"))
-    counts = {(p, s): n for p, s, n in ActionDone.objects.filter(participant__campaign=campaign).values_list(
-        "participant_id", "stage_id").annotate(n=Count("id")).values_list("participant_id", "stage_id", "n")}
-    rows = [MatrixRow(p, [Cell(s, counts.get((p.pk, s.pk), 0), s.required) for s in stages]) for p in participants]
-    return stages, rows
+    participants = list(campaign.participants.order_by("organization_path").values_list("pk", "organization__name"))
+    counts = {(p, s): n for p, s, n in ActionDone.objects.filter(participant__campaign=campaign).order_by()
+              .values_list("participant_id", "stage_id").annotate(n=Count("id"))
+              .values_list("participant_id", "stage_id", "n")}
+    rows = [MatrixRow(pk, name, [Cell(s.name, counts.get((pk, s.pk), 0), s.required) for s in stages])
+            for pk, name in participants]
+    return Matrix(stages, rows)
 
 
-def stage_totals(stages: list[Stage], rows: list[MatrixRow]) -> list[tuple[Stage, int, int]]:
-    """Per stage: how many organizations completed it, of how many."""
-    return [(s, sum(1 for r in rows if r.cells[i].complete), len(rows)) for i, s in enumerate(stages)]
+def summary_text(campaign: Campaign, grid: Matrix | None = None) -> str:
+    """The summary report's draft, written from what was recorded: nobody types a number twice (2 queries beside
+    the matrix's)."""
+    grid = grid or matrix(campaign)
+    lines = [_("%(name)s ran from %(start)s to %(end)s in %(n)s organizations.") % {
+        "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on, "n": len(grid.rows)}]
+    for stage, complete, total in grid.totals():
+        lines.append(_("Stage “%(stage)s” (%(start)s to %(end)s): %(done)s of %(total)s organizations did every "
+                       "required action.") % {"stage": stage.name, "start": stage.starts_on, "end": stage.ends_on,
+                                              "done": complete, "total": total})
+    ways = ActionDone.objects.filter(participant__campaign=campaign).aggregate(
+        by_hand=Count("id", filter=Q(record_id__isnull=True)), recorded=Count("id", filter=Q(record_id__isnull=False)))
+    lines.append(_("%(r)s actions were ticked by the meetings and reports recorded, %(h)s by hand with a note.")
+                 % {"r": ways["recorded"], "h": ways["by_hand"]})
+    missing = grid.open_names
+    if missing:
+        lines.append(_("Still open: %(orgs)s.") % {"orgs": "、".join(missing[:30])})
+    return "\n".join(lines)
 
 
 @dataclass
@@ -143,25 +175,6 @@ def checklist(participant: Participant) -> list[tuple[Stage, list[CheckItem]]]:
     stages = list(participant.campaign.stages.prefetch_related("actions"))
     done = {d.action_id: d for d in ActionDone.objects.filter(participant=participant).select_related("done_by")}
     return [(s, [CheckItem(a, done.get(a.pk)) for a in s.actions.all()]) for s in stages]
-
-
-def summary_text(campaign: Campaign) -> str:
-    """The summary report's draft, written from what was recorded: nobody types a number twice."""
-    stages, rows = matrix(campaign)
-    lines = [_("%(name)s ran from %(start)s to %(end)s in %(n)s organizations.") % {
-        "name": campaign.name, "start": campaign.starts_on, "end": campaign.ends_on, "n": len(rows)}]
-    for stage, complete, total in stage_totals(stages, rows):
-        lines.append(_("Stage “%(stage)s” (%(start)s to %(end)s): %(done)s of %(total)s organizations did every "
-                       "required action.") % {"stage": stage.name, "start": stage.starts_on, "end": stage.ends_on,
-                                              "done": complete, "total": total})
-    by_hand = ActionDone.objects.filter(participant__campaign=campaign, record_id__isnull=True).count()
-    recorded = ActionDone.objects.filter(participant__campaign=campaign, record_id__isnull=False).count()
-    lines.append(_("%(r)s actions were ticked by the meetings and reports recorded, %(h)s by hand with a note.")
-                 % {"r": recorded, "h": by_hand})
-    missing = [r.participant.organization.name for r in rows if r.done < r.required]
-    if missing:
-        lines.append(_("Still open: %(orgs)s.") % {"orgs": "、".join(missing[:30])})
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from chuxin.core.forms import add_service_errors
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import access_organization
 
+from . import grid as grid_html
 from . import selectors, services
 from .forms import CampaignForm, EndForm, StageForm, TickForm
 from .models import Action, Campaign
@@ -77,17 +78,15 @@ def create_view(request):
 
 
 def _detail(request, campaign: Campaign, *, stage_form=None, end_form=None, status: int = 200):
-    participants = campaign.participants.select_related("organization").only(
-        "id", "campaign_id", "organization_path", "organization__id", "organization__name")
-    page = Paginator(participants, MATRIX_PAGE).get_page(request.GET.get("page"))
-    stages, rows = selectors.matrix(campaign, participants=list(page.object_list))
-    all_stages, all_rows = (stages, rows) if page.paginator.num_pages == 1 else selectors.matrix(campaign)
+    grid = selectors.matrix(campaign)
+    page = Paginator(grid.rows, MATRIX_PAGE).get_page(request.GET.get("page"))
     manage = can(request.user, campaign.organization, Need.MANAGE)
     context = {
-        "campaign": campaign, "stages": selectors.stages_of(campaign), "rows": rows, "page_obj": page,
-        "querystring_base": "", "totals": selectors.stage_totals(all_stages, all_rows), "can_manage": manage,
+        "campaign": campaign, "stages": selectors.stages_of(campaign), "matrix_stages": grid.stages,
+        "table_rows": grid_html.table_rows(page.object_list), "cards": grid_html.cards(page.object_list),
+        "page_obj": page, "querystring_base": "", "totals": grid.totals(), "can_manage": manage,
         "stage_form": stage_form or (StageForm() if manage and campaign.is_running else None),
-        "end_form": end_form or (EndForm(initial={"summary": selectors.summary_text(campaign)})
+        "end_form": end_form or (EndForm(initial={"summary": selectors.summary_text(campaign, grid)})
                                  if manage and campaign.is_running else None),
     }
     return render(request, "campaigns/detail.html", context, status=status)
@@ -139,9 +138,10 @@ def end_view(request, pk: int):
 def summary_view(request, pk: int):
     """The summary report, printable: the text kept at the end (or the draft from the records) and the figures."""
     campaign = selectors.access_campaign(request.user, pk, need=Need.READ)
-    stages, rows = selectors.matrix(campaign)
-    context = {"campaign": campaign, "totals": selectors.stage_totals(stages, rows),
-               "text": campaign.summary or selectors.summary_text(campaign), "stages": stages, "rows": rows}
+    grid = selectors.matrix(campaign)
+    context = {"campaign": campaign, "totals": grid.totals(), "stages": grid.stages,
+               "text": campaign.summary or selectors.summary_text(campaign, grid),
+               "table_rows": grid_html.table_rows(grid.rows, link=False)}
     return render(request, "campaigns/summary.html", context)
 
 

@@ -51,8 +51,7 @@ def test_the_themed_party_day_ticks_the_branch_checklist_through_its_record(worl
     held(world)
     b1 = campaign.participants.get(organization=world.b1)
     b2 = campaign.participants.get(organization=world.b2)
-    stages, rows = selectors.matrix(campaign)
-    cells = {r.participant.pk: [(c.done, c.required) for c in r.cells] for r in rows}
+    cells = {r.pk: [(c.done, c.required) for c in r.cells] for r in selectors.matrix(campaign).rows}
     assert cells[b1.pk][0] == (1, 1) and cells[b2.pk][0] == (0, 1)
     done = ActionDone.objects.get(participant=b1)
     assert done.record_id and not done.by_hand and "主题党日" in done.label
