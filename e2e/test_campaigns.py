@@ -105,6 +105,7 @@ def test_a_campaign_through_its_stages(world, page, login):
     switch_to(page, login, "secretary")
     page.goto("/campaigns/")
     page.get_by_test_id("checklists").get_by_role("link").first.click()
+    assert page.url.endswith(f"/campaigns/checklists/{b1.pk}/")
     first = page.locator("[data-stage=学习教育] li[data-action]")
     expect(first).to_have_attribute("data-done", "yes")
     expect(first).to_contain_text(zh("ticked by the record"))
