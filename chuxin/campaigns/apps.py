@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.access import Need
 from chuxin.core.registry import Consumer, Demo, Hooks, NavEntry, RecordKind, WorkbenchKind
 from chuxin.core.rules import Rule
 
@@ -48,9 +49,9 @@ class CampaignsConfig(AppConfig):
         facts_order=70,
         demo=Demo("chuxin.campaigns.demo.seed_demo_data", after=("meetings", "reports")),
         navigation=(
-            NavEntry("campaigns:index", _("Theme education"), "flag", None, "work", 80),
-            NavEntry("campaigns:plans", _("Study plans"), "book", None, "work", 81),
-            NavEntry("campaigns:projects", _("Innovation projects"), "lightbulb", None, "work", 82),
+            NavEntry("campaigns:index", _("Theme education"), "flag", Need.PUBLIC, "work", 80),
+            NavEntry("campaigns:plans", _("Study plans"), "book", Need.PUBLIC, "work", 81),
+            NavEntry("campaigns:projects", _("Innovation projects"), "lightbulb", Need.PUBLIC, "work", 82),
         ),
         rules=RULES,
         matrix_routes="chuxin.campaigns.tests.matrix_routes.routes",

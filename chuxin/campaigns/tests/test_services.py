@@ -213,3 +213,18 @@ def test_a_rejection_needs_a_reason_and_an_award_needs_delivery(world, call, you
         services.project_decide(actor=world.worker, project=project, approve=False)
     services.project_decide(actor=world.worker, project=project, approve=False, note="与已有项目重复")
     assert Project.objects.get(pk=project.pk).state == "rejected"
+
+
+def test_the_workbench_shows_open_stages_reviews_and_decisions(world, campaign, call, young):
+    from chuxin.campaigns.selectors import workbench_items
+
+    held(world)
+    b2 = [i.title for i in workbench_items(world.outsider) if i.kind == "campaign" and i.organization == "第二支部"]
+    assert "主题教育·学习教育" in b2
+    # B1 did the first stage: it is no longer open there.
+    assert not [i for i in workbench_items(world.secretary) if i.kind == "campaign" and i.title.endswith("学习教育")]
+    _member, user = young
+    _propose(call, user)
+    reviewer = call.reviewers.first()
+    assert [i.state for i in workbench_items(reviewer) if i.kind == "innovation"] == ["to review"]
+    assert "to decide" in [i.state for i in workbench_items(world.worker) if i.kind == "innovation"]
