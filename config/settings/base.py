@@ -226,6 +226,10 @@ TRUSTED_PROXY_COUNT = env.int("CHUXIN_TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("CHUXIN_TRUSTED_PROXY_COUNT must be 0 or more")
 
+# Forms anyone may submit without logging in (chuxin.core.public_forms): a submit sooner than this many seconds
+# after the form was shown is refused as a bot's.
+PUBLIC_FORM_MIN_SECONDS = env.int("CHUXIN_PUBLIC_FORM_MIN_SECONDS", default=3)
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -15,6 +15,8 @@ STORAGES = {
 # Tests serve static files through the finders; there is no collected folder to index.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tests and browsers fill public forms faster than a person; the tests of that check set it themselves.
+PUBLIC_FORM_MIN_SECONDS = 0
 # Background tasks run inline, so a test sees their effect at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
