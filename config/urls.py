@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluation/", include("chuxin.evaluation.urls")),
     path("dues/", include("chuxin.dues.urls")),
     path("learning/", include("chuxin.learning.urls")),
+    path("campaigns/", include("chuxin.campaigns.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chuxin.dues",
     "chuxin.learning",
     "chuxin.quizzes",
+    "chuxin.campaigns",
     "chuxin.workbench",
     "chuxin.portal",
 ]

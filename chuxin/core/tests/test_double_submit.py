@@ -125,6 +125,19 @@ CREATE: dict[str, Create] = {
         "organization": env.org("B1").pk, "title": "双提交考试", "mode": "random", "opens_at": f"{_today()}T09:00",
         "closes_at": f"{_today(3)}T09:00", "time_limit": "30", "pass_mark": "60", "max_attempts": "1",
         "audience_orgs": [env.org("B1").pk], "questions": [], "topics": [], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
+    # campaigns: a campaign, its stage, a study plan and topic, a call for projects, a member's proposal.
+    "campaigns:create": Create("campaigns.Campaign", lambda env: {
+        "name": "双提交主题教育", "starts_on": _today(), "ends_on": _today(60)}),
+    "campaigns:stage-add": Create("campaigns.Stage", lambda env: {
+        "name": "双提交阶段", "starts_on": _today(), "ends_on": _today(10), "meeting_kinds": ["themed_day"]}),
+    "campaigns:plan-create": Create("campaigns.StudyPlan", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交学习计划"}),
+    "campaigns:topic-add": Create("campaigns.StudyTopic", lambda env: {"month": "5", "title": "双提交专题"}),
+    "campaigns:call-create": Create("campaigns.Call", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交征集", "closes_on": _today(30),
+        "reviews_needed": "1", "reviewers": [str(env.users["committee"].pk)]}),
+    "campaigns:propose": Create("campaigns.Project", lambda env: {
+        "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -157,6 +170,9 @@ NOT_CREATE_FORMS = {
     # once); a lesson once per course and item, a roster entry once per person, a session once per class, day and
     # subject (a constraint); the rest are pickers and filters.
     "TaxonomyForm", "PublishForm", "LessonForm", "EnrollForm", "SessionForm",
+    # campaigns: a tick, a meeting linked to a topic and a review are once by a constraint; ending a campaign and
+    # deciding or closing a project are states (a second time changes nothing).
+    "TickForm", "EndForm", "LinkMeetingForm", "CloseForm",
 }
 
 

@@ -45,7 +45,7 @@ NOT_PAGES = {
     "healthz", "set_language", "accounts:logout",  # not pages, or not in Chinese by nature
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
-    "plans:attachment", "meetings:attachment", "workbench:feed",  # files
+    "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
