@@ -46,12 +46,15 @@ NOT_PAGES = {
     "healthz", "set_language", "accounts:logout",  # not pages, or not in Chinese by nature
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
-    "plans:attachment", "meetings:attachment", "workbench:feed",  # files
+    "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
+    "recruitment:attachment", "transfers:letter",  # a file, a PDF
+    "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
+    "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
     "site:feed-rss", "site:feed-atom", "site:sitemap",  # XML for feed readers and search engines
     "joint:feedback",  # reached only through a requester's private link; its Chinese: e2e/test_site.py
 }
