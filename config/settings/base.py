@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "chuxin.reports",
     "chuxin.meetings",
     "chuxin.evaluation",
+    "chuxin.activities",
     "chuxin.workbench",
     "chuxin.portal",
 ]
