@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chuxin.core.forms import add_service_errors
-from chuxin.core.public_forms import public_rate_limit
+from chuxin.core.public_forms import public_rate_limit, rate_limit
 
 from . import selectors, services
 from .apps import WISH_LIMIT_DEFAULT
@@ -22,6 +22,7 @@ from .forms import FeedbackForm, WishForm
 from .models import Wish, token_hash
 
 PAGE_SIZE = 30
+WISH_WINDOW = 3600  # seconds: the rule's limit is per hour
 
 
 @require_GET
@@ -31,20 +32,22 @@ def public_list_view(request, code: str = ""):
     return render(request, "activities/public_list.html", {"page_obj": page, "organization": org})
 
 
-@public_rate_limit("wish", limit=WISH_LIMIT_DEFAULT, window=3600)
 @require_http_methods(["GET", "POST"])
 def public_new_view(request, code: str = ""):
     org = get_object_or_404(selectors.public_organizations(), code=code) if code else None
     form = WishForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
+        # Counted once the form is otherwise acceptable: a wish corrected after an error is not held against the
+        # person; a flood of wishes from one address is refused before anything is saved.
+        if rate_limit(request, "wish", limit=WISH_LIMIT_DEFAULT, window=WISH_WINDOW):
+            return render(request, "errors/429.html", {"window_minutes": WISH_WINDOW // 60}, status=429)
         data = form.cleaned_data
         try:
-            wish, token = services.wish_submit(organization=data["organization"], name=data["wisher_name"],
+            _wish, token = services.wish_submit(organization=data["organization"], name=data["wisher_name"],
                                                contact=data["wisher_contact"], who=data["who"], text=data["text"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            del wish
             return redirect(reverse("activities:follow", args=[token]) + "?new=1")
     return render(request, "activities/public_form.html", {"form": form, "organization": org})
 

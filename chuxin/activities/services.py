@@ -411,6 +411,7 @@ def activity_close(*, actor, activity: Activity) -> Activity:
 
 
 WishState = Wish.State
+TWIN_WINDOW = datetime.timedelta(minutes=10)
 
 
 def wish_token() -> str:
@@ -424,6 +425,15 @@ def wish_submit(*, organization: Organization, name: str, contact: str, who: str
     if not organization.is_active:
         raise ValidationError({"organization": _("This organization does not take wishes.")})
     token = wish_token()
+    twin = Wish.objects.select_for_update().filter(
+        organization=organization, text=(text or "").strip(), wisher_contact=(contact or "").strip(),
+        state=WishState.SUBMITTED, created_at__gte=timezone.now() - TWIN_WINDOW).first()
+    if twin is not None:
+        # The same wish sent again (a double tap, a retry on a slow line): kept once. Its link is the one of the
+        # last sending, the page the person actually sees.
+        twin.token_hash = token_hash(token)
+        twin.save(update_fields=["token_hash", "updated_at"])
+        return twin, token
     wish = Wish(organization=organization, organization_path=organization.path, wisher_name=(name or "").strip(),
                 wisher_contact=(contact or "").strip(), who=who, text=(text or "").strip(),
                 token_hash=token_hash(token))
