@@ -225,7 +225,7 @@ def participant_withdraw(*, actor, participant: Participant) -> Participant:
     """The participant (or the organizer) withdraws before the start; a place set free goes to the first
     person waiting, who is told."""
     activity = participant.activity
-    authorize(actor, activity.organization, Need.MANAGE, obj=participant, relations=[SELF])
+    authorize(actor, activity.organization, Need.MANAGE, obj=participant, relations=[SELF.granting(Need.MANAGE)])
     activity = _locked(activity)
     row = Participant.objects.select_related("member").get(pk=participant.pk)
     if row.state == State.WITHDRAWN:
