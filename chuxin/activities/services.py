@@ -495,8 +495,8 @@ CLAIMER_OR_MANAGER: list[Relation] = [CLAIMER.granting(Need.MANAGE)]
 @transaction.atomic
 def wish_release(*, actor, wish: Wish) -> Wish:
     """The claimer (or the organization) gives a claimed wish back to the public list for another member."""
+    wish = _locked_wish(wish)  # the claimer as it stands now, not as the caller last read it
     authorize(actor, wish.organization, Need.MANAGE, obj=wish, relations=CLAIMER_OR_MANAGER)
-    wish = _locked_wish(wish)
     if wish.state != WishState.CLAIMED:
         raise ValidationError(_("Only a claimed wish can be given back."))
     wish.state, wish.claimed_by, wish.claimed_at = WishState.PUBLISHED, None, None
@@ -510,8 +510,8 @@ def wish_release(*, actor, wish: Wish) -> Wish:
 def wish_fulfil(*, actor, wish: Wish, note: str) -> Wish:
     """The claimer records what was done; the wish waits for the wisher's feedback. One work record, for the
     member and the organization."""
+    wish = _locked_wish(wish)  # the claimer as it stands now, not as the caller last read it
     authorize(actor, wish.organization, Need.MANAGE, obj=wish, relations=CLAIMER_OR_MANAGER)
-    wish = _locked_wish(wish)
     if wish.state != WishState.CLAIMED:
         if wish.state in (WishState.FULFILLED, WishState.CLOSED):
             raise ValidationError(_("This wish has already been fulfilled."))
