@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
 from chuxin.core.validators import no_formula_prefix
@@ -59,6 +60,9 @@ class Activity(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
+
+    # How the audit log shows what activities.services records beyond the fields.
+    audit_fields = {"hours": AuditField(_("service hours"))}
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -111,6 +115,8 @@ class Participant(TimeStampedModel):
     hours_note = models.CharField(_("note on the hours"), max_length=200, blank=True)
     hours_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
+
+    audit_fields = {"note": AuditField(_("note on the hours"))}
 
     class Meta:
         ordering = ["queued_at", "pk"]

@@ -145,7 +145,7 @@ def wish_list(user, *, state: str = "", organization: Organization | None = None
     return qs.order_by("-created_at", "-pk")
 
 
-PUBLIC_FIELDS = ("id", "organization_id", "organization__name", "who", "text", "state", "created_at",
+PUBLIC_FIELDS = ("id", "organization_id", "organization__name", "organization__code", "who", "text", "state", "created_at",
                  "fulfilled_at")
 
 

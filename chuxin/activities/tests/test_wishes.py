@@ -181,3 +181,21 @@ def test_the_member_file_lists_the_wishes_fulfilled(world, people):
     services.wish_fulfil(actor=people.li.user, wish=wish, note="送到了")
     sections = selectors.member_history(people.li, world.secretary)
     assert [s.title for s in sections] == ["Micro-wishes fulfilled"]
+
+
+def test_the_private_link_reads_in_chinese_in_every_state(world, people):
+    from chuxin.core.tests.test_page_language import problems, visible_text
+
+    wish, token = _wish(world, WishState.SUBMITTED)
+    url = reverse("activities:follow", args=[token])
+    client = Client()
+    pages = [client.get(url + "?new=1", HTTP_ACCEPT_LANGUAGE="zh-hans")]
+    services.wish_review(actor=world.secretary, wish=wish, publish=True)
+    services.wish_claim(actor=people.li.user, wish=wish)
+    pages.append(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    services.wish_fulfil(actor=people.li.user, wish=wish, note="送到了")
+    pages.append(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    pages.append(client.post(url, {"rating": "9"}, HTTP_ACCEPT_LANGUAGE="zh-hans"))  # an error on the page
+    for response in pages:
+        found = problems(visible_text(response.content.decode()))
+        assert not [p for p in found if "http" not in p], found

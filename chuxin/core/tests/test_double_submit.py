@@ -105,6 +105,10 @@ CREATE: dict[str, Create] = {
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
+    "activities:create": Create("activities.Activity", lambda env: {
+        "kind": "volunteer", "title": "双提交志愿服务", "place": "社区", "capacity": "10",
+        "starts_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (timezone.localtime() + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -126,6 +130,9 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # activities: a change, a picker, states (hours, a fulfilment, feedback: a second time is refused or the same);
+    # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
+    "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
 }
 
 

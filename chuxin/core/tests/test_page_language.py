@@ -51,6 +51,8 @@ NOT_PAGES = {
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
+    "activities:export",  # a spreadsheet
+    "activities:follow",  # the wisher's private link, reached only with its token; its Chinese: activities/tests
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
 SKIP_PREFIXES = ("/static/", "/media/", "/i18n/", "/accounts/logout/")
