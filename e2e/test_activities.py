@@ -92,17 +92,17 @@ def test_an_activity_fills_up_moves_its_waiting_list_and_puts_hours_on_the_membe
     # The organizer checks the member in and out, and corrects the hours with a note.
     page.goto(f"/activities/{activity.pk}/participants/")
     li = Participant.objects.get(activity=activity, member=world.member)
-    row = page.locator(f"table [data-participant='{li.pk}']")
+    row = page.locator(f"[data-participant='{li.pk}']")
     row.get_by_test_id("check-in").click()
     expect(page.locator(".alert-success")).to_contain_text(zh("Checked in."))
-    page.locator(f"table [data-participant='{li.pk}']").get_by_test_id("check-out").click()
+    page.locator(f"[data-participant='{li.pk}']").get_by_test_id("check-out").click()
     expect(page.locator(".alert-success")).to_contain_text(zh("Checked out."))
-    page.locator(f"table [data-participant='{li.pk}']").get_by_test_id("edit-hours").click()
+    page.locator(f"[data-participant='{li.pk}']").get_by_test_id("edit-hours").click()
     hours = page.get_by_test_id("hours-form")
     hours.locator("input[name=hours]").fill("2.5")
     hours.locator("input[name=note]").fill("提前到场布置，签退时忘记扫码")
     hours.get_by_test_id("save-hours").click()
-    expect(page.locator(f"table [data-participant='{li.pk}'] [data-testid=hours]")).to_contain_text("2.5")
+    expect(page.locator(f"[data-participant='{li.pk}'] [data-testid=hours]")).to_contain_text("2.5")
 
     # Some hours later: the organizer closes the activity; the hours stand on the member's file.
     begun = timezone.now() - datetime.timedelta(hours=4)
