@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     ok = True
     for name, page in full.items():
         flat = page["queries"] == small[name]["queries"]
-        targeted = name.startswith("sign-up page") or name == "participant list"
+        targeted = name.startswith("sign-up page")  # the list of 600 people is reported, with no target
         good = flat and (page["median_ms"] < PAGE_TARGET_MS or not targeted)
         ok &= good
         print(f"| {name} | {page['median_ms']} | {page['p95_ms']} | {page['cpu_median_ms']} | "

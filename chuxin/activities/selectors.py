@@ -100,8 +100,13 @@ def participant_rows(activity: Activity) -> list[Participant]:
     order = {State.SIGNED_UP: 0, State.WAITING: 1, State.WITHDRAWN: 2}
     rows = list(activity.participants.select_related("member__organization").order_by("queued_at", "pk"))
     rows.sort(key=lambda row: order[row.state])
+    # Each row's action addresses, made from one reversed pattern: reversing four URLs for each of 500 rows in the
+    # template took a third of the page's time.
+    urls = {name: reverse(f"activities:{name}", args=[0]).replace("/0/", "/{}/")
+            for name in ("participant-checkin", "participant-checkout", "hours", "withdraw")}
     position = 0
     for row in rows:
+        row.urls = {name.replace("participant-", ""): pattern.format(row.pk) for name, pattern in urls.items()}
         if row.state == State.WAITING:
             position += 1
             row.position = position
