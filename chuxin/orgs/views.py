@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,12 +34,19 @@ def can_admin_any(user) -> bool:
     return has_any(user, Need.ADMIN)
 
 
+_PATH = re.compile(r"[0-9A-Za-z]{1,255}", re.ASCII)
+
+
 @login_required
 @require_GET
 def children_view(request, pk: int):
     org = selectors.access_organization(request.user, pk, need=Need.READ)
-    nodes = selectors.organization_children(request.user, org)
-    return render(request, "orgs/tree.html#nodes", {"nodes": nodes})
+    after = request.GET.get("after") or None
+    if after is not None and not _PATH.fullmatch(after):
+        after = None  # a malformed cursor gives the first page, never an error
+    nodes, more_after = selectors.organization_children_page(request.user, org, after=after)
+    template = "orgs/tree.html#more" if after else "orgs/tree.html#nodes"
+    return render(request, template, {"nodes": nodes, "parent": org, "more_after": more_after})
 
 
 @login_required
