@@ -25,6 +25,7 @@ urlpatterns = [
     path("dues/", include("chuxin.dues.urls")),
     path("learning/", include("chuxin.learning.urls")),
     path("campaigns/", include("chuxin.campaigns.urls")),
+    path("activities/", include("chuxin.activities.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),
 ]

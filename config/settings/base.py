@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chuxin.learning",
     "chuxin.quizzes",
     "chuxin.campaigns",
+    "chuxin.activities",
     "chuxin.workbench",
     "chuxin.portal",
 ]

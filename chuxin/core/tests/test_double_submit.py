@@ -140,6 +140,10 @@ CREATE: dict[str, Create] = {
         "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
+    "activities:create": Create("activities.Activity", lambda env: {
+        "kind": "volunteer", "title": "双提交志愿服务", "place": "社区", "capacity": "10",
+        "starts_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (timezone.localtime() + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -173,6 +177,9 @@ NOT_CREATE_FORMS = {
     # campaigns: a tick, a meeting linked to a topic and a review are once by a constraint; ending a campaign and
     # deciding or closing a project are states (a second time changes nothing).
     "TickForm", "EndForm", "LinkMeetingForm", "CloseForm",
+    # activities: a change, a picker, states (hours, a fulfilment, feedback: a second time is refused or the same);
+    # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
+    "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
 }
 
 

@@ -54,6 +54,8 @@ NOT_PAGES = {
     "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
     "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
+    "activities:export",  # a spreadsheet
+    "activities:follow",  # the wisher's private link, reached only with its token; its Chinese: activities/tests
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
 SKIP_PREFIXES = ("/static/", "/media/", "/i18n/", "/accounts/logout/")
