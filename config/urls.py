@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("chuxin.reports.urls")),
     path("meetings/", include("chuxin.meetings.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
+    path("notices/", include("chuxin.notices.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),
 ]

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
 BEGIN, END = "<!-- dependency-diagram:begin -->", "<!-- dependency-diagram:end -->"
 # Top to bottom, as the layers contract in pyproject.toml has them.
-ORDER = ["testing", "portal", "workbench", "directives", "reports", "meetings", "evaluation", "plans", "responsibilities", "notifications",
+ORDER = ["testing", "portal", "workbench", "notices", "directives", "reports", "meetings", "evaluation", "plans", "responsibilities", "notifications",
          "accounts", "members", "orgs", "audit", "records", "core"]
 
 
