@@ -84,15 +84,16 @@ class QuietHoursForm(StyledMixin, forms.Form):
 
 
 class RobotForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
+    webhook = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https", help_text=_(
+        "Copied from the group's robot settings: WeCom https://qyapi.weixin.qq.com/…, DingTalk "
+        "https://oapi.dingtalk.com/robot/send?access_token=…, Feishu https://open.feishu.cn/open-apis/bot/v2/hook/…"))
+
     class Meta:
         model = Robot
         fields = ["platform", "name", "webhook", "secret", "enabled", "push_notices", "push_meetings",
                   "push_directives"]
-        widgets = {"secret": forms.PasswordInput(render_value=False), "webhook": forms.URLInput()}
+        widgets = {"secret": forms.PasswordInput(render_value=False)}
         help_texts = {
-            "webhook": _("Copied from the group's robot settings: WeCom https://qyapi.weixin.qq.com/…, DingTalk "
-                         "https://oapi.dingtalk.com/robot/send?access_token=…, Feishu "
-                         "https://open.feishu.cn/open-apis/bot/v2/hook/…"),
             "secret": _("DingTalk “加签” or Feishu “签名校验” secret (SEC…). Not needed for WeCom. Left empty when "
                         "editing, the saved secret is kept; it is never shown again."),
         }
