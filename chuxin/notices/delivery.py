@@ -58,7 +58,7 @@ def queue(robots, *, source: str, title: str, text: str = "", url: str = "") -> 
 
 
 def _post(url: str, body: bytes) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body, method="POST",
+    request = urllib.request.Request(url, data=body, method="POST",  # noqa: S310 (https or an allowed host only)
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     try:
         with urllib.request.urlopen(request, timeout=timeout()) as answer:  # noqa: S310 (host checked on save)

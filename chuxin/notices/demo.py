@@ -50,7 +50,7 @@ def seed_demo_data(*, today: datetime.date) -> None:
             services.message_post(actor=person.user, group=group, text=text)
 
     robot = Robot.objects.create(organization=b1, platform="dingtalk", name="第一支部钉钉群（演示）",
-                                 webhook=DEMO_WEBHOOK, secret="SECdemo", enabled=False)
+                                 webhook=DEMO_WEBHOOK, secret="SECdemo", enabled=False)  # noqa: S106 (a demo)
     Push.objects.create(robot=robot, source=f"notice:{notice.pk}", title=f"通知：{notice.title}",
                         url=notice.get_absolute_url(), status=Push.Status.FAILED, attempts=5,
                         last_error="演示地址 robot.demo.invalid 不可达：未发送")

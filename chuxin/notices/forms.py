@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.attachments import AttachmentsField
-from chuxin.core.paths import subtree_q
 from chuxin.core.forms import DateField, FastSelect, IdempotentFormMixin, RichTextarea
+from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
 from chuxin.orgs.forms import StyledMixin
 from chuxin.orgs.models import Organization

@@ -149,6 +149,9 @@ class GroupMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="group_member_once")]
         indexes = [models.Index(fields=["user", "group"], name="group_member_by_user")]
 
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.user_id}"
+
 
 class Message(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="messages")
@@ -190,6 +193,9 @@ class GroupRead(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "group"], name="group_read_once")]
 
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.user_id}:{self.last_id}"
+
 
 class QuietHours(models.Model):
     """A person's quiet hours: no notification from the groups reaches them between `start` and `end` (which may
@@ -202,6 +208,9 @@ class QuietHours(models.Model):
     class Meta:
         verbose_name = _("quiet hours")
         verbose_name_plural = _("quiet hours")
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
     def covers(self, moment) -> bool:
         now = timezone.localtime(moment).time()

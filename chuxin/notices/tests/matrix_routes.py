@@ -9,7 +9,7 @@ push.
 
 from __future__ import annotations
 
-from chuxin.testing import FORBIDDEN, M, NOT_FOUND, OK, P, R, anywhere, get_and_post, login_only, obj
+from chuxin.testing import FORBIDDEN, NOT_FOUND, OK, M, P, R, anywhere, get_and_post, login_only, obj
 
 
 def _notice(env, where: str):
