@@ -8,7 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from chuxin.members.models import Member
+from chuxin.accounts.models import User
 from chuxin.orgs.models import Organization
 
 from . import selectors, services
@@ -40,14 +40,24 @@ def seed_demo_data(*, today: datetime.date) -> None:
             row.confirmed_at = row.read_at if i % 3 == 0 else None
     NoticeRecipient.objects.bulk_update(rows, ["read_at", "confirmed_at"])
 
-    for org in (b1, b2):
+    # Two active groups: the committee's (everyone below it) and the first branch's, with a reply and a mention.
+    people = {u.username: u for u in User.objects.filter(username__in=["worker", "secretary1", "member1",
+                                                                         "committee1"])}
+    talk = {
+        committee: [("worker", "各支部本月主题党日的安排已发通知，请在平台里看一下。"),
+                    ("secretary1", "第一支部定在25日下午，地点党员活动室。"),
+                    ("committee1", "第二支部第一党小组想和社区一起做志愿服务，欢迎其他支部同志参加。")],
+        b1: [("secretary1", "@任怡远 周五学习会请你领学党章第三章。"),
+             ("member1", "好的，我提前准备。"),
+             ("secretary1", "学习材料稍后发到群里，大家有空先看看，不用回复。")],
+    }
+    for org, lines in talk.items():
         group = selectors.group_of(org)
-        people = list(Member.objects.filter(organization=org, user__isnull=False, status=Member.Status.ACTIVE)
-                      .select_related("user")[:3])
-        lines = ["大家好，本月主题党日初步定在25日下午，地点党员活动室。", "好的，我提前把学习材料发到群里。",
-                 "志愿服务的社区已经联系好了，需要的同志可以一起去。"]
-        for person, text in zip(people, lines, strict=False):
-            services.message_post(actor=person.user, group=group, text=text)
+        previous = None
+        for username, text in lines:
+            if username in people:
+                previous = services.message_post(actor=people[username], group=group, text=text,
+                                                 reply_to=previous if text.startswith("好的") else None)
 
     robot = Robot.objects.create(organization=b1, platform="dingtalk", name="第一支部钉钉群（演示）",
                                  webhook=DEMO_WEBHOOK, secret="SECdemo", enabled=False)  # noqa: S106 (a demo)
