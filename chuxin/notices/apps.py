@@ -17,7 +17,7 @@ class NoticesConfig(AppConfig):
             Consumer(("directive_issued",), "chuxin.notices.services.push_directive_issued"),
         ),
         workbench="chuxin.notices.selectors.workbench_items",
-        workbench_kinds=(WorkbenchKind("notice", _("Notices to confirm"), "envelope-paper", order=15),),
+        workbench_kinds=(WorkbenchKind("notice", _("Notices to confirm"), "envelope-paper", order=36),),
         reminders="chuxin.notices.reminders.due_reminders",
         housekeeping=("chuxin.notices.delivery.housekeeping",),
         demo=Demo("chuxin.notices.demo.seed_demo_data", after=("meetings", "directives")),
