@@ -86,12 +86,12 @@ def build(args):
                                             code=f"BENCH-N-{i + 1}", kind=K.BRANCH))
     worker = User.objects.filter(username="bench-notices").first()
     if worker is None:
-        worker = User.objects.create_user("bench-notices", password="bench-pass-123", must_change_password=False)
+        worker = User.objects.create_user("bench-notices", password=None, must_change_password=False)
         RoleGrant.objects.create(user=worker, organization=committee, role=Role.WORKER)
     existing = User.objects.filter(username__startswith="bench-n-").count()
-    User.objects.bulk_create([User(username=f"bench-n-{i}", password="!") for i in range(existing,
-                                                                                         args.recipients)],
-                             batch_size=2000)
+    unusable = "!"  # no password: these accounts only receive the notice
+    User.objects.bulk_create([User(username=f"bench-n-{i}", password=unusable)
+                              for i in range(existing, args.recipients)], batch_size=2000)
     users = list(User.objects.filter(username__startswith="bench-n-").order_by("pk")[: args.recipients])
     notice = Notice.objects.create(organization=committee, organization_path=committee.path,
                                    title="关于开展主题党日的通知", body="<p>请各支部组织。</p>",
