@@ -86,6 +86,12 @@ def _message(robot: Robot, pushes: list[Push]) -> tuple[str, list[str]]:
     return title, lines
 
 
+def _messages_since(robot: Robot, moment: datetime.datetime) -> float:
+    """Messages the robot sent since `moment`: a digest of n pushes is one message."""
+    sizes = Push.objects.filter(robot=robot, sent_at__gt=moment).values_list("digest_size", flat=True)
+    return sum(1 / max(size, 1) for size in sizes)
+
+
 def _claim(robot_id: int, now: datetime.datetime) -> tuple[Robot | None, list[Push]]:
     """Take the robot's due pushes for one message, within its platform's rate; postpone them when the minute's
     messages are spent."""
@@ -99,8 +105,13 @@ def _claim(robot_id: int, now: datetime.datetime) -> tuple[Robot | None, list[Pu
             return robot, []
         if robot.window_start is None or now - robot.window_start >= WINDOW:
             robot.window_start, robot.window_count = now, 0
-        if robot.window_count >= platforms.PLATFORMS[robot.platform].per_minute:
+        spec = platforms.PLATFORMS[robot.platform]
+        if robot.window_count >= spec.per_minute:
             Push.objects.filter(pk__in=[p.pk for p in due]).update(next_attempt_at=robot.window_start + WINDOW)
+            return robot, []
+        second = now - datetime.timedelta(seconds=1)
+        if spec.per_second and _messages_since(robot, second) >= spec.per_second:
+            Push.objects.filter(pk__in=[p.pk for p in due]).update(next_attempt_at=now + datetime.timedelta(seconds=1))
             return robot, []
         robot.window_count += 1
         robot.save(update_fields=["window_start", "window_count"])

@@ -131,3 +131,14 @@ def test_others_cannot_connect_or_test_a_robot(world, platforms_server):
     robot = connect(world, platforms_server)
     with pytest.raises(PermissionDenied):
         services.robot_test(actor=world.member_user, robot=robot)
+
+
+def test_feishu_is_held_to_five_messages_a_second(world, platforms_server):
+    robot = connect(world, platforms_server, "feishu")
+    now = timezone.now() + datetime.timedelta(seconds=30)
+    for i in range(7):
+        delivery.queue([robot], source=f"notice:{i}", title=f"通知{i}")
+        delivery.deliver_due(now)
+    assert len(platforms_server.received) == 5
+    delivery.deliver_due(now + datetime.timedelta(seconds=2))
+    assert len(platforms_server.received) == 6 and "2" in platforms_server.received[-1][2]["content"]["text"]
