@@ -72,15 +72,16 @@ def _message(robot: Robot, pushes: list[Push]) -> tuple[str, list[str]]:
     link = _("Open in Chuxin")
     if len(pushes) == 1:
         push = pushes[0]
-        lines = [push.text] if push.text else []
+        lines = [platforms.plain(push.text)] if push.text else []
         if push.url:
             lines.append(platforms.link_line(robot.platform, link, site_url(push.url)))
-        return push.title, lines
+        return platforms.plain(push.title), lines
     title = _("%(n)s new items in Chuxin") % {"n": len(pushes)}
     lines = []
     for push in pushes[:DIGEST_LINES]:
-        lines.append("- " + (platforms.link_line(robot.platform, push.title, site_url(push.url)) if push.url
-                             else push.title))
+        title = platforms.plain(push.title)
+        lines.append("- " + (platforms.link_line(robot.platform, title, site_url(push.url)) if push.url
+                             else title))
     if len(pushes) > DIGEST_LINES:
         lines.append(_("…and %(n)s more") % {"n": len(pushes) - DIGEST_LINES})
     return title, lines

@@ -121,6 +121,13 @@ def request_for(platform: str, webhook: str, secret: str, *, title: str, lines: 
     return webhook, json.dumps(body, ensure_ascii=False).encode()
 
 
+def plain(text: str) -> str:
+    """What people typed (a title), made inert in the platforms' markdown: no link of its own, no tag, no
+    heading; Feishu's text shows it as it is."""
+    return (text.replace("[", "【").replace("]", "】").replace("<", "＜").replace(">", "＞")
+            .replace("\n", " ").lstrip("#*-> "))
+
+
 def link_line(platform: str, label: str, url: str) -> str:
     if platform == "feishu":
         return f"{label} {url}"

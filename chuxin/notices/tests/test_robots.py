@@ -142,3 +142,12 @@ def test_feishu_is_held_to_five_messages_a_second(world, platforms_server):
     assert len(platforms_server.received) == 5
     delivery.deliver_due(now + datetime.timedelta(seconds=2))
     assert len(platforms_server.received) == 6 and "2" in platforms_server.received[-1][2]["content"]["text"]
+
+
+def test_a_title_cannot_smuggle_a_link_or_a_tag_into_the_group(world, platforms_server):
+    robot = connect(world, platforms_server, "wecom")
+    delivery.queue([robot], source="notice:x", title='[点我领奖](http://evil.example) <font color="warning">急</font>',
+                   url="/notices/1/")
+    delivery.deliver_due(timezone.now() + datetime.timedelta(seconds=5))
+    content = platforms_server.received[-1][2]["markdown"]["content"]
+    assert "](http://evil" not in content and "<font" not in content and "/notices/1/" in content
