@@ -69,7 +69,7 @@ def build(args):
 
     from chuxin.accounts.models import Role, RoleGrant, User
     from chuxin.notices.models import Group, Message, Notice, NoticeRecipient
-    from chuxin.notices.selectors import group_of
+    from chuxin.notices.services import group_of
     from chuxin.orgs.models import Organization
     from chuxin.orgs.services import organization_create
 

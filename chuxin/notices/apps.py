@@ -13,8 +13,8 @@ class NoticesConfig(AppConfig):
         # Convened meetings and issued directives reach the groups' robots through their work records: meetings
         # and directives never import this app.
         consumers=(
-            Consumer(("meeting_convened",), "chuxin.notices.services.push_meeting_convened"),
-            Consumer(("directive_issued",), "chuxin.notices.services.push_directive_issued"),
+            Consumer(("meeting_convened",), "chuxin.notices.consumers.push_meeting_convened"),
+            Consumer(("directive_issued",), "chuxin.notices.consumers.push_directive_issued"),
         ),
         workbench="chuxin.notices.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("notice", _("Notices to confirm"), "envelope-paper", order=36),),

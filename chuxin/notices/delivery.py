@@ -79,9 +79,9 @@ def _message(robot: Robot, pushes: list[Push]) -> tuple[str, list[str]]:
     title = _("%(n)s new items in Chuxin") % {"n": len(pushes)}
     lines = []
     for push in pushes[:DIGEST_LINES]:
-        title = platforms.plain(push.title)
-        lines.append("- " + (platforms.link_line(robot.platform, title, site_url(push.url)) if push.url
-                             else title))
+        label = platforms.plain(push.title)
+        lines.append("- " + (platforms.link_line(robot.platform, label, site_url(push.url)) if push.url
+                             else label))
     if len(pushes) > DIGEST_LINES:
         lines.append(_("…and %(n)s more") % {"n": len(pushes) - DIGEST_LINES})
     return title, lines

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import User
 from chuxin.orgs.models import Organization
 
-from . import selectors, services
-from .models import Notice, NoticeRecipient, Push, Robot
+from . import services
+from .models import MessageAttachment, Notice, NoticeAttachment, NoticeRecipient, Push, Robot
 
+SCHEDULE = "主题党日安排\n1. 学习党章第三章\n2. 社区志愿服务\n"
+STUDY = "学习材料：《中国共产党章程》第三章。\n"
 DEMO_WEBHOOK = "https://robot.demo.invalid/robot/send?access_token=demo-only"
 
 
@@ -29,6 +32,8 @@ def seed_demo_data(*, today: datetime.date) -> None:
         body="各支部：\n\n请于本月下旬组织开展主题党日活动，围绕学习党章和志愿服务安排内容，活动后在系统中记录会议即可，无需另报材料。",
         priority="important", needs_confirmation=True, confirm_by=today + datetime.timedelta(days=7),
         to_organizations=[b1, b2])
+    NoticeAttachment(notice=notice, name="主题党日安排表.txt", size=len(SCHEDULE.encode())).file.save(
+        "schedule.txt", ContentFile(SCHEDULE.encode()), save=True)
     services.notice_send(actor=None, organization=committee, title="党员活动室开放时间调整",
                          body="即日起党员活动室每周二、四下午开放。", to_organizations=[b1])
     # About half have opened it, a third of those confirmed: the read matrix has something to show.
@@ -52,16 +57,19 @@ def seed_demo_data(*, today: datetime.date) -> None:
              ("secretary1", "学习材料稍后发到群里，大家有空先看看，不用回复。")],
     }
     for org, lines in talk.items():
-        group = selectors.group_of(org)
+        group = services.group_of(org)
         previous = None
         for username, text in lines:
             if username in people:
                 previous = services.message_post(actor=people[username], group=group, text=text,
                                                  reply_to=previous if text.startswith("好的") else None)
+    if previous is not None:
+        MessageAttachment(message=previous, name="学习材料.txt", size=len(STUDY.encode())).file.save(
+            "study.txt", ContentFile(STUDY.encode()), save=True)
 
     robot = Robot.objects.create(organization=b1, platform="dingtalk", name="第一支部钉钉群（演示）",
                                  webhook=DEMO_WEBHOOK, secret="SECdemo", enabled=False)  # noqa: S106 (a demo)
     Push.objects.create(robot=robot, source=f"notice:{notice.pk}", title=f"通知：{notice.title}",
                         url=notice.get_absolute_url(), status=Push.Status.FAILED, attempts=5,
-                        last_error="演示地址 robot.demo.invalid 不可达：未发送")
-    Robot.objects.filter(pk=robot.pk).update(last_error="演示地址 robot.demo.invalid 不可达：未发送")
+                        last_error="演示用的地址，无法送达：未发送")
+    Robot.objects.filter(pk=robot.pk).update(last_error="演示用的地址，无法送达：未发送")

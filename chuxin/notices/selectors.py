@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization
 
-from .access import GROUP_MEMBER, RECIPIENT, in_group
+from .access import GROUP_MEMBER, RECIPIENT
 from .models import (
     Group,
     GroupMember,
@@ -157,26 +156,6 @@ def workbench_items(user) -> list[WorkItem]:
 # Groups
 
 
-def _organization_groups(organizations: list[Organization]) -> list[Group]:
-    """Each organization's group, made on first use (two first visits at once find the same group)."""
-    found = {g.organization_id: g for g in Group.objects.filter(kind=Group.Kind.ORGANIZATION,
-                                                                organization__in=organizations)}
-    missing = [org for org in organizations if org.pk not in found]
-    if missing:
-        Group.objects.bulk_create([Group(kind=Group.Kind.ORGANIZATION, organization=org) for org in missing],
-                                  ignore_conflicts=True)
-        found = {g.organization_id: g for g in Group.objects.filter(kind=Group.Kind.ORGANIZATION,
-                                                                    organization__in=organizations)}
-    for org in organizations:
-        if org.pk in found:
-            found[org.pk].organization = org
-    return [found[org.pk] for org in organizations if org.pk in found]
-
-
-def group_of(organization: Organization) -> Group:
-    return _organization_groups([organization])[0]
-
-
 @dataclass
 class GroupEntry:
     group: Group
@@ -184,16 +163,23 @@ class GroupEntry:
     mentioned: bool
 
 
-def my_groups(user) -> list[GroupEntry]:
-    """The user's groups with their unread counts: the group of every organization their standing lies in (their
-    own and those above it) and the custom groups they are in. Four queries: the organizations, the groups, the
-    reading places and the unread counts."""
+def my_organizations(user) -> list[Organization]:
+    """The organizations whose group the user is in: every one their standing lies in (their own and those above
+    it). One query."""
     paths = sorted({p for s in access.standings(user) if s.path for p in ancestor_paths(s.path)})
-    organizations = list(Organization.objects.filter(path__in=paths, status=Organization.Status.ACTIVE)
-                         .order_by("path")) if paths else []
-    groups = _organization_groups(organizations)
-    groups += list(Group.objects.filter(kind=Group.Kind.CUSTOM, people__user=user).select_related("organization")
-                   .order_by("name", "id"))
+    if not paths:
+        return []
+    return list(Organization.objects.filter(path__in=paths, status=Organization.Status.ACTIVE).order_by("path"))
+
+
+def my_custom_groups(user) -> list[Group]:
+    return list(Group.objects.filter(kind=Group.Kind.CUSTOM, people__user=user).select_related("organization")
+                .order_by("name", "id"))
+
+
+def group_entries(user, groups: list[Group]) -> list[GroupEntry]:
+    """The groups with the user's unread counts and whether a mention waits: two queries, the reading places and
+    the unread counts of all of them at once."""
     if not groups:
         return []
     places = dict(GroupRead.objects.filter(user=user, group__in=groups).values_list("group_id", "last_id"))
@@ -208,10 +194,8 @@ def my_groups(user) -> list[GroupEntry]:
 
 def access_group(user, pk) -> Group:
     """Members only: anyone else, whatever their standing, finds nothing (404)."""
-    group = Group.objects.select_related("organization").filter(pk=access._pk(pk) or 0).first()
-    if group is None or not in_group(user, group):
-        raise Http404
-    return group
+    return fetch(user, Group.objects.select_related("organization"), pk, need=Need.READ,
+                 organization=access.NOWHERE, relations=[GROUP_MEMBER])
 
 
 def access_message_attachment(user, pk) -> MessageAttachment:

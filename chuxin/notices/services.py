@@ -114,25 +114,12 @@ def notice_send(*, actor, organization: Organization, title: str, body: str, pri
     return IdempotencyKey.objects.create_once(actor=actor, token=token, model=Notice, create=create)
 
 
-def notice_tell_recipients(notice_id: int) -> int:
-    """Tell every recipient once (the background task after sending; notify is idempotent, so a rerun is
-    harmless)."""
-    notice = Notice.objects.filter(pk=notice_id).select_related("organization").first()
-    if notice is None:
-        return 0
-    told = 0
-    params = {"title": notice.title, "org": notice.organization.name}
-    for row in NoticeRecipient.objects.filter(notice=notice).select_related("user").iterator(chunk_size=2000):
-        told += notify(recipient=row.user, kind="notice", target=notice, url=notice.get_absolute_url(),
-                       title=gettext_noop("Notice from %(org)s: %(title)s"), params=params,
-                       actor=notice.sender) is not None
-    return told
-
-
-def notice_open(*, user, notice: Notice) -> NoticeRecipient | None:
-    """Record the recipient's first open (nothing to press: opening is reading). Others' opens record nothing."""
+def notice_open(*, user, notice: Notice) -> NoticeRecipient:
+    """Record the recipient's first open (nothing to press: opening is reading); only a recipient's."""
     row = selectors.recipient_row(user, notice)
-    if row is not None and row.read_at is None:
+    if row is None:
+        raise PermissionDenied
+    if row.read_at is None:
         now = timezone.now()
         NoticeRecipient.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=now)
         row.read_at = now
@@ -182,6 +169,34 @@ def notice_remind(*, actor, notice: Notice) -> int:
 # Member groups
 
 
+def organization_groups(organizations: list[Organization]) -> list[Group]:
+    """Each organization's group, made on first use by the house (two first visits at once find the same group,
+    by its unique constraint); no one's action, nothing personal."""
+    found = {g.organization_id: g for g in Group.objects.filter(kind=Group.Kind.ORGANIZATION,
+                                                                organization__in=organizations)}
+    missing = [org for org in organizations if org.pk not in found]
+    if missing:
+        Group.objects.bulk_create([Group(kind=Group.Kind.ORGANIZATION, organization=org) for org in missing],
+                                  ignore_conflicts=True)
+        found = {g.organization_id: g for g in Group.objects.filter(kind=Group.Kind.ORGANIZATION,
+                                                                    organization__in=organizations)}
+    for org in organizations:
+        if org.pk in found:
+            found[org.pk].organization = org
+    return [found[org.pk] for org in organizations if org.pk in found]
+
+
+def group_of(organization: Organization) -> Group:
+    return organization_groups([organization])[0]
+
+
+def my_groups(user) -> list[selectors.GroupEntry]:
+    """The user's groups (their organizations' groups made where missing, and their custom groups) with unread
+    counts."""
+    groups = organization_groups(selectors.my_organizations(user)) + selectors.my_custom_groups(user)
+    return selectors.group_entries(user, groups)
+
+
 def _require_member(actor, group: Group) -> None:
     if actor is not None and not in_group(actor, group):
         raise PermissionDenied
@@ -229,9 +244,8 @@ def _tell_mentioned(message: Message, people) -> None:
 
 
 def group_mark_read(*, user, group: Group, last_id: int) -> None:
-    """Move the reader's place forward to `last_id` (never back)."""
-    if not user.is_authenticated:
-        return
+    """Move the reader's place forward to `last_id` (never back); a member's own place only."""
+    _require_member(user, group)
     place, _created = GroupRead.objects.get_or_create(user=user, group=group)
     if last_id > place.last_id:
         GroupRead.objects.filter(pk=place.pk, last_id__lt=last_id).update(last_id=last_id)
@@ -267,6 +281,7 @@ def custom_group_create(*, actor, organization: Organization, name: str, people=
 
 @transaction.atomic
 def custom_group_leave(*, actor, group: Group) -> None:
+    _require_member(actor, group)
     if group.kind != Group.Kind.CUSTOM:
         raise ValidationError(_("An organization's group follows its membership; it cannot be left."))
     GroupMember.objects.filter(group=group, user=actor).delete()
@@ -353,29 +368,3 @@ def push_retry(*, actor, push: Push) -> Push:
         transaction.on_commit(lambda: delivery.deliver_robot(push.robot_id))
     push.refresh_from_db()
     return push
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Records of other apps, pushed (registry consumers: meetings and directives never import this app)
-
-
-def push_meeting_convened(record) -> None:
-    robots = selectors.robots_for([record.organization], "push_meetings")
-    delivery.queue(robots, source=f"record:{record.pk}",
-                   title=_("Meeting convened: %(title)s") % {"title": record.label},
-                   text=_("%(org)s, %(when)s. Details and leave requests in Chuxin.") % {
-                       "org": record.organization.name, "when": record.payload.get("planned_at", "")},
-                   url=record.url)
-
-
-def push_directive_issued(record) -> None:
-    organizations = Organization.objects.filter(pk__in=record.payload.get("organizations") or [])
-    robots = selectors.robots_for(organizations, "push_directives")
-    delivery.queue(robots, source=f"record:{record.pk}",
-                   title=_("Directive from %(org)s: %(title)s") % {"org": record.organization.name,
-                                                                    "title": record.label},
-                   text=_("Due %(due)s. The branch's officers act on it in Chuxin.") % {
-                       "due": record.payload.get("due_on", "")},
-                   url=record.url)
-
-

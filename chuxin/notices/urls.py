@@ -5,6 +5,7 @@ from . import views
 app_name = "notices"
 urlpatterns = [
     path("", views.list_view, name="list"),
+    path("sent/", views.sent_view, name="sent"),
     path("new/", views.create_view, name="create"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/confirm/", views.confirm_view, name="confirm"),

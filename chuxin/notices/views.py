@@ -49,11 +49,18 @@ def _organization(request, next_name: str):
 @login_required
 @require_GET
 def list_view(request):
-    tab = "sent" if request.GET.get("tab") == "sent" and has_any(request.user, Need.MANAGE) else "received"
-    rows = selectors.sent(request.user) if tab == "sent" else selectors.received(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notices/list.html", {"page_obj": page, "tab": tab, "querystring_base": f"tab={tab}&",
+    page = Paginator(selectors.received(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notices/list.html", {"page_obj": page, "tab": "received",
                                                  "can_send": has_any(request.user, Need.MANAGE)})
+
+
+@login_required
+@require_GET
+def sent_view(request):
+    if not has_any(request.user, Need.MANAGE):
+        raise PermissionDenied
+    page = Paginator(selectors.sent(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notices/list.html", {"page_obj": page, "tab": "sent", "can_send": True})
 
 
 @login_required
@@ -80,7 +87,9 @@ def create_view(request):
 @require_GET
 def detail_view(request, pk: int):
     notice = selectors.access_notice(request.user, pk, need=Need.READ)
-    row = services.notice_open(user=request.user, notice=notice)
+    row = selectors.recipient_row(request.user, notice)
+    if row is not None:  # opening is reading: the recipient's first open is recorded
+        row = services.notice_open(user=request.user, notice=notice)
     context = {"notice": notice, "row": row, "attachments": selectors.notice_attachments(notice),
                "can_manage": selectors.access.can(request.user, notice.organization, Need.MANAGE),
                "to_organizations": list(notice.to_organizations.all())}
@@ -136,7 +145,7 @@ def attachment_view(request, pk: int):
 @login_required
 @require_GET
 def groups_view(request):
-    return render(request, "notices/groups.html", {"entries": selectors.my_groups(request.user),
+    return render(request, "notices/groups.html", {"entries": services.my_groups(request.user),
                                                    "can_make": has_any(request.user, Need.MANAGE),
                                                    "quiet": selectors.quiet_hours_of(request.user)})
 

@@ -36,7 +36,7 @@ def _file(env, where: str, model, **owner):
 
 
 def _group(env, where: str):
-    from chuxin.notices.selectors import group_of
+    from chuxin.notices.services import group_of
 
     return env.once(("group", where), lambda: group_of(env.org(where)))
 
@@ -91,6 +91,7 @@ def routes() -> dict:
     outside_group = {("viewer", "B1"): NOT_FOUND, ("worker", "B1"): NOT_FOUND, ("superuser", "X2"): NOT_FOUND}
     return {
         "notices:list": [login_only("get")],
+        "notices:sent": [anywhere("get", M)],
         "notices:create": [*get_and_post(anywhere("get", M)), *get_and_post(obj("get", M, org_query))],
         "notices:detail": [obj("get", R, notice, special=recipient)],
         "notices:confirm": [obj("post", R, notice, special={**not_recipient, ("member", "B1"): OK})],

@@ -19,7 +19,7 @@ from chuxin.notifications.models import Notification
 
 @pytest.fixture
 def b1_group(world) -> Group:
-    return selectors.group_of(world.b1)
+    return services.group_of(world.b1)
 
 
 def test_an_organizations_group_follows_its_membership_without_a_sync(world, b1_group, b2_person):
@@ -35,7 +35,7 @@ def test_an_organizations_group_follows_its_membership_without_a_sync(world, b1_
 
 
 def test_my_groups_are_my_organization_and_those_above_it(world):
-    titles = [e.group.title for e in selectors.my_groups(world.member_user)]
+    titles = [e.group.title for e in services.my_groups(world.member_user)]
     assert titles == ["上级党委", "基层党委", "第一支部"]
 
 
@@ -68,7 +68,7 @@ def test_a_mention_tells_the_person_except_in_their_quiet_hours(world, b1_group,
     with django_capture_on_commit_callbacks(execute=True):
         services.message_post(actor=world.secretary, group=b1_group, text="@李四 再提醒一下")
     assert Notification.objects.filter(kind="mention", recipient=world.member_user).count() == 1
-    entry = next(e for e in selectors.my_groups(world.member_user) if e.group == b1_group)
+    entry = next(e for e in services.my_groups(world.member_user) if e.group == b1_group)
     assert entry.unread == 2 and entry.mentioned
 
 
@@ -77,12 +77,12 @@ def test_unread_counts_and_the_poll_bring_only_new_messages(world, b1_group, cli
     client = client_for(world.member_user)
     client.get(reverse("notices:group", args=[b1_group.pk]))  # read up to the first
     second = services.message_post(actor=world.secretary, group=b1_group, text="第二条")
-    assert next(e for e in selectors.my_groups(world.member_user) if e.group == b1_group).unread == 1
+    assert next(e for e in services.my_groups(world.member_user) if e.group == b1_group).unread == 1
     poll = client.get(reverse("notices:messages", args=[b1_group.pk]), {"after": first.pk},
                       HTTP_HX_REQUEST="true").content.decode()
     assert f'data-message="{second.pk}"' in poll and f'data-message="{first.pk}"' not in poll
     assert f"after={second.pk}" in poll
-    assert next(e for e in selectors.my_groups(world.member_user) if e.group == b1_group).unread == 0
+    assert next(e for e in services.my_groups(world.member_user) if e.group == b1_group).unread == 0
 
 
 def test_a_post_by_htmx_answers_with_the_new_messages_and_a_fresh_composer(world, b1_group, client_for):
@@ -99,7 +99,7 @@ def test_a_post_by_htmx_answers_with_the_new_messages_and_a_fresh_composer(world
 
 
 def test_a_reply_names_a_message_of_the_same_group_only(world, b1_group):
-    other = selectors.group_of(world.b2)
+    other = services.group_of(world.b2)
     foreign = Message.objects.create(group=other, author_name="x", text="别组")
     with pytest.raises(ValidationError):
         services.message_post(actor=world.member_user, group=b1_group, text="回复", reply_to=foreign)
