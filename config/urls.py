@@ -26,6 +26,7 @@ urlpatterns = [
     path("learning/", include("chuxin.learning.urls")),
     path("campaigns/", include("chuxin.campaigns.urls")),
     path("activities/", include("chuxin.activities.urls")),
+    path("notices/", include("chuxin.notices.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("", include("chuxin.portal.urls")),
 ]

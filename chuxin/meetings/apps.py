@@ -92,6 +92,8 @@ class MeetingsConfig(AppConfig):
             RecordKind("lecture_given", _("Party lectures given"), payload={"period": str}),
             # The yearly organizational life meeting held: the committee's duty.
             RecordKind("life_meeting_held", _("organizational life meetings held"), payload={"year": int}),
+            # A meeting convened (its attendees told): the groups' robots announce it (chuxin.notices consumes).
+            RecordKind("meeting_convened", _("meetings convened"), payload={"kind": str, "planned_at": str}),
         ),
         workbench="chuxin.meetings.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("meeting", _("Meetings"), "people", order=35),),

@@ -144,6 +144,14 @@ CREATE: dict[str, Create] = {
         "kind": "volunteer", "title": "双提交志愿服务", "place": "社区", "capacity": "10",
         "starts_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (timezone.localtime() + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")}),
+    "notices:create": Create("notices.Notice", lambda env: {
+        "title": "双提交通知", "body": "请阅", "priority": "normal", "to_organizations": [env.org("B1").pk],
+        "people": [], "confirm_by": ""}, notifies=4),  # the members with a login in B1 and below it
+    "notices:group-create": Create("notices.Group", lambda env: {"name": "双提交群", "people": []}),
+    "notices:group": Create("notices.Message", lambda env: {"text": "双提交消息", "reply_to": ""}, who="member"),
+    "notices:robot-create": Create("notices.Robot", lambda env: {
+        "platform": "dingtalk", "name": "双提交机器人", "secret": "",
+        "webhook": "https://oapi.dingtalk.com/robot/send?access_token=double"}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -165,6 +173,7 @@ NOT_CREATE_FORMS = {
     "BatchForm",
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
+    "QuietHoursForm",  # notices: one row per person, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
     # recruitment: a step is recorded once (the repeated assessment once a day), a stop and the holiday calendar
     # are states; transfers: one open transfer per member, a letter registered once, the rest state changes.

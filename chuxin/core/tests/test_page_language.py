@@ -46,6 +46,8 @@ NOT_PAGES = {
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
     "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
+    "plans:attachment", "meetings:attachment", "workbench:feed",  # files
+    "notices:attachment", "notices:message-attachment",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
