@@ -28,6 +28,8 @@ urlpatterns = [
     path("activities/", include("chuxin.activities.urls")),
     path("notices/", include("chuxin.notices.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
+    path("joint/", include("chuxin.joint.urls")),
+    path("", include("chuxin.site.urls")),
     path("", include("chuxin.portal.urls")),
 ]
 

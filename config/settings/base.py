@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "chuxin.campaigns",
     "chuxin.activities",
     "chuxin.notices",
+    "chuxin.site",
+    "chuxin.joint",
     "chuxin.workbench",
     "chuxin.portal",
 ]

@@ -152,6 +152,15 @@ CREATE: dict[str, Create] = {
     "notices:robot-create": Create("notices.Robot", lambda env: {
         "platform": "dingtalk", "name": "双提交机器人", "secret": "",
         "webhook": "https://oapi.dingtalk.com/robot/send?access_token=double"}),
+    "site:article-create": Create("site.Article", lambda env: {
+        "kind": "news", "title": "双提交新闻", "summary": "", "body": "正文", "member": "", "picture_alt": ""}),
+    "joint:proposal-create": Create("joint.Proposal", lambda env: {"title": "双提交议题", "background": "背景"}),
+    "joint:comment": Create("joint.Comment", lambda env: {"text": "双提交意见"}),
+    "joint:resource-create": Create("joint.Resource", lambda env: {
+        "owner": "", "kind": "room", "name": "双提交会议室", "capacity": "10", "opens_at": "08:00",
+        "closes_at": "18:00", "opening_days": "", "description": "", "is_active": "on"}),
+    "joint:resource": Create("joint.Booking", lambda env: {
+        "unit": "", "purpose": "双提交预约", "starts_at": f"{_today(3)}T09:00", "ends_at": f"{_today(3)}T10:00"}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -189,6 +198,11 @@ NOT_CREATE_FORMS = {
     # activities: a change, a picker, states (hours, a fulfilment, feedback: a second time is refused or the same);
     # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
     "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
+    # site: the brand is one per organization; publishing is a state change
+    "ProfileForm", "PublishForm",
+    # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
+    # answered, closed, rated once); a public request sent again within minutes is the one already filed
+    "SeatForm", "VoteForm", "CloseForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",
 }
 
 
