@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.attachments import Attachment
 from chuxin.core.models import TimeStampedModel
@@ -32,7 +33,7 @@ from chuxin.core.validators import no_formula_prefix
 
 class Notice(TimeStampedModel):
     class Priority(models.TextChoices):
-        NORMAL = "normal", _("normal")
+        NORMAL = "normal", pgettext_lazy("priority", "normal")
         IMPORTANT = "important", _("important")
         URGENT = "urgent", _("urgent")
 
