@@ -51,8 +51,8 @@ class ActivitiesConfig(AppConfig):
         facts_order=60,
         demo=Demo("chuxin.activities.demo.seed_demo_data", after=("meetings",)),
         navigation=(
-            NavEntry("activities:list", _("Activities"), "calendar-heart", Need.PUBLIC, "work", 45),
-            NavEntry("activities:wishes", _("Micro-wishes"), "heart", Need.PUBLIC, "work", 46),
+            NavEntry("activities:list", _("Activities"), "calendar-heart", Need.PUBLIC, "life", 45),
+            NavEntry("activities:wishes", _("Micro-wishes"), "heart", Need.PUBLIC, "life", 46),
         ),
         rules=RULES,
         matrix_routes="chuxin.activities.tests.matrix_routes.routes",

@@ -103,8 +103,8 @@ class MeetingsConfig(AppConfig):
         facts_order=20,
         demo=Demo("chuxin.meetings.demo.seed_demo_data", after=("plans",)),
         navigation=(
-            NavEntry("meetings:list", _("Organizational life"), "people", Need.PUBLIC, "work", 35),
-            NavEntry("meetings:compliance", _("Organizational life compliance"), "grid-3x3", Need.READ, "work", 36),
+            NavEntry("meetings:list", _("Organizational life"), "people", Need.PUBLIC, "life", 35),
+            NavEntry("meetings:compliance", _("Organizational life compliance"), "grid-3x3", Need.READ, "life", 36),
         ),
         rules=RULES,
         matrix_routes="chuxin.meetings.tests.matrix_routes.routes",

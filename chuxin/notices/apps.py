@@ -22,9 +22,9 @@ class NoticesConfig(AppConfig):
         housekeeping=("chuxin.notices.delivery.housekeeping",),
         demo=Demo("chuxin.notices.demo.seed_demo_data", after=("meetings", "directives")),
         navigation=(
-            NavEntry("notices:list", _("Notices"), "envelope-paper", None, "work", 12),
-            NavEntry("notices:groups", _("Member groups"), "chat-dots", None, "work", 13),
-            NavEntry("notices:robots", _("Group robots"), "robot", Need.MANAGE, "org", 80),
+            NavEntry("notices:list", _("Notices"), "envelope-paper", None, "communication", 12),
+            NavEntry("notices:groups", _("Member groups"), "chat-dots", None, "communication", 13),
+            NavEntry("notices:robots", _("Group robots"), "robot", Need.MANAGE, "org", 145),
         ),
         matrix_routes="chuxin.notices.tests.matrix_routes.routes",
     )
