@@ -25,6 +25,8 @@ urlpatterns = [
     path("dues/", include("chuxin.dues.urls")),
     path("learning/", include("chuxin.learning.urls")),
     path("campaigns/", include("chuxin.campaigns.urls")),
+    path("activities/", include("chuxin.activities.urls")),
+    path("notices/", include("chuxin.notices.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
     path("joint/", include("chuxin.joint.urls")),
     path("", include("chuxin.site.urls")),

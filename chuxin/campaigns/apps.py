@@ -49,9 +49,9 @@ class CampaignsConfig(AppConfig):
         facts_order=70,
         demo=Demo("chuxin.campaigns.demo.seed_demo_data", after=("meetings", "reports")),
         navigation=(
-            NavEntry("campaigns:index", _("Theme education"), "flag", Need.PUBLIC, "work", 80),
-            NavEntry("campaigns:plans", _("Study plans"), "book", Need.PUBLIC, "work", 81),
-            NavEntry("campaigns:projects", _("Innovation projects"), "lightbulb", Need.PUBLIC, "work", 82),
+            NavEntry("campaigns:index", _("Theme education"), "flag", Need.PUBLIC, "life", 80),
+            NavEntry("campaigns:plans", _("Study plans"), "book", Need.PUBLIC, "learning", 81),
+            NavEntry("campaigns:projects", _("Innovation projects"), "lightbulb", Need.PUBLIC, "life", 82),
         ),
         rules=RULES,
         matrix_routes="chuxin.campaigns.tests.matrix_routes.routes",

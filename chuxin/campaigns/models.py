@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.audit.display import AuditField
 from chuxin.core.attachments import Attachment
@@ -47,7 +48,7 @@ class Campaign(TimeStampedModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
-    summary = models.TextField(_("summary"), blank=True, max_length=20000)
+    summary = models.TextField(pgettext_lazy("campaign", "summary"), blank=True, max_length=20000)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -272,7 +273,7 @@ class Project(TimeStampedModel):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
         APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        REJECTED = "rejected", pgettext_lazy("project", "rejected")
         RUNNING = "running", _("running")
         DELIVERED = "delivered", _("delivered")
         STOPPED = "stopped", _("stopped")

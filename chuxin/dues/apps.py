@@ -27,7 +27,7 @@ class DuesConfig(AppConfig):
         facts_label=_("Party dues"),
         facts_order=40,
         demo=Demo("chuxin.dues.demo.seed_demo_data", after=("meetings",)),
-        navigation=(NavEntry("dues:home", _("Party dues"), "cash-coin", Need.PUBLIC, "work", 45),),
+        navigation=(NavEntry("dues:home", _("Party dues"), "cash-coin", Need.PUBLIC, "membership", 45),),
         rules=RULES,
         matrix_routes="chuxin.dues.tests.matrix_routes.routes",
         member_history="chuxin.dues.selectors.member_history",

@@ -25,7 +25,7 @@ class JointConfig(AppConfig):
         workbench_kinds=(WorkbenchKind("joint", _("Joint committee"), "diagram-3", order=85),),
         reminders="chuxin.joint.workbench.due_reminders",
         demo=Demo("chuxin.joint.demo.seed_demo_data", after=("orgs", "plans")),
-        navigation=(NavEntry("joint:home", _("Joint committee"), "diagram-3", Need.READ, "work", 85),),
+        navigation=(NavEntry("joint:home", _("Joint committee"), "diagram-3", Need.READ, "communication", 85),),
         rules=RULES,
         matrix_routes="chuxin.joint.tests.matrix_routes.routes",
     )

@@ -48,10 +48,10 @@ class LearningConfig(AppConfig):
         reminders="chuxin.learning.reminders.due_reminders",
         demo=Demo("chuxin.learning.demo.seed_demo_data", after=("meetings",)),
         navigation=(
-            NavEntry("learning:library", _("Study library"), "book", Need.PUBLIC, "work", 60),
-            NavEntry("learning:courses", _("Courses and training"), "mortarboard", Need.PUBLIC, "work", 61),
+            NavEntry("learning:library", _("Study library"), "book", Need.PUBLIC, "learning", 60),
+            NavEntry("learning:courses", _("Courses and training"), "mortarboard", Need.PUBLIC, "learning", 61),
             NavEntry("learning:hours", _("My study hours"), "hourglass-split", Need.PUBLIC, "me", 62),
-            NavEntry("learning:hours-org", _("Study hours"), "bar-chart-steps", Need.READ, "work", 63),
+            NavEntry("learning:hours-org", _("Study hours"), "bar-chart-steps", Need.READ, "learning", 63),
         ),
         rules=RULES,
         matrix_routes="chuxin.learning.tests.matrix_routes.routes",

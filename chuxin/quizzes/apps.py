@@ -55,7 +55,7 @@ class QuizzesConfig(AppConfig):
         demo=Demo("chuxin.quizzes.demo.seed_demo_data", after=("meetings",)),
         navigation=(
             NavEntry("quizzes:home", _("Quizzes and exams"), "pencil-square", Need.PUBLIC, "me", 60),
-            NavEntry("quizzes:bank", _("Question bank"), "collection", Need.MANAGE, "work", 61),
+            NavEntry("quizzes:bank", _("Question bank"), "collection", Need.MANAGE, "learning", 61),
         ),
         rules=RULES,
         matrix_routes="chuxin.quizzes.tests.matrix_routes.routes",

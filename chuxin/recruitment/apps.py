@@ -44,7 +44,7 @@ class RecruitmentConfig(AppConfig):
         reminders="chuxin.recruitment.reminders.due_reminders",
         demo=Demo("chuxin.recruitment.demo.seed_demo_data", after=("meetings",)),
         navigation=(
-            NavEntry("recruitment:list", _("Recruitment"), "person-plus", Need.PUBLIC, "work", 60),
+            NavEntry("recruitment:list", _("Recruitment"), "person-plus", Need.PUBLIC, "membership", 60),
         ),
         rules=RULES,
         matrix_routes="chuxin.recruitment.tests.matrix_routes.routes",

@@ -19,6 +19,6 @@ class SiteConfig(AppConfig):
         workbench="chuxin.site.workbench.workbench_items",
         workbench_kinds=(WorkbenchKind("site", _("Public site"), "globe", order=80),),
         demo=Demo("chuxin.site.demo.seed_demo_data", after=("orgs", "members")),
-        navigation=(NavEntry("site:manage", _("Public site"), "globe", Need.READ, "work", 80),),
+        navigation=(NavEntry("site:manage", _("Public site"), "globe", Need.READ, "communication", 80),),
         matrix_routes="chuxin.site.tests.matrix_routes.routes",
     )

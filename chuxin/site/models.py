@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.models import TimeStampedModel
 
@@ -119,7 +120,7 @@ class Article(TimeStampedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        verbose_name = _("article")
+        verbose_name = pgettext_lazy("news", "article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["organization", "status", "-publish_at"], name="site_article_public")]
         constraints = [

@@ -27,7 +27,7 @@ class TransfersConfig(AppConfig):
         reminders="chuxin.transfers.reminders.due_reminders",
         demo=Demo("chuxin.transfers.demo.seed_demo_data", after=("recruitment",)),
         navigation=(
-            NavEntry("transfers:list", _("Membership transfers"), "arrow-left-right", Need.READ, "work", 62),
+            NavEntry("transfers:list", _("Membership transfers"), "arrow-left-right", Need.READ, "membership", 62),
         ),
         rules=RULES,
         matrix_routes="chuxin.transfers.tests.matrix_routes.routes",

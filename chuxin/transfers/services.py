@@ -16,6 +16,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize, holders
+from chuxin.dues.selectors import paid_up_to
 from chuxin.members.models import Member
 from chuxin.members.services import member_create, member_move, member_update
 from chuxin.notifications.services import notify
@@ -97,6 +98,9 @@ def transfer_approve(*, actor, transfer: Transfer, valid_days: int | None = None
         transfer = _lock(transfer)
         _refuse_status(transfer, Status.REQUESTED)
         if transfer.kind == Transfer.Kind.OUT:
+            if dues_paid_to is None:
+                # Collected once: the dues ledger knows the last month paid with every month before it.
+                dues_paid_to = paid_up_to(transfer.member)
             if dues_paid_to is None:
                 raise ValidationError({"dues_paid_to": _("Enter the month dues are paid up to.")})
             transfer.valid_days = valid_days or core_rules.value(VALID_DAYS, transfer.organization)

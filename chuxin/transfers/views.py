@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors, run_service
+from chuxin.dues.selectors import paid_up_to
 from chuxin.members.selectors import access_member, member_list, member_search
 from chuxin.orgs.selectors import access_organization, organization_choices
 
@@ -71,7 +72,9 @@ def detail_view(request, pk: int):
     receiving = bool(t.destination and can(user, t.destination, Need.MANAGE)) and t.kind == Transfer.Kind.WITHIN
     return render(request, "transfers/detail.html", {
         "t": t, "sending": sending, "receiving": receiving, "today": timezone.localdate(),
-        "approve_form": ApproveForm(), "reason_form": ReasonForm(), "slip_form": SlipForm()})
+        "approve_form": ApproveForm(initial={"dues_paid_to": paid_up_to(t.member)} if sending and t.kind == Transfer.Kind.OUT
+                                    else None),
+        "reason_form": ReasonForm(), "slip_form": SlipForm()})
 
 
 @login_required

@@ -140,6 +140,18 @@ CREATE: dict[str, Create] = {
         "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
+    "activities:create": Create("activities.Activity", lambda env: {
+        "kind": "volunteer", "title": "双提交志愿服务", "place": "社区", "capacity": "10",
+        "starts_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (timezone.localtime() + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")}),
+    "notices:create": Create("notices.Notice", lambda env: {
+        "title": "双提交通知", "body": "请阅", "priority": "normal", "to_organizations": [env.org("B1").pk],
+        "people": [], "confirm_by": ""}, notifies=4),  # the members with a login in B1 and below it
+    "notices:group-create": Create("notices.Group", lambda env: {"name": "双提交群", "people": []}),
+    "notices:group": Create("notices.Message", lambda env: {"text": "双提交消息", "reply_to": ""}, who="member"),
+    "notices:robot-create": Create("notices.Robot", lambda env: {
+        "platform": "dingtalk", "name": "双提交机器人", "secret": "",
+        "webhook": "https://oapi.dingtalk.com/robot/send?access_token=double"}),
     "site:article-create": Create("site.Article", lambda env: {
         "kind": "news", "title": "双提交新闻", "summary": "", "body": "正文", "member": "", "picture_alt": ""}),
     "joint:proposal-create": Create("joint.Proposal", lambda env: {"title": "双提交议题", "background": "背景"}),
@@ -170,6 +182,7 @@ NOT_CREATE_FORMS = {
     "BatchForm",
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
+    "QuietHoursForm",  # notices: one row per person, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
     # recruitment: a step is recorded once (the repeated assessment once a day), a stop and the holiday calendar
     # are states; transfers: one open transfer per member, a letter registered once, the rest state changes.
@@ -182,8 +195,11 @@ NOT_CREATE_FORMS = {
     # campaigns: a tick, a meeting linked to a topic and a review are once by a constraint; ending a campaign and
     # deciding or closing a project are states (a second time changes nothing).
     "TickForm", "EndForm", "LinkMeetingForm", "CloseForm",
+    # activities: a change, a picker, states (hours, a fulfilment, feedback: a second time is refused or the same);
+    # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
+    "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
     # site: the brand is one per organization; publishing is a state change
-    "ProfileForm",  # (PublishForm: named below)
+    "ProfileForm",
     # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
     # answered, closed, rated once); a public request sent again within minutes is the one already filed
     "SeatForm", "VoteForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",

@@ -47,6 +47,7 @@ NOT_PAGES = {
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
     "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
+    "notices:attachment", "notices:message-attachment",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
@@ -55,6 +56,8 @@ NOT_PAGES = {
     "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
     "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
+    "activities:export",  # a spreadsheet
+    "activities:follow",  # the wisher's private link, reached only with its token; its Chinese: activities/tests
     "site:feed-rss", "site:feed-atom", "site:sitemap",  # XML for feed readers and search engines
     "joint:feedback",  # reached only through a requester's private link; its Chinese: e2e/test_site.py
 }

@@ -175,3 +175,22 @@ def test_the_same_acceptance_at_the_same_moment_moves_once(world):
         thread.join()
     assert sorted(answers) == ["accepted", "refused"]
     assert WorkRecord.objects.filter(kind="member_transferred").count() == 1
+
+
+def test_the_letter_takes_dues_paid_up_to_from_the_dues_ledger_when_not_typed(world, client_for):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from chuxin.dues.models import DuesBill
+
+    m = make_member(world.b1, "丙")
+    for month, paid in ((1, "40.00"), (2, "40.00"), (3, "0")):
+        DuesBill.objects.create(member=m, organization=m.organization, organization_path=m.organization.path,
+                                month=datetime.date(TODAY.year, month, 1), kind="employed", base=Decimal("4000"),
+                                due=Decimal("40.00"), paid=Decimal(paid))
+    t = services.transfer_request(actor=world.secretary, member=m, kind="out", other_name="某区街道党工委", reason="迁居")
+    page = client_for(world.secretary).get(reverse("transfers:detail", args=[t.pk])).content.decode()
+    assert f'value="{TODAY.year}-02"' in page  # the form offers February, the last month paid in a row
+    letter = services.transfer_approve(actor=world.secretary, transfer=t)
+    assert letter.dues_paid_to == datetime.date(TODAY.year, 2, 1)
