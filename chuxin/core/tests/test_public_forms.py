@@ -39,7 +39,8 @@ def test_a_filled_honeypot_is_refused():
     assert "重新填写" in str(form.non_field_errors())
 
 
-@pytest.mark.parametrize("stamp", ["", "garbage", signing.dumps(time.time(), salt="other")])
+@pytest.mark.parametrize("stamp", ["", "garbage", signing.dumps(time.time(), salt="other")],
+                         ids=["missing", "garbage", "signed for something else"])
 def test_a_missing_or_forged_stamp_is_refused(stamp):
     form = WishForm(data={"wish": "x", STAMP: stamp})
     assert not form.is_valid()
