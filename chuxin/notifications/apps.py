@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
     hooks = Hooks(
         # Last: the demo's reminder run reads everything the other apps seeded.
         demo=Demo("chuxin.notifications.demo.seed_demo_data",
-                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation")),
+                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "dues")),
         matrix_routes="chuxin.notifications.tests.matrix_routes.routes",
     )
