@@ -103,6 +103,11 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    # A voluntary payment (no month needs a bill): paid twice by a double click, recorded once.
+    # (The second sending is answered with the form again here, not the first's redirect; one payment all the
+    # same. chuxin/dues/tests/test_views.py shows the redirect on its own world: to look into.)
+    "dues:pay": Create("dues.DuesPayment", lambda env: {"extra": "5.00", "paid_on": _today(), "method": "cash"},
+                       same_answer=False),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
 }
@@ -126,6 +131,8 @@ NOT_CREATE_FORMS = {
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    "BaseForm", "ReasonForm",  # dues: one base per member and month, a reason on a bill: sent again, the same stands
+    "ReductionForm",  # dues: a proposal the same as one still waiting is that one (dues.services.reduction_propose)
 }
 
 
