@@ -392,6 +392,11 @@ def reduction_propose(*, actor, member: Member, first_month: datetime.date, last
     if member.organization.parent_id is None:
         raise ValidationError(_("This organization has no next level to approve a reduction."))
     with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=member.pk).first()  # one proposal at a time per member
+        twin = DuesReduction.objects.filter(member=member, first_month=first_month, last_month=last_month,
+                                            amount=amount, status=DuesReduction.Status.PROPOSED).first()
+        if twin is not None:  # the same decision sent again (a double click): the one already waiting
+            return twin
         row = DuesReduction(member=member, organization=member.organization,
                             organization_path=member.organization.path, first_month=first_month,
                             last_month=last_month, amount=amount, reason=reason, decided_on=decided_on,

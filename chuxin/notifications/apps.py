@@ -11,5 +11,6 @@ class NotificationsConfig(AppConfig):
         demo=Demo("chuxin.notifications.demo.seed_demo_data",
                   after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "recruitment",
                          "transfers")),
+                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "dues")),
         matrix_routes="chuxin.notifications.tests.matrix_routes.routes",
     )

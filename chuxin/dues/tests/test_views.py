@@ -132,3 +132,13 @@ def test_exports_write_real_numbers_and_the_named_list_is_audited(world, client_
     r = client_for(world.member_user).get(f"/dues/summary.xlsx?organization={world.b1.pk}&year={this_month().year}")
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0].values)
     assert rows[-1][:2] == ("Total", 240) and not any("李四" in str(v) for row in rows for v in row)
+
+
+def test_a_payment_form_sent_twice_records_one_payment(world, client_for):
+    c = client_for(world.secretary)
+    token = c.get(f"/dues/members/{world.member.pk}/pay/").context["form"]["token"].value()
+    data = {"extra": "5.00", "paid_on": f"{timezone.localdate():%Y-%m-%d}", "method": "cash", "token": token}
+    first = c.post(f"/dues/members/{world.member.pk}/pay/", data)
+    second = c.post(f"/dues/members/{world.member.pk}/pay/", data)
+    assert (first.status_code, second.status_code) == (302, 302), second.content.decode()[-3000:]
+    assert DuesPayment.objects.count() == 1
