@@ -18,9 +18,18 @@ urlpatterns = [
     path("directives/", include("chuxin.directives.urls")),
     path("reports/", include("chuxin.reports.urls")),
     path("meetings/", include("chuxin.meetings.urls")),
+    path("recruitment/", include("chuxin.recruitment.urls")),
+    path("transfers/", include("chuxin.transfers.urls")),
+    path("quizzes/", include("chuxin.quizzes.urls")),
     path("evaluation/", include("chuxin.evaluation.urls")),
+    path("dues/", include("chuxin.dues.urls")),
     path("learning/", include("chuxin.learning.urls")),
+    path("campaigns/", include("chuxin.campaigns.urls")),
+    path("activities/", include("chuxin.activities.urls")),
+    path("notices/", include("chuxin.notices.urls")),
     path("workbench/", include("chuxin.workbench.urls")),
+    path("joint/", include("chuxin.joint.urls")),
+    path("", include("chuxin.site.urls")),
     path("", include("chuxin.portal.urls")),
 ]
 

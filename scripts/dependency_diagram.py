@@ -8,7 +8,9 @@ One line per app: the apps it imports (tests left out: they walk journeys across
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -16,9 +18,16 @@ import grimp
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
 BEGIN, END = "<!-- dependency-diagram:begin -->", "<!-- dependency-diagram:end -->"
-# Top to bottom, as the layers contract in pyproject.toml has them.
-ORDER = ["testing", "portal", "workbench", "learning", "directives", "reports", "meetings", "evaluation", "plans", "responsibilities", "notifications",
-         "accounts", "members", "orgs", "audit", "records", "core"]
+# Top to bottom, as the layers contract in pyproject.toml has them (read from there, so the two never drift).
+
+
+def layer_order() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(contract["layers"] for contract in config if contract.get("type") == "layers")
+    return [name.strip().removeprefix("chuxin.") for layer in layers for name in re.split(r"[|:]", layer)]
+
+
+ORDER = layer_order()
 
 
 def app_of(module: str) -> str | None:

@@ -26,6 +26,8 @@ class DirectivesConfig(AppConfig):
         record_kinds=(
             # Its facts in a report are the directives' own (received, on time, late, open): see period_facts.
             RecordKind("directive_done", _("a directive from above completed"), payload={"on_time": bool}),
+            # A directive sent down (its recipients told): their group robots announce it (chuxin.notices consumes).
+            RecordKind("directive_issued", _("directives issued"), payload={"due_on": str, "organizations": list}),
         ),
         workbench="chuxin.directives.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("directive", _("Directives"), "megaphone", order=30),),

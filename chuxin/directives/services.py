@@ -132,6 +132,11 @@ def _send_directive(*, actor, sender: Organization, title: str, body: str, due_o
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=directive, organization=sender, changes=changes)
     if not all(row.pk for row in rows):  # databases that do not return ids from a bulk insert
         rows = list(directive.recipients.select_related("organization"))
+    # Recorded once: consumers (the recipients' group robots) hear of it without this app knowing them.
+    record_work(kind="directive_issued", organization=sender, on=today, target=directive, actor=actor,
+                label=directive.title, url=reverse("directives:inbox"),
+                payload={"due_on": f"{directive.due_on:%Y-%m-%d}",
+                         "organizations": [row.organization_id for row in rows]})
     params = {"title": directive.title, "due": f"{directive.due_on:%Y-%m-%d}"}
     transaction.on_commit(lambda: _notify_officers(
         rows, kind="directive", title=gettext_noop("New directive: %(title)s (due %(due)s)"), actor=actor,

@@ -48,8 +48,8 @@ class EvaluationConfig(AppConfig):
         facts_order=60,
         demo=Demo("chuxin.evaluation.demo.seed_demo_data", after=("directives",)),
         navigation=(
-            NavEntry("evaluation:index", _("Member evaluation"), "clipboard-check", None, "work", 75),
-            NavEntry("evaluation:talks-start", _("Heart-to-heart talks"), "chat-heart", Need.READ, "work", 76),
+            NavEntry("evaluation:index", _("Member evaluation"), "clipboard-check", None, "life", 75),
+            NavEntry("evaluation:talks-start", _("Heart-to-heart talks"), "chat-heart", Need.READ, "life", 76),
         ),
         rules=RULES,
         matrix_routes="chuxin.evaluation.tests.matrix_routes.routes",

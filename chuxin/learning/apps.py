@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.access import Need
 from chuxin.core.registry import Demo, Hooks, NavEntry, WorkbenchKind
@@ -14,11 +15,11 @@ CANDIDATE_DAYS = "learning_candidate_training_days"
 CANDIDATE_HOURS = "learning_candidate_training_hours"
 REMIND_DAYS = "learning_reading_remind_days"
 RULES = (
-    Rule(TARGET_MEMBER, _("Study hours a year for members"), 32, unit=_("hours"),
+    Rule(TARGET_MEMBER, _("Study hours a year for members"), 32, unit=pgettext_lazy("study", "hours"),
          article=_("“Members' concentrated study and training time is generally no less than 32 study hours a "
                    "year.” (Regulations on the Education and Management of Party Members, 2019, art. 20)"),
          configurable=True, minimum=1, maximum=200, group=STUDY, order=600),
-    Rule(TARGET_LEADER, _("Study hours a year for secretaries and committee members"), 56, unit=_("hours"),
+    Rule(TARGET_LEADER, _("Study hours a year for secretaries and committee members"), 56, unit=pgettext_lazy("study", "hours"),
          article=_("“Secretaries and committee members of grassroots organizations take part in concentrated "
                    "training and collective study for generally no less than 56 study hours a year.” (National "
                    "plan for the education and training of Party members, 2019-2023)"),
@@ -47,10 +48,10 @@ class LearningConfig(AppConfig):
         reminders="chuxin.learning.reminders.due_reminders",
         demo=Demo("chuxin.learning.demo.seed_demo_data", after=("meetings",)),
         navigation=(
-            NavEntry("learning:library", _("Study library"), "book", Need.PUBLIC, "work", 60),
-            NavEntry("learning:courses", _("Courses and training"), "mortarboard", Need.PUBLIC, "work", 61),
+            NavEntry("learning:library", _("Study library"), "book", Need.PUBLIC, "learning", 60),
+            NavEntry("learning:courses", _("Courses and training"), "mortarboard", Need.PUBLIC, "learning", 61),
             NavEntry("learning:hours", _("My study hours"), "hourglass-split", Need.PUBLIC, "me", 62),
-            NavEntry("learning:hours-org", _("Study hours"), "bar-chart-steps", Need.READ, "work", 63),
+            NavEntry("learning:hours-org", _("Study hours"), "bar-chart-steps", Need.READ, "learning", 63),
         ),
         rules=RULES,
         matrix_routes="chuxin.learning.tests.matrix_routes.routes",

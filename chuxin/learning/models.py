@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuxin.core.attachments import ATTACHMENT_VALIDATORS
 from chuxin.core.paths import PATH_MAX_LEN
@@ -93,7 +94,7 @@ class Tag(models.Model):
 
 class Item(Owned):
     class Kind(models.TextChoices):
-        ARTICLE = "article", _("article")
+        ARTICLE = "article", pgettext_lazy("library item", "article")
         VIDEO = "video", _("video")
         AUDIO = "audio", _("audio")
         DOCUMENT = "document", _("document")
@@ -146,7 +147,7 @@ class ImportDraft(Owned):
 
     source_name = models.CharField(max_length=200, blank=True)
     original = models.TextField()
-    article = models.JSONField(_("article"), default=dict)
+    article = models.JSONField(pgettext_lazy("library item", "article"), default=dict)
     clean_text = models.TextField()
     changes = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -317,7 +318,7 @@ class ExternalTraining(models.Model):
 
     member = models.ForeignKey("members.Member", verbose_name=_("member"), on_delete=models.CASCADE,
                                related_name="+")
-    title = models.CharField(_("training"), max_length=200)
+    title = models.CharField(pgettext_lazy("training elsewhere", "training"), max_length=200)
     provider = models.CharField(_("organized by"), max_length=200)
     on = models.DateField(_("finished on"))
     hours = models.DecimalField(_("study hours"), max_digits=4, decimal_places=1,

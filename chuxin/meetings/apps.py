@@ -92,6 +92,8 @@ class MeetingsConfig(AppConfig):
             RecordKind("lecture_given", _("Party lectures given"), payload={"period": str}),
             # The yearly organizational life meeting held: the committee's duty.
             RecordKind("life_meeting_held", _("organizational life meetings held"), payload={"year": int}),
+            # A meeting convened (its attendees told): the groups' robots announce it (chuxin.notices consumes).
+            RecordKind("meeting_convened", _("meetings convened"), payload={"kind": str, "planned_at": str}),
         ),
         workbench="chuxin.meetings.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("meeting", _("Meetings"), "people", order=35),),
@@ -101,8 +103,8 @@ class MeetingsConfig(AppConfig):
         facts_order=20,
         demo=Demo("chuxin.meetings.demo.seed_demo_data", after=("plans",)),
         navigation=(
-            NavEntry("meetings:list", _("Organizational life"), "people", Need.PUBLIC, "work", 35),
-            NavEntry("meetings:compliance", _("Organizational life compliance"), "grid-3x3", Need.READ, "work", 36),
+            NavEntry("meetings:list", _("Organizational life"), "people", Need.PUBLIC, "life", 35),
+            NavEntry("meetings:compliance", _("Organizational life compliance"), "grid-3x3", Need.READ, "life", 36),
         ),
         rules=RULES,
         matrix_routes="chuxin.meetings.tests.matrix_routes.routes",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import time
 from dataclasses import dataclass
 
@@ -61,3 +62,13 @@ def check(meeting_id: int, code: str, now: float | None = None) -> Verdict:
     if int(window_text) not in (current, current - 1):
         return Verdict(False, "stale")
     return Verdict(True)
+
+
+def qr_svg(data: str) -> str:
+    """The QR code of `data` (the check-in link with its token) as inline SVG, for the host's screen."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(data, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
+                                     title=None, svgclass="cx-qr", lineclass=None)
+    return out.getvalue().decode()

@@ -274,6 +274,10 @@ def meeting_convene(*, actor, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["status", "convened_at", "updated_at"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=meeting, organization=meeting.organization,
                  changes={"status": [Status.PLANNED, Status.CONVENED], "attendees": ["", str(len(rows))]})
+    # Recorded once: consumers (the groups' robots) hear of it without this app knowing them.
+    record_work(kind="meeting_convened", organization=meeting.organization, on=timezone.localdate(), target=meeting,
+                actor=actor, label=meeting.title, payload={
+                    "kind": meeting.kind, "planned_at": f"{timezone.localtime(meeting.planned_at):%Y-%m-%d %H:%M}"})
     told = list(Member.objects.filter(meeting_attendances__meeting=meeting, user__isnull=False)
                 .exclude(meeting_attendances__state__in=Attendance.EXCUSED).select_related("user"))
     params = {"title": meeting.title, "when": f"{timezone.localtime(meeting.planned_at):%Y-%m-%d %H:%M}"}

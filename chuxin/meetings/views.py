@@ -3,8 +3,6 @@ life meeting's parts. Thin: access, form, service, render or redirect."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -337,20 +335,11 @@ def checkin_screen_view(request, pk: int):
     window = codes.window_now()
     url = request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.pk])) + "?t=" + codes.token(
         meeting.pk, window)
-    qr = _qr_svg(url)
+    qr = codes.qr_svg(url)
     rows = selectors.attendance_rows(meeting)
     context = {"meeting": meeting, "qr": qr, "digits": codes.six_digits(meeting.pk, window),
                "seconds": codes.WINDOW, "tally": selectors.tally(rows)}
     return render(request, partial_name(request, "meetings/checkin_screen.html", "code"), context)
-
-
-def _qr_svg(data: str) -> str:
-    import segno
-
-    out = io.BytesIO()
-    segno.make(data, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True,
-                                     title=None, svgclass="cx-qr", lineclass=None)
-    return out.getvalue().decode()
 
 
 @login_required

@@ -27,20 +27,63 @@ from chuxin.orgs.selectors import organization_above
 from . import citizen_id
 from .models import Member
 
-WIDTHS = (12, 8, 8, 12, 22, 14, 14, 24, 16, 14, 12, 14, 12, 10, 14, 30, 6)
+WIDTHS = (12, 8, 8, 12, 22, 14, 14, 24, 16, 14, 12, 14, 12, 10, 14, 30, 12, 12, 8, 12, 16, 8, 16, 20, 14, 30, 6)
+# The national template (全国党员管理信息系统, 16 items; REFERENCE.md E4) in its order; where an item has two parts
+# (mobile and landline, lost contact and its date, away and where to) each part has its column.
+NATIONAL_WIDTHS = (12, 8, 8, 22, 12, 14, 12, 30, 12, 14, 14, 14, 14, 30, 16, 8, 12, 8, 20)
 
 
 def export_columns() -> list[str]:
+    """The titles of the export, the same as the import reads (members.importing.COLUMNS): it imports again."""
     return [
         pgettext("person", "Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Citizen ID number"), _("Mobile phone"),
         _("Education"), _("Work unit"), _("Department"), _("Post"), _("Date joined"), _("Date of full membership"),
-        _("Category"), _("Status"), _("Organization code"), _("Party organization"), _("Age"),
+        _("Category"), _("Status"),
+        _("Landline"), _("Home address"), _("Membership status"), _("Membership status since"), _("Lost contact"),
+        _("Date contact was lost"), _("Reason contact was lost"), _("Away from home"), _("Gone to"),
+        _("Party organization there"),
+        _("Organization code"), _("Party organization"), _("Age"),
+    ]
+
+
+def national_columns() -> list[str]:
+    return [
+        pgettext("person", "Name"), _("Gender"), _("Ethnicity"), _("Citizen ID number"), _("Birth date"), _("Education"),
+        _("Category"), _("Party branch"), _("Date joined"), _("Date of full membership"), _("Post"),
+        _("Mobile phone"), _("Landline"), _("Home address"), _("Membership status"), _("Lost contact"),
+        _("Date contact was lost"), _("Away from home"), _("Gone to"),
+    ]
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _row(m: Member, number: str, may_reveal: bool, today) -> list:
+    return [
+        m.name, m.get_gender_display(), m.ethnicity, m.birth_date if may_reveal else None, number, m.phone,
+        m.get_education_display(), m.work_unit.name if m.work_unit else "", m.department.name if m.department else "",
+        m.post, m.joined_on, m.full_member_on, m.get_category_display(), m.get_status_display(),
+        m.landline, m.home_address if may_reveal else "", m.get_party_standing_display(), m.party_standing_on,
+        _yes_no(m.lost_contact), m.lost_contact_on, m.get_lost_contact_reason_display(), _yes_no(m.away),
+        m.away_destination, m.away_organization,
+        m.organization.code, m.organization.name, m.age(today),
+    ]
+
+
+def _national_row(m: Member, number: str, may_reveal: bool, today) -> list:
+    return [
+        m.name, m.get_gender_display(), m.ethnicity, number, m.birth_date if may_reveal else None,
+        m.get_education_display(), m.get_category_display(), m.organization.name, m.joined_on, m.full_member_on,
+        m.post, m.phone, m.landline, m.home_address if may_reveal else "", m.get_party_standing_display(),
+        _yes_no(m.lost_contact), m.lost_contact_on, _yes_no(m.away),
+        " · ".join(x for x in (m.away_destination, m.away_organization) if x),
     ]
 
 
 @transaction.atomic
 def export_members(*, actor, queryset: QuerySet[Member], reveal: bool,
-                   organization: Organization | None = None) -> bytes:
+                   organization: Organization | None = None, national: bool = False) -> bytes:
     """Write the rows with a streaming (write-only) workbook; full ID numbers only where the actor is a worker.
 
     `organization` is the one the list was filtered to, if any. The export is audited against the organization
@@ -51,7 +94,11 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool,
         queryset = queryset.filter(scope_q(actor, Need.READ, "organization__path"))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(_("Members")))
-    start_sheet(ws, export_columns(), widths=WIDTHS)
+    if national:
+        start_sheet(ws, national_columns(), widths=NATIONAL_WIDTHS)
+    else:
+        start_sheet(ws, export_columns(), widths=WIDTHS)
+    make_row = _national_row if national else _row
     # Per organization tree (the first step of the path): the exported rows' organization paths and the counts.
     trees: dict[str, _Tree] = {}
     qs = queryset.select_related("organization", "work_unit", "department")
@@ -67,12 +114,7 @@ def export_members(*, actor, queryset: QuerySet[Member], reveal: bool,
             tree.full += 1
         else:
             number = m.citizen_id_masked
-        write_row(ws, [
-            m.name, m.get_gender_display(), m.ethnicity, m.birth_date if may_reveal else None, number, m.phone,
-            m.get_education_display(), m.work_unit.name if m.work_unit else "", m.department.name if m.department else "",
-            m.post, m.joined_on, m.full_member_on, m.get_category_display(), m.get_status_display(),
-            m.organization.code, m.organization.name, m.age(today),
-        ])
+        write_row(ws, make_row(m, number, may_reveal, today))
     content = workbook_bytes(wb)
     _audit(actor=actor, organization=organization, trees=trees)
     return content

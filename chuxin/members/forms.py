@@ -14,6 +14,7 @@ from . import citizen_id
 from .models import Member
 from .rules import AGE_BANDS, ETHNIC_GROUPS
 from .selectors import member_filter_organizations
+from .services import clean_landline
 
 
 class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
@@ -26,8 +27,11 @@ class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         fields = [
             "name", "gender", "ethnicity", "birth_date", "citizen_id", "phone", "education", "organization",
             "category", "joined_on", "full_member_on", "status", "work_unit", "department", "post",
+            "landline", "home_address", "party_standing", "party_standing_on", "lost_contact", "lost_contact_on",
+            "lost_contact_reason", "away", "away_destination", "away_organization",
         ]
-        widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE}
+        widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE, "party_standing_on": DATE,
+                   "lost_contact_on": DATE}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +44,8 @@ class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
             "work_unit"
         )
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        self.fields["landline"].widget.attrs.update({"inputmode": "tel"})
+        self.fields["party_standing"].required = False  # empty: normal (正常)
         if self.instance.pk:
             # The stored number is never put back into the page; leave it empty to keep it.
             self.fields["citizen_id"].required = False
@@ -52,6 +58,12 @@ class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
             raise ValidationError(_("A mobile phone number has 11 digits and starts with 1."))
         return phone
+
+    def clean_party_standing(self):
+        return self.cleaned_data["party_standing"] or Member.PartyStanding.NORMAL
+
+    def clean_landline(self):
+        return clean_landline(self.cleaned_data["landline"])
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,7 @@ from .services import (
     check_member,
     citizen_id_refusal_record,
     citizen_id_unusable_message,
+    clean_landline,
     may_see,
 )
 
@@ -78,8 +79,18 @@ KEEP = object()  # an empty cell in a column with a default: keep the file's val
 CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "gender": {"male": ("男", "男性", "m"), "female": ("女", "女性", "f")},
     "category": {"full": ("正式党员", "正式"), "probationary": ("预备党员", "预备")},
+    "party_standing": {
+        "normal": ("正常",), "retained": ("保留党籍", "保留"), "suspended": ("停止党籍", "停止"),
+        "restored": ("恢复党籍", "恢复"), "expelled": ("开除党籍", "开除"),
+    },
+    "lost_contact_reason": {
+        "migrant_work": ("外出务工经商",), "unit_restructured": ("单位改制破产", "单位改制", "单位破产"),
+        "graduated": ("毕业去向不明",), "changed_employer": ("工作单位改变",), "abroad": ("出国境", "出国（境）"),
+        "moved": ("居住地改变",), "other": ("其他",),
+    },
+    "yes_no": {"yes": ("是", "y", "1", "true", "√"), "no": ("否", "n", "0", "false")},
     "status": {
-        "active": ("正常", "在册"),
+        "active": ("在册",),
         "transferred_out": ("转出", "已转出"),
         "suspended": ("停止党籍", "中止党籍"),
         "left": ("出党", "退党", "已出党"),
@@ -93,8 +104,17 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "junior_high": ("初中", "初中及以下", "小学"),
     },
 }
+
+
+class YesNo:
+    """A yes/no column (是/否), read as a choice and stored as a boolean."""
+
+    choices = (("yes", gettext_lazy("yes")), ("no", gettext_lazy("no")))
+
+
 CHOICES = {
     "gender": Member.Gender, "category": Member.Category, "status": Member.Status, "education": Member.Education,
+    "party_standing": Member.PartyStanding, "lost_contact_reason": Member.LostContactReason, "yes_no": YesNo,
 }
 
 
@@ -142,6 +162,26 @@ def _phone(value: Any) -> str:
     return phone
 
 
+def _landline(value: Any) -> str:
+    return clean_landline(spreadsheet.text(value))
+
+
+def _yes_no() -> dict[str, Any]:
+    choice = _choice("yes_no")
+    return {"parse": lambda value: choice["parse"](value) == "yes", "choices": choice["choices"]}
+
+
+def _free_text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        written = spreadsheet.text(value)
+        no_formula_prefix(written)
+        if len(written) > limit:
+            raise ValidationError(_("At most %(n)s characters.") % {"n": limit})
+        return written
+
+    return parse
+
+
 def _choice(key: str) -> dict[str, Any]:
     choices = CHOICES[key]
     return {
@@ -181,8 +221,28 @@ COLUMNS: tuple[Column, ...] = (
            help=gettext_lazy("Required for a full member; empty for a probationary member.")),
     Column("category", gettext_lazy("Category"), ("党员类别", "类别", "人员类别"), True, **_choice("category"),
            help=gettext_lazy("full member or probationary member (正式党员 / 预备党员).")),
-    Column("status", gettext_lazy("Status"), ("状态", "党籍状态"), False, **_choice("status"), blank=KEEP,
+    Column("status", gettext_lazy("Status"), ("状态",), False, **_choice("status"), blank=KEEP,
            help=gettext_lazy("From the list. Empty: active for a new file, unchanged otherwise.")),
+    # The national member information system's items (REFERENCE.md E4); an empty cell keeps what the file has.
+    Column("landline", gettext_lazy("Landline"), ("固定电话", "座机"), False, _landline, blank=KEEP,
+           number_format=TEXT_FORMAT, help=gettext_lazy("With the area code, e.g. 010-12345678.")),
+    Column("home_address", gettext_lazy("Home address"), ("家庭住址", "家庭地址", "住址"), False, _free_text(200),
+           blank=KEEP, width=30),
+    Column("party_standing", gettext_lazy("Membership status"), ("党籍状态",), False, **_choice("party_standing"),
+           blank=KEEP, help=gettext_lazy("正常, 保留党籍, 停止党籍, 恢复党籍 or 开除党籍. Empty: 正常 for a new file.")),
+    Column("party_standing_on", gettext_lazy("Membership status since"), ("党籍状态日期", "党籍变动日期"), False,
+           _past_date, blank=KEEP, number_format=DATE_FORMAT),
+    Column("lost_contact", gettext_lazy("Lost contact"), ("是否为失联党员", "是否失联", "失联"), False, **_yes_no(),
+           blank=KEEP, help=gettext_lazy("是 or 否.")),
+    Column("lost_contact_on", gettext_lazy("Date contact was lost"), ("失去联系日期", "失联日期"), False, _past_date,
+           blank=KEEP, number_format=DATE_FORMAT),
+    Column("lost_contact_reason", gettext_lazy("Reason contact was lost"), ("失联原因",), False,
+           **_choice("lost_contact_reason"), blank=KEEP),
+    Column("away", gettext_lazy("Away from home"), ("是否为流动党员", "是否流动", "流动党员"), False, **_yes_no(),
+           blank=KEEP, help=gettext_lazy("是 or 否.")),
+    Column("away_destination", gettext_lazy("Gone to"), ("外出流向", "流向"), False, _free_text(100), blank=KEEP),
+    Column("away_organization", gettext_lazy("Party organization there"), ("流入地党组织",), False, _free_text(100),
+           blank=KEEP),
     # The organization by its code or its full name: a column titled either way is read here (the export has
     # both, code first, and the first matching column counts).
     Column("organization_code", gettext_lazy("Organization code"),
@@ -230,7 +290,9 @@ def _example_row() -> list[Any]:
     return [
         "张三", str(Member.Gender.MALE.label), "汉族", datetime.date(1985, 5, 20), first17 + citizen_id.check_char(first17),
         "13800000000", str(Member.Education.BACHELOR.label), "", "", "", datetime.date(2010, 7, 1),
-        datetime.date(2011, 7, 1), str(Member.Category.FULL.label), str(Member.Status.ACTIVE.label), "B1",
+        datetime.date(2011, 7, 1), str(Member.Category.FULL.label), str(Member.Status.ACTIVE.label),
+        "010-12345678", "北京市朝阳区某街道1号", str(Member.PartyStanding.NORMAL.label), "", str(YesNo.choices[1][1]), "",
+        "", str(YesNo.choices[1][1]), "", "", "B1",
     ]
 
 

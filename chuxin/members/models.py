@@ -39,6 +39,26 @@ class Member(TimeStampedModel):
         FULL = "full", _("full member")
         PROBATIONARY = "probationary", _("probationary member")
 
+    class PartyStanding(models.TextChoices):
+        """党籍状态, the national member information system's vocabulary (REFERENCE.md E4)."""
+
+        NORMAL = "normal", _("normal")
+        RETAINED = "retained", _("membership retained (保留党籍)")
+        SUSPENDED = "suspended", _("membership suspended (停止党籍)")
+        RESTORED = "restored", _("membership restored (恢复党籍)")
+        EXPELLED = "expelled", _("expelled (开除党籍)")
+
+    class LostContactReason(models.TextChoices):
+        """Why a member lost contact: the reason codes of the national collection's forms (REFERENCE.md E4)."""
+
+        MIGRANT_WORK = "migrant_work", _("working or in business away from home")
+        UNIT_RESTRUCTURED = "unit_restructured", _("work unit restructured or bankrupt")
+        GRADUATED = "graduated", _("whereabouts unknown after graduation")
+        CHANGED_EMPLOYER = "changed_employer", _("changed work unit")
+        ABROAD = "abroad", _("gone abroad")
+        MOVED = "moved", _("moved house")
+        OTHER = "other", _("other")
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         TRANSFERRED_OUT = "transferred_out", _("transferred out")
@@ -91,6 +111,22 @@ class Member(TimeStampedModel):
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.FULL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # The national member information system's items that the file lacked (REFERENCE.md E4). The home address is
+    # personal data: shown only to those who may reveal the ID number (members.views), exported likewise.
+    home_address = models.CharField(_("home address"), max_length=200, blank=True, validators=[no_formula_prefix])
+    landline = models.CharField(_("landline"), max_length=20, blank=True)
+    party_standing = models.CharField(_("membership status"), max_length=20, choices=PartyStanding.choices,
+                                      default=PartyStanding.NORMAL)
+    party_standing_on = models.DateField(_("membership status since"), null=True, blank=True)
+    lost_contact = models.BooleanField(_("lost contact"), default=False)
+    lost_contact_on = models.DateField(_("date contact was lost"), null=True, blank=True)
+    lost_contact_reason = models.CharField(_("reason contact was lost"), max_length=20,
+                                           choices=LostContactReason.choices, blank=True)
+    away = models.BooleanField(_("away from home (流动党员)"), default=False)
+    away_destination = models.CharField(_("gone to (destination)"), max_length=100, blank=True,
+                                        validators=[no_formula_prefix])
+    away_organization = models.CharField(_("Party organization there"), max_length=100, blank=True,
+                                         validators=[no_formula_prefix])
 
     # How the audit log shows what members.services records beyond the fields: that the ID number changed
     # (never the number), and which personal data was revealed.

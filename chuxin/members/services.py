@@ -21,6 +21,8 @@ from .pinyin import name_keys
 MEMBER_FIELDS = [
     "organization", "name", "gender", "ethnicity", "birth_date", "phone", "education", "work_unit", "department",
     "post", "joined_on", "full_member_on", "category", "status",
+    "home_address", "landline", "party_standing", "party_standing_on", "lost_contact", "lost_contact_on",
+    "lost_contact_reason", "away", "away_destination", "away_organization",
 ]
 
 
@@ -29,6 +31,15 @@ def apply_citizen_id(member: Member, number: str) -> None:
     member.citizen_id_encrypted = citizen_id.encrypt(number)
     member.citizen_id_masked = citizen_id.mask(number)
     member.citizen_id_digest = citizen_id.digest(number)
+
+
+def clean_landline(value: str) -> str:
+    """A fixed line as people write it: an area code and the number, with a dash or spaces (010-12345678)."""
+    phone = (value or "").strip().replace(" ", "-")
+    digits = phone.replace("-", "")
+    if phone and not (digits.isdigit() and 7 <= len(digits) <= 16):
+        raise ValidationError(_("A landline has 7 to 16 digits, e.g. 010-12345678."))
+    return phone
 
 
 def check_member(member: Member) -> None:
@@ -40,6 +51,16 @@ def check_member(member: Member) -> None:
         errors["full_member_on"] = _("A probationary member has no date of full membership yet.")
     if member.department_id and member.work_unit_id and member.department.work_unit_id != member.work_unit_id:
         errors["department"] = _("This department belongs to another work unit.")
+    if member.party_standing != Member.PartyStanding.NORMAL and not member.party_standing_on:
+        errors["party_standing_on"] = _("Give the date of this membership status.")
+    if member.lost_contact and not member.lost_contact_on:
+        errors["lost_contact_on"] = _("Give the date contact was lost.")
+    if member.lost_contact and not member.lost_contact_reason:
+        errors["lost_contact_reason"] = _("Choose why contact was lost.")
+    if not member.lost_contact and (member.lost_contact_on or member.lost_contact_reason):
+        errors["lost_contact"] = _("Tick “lost contact” to give its date and reason, or leave them empty.")
+    if member.away and not member.away_destination:
+        errors["away_destination"] = _("Give where the member has gone.")
     if errors:
         raise ValidationError(errors)
 
@@ -180,3 +201,13 @@ def member_reveal_citizen_id(*, actor, member: Member) -> str:
         changes={"field": "citizen_id"},
     )
     return number
+
+
+def member_move(*, actor, member: Member, organization) -> Member:
+    """The member file moves to `organization` with everything that hangs on it (its records, attendances, the
+    history of its pages): an accepted membership transfer. The receiving side accepts, so the actor needs MANAGE
+    where the file goes; the sending side's consent is the caller's (chuxin.transfers checks it was approved)."""
+    authorize(actor, organization, Need.MANAGE)
+    if member.status != Member.Status.ACTIVE:
+        raise ValidationError(_("Only a member on the roll can be transferred."))
+    return _member_update(actor=actor, member=member, organization=organization)

@@ -316,7 +316,7 @@ def export_view(request):
         raise PermissionDenied
     content = exporting.export_members(
         actor=request.user, queryset=member_list(request.user, filters), reveal=reveal,
-        organization=filters.organization,
+        organization=filters.organization, national=request.GET.get("layout") == "national",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=XLSX)

@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     hooks = Hooks(
         # Last: the demo's reminder run reads everything the other apps seeded.
         demo=Demo("chuxin.notifications.demo.seed_demo_data",
-                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation")),
+                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "recruitment",
+                         "transfers")),
         matrix_routes="chuxin.notifications.tests.matrix_routes.routes",
     )

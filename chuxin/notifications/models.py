@@ -21,6 +21,8 @@ class Notification(models.Model):
         REPORT_DUE = "report_due", _("report due")
         ACCEPTED = "accepted", _("accepted")
         WITHDRAWN = "withdrawn", _("withdrawn")  # a directive withdrawn, a task deleted as made by mistake
+        NOTICE = "notice", _("notice")  # a notice sent to you (chuxin.notices)
+        MENTION = "mention", _("mentioned you")  # "@name" in a member group
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

@@ -4,7 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from chuxin.core import registry
 from chuxin.core.access import has_any
 
-SECTIONS = {"work": _("Work"), "org": _("Organization and members")}
+# The side navigation's sections, in this order; within a section the entries' own order. An app names its
+# section in its NavEntry; "" (home, the workbench) comes first and "me" last, without a heading.
+SECTIONS = {
+    "": None,
+    "work": _("Work"),
+    "life": _("Organizational life and activities"),
+    "learning": _("Learning"),
+    "communication": _("Notices and publicity"),
+    "membership": _("Party membership work"),
+    "org": _("Organization and members"),
+    "me": None,
+}
+_RANK = {name: rank for rank, name in enumerate(SECTIONS)}
 
 
 def navigation(request):
@@ -15,7 +27,8 @@ def navigation(request):
     items = []
     last_section = ""
     # Every app declares its entries in its hooks (chuxin.core.registry.NavEntry), with its order and section.
-    for entry in registry.navigation():
+    entries = sorted(registry.navigation(), key=lambda e: (_RANK.get(e.section, len(_RANK) - 1), e.order))
+    for entry in entries:
         name, label, icon, need, section = entry.url_name, entry.label, entry.icon, entry.need, entry.section
         if need is None or has_any(user, need):
             heading = SECTIONS.get(section) if section != last_section else None

@@ -59,8 +59,17 @@ INSTALLED_APPS = [
     "chuxin.directives",
     "chuxin.reports",
     "chuxin.meetings",
+    "chuxin.recruitment",
+    "chuxin.transfers",
     "chuxin.evaluation",
+    "chuxin.dues",
     "chuxin.learning",
+    "chuxin.quizzes",
+    "chuxin.campaigns",
+    "chuxin.activities",
+    "chuxin.notices",
+    "chuxin.site",
+    "chuxin.joint",
     "chuxin.workbench",
     "chuxin.portal",
 ]
@@ -217,6 +226,10 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="chuxin@localhost"
 CHUXIN_NOTIFY_BY_EMAIL = env.bool("CHUXIN_NOTIFY_BY_EMAIL", default=False)
 # The address people reach the platform at, for links in emails (e.g. https://dangjian.example.cn).
 CHUXIN_SITE_URL = env("CHUXIN_SITE_URL", default="http://127.0.0.1:8000")
+# Group robots (chuxin.notices): a webhook must be on its platform's documented host; these hosts ("host" or
+# "host:port") are accepted as well, for an intranet gateway or a test's local endpoint. Seconds to wait for an answer.
+CHUXIN_ROBOT_EXTRA_HOSTS = env.list("CHUXIN_ROBOT_EXTRA_HOSTS", default=[])
+CHUXIN_ROBOT_TIMEOUT = env.int("CHUXIN_ROBOT_TIMEOUT", default=5)
 
 # How many reverse proxies (nginx, a load balancer) stand between the clients and the application, each appending
 # the address it received the request from to X-Forwarded-For. 0: no proxy is trusted and the client address is

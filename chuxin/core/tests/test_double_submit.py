@@ -103,6 +103,10 @@ CREATE: dict[str, Create] = {
         "year": str(timezone.localdate().year - 1), "self_assessment_due": _today(3), "grading_due": _today(7)},
         notifies=3),  # B1's members with a login: the member, the secretary and the committee member (people_files)
     "evaluation:talk-create": Create("evaluation.Talk", lambda env: {"kind": "routine", "note": "双提交谈话"}),
+    "recruitment:create": Create("recruitment.Applicant", lambda env: {
+        "name": "钱申请", "gender": "male", "ethnicity": "汉族", "birth_date": "1990-03-04",
+        "citizen_id": valid_citizen_id(datetime.date(1990, 3, 4)), "phone": "", "education": "", "unit": "",
+        "applied_on": _today(-2)}),
     "learning:item-create": Create("learning.Item", lambda env: {
         "title": "双提交文章", "body": "<p>正文</p>", "summary": "", "authors": "", "source": "", "published_on": "",
         "category": "", "topic": "", "tags": ""}),
@@ -114,8 +118,49 @@ CREATE: dict[str, Create] = {
         "kind": "members", "title": "双提交培训班", "starts_on": _today(), "ends_on": _today(1), "description": ""}),
     "learning:external-add": Create("learning.ExternalTraining", lambda env: {
         "title": "双提交培训", "provider": "区委党校", "on": _today(), "hours": "8", "certificate": _pdf()}),
+    "quizzes:question-create": Create("quizzes.Question", lambda env: {
+        "organization": env.org("B1").pk, "kind": "single", "topic": "党章", "text": "双提交题目", "options": "甲\n乙",
+        "answer": "A", "difficulty": "2"}),
+    "quizzes:exam-create": Create("quizzes.Exam", lambda env: {
+        "organization": env.org("B1").pk, "title": "双提交考试", "mode": "random", "opens_at": f"{_today()}T09:00",
+        "closes_at": f"{_today(3)}T09:00", "time_limit": "30", "pass_mark": "60", "max_attempts": "1",
+        "audience_orgs": [env.org("B1").pk], "questions": [], "topics": [], "single": "1", "multiple": "0", "true_false": "0", "fill": "0"}),
+    # campaigns: a campaign, its stage, a study plan and topic, a call for projects, a member's proposal.
+    "campaigns:create": Create("campaigns.Campaign", lambda env: {
+        "name": "双提交主题教育", "starts_on": _today(), "ends_on": _today(60)}),
+    "campaigns:stage-add": Create("campaigns.Stage", lambda env: {
+        "name": "双提交阶段", "starts_on": _today(), "ends_on": _today(10), "meeting_kinds": ["themed_day"]}),
+    "campaigns:plan-create": Create("campaigns.StudyPlan", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交学习计划"}),
+    "campaigns:topic-add": Create("campaigns.StudyTopic", lambda env: {"month": "5", "title": "双提交专题"}),
+    "campaigns:call-create": Create("campaigns.Call", lambda env: {
+        "year": str(timezone.localdate().year), "title": "双提交征集", "closes_on": _today(30),
+        "reviews_needed": "1", "reviewers": [str(env.users["committee"].pk)]}),
+    "campaigns:propose": Create("campaigns.Project", lambda env: {
+        "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
+    "activities:create": Create("activities.Activity", lambda env: {
+        "kind": "volunteer", "title": "双提交志愿服务", "place": "社区", "capacity": "10",
+        "starts_at": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (timezone.localtime() + datetime.timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")}),
+    "notices:create": Create("notices.Notice", lambda env: {
+        "title": "双提交通知", "body": "请阅", "priority": "normal", "to_organizations": [env.org("B1").pk],
+        "people": [], "confirm_by": ""}, notifies=4),  # the members with a login in B1 and below it
+    "notices:group-create": Create("notices.Group", lambda env: {"name": "双提交群", "people": []}),
+    "notices:group": Create("notices.Message", lambda env: {"text": "双提交消息", "reply_to": ""}, who="member"),
+    "notices:robot-create": Create("notices.Robot", lambda env: {
+        "platform": "dingtalk", "name": "双提交机器人", "secret": "",
+        "webhook": "https://oapi.dingtalk.com/robot/send?access_token=double"}),
+    "site:article-create": Create("site.Article", lambda env: {
+        "kind": "news", "title": "双提交新闻", "summary": "", "body": "正文", "member": "", "picture_alt": ""}),
+    "joint:proposal-create": Create("joint.Proposal", lambda env: {"title": "双提交议题", "background": "背景"}),
+    "joint:comment": Create("joint.Comment", lambda env: {"text": "双提交意见"}),
+    "joint:resource-create": Create("joint.Resource", lambda env: {
+        "owner": "", "kind": "room", "name": "双提交会议室", "capacity": "10", "opens_at": "08:00",
+        "closes_at": "18:00", "opening_days": "", "description": "", "is_active": "on"}),
+    "joint:resource": Create("joint.Booking", lambda env: {
+        "unit": "", "purpose": "双提交预约", "starts_at": f"{_today(3)}T09:00", "ends_at": f"{_today(3)}T10:00"}),
 }
 
 # Forms that make nothing, or whose object exists once by nature (a constraint or a state): they carry no token.
@@ -128,6 +173,7 @@ NOT_CREATE_FORMS = {
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)
     "OverviewFilterForm",
     "RuleForm",  # sets a value: sent twice, the same value stands
+    "PointRuleForm",  # quizzes: sets an organization's points for one kind of record (one row per kind)
     # meetings: changes and states (a second time changes nothing or is refused), or once by a constraint (an
     # exempt period, an observer, a leave request, a member's criticism, an arrangement still running); the
     # committee's themed day is planned once per title and time.
@@ -136,11 +182,27 @@ NOT_CREATE_FORMS = {
     "BatchForm",
     "ReportFilesForm",  # goes with the report's save, which checks the version: a stale second save attaches nothing
     "SelfAssessmentForm", "ProposalForm", "DecisionForm",  # one text or grade per member, saved again the same
+    "QuietHoursForm",  # notices: one row per person, saved again the same
     "BallotForm", "_PerParticipantForm",  # once per voter by nature: the voter record is unique; their base
+    # recruitment: a step is recorded once (the repeated assessment once a day), a stop and the holiday calendar
+    # are states; transfers: one open transfer per member, a letter registered once, the rest state changes.
+    "StepForm", "StopForm", "HolidayForm",
+    "RequestForm", "IncomingForm", "ApproveForm", "ReasonForm", "SlipForm",
     # learning: a category or topic once per name; an import is a draft to review (its publishing makes the article
     # once); a lesson once per course and item, a roster entry once per person, a session once per class, day and
     # subject (a constraint); the rest are pickers and filters.
     "TaxonomyForm", "PublishForm", "LessonForm", "EnrollForm", "SessionForm",
+    # campaigns: a tick, a meeting linked to a topic and a review are once by a constraint; ending a campaign and
+    # deciding or closing a project are states (a second time changes nothing).
+    "TickForm", "EndForm", "LinkMeetingForm", "CloseForm",
+    # activities: a change, a picker, states (hours, a fulfilment, feedback: a second time is refused or the same);
+    # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
+    "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
+    # site: the brand is one per organization; publishing is a state change
+    "ProfileForm",
+    # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
+    # answered, closed, rated once); a public request sent again within minutes is the one already filed
+    "SeatForm", "VoteForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",
 }
 
 

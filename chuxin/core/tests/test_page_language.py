@@ -39,19 +39,27 @@ PEOPLE = {"worker": "worker", "secretary": "secretary1", "member": "member1", "v
 ALLOWED = {
     "Excel", "PDF", "Word", "WPS", "iCalendar", "iPhone", "iOS", "Android", "Outlook", "Google", "Apple", "Ctrl",
     "ID", "MB", "KB", "QR", "PNG", "JPG", "JPEG", "ZIP", "HTTP", "HTTPS", "URL", "CSV", "XLSX", "DOCX",
+    "RSS", "Atom",  # the public site's feed formats, named as their readers know them
     "worker", "secretary1", "committee1", "member1", "viewer", "admin",
 }
 NOT_PAGES = {
     "healthz", "set_language", "accounts:logout",  # not pages, or not in Chinese by nature
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
-    "plans:attachment", "meetings:attachment", "workbench:feed",  # files
+    "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
+    "notices:attachment", "notices:message-attachment",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
     "notifications:open", "workbench:landing",  # redirects
     "meetings:register", "meetings:minutes-pdf", "meetings:record-book",  # a spreadsheet, PDFs
+    "recruitment:attachment", "transfers:letter",  # a file, a PDF
+    "quizzes:import-template",  # a spreadsheet
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
     "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
+    "activities:export",  # a spreadsheet
+    "activities:follow",  # the wisher's private link, reached only with its token; its Chinese: activities/tests
+    "site:feed-rss", "site:feed-atom", "site:sitemap",  # XML for feed readers and search engines
+    "joint:feedback",  # reached only through a requester's private link; its Chinese: e2e/test_site.py
 }
 PAGES_PER_NAME = 3  # the same view with other objects adds little but time
 SKIP_PREFIXES = ("/static/", "/media/", "/i18n/", "/accounts/logout/")

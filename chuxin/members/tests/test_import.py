@@ -429,12 +429,13 @@ def test_the_template_downloads_and_imports_once_filled_in(world, client_for):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
-    assert len(header) == 15
+    assert len(header) == 25  # with the national items (landline ... Party organization there)
     assert len(wb.worksheets) == 2  # the sheet to fill in and the instructions
-    assert len(ws.data_validations.dataValidation) == 5  # gender, education, category, status, ethnicity
+    # gender, education, category, status, ethnicity; membership status, lost contact, its reason, away
+    assert len(ws.data_validations.dataValidation) == 9
     number = valid_citizen_id(BORN, male=False)
     ws.append(["钱七", "female", "汉族", BORN, number, "13900000002", "bachelor", "", "", "", "2015-07-01",
-               "2016-07-01", "full", "active", "B1"])
+               "2016-07-01", "full", "active", "", "", "", "", "", "", "", "", "", "", "B1"])
     buffer = io.BytesIO()
     wb.save(buffer)
 

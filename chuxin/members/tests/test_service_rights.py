@@ -26,6 +26,8 @@ NO_WRITE = {
     "build_template": "the empty template",
     "limits": "the import's limits",
     "export_columns": "column titles",
+    "national_columns": "column titles",
+    "clean_landline": "cleans a typed number",
 }
 
 

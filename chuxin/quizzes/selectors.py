@@ -1,0 +1,225 @@
+"""Reads: the question pool a person practises from, the banks a manager sees, exams, results, points."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuxin.core import rules as core_rules
+from chuxin.core.access import Need, Relation, fetch, scope_q, standings
+from chuxin.core.paths import ancestor_paths
+from chuxin.core.protocols import WorkItem
+from chuxin.members.models import Member
+from chuxin.orgs.models import Organization
+
+from .models import Answer, Attempt, Exam, PointEntry, PointRule, PracticeSession, Question, QuestionVersion
+
+
+def home_organization(user) -> Organization | None:
+    """Where a person's practice and points count: their member file's organization, else where they hold a role
+    (the nearest to the leaves, so a branch before its committee)."""
+    member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("organization").first()
+    if member is not None:
+        return member.organization
+    paths = sorted((s.path for s in standings(user) if s.path), key=len, reverse=True)
+    return Organization.objects.filter(path=paths[0]).first() if paths else None
+
+
+def pool_paths(user) -> list[str]:
+    """The organizations whose questions reach the user: every ancestor of each place they stand (banks flow down)."""
+    return sorted({p for s in standings(user) for p in ancestor_paths(s.path)} | {""})
+
+
+def question_pool(user) -> QuerySet[Question]:
+    return Question.objects.filter(active=True, current__isnull=False, organization_path__in=pool_paths(user))
+
+
+def question_list(user, *, topic: str = "", kind: str = "", search: str = "") -> QuerySet[Question]:
+    """Questions a manager sees: their own subtree's banks and the banks above (read-only), active first."""
+    q = scope_q(user, Need.MANAGE, "organization_path") | Q(organization_path__in=pool_paths(user))
+    rows = Question.objects.filter(q).select_related("current", "organization")
+    if topic:
+        rows = rows.filter(topic=topic)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if search:
+        rows = rows.filter(current__text__icontains=search[:50])
+    return rows.order_by("-active", "topic", "pk")
+
+
+def topics(user) -> list[str]:
+    return sorted(set(question_pool(user).values_list("topic", flat=True)))
+
+
+def access_question(user, pk, *, need: Need) -> Question:
+    return fetch(user, Question.objects.select_related("current", "organization"), pk, need=need)
+
+
+def versions_in_order(ids: list[int]) -> list[QuestionVersion]:
+    found = QuestionVersion.objects.select_related("question").in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exams
+
+
+def _in_audience(user, exam: Exam) -> bool:
+    if not user.is_authenticated:
+        return False
+    member = getattr(user, "_quiz_member", None)
+    if member is None:
+        member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).only("id", "organization_id").first()
+        user._quiz_member = member or False
+    if not member:
+        return False
+    if exam.audience_members.filter(pk=member.pk).exists():
+        return True
+    path = Organization.objects.filter(pk=member.organization_id).values_list("path", flat=True).first() or ""
+    return any(path.startswith(p) for p in exam.audience_orgs.values_list("path", flat=True))
+
+
+AUDIENCE = Relation("the exam's audience", lambda user, exam: exam.status == Exam.Status.PUBLISHED
+                    and _in_audience(user, exam), Need.PUBLIC)
+
+
+def access_exam(user, pk, *, need: Need) -> Exam:
+    return fetch(user, Exam.objects.select_related("organization"), pk, need=need, relations=[AUDIENCE])
+
+
+def may_take(user, exam: Exam) -> bool:
+    return exam.status == Exam.Status.PUBLISHED and _in_audience(user, exam)
+
+
+OWNER = Relation("the person taking it", lambda user, attempt: attempt.user_id == user.pk, Need.MANAGE)
+
+
+def access_attempt(user, pk, *, need: Need) -> Attempt:
+    """The person's own attempt (to take and read), or READ on the exam's organization (to read the result)."""
+    return fetch(user, Attempt.objects.select_related("exam__organization"), pk, need=need,
+                 organization="exam.organization", relations=[OWNER])
+
+
+def assigned_exams(user) -> QuerySet[Exam]:
+    """Published exams whose audience includes the user's member file (their organization's subtree or chosen)."""
+    member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("organization").first()
+    if member is None:
+        return Exam.objects.none()
+    paths = ancestor_paths(member.organization.path)
+    return Exam.objects.filter(status=Exam.Status.PUBLISHED).filter(
+        Q(audience_orgs__path__in=paths) | Q(audience_members=member)).distinct().select_related("organization")
+
+
+def managed_exams(user) -> QuerySet[Exam]:
+    return Exam.objects.filter(scope_q(user, Need.MANAGE, "organization_path")).select_related("organization")
+
+
+def attempts_of(user, exams) -> dict[int, list[Attempt]]:
+    found: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(user=user, exam__in=exams).order_by("number"):
+        found.setdefault(attempt.exam_id, []).append(attempt)
+    return found
+
+
+def exam_results(exam: Exam) -> list[Attempt]:
+    return list(exam.attempts.filter(submitted_at__isnull=False).select_related("user", "member")
+                .order_by("member__name", "user__username", "number"))
+
+
+def item_analysis(exam: Exam) -> list[dict]:
+    """Per question version on submitted papers: how many answered, how many right, and each option's picks.
+    Two queries: the answers' counts, the versions."""
+    rows = (Answer.objects.filter(attempt__exam=exam, attempt__submitted_at__isnull=False)
+            .values("version").annotate(n=Count("id"), right=Count("id", filter=Q(correct=True))))
+    counts = {r["version"]: r for r in rows}
+    picks: dict[int, dict[int, int]] = {}
+    for version_id, response in Answer.objects.filter(attempt__exam=exam, attempt__submitted_at__isnull=False,
+                                                      version__question__kind__in=["single", "multiple"]
+                                                      ).values_list("version", "response"):
+        for index in response or []:
+            picks.setdefault(version_id, {}).setdefault(int(index), 0)
+            picks[version_id][int(index)] += 1
+    analysis = []
+    for version in QuestionVersion.objects.filter(pk__in=counts).select_related("question").order_by("pk"):
+        c = counts[version.pk]
+        analysis.append({
+            "version": version, "answered": c["n"], "right": c["right"],
+            "rate": round(100 * c["right"] / c["n"]) if c["n"] else 0,
+            "options": [(chr(65 + i), text, picks.get(version.pk, {}).get(i, 0), i in version.answer)
+                        for i, text in enumerate(version.options)],
+        })
+    analysis.sort(key=lambda row: row["rate"])
+    return analysis
+
+
+def workbench_items(user) -> list[WorkItem]:
+    """Exams assigned to the user, open now, not yet submitted with attempts left. Three queries."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    exams = list(assigned_exams(user).filter(opens_at__lte=now, closes_at__gt=now)[:50])
+    if not exams:
+        return []
+    done = attempts_of(user, exams)
+    items = []
+    for exam in exams:
+        mine = done.get(exam.pk, [])
+        if any(a.submitted_at and a.passed for a in mine) or sum(1 for a in mine if a.submitted_at) >= \
+                exam.max_attempts:
+            continue
+        day = timezone.localtime(exam.closes_at).date()
+        items.append(WorkItem(kind="exam", title=exam.title, url=exam.get_absolute_url(), due=day,
+                              state=_("exam to take"), organization=exam.organization.name,
+                              uid=f"exam-{exam.pk}@chuxin"))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Points
+
+
+def points_enabled(org: Organization | None) -> bool:
+    return bool(org and core_rules.value(core_rules.POINTS_ENABLED.code, org))
+
+
+def rankings_enabled(org: Organization | None) -> bool:
+    return bool(org and core_rules.value(core_rules.RANKINGS_ENABLED.code, org))
+
+
+def point_rules_for(org: Organization) -> dict[str, PointRule]:
+    """The rule for each kind that holds at `org`: its own, else the nearest ancestor's."""
+    found: dict[str, PointRule] = {}
+    rows = PointRule.objects.filter(organization_path__in=ancestor_paths(org.path)).order_by("organization_path")
+    for rule in rows:  # parents first: a nearer rule replaces it
+        found[rule.kind] = rule
+    return found
+
+
+def my_points(user) -> tuple[int, QuerySet[PointEntry]]:
+    entries = PointEntry.objects.filter(user=user)
+    return entries.aggregate(total=Sum("points"))["total"] or 0, entries
+
+
+TOP = 10
+
+
+def top_points(org: Organization, *, year: int) -> list[dict]:
+    """Only the top entries of the subtree's year, never a bottom list (the switch must be on: the view checks)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    rows = (PointEntry.objects.filter(organization_path__startswith=org.path, on__range=(start, end))
+            .values("user").annotate(total=Sum("points")).order_by("-total", "user")[:TOP])
+    rows = list(rows)
+    names = {m.user_id: m.name for m in Member.objects.filter(user__in=[r["user"] for r in rows])}
+    return [{"name": names.get(r["user"], "—"), "total": r["total"]} for r in rows]
+
+
+def practice_today(user, day: datetime.date) -> PracticeSession | None:
+    return PracticeSession.objects.filter(user=user, day=day, kind=PracticeSession.Kind.DAILY).first()
+
+
+def exam_url(exam: Exam) -> str:
+    return reverse("quizzes:exam", args=[exam.pk])
