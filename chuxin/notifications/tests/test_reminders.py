@@ -25,7 +25,8 @@ def run(*args) -> str:
 
 def test_every_app_declares_its_reminders_in_the_registry():
     declared = {app for app, _source in registry.reminder_sources()}
-    assert declared == {"plans", "directives", "reports", "responsibilities", "meetings", "evaluation", "notices"}
+    assert declared == {"plans", "directives", "reports", "responsibilities", "meetings", "evaluation", "notices",
+                        "learning"}
     # members: checked imports never confirmed have their files dropped
     # notices: the robots' pushes still queued (a worker or a platform that was down)
     assert {app for app, _job in registry.housekeeping()} == {"members", "reports", "responsibilities", "notices"}
