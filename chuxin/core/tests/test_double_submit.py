@@ -199,10 +199,10 @@ NOT_CREATE_FORMS = {
     # the public wish form has no account to key a token on: a wish sent twice is kept once by its text and contact.
     "ActivityEditForm", "ChooseOrganizationForm", "HoursForm", "FulfilForm", "FeedbackForm", "WishForm",
     # site: the brand is one per organization; publishing is a state change
-    "ProfileForm", "PublishForm",
+    "ProfileForm",  # and its PublishForm, named above with learning's form of the same name
     # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
     # answered, closed, rated once); a public request sent again within minutes is the one already filed
-    "SeatForm", "VoteForm", "CloseForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",
+    "SeatForm", "VoteForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",  # CloseForm: above
 }
 
 

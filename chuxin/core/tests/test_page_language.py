@@ -47,7 +47,6 @@ NOT_PAGES = {
     "members:export", "members:import-template", "plans:export",  # spreadsheets
     "audit:export", "directives:export", "reports:requirement-export",  # spreadsheets
     "plans:attachment", "meetings:attachment", "workbench:feed", "campaigns:material",  # files
-    "plans:attachment", "meetings:attachment", "workbench:feed",  # files
     "notices:attachment", "notices:message-attachment",  # files
     "directives:attachment", "reports:attachment", "reports:word", "responsibilities:overview-export",  # files
     "plans:people",  # the people picker's search answers in JSON
