@@ -29,6 +29,13 @@ def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, 
         ("task", 1), ("directive", 1), ("meeting", 0), ("notice", 0), ("report", 1), ("dues", 0), ("activity", 0),
         ("responsibility", 1), ("recruitment", 0), ("reading", 0), ("exam", 0), ("transfer", 0), ("evaluation", 0),
         ("talk", 0), ("campaign", 0), ("site", 0), ("innovation", 0), ("joint", 0)]
+    from chuxin.core import registry
+
+    kinds = [(k["kind"], k["count"]) for k in response.context["kinds"]]
+    assert [kind for kind, _n in kinds] == list(registry.workbench_kinds())
+    assert kinds[:4] == [("task", 1), ("directive", 1), ("meeting", 0), ("notice", 0)]
+    assert dict(kinds) == {**dict.fromkeys(registry.workbench_kinds(), 0), "task": 1, "directive": 1, "report": 1,
+                           "responsibility": 1}
     html = response.content.decode()
     assert "别人的任务" not in html
     for text in ("逾期的任务", "第一支部", "2026-11-20", "to acknowledge", "bi-megaphone", 'href="/directives/'):
