@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
         # Last: the demo's reminder run reads everything the other apps seeded.
         demo=Demo("chuxin.notifications.demo.seed_demo_data",
                   after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "recruitment",
-                         "transfers")),
-                  after=("plans", "directives", "reports", "responsibilities", "workbench", "evaluation", "dues")),
+                         "transfers", "dues", "learning", "quizzes", "campaigns", "activities", "notices", "site",
+                         "joint")),
         matrix_routes="chuxin.notifications.tests.matrix_routes.routes",
     )

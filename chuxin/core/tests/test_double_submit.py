@@ -208,12 +208,9 @@ NOT_CREATE_FORMS = {
     # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
     # answered, closed, rated once); a public request sent again within minutes is the one already filed
     "SeatForm", "VoteForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",
-    "BaseForm", "ReasonForm",  # dues: one base per member and month, a reason on a bill: sent again, the same stands
-    "ReductionForm",  # dues: a proposal the same as one still waiting is that one (dues.services.reduction_propose)
-    "ProfileForm",  # and its PublishForm, named above with learning's form of the same name
-    # joint: a seat is one per person (updated again), a vote one per seat (changed, not added); states (routed,
-    # answered, closed, rated once); a public request sent again within minutes is the one already filed
-    "SeatForm", "VoteForm", "RouteForm", "ReplyForm", "RatingForm", "PublicRequestForm",  # CloseForm: above
+    # dues: one base per member and month, a reason on a bill (ReasonForm, named with transfers' above): sent again,
+    # the same stands; a reduction proposal the same as one still waiting is that one (dues.services.reduction_propose)
+    "BaseForm", "ReductionForm",
 }
 
 

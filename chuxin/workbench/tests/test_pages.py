@@ -25,10 +25,6 @@ def test_the_page_shows_my_items_grouped_with_counts_per_kind(world, fake_work, 
     assert groups == {"overdue": ["逾期的任务"], "this_week": ["今天要签收的指示"], "later": ["年度报告"],
                       "no_date": ["一岗双责"]}
     # in the order the apps declare for their kinds (not INSTALLED_APPS order)
-    assert [(k["kind"], k["count"]) for k in response.context["kinds"]] == [
-        ("task", 1), ("directive", 1), ("meeting", 0), ("notice", 0), ("report", 1), ("dues", 0), ("activity", 0),
-        ("responsibility", 1), ("recruitment", 0), ("reading", 0), ("exam", 0), ("transfer", 0), ("evaluation", 0),
-        ("talk", 0), ("campaign", 0), ("site", 0), ("innovation", 0), ("joint", 0)]
     from chuxin.core import registry
 
     kinds = [(k["kind"], k["count"]) for k in response.context["kinds"]]
