@@ -356,12 +356,12 @@ def attempt_submit(*, user, attempt: Attempt, responses: dict[int, list[str]] | 
         if responses and not late:
             for version_id, raw in responses.items():
                 if version_id in attempt.versions:
-                    attempt_save_unchecked(attempt, version_id, raw, now)
+                    _attempt_save_unchecked(attempt, version_id, raw, now)
         _grade(attempt, now=min(now, attempt.deadline) if late else now, auto=auto or late)
     return attempt, True
 
 
-def attempt_save_unchecked(attempt: Attempt, version_id: int, raw: list[str], now) -> None:
+def _attempt_save_unchecked(attempt: Attempt, version_id: int, raw: list[str], now) -> None:
     version = QuestionVersion.objects.select_related("question").get(pk=version_id)
     response = grading.clean_response(version.question.kind, raw, version.options)
     Answer.objects.update_or_create(attempt=attempt, version=version,
