@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chuxin.core.access import Need
-from chuxin.core.registry import Demo, Hooks, NavEntry, WorkbenchKind
+from chuxin.core.registry import Demo, Hooks, NavEntry, RecordKind, WorkbenchKind
 from chuxin.core.rules import Rule
 
 # Study hours (学时) as rules data (chuxin.core.rules): the yearly targets differ by year and place, so an
@@ -38,11 +38,21 @@ RULES = (
 )
 
 
+READ = "learning.read"
+LESSON_DONE = "learning.lesson_done"
+
+
 class LearningConfig(AppConfig):
     name = "chuxin.learning"
     label = "learning"
     verbose_name = _("Learning")
     hooks = Hooks(
+        # Reading and lessons are recorded so that points (opt-in, chuxin.quizzes) can read them; they are not
+        # report facts: reading is never a measure of a member.
+        record_kinds=(
+            RecordKind(READ, _("a library item read (first opening)")),
+            RecordKind(LESSON_DONE, _("a course lesson done")),
+        ),
         workbench="chuxin.learning.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("reading", _("Required reading"), "book", order=60),),
         reminders="chuxin.learning.reminders.due_reminders",

@@ -21,8 +21,10 @@ from chuxin.core.access import Need, authorize, can
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import is_in_subtree
 from chuxin.members.models import Member
+from chuxin.records.services import record_work
 
 from . import search
+from .apps import LESSON_DONE, READ
 from .models import (
     MEDIA_EXTENSIONS,
     MEDIA_MAX_BYTES,
@@ -206,7 +208,10 @@ def item_open(*, member: Member | None, item: Item) -> bool:
         return False
     try:
         with transaction.atomic():
-            Receipt.objects.create(item=item, member=member)
+            receipt = Receipt.objects.create(item=item, member=member)
+            # Collected once: where an organization has switched points on, a first reading may earn them.
+            record_work(kind=READ, organization=member.organization, on=receipt.opened_at, target=receipt,
+                        members=[member], label=item.title, url=item.get_absolute_url())
     except IntegrityError:  # the same member opening it twice at once: one receipt
         return False
     return True
@@ -377,7 +382,10 @@ def lesson_complete(*, actor, lesson: Lesson) -> bool:
         raise PermissionDenied
     try:
         with transaction.atomic():
-            _row, created = Completion.objects.get_or_create(lesson=lesson, member=member)
+            row, created = Completion.objects.get_or_create(lesson=lesson, member=member)
+            if created:
+                record_work(kind=LESSON_DONE, organization=member.organization, on=timezone.localdate(), target=row,
+                            members=[member], label=lesson.item.title, url=lesson.course.get_absolute_url())
     except IntegrityError:
         return False
     return created

@@ -24,6 +24,7 @@ RULES = (
 POINT_KINDS = (
     "meeting_held", "lecture_given", "talk.held", "task_done",
     "quiz.practice_done", "quiz.exam_taken", "quiz.exam_passed",
+    "learning.read", "learning.lesson_done",  # the library's first readings and course lessons (chuxin.learning)
 )
 
 
