@@ -24,7 +24,7 @@ from chuxin.orgs.selectors import access_organization
 
 from . import selectors, services
 from .apps import CANDIDATE_DAYS, CANDIDATE_HOURS
-from .forms import ClassForm, CourseForm, EnrollForm, ExternalForm, LessonForm, SessionForm
+from .forms import ClassForm, CourseForm, EnrollForm, ExternalForm, FinalExamForm, LessonForm, SessionForm
 from .models import Item, TrainingClass
 from .views import _managed, _org_from
 
@@ -177,12 +177,32 @@ def class_view(request, pk: int):
     need_days = core_rules.value(CANDIDATE_DAYS, cls.organization)
     need_hours = core_rules.value(CANDIDATE_HOURS, cls.organization)
     mine = [s for s in sessions if member is not None and member.pk in attended[s.pk]]
+    exam_results = selectors.final_exam_results(cls, roster) if reads and cls.final_exam_id else {}
+    for person in roster:
+        person.exam_attempt = exam_results.get(person.pk)
     return render(request, "learning/class.html", {
+        "exam_form": FinalExamForm(initial={"exam": cls.final_exam_id}, exams=selectors.class_exam_choices(cls))
+        if manage else None,
         "cls": cls, "sessions": sessions, "roster": roster, "attended": attended, "manage": manage, "reads": reads,
         "days": days, "hours": hours, "need_days": need_days, "need_hours": need_hours,
         "meets": days >= need_days or hours >= need_hours, "member": member, "mine": mine,
         "enroll_form": EnrollForm(people=_people_for(cls)) if manage else None,
         "session_form": SessionForm(initial={"on": cls.starts_on, "hours": 8}) if manage else None})
+
+
+@login_required
+@require_POST
+def class_exam_view(request, pk: int):
+    """Link or unlink the class's final exam (an exam of the class's organization)."""
+    cls = selectors.access_class(request.user, pk, need=Need.MANAGE)
+    form = FinalExamForm(request.POST, exams=selectors.class_exam_choices(cls))
+    if form.is_valid():
+        run_service(request, lambda: services.class_set_exam(actor=request.user, training_class=cls,
+                                                             exam=form.cleaned_data["exam"]),
+                    success=_("The final exam is saved."))
+    else:
+        messages.error(request, _("Choose one of the organization's exams."))
+    return redirect(cls.get_absolute_url())
 
 
 @login_required

@@ -202,6 +202,15 @@ class EnrollForm(StyledMixin, forms.Form):
         self.fields["members"].queryset = people
 
 
+class FinalExamForm(StyledMixin, forms.Form):
+    exam = forms.ModelChoiceField(label=_("Final exam"), queryset=None, required=False,
+                                  empty_label=_("No final exam"))
+
+    def __init__(self, *args, exams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exam"].queryset = exams
+
+
 class SessionForm(StyledMixin, forms.Form):
     on = DateField(label=_("Date"))
     hours = forms.DecimalField(label=_("Study hours"), min_value=0.5, max_value=8, max_digits=3, decimal_places=1,

@@ -273,6 +273,9 @@ class TrainingClass(Owned):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     roster = models.ManyToManyField("members.Member", verbose_name=_("roster"), blank=True, related_name="+")
+    # The class's final exam (chuxin.quizzes): its roster takes it; results show on the class's page.
+    final_exam = models.ForeignKey("quizzes.Exam", verbose_name=_("final exam"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -24,6 +24,7 @@ from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
+from chuxin.quizzes.models import Attempt, Exam
 from chuxin.records.selectors import records_of_year
 
 from . import search as fulltext
@@ -107,6 +108,21 @@ ON_ROSTER = Relation("on the roster", lambda user, cls: user.is_authenticated an
 def access_class(user, pk, *, need: Need) -> TrainingClass:
     """A training class: those who read its organization, and the people on its roster (to see their sessions)."""
     return fetch(user, TrainingClass.objects.select_related("organization"), pk, need=need, relations=[ON_ROSTER])
+
+
+def class_exam_choices(cls: TrainingClass):
+    """The exams a class may take as its final exam: its own organization's, newest first."""
+    return Exam.objects.filter(organization=cls.organization_id).order_by("-opens_at", "-pk")
+
+
+def final_exam_results(cls: TrainingClass, roster) -> dict[int, object]:
+    """{member id: their best handed-in attempt at the class's final exam} for the roster. One query."""
+    best: dict[int, object] = {}
+    attempts = (Attempt.objects.filter(exam=cls.final_exam_id, member__in=[m.pk for m in roster],
+                                       submitted_at__isnull=False).order_by("member_id", "-score", "number"))
+    for attempt in attempts:
+        best.setdefault(attempt.member_id, attempt)
+    return best
 
 
 def access_session(user, pk, *, need: Need) -> Session:

@@ -21,6 +21,7 @@ from chuxin.core.access import Need, authorize, can
 from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import is_in_subtree
 from chuxin.members.models import Member
+from chuxin.quizzes.models import Exam
 from chuxin.records.services import record_work
 
 from . import search
@@ -423,10 +424,33 @@ def class_enroll(*, actor, training_class: TrainingClass, members: Iterable[Memb
     before = set(training_class.roster.values_list("pk", flat=True))
     new = [m for m in members if m.pk not in before]
     training_class.roster.add(*new)
+    exam_id = TrainingClass.objects.filter(pk=training_class.pk).values_list("final_exam_id", flat=True).first()
+    if new and exam_id:  # read afresh: the final exam may have been set since this class was read
+        Exam.audience_members.through.objects.bulk_create(
+            [Exam.audience_members.through(exam_id=exam_id, member_id=m.pk) for m in new], ignore_conflicts=True)
     if new:
         _audit(actor, AuditEntry.Action.UPDATE, training_class, training_class.organization,
                {"roster": ["", "、".join(m.name for m in new)]})
     return len(new)
+
+
+@transaction.atomic
+def class_set_exam(*, actor, training_class: TrainingClass, exam) -> TrainingClass:
+    """Make `exam` (an exam of the class's organization) the class's final exam, or None to unlink it. The roster,
+    now and as people are added, is among those who take it."""
+    authorize(actor, training_class.organization, Need.MANAGE)
+    training_class = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    if exam is not None and exam.organization_id != training_class.organization_id:
+        raise ValidationError({"exam": _("Choose an exam of the class's own organization.")})
+    before = training_class.final_exam
+    training_class.final_exam = exam
+    training_class.save(update_fields=["final_exam"])
+    if exam is not None:
+        exam.audience_members.add(*training_class.roster.all())
+    if before != exam:
+        _audit(actor, AuditEntry.Action.UPDATE, training_class, training_class.organization,
+               {"final_exam": [str(before or ""), str(exam or "")]})
+    return training_class
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path("classes/new/", course_views.class_create_view, name="class-create"),
     path("classes/<int:pk>/", course_views.class_view, name="class"),
     path("classes/<int:pk>/roster/", course_views.class_enroll_view, name="class-enroll"),
+    path("classes/<int:pk>/exam/", course_views.class_exam_view, name="class-exam"),
     path("classes/<int:pk>/sessions/", course_views.session_add_view, name="session-add"),
     path("sessions/<int:pk>/attendance/", course_views.attendance_view, name="attendance"),
     path("hours/", course_views.hours_view, name="hours"),

@@ -164,6 +164,7 @@ def routes() -> dict:
         "learning:class-create": [*get_and_post(anywhere("get", M)), *get_and_post(obj("get", M, org_query))],
         "learning:class": [obj("get", R, training_class)],
         "learning:class-enroll": [obj("post", M, training_class)],
+        "learning:class-exam": [obj("post", M, training_class)],
         "learning:session-add": [obj("post", M, training_class)],
         "learning:attendance": get_and_post(obj("get", M, session)),
         "learning:hours": [login_only("get")],
