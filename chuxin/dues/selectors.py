@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -292,7 +293,8 @@ def workbench_items(user) -> list[WorkItem]:
         for org in Organization.objects.filter(pk__in=billed).only("id", "name", "path"):
             if any(org.path.startswith(p) for p in closed):
                 continue
-            items.append(WorkItem(kind="dues", title=_("Close the dues of %(month)s") % {"month": f"{last:%Y-%m}"},
+            items.append(WorkItem(kind="dues", title=_("Close the dues of %(month)s") % {
+                                      "month": date_format(last, "YEAR_MONTH_FORMAT")},
                                   url=f"{reverse('dues:branch')}?organization={org.pk}&month={last:%Y-%m}",
                                   due=mo.add(last, 1) + datetime.timedelta(days=9), state=_("month to close"),
                                   organization=org.name, uid=f"dues-close-{org.pk}-{last:%Y%m}@chuxin"))

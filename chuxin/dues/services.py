@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from chuxin.audit.models import AuditEntry
@@ -49,6 +49,11 @@ def _money(value, label: str) -> Decimal:
     if amount >= Decimal("1e10"):
         raise ValidationError(_("%(what)s is too large.") % {"what": label})
     return amount
+
+
+def _month_words(month: datetime.date) -> str:
+    """A month as the audit log keeps it: in words (2026年9月), not as a code."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def _ym(month: datetime.date) -> str:
@@ -178,11 +183,7 @@ def bills_generate(*, actor, organization, month: datetime.date) -> int:
     month = mo.first(month)
     if month > mo.add(mo.first(timezone.localdate()), 3):
         raise ValidationError(_("Bills can be made at most a quarter ahead."))
-    made = _generate(in_subtree(organization), month)
-    if made and actor is not None:
-        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=organization, organization=organization,
-                     changes={"dues_bills": ["", f"{_ym(month)}: {made}"]})
-    return made
+    return _generate(in_subtree(organization), month)  # the bills are the record of it
 
 
 def _generate(path_q: Q, month: datetime.date) -> int:
@@ -256,8 +257,10 @@ def base_set(*, actor, member: Member, kind: str, base, effective_month: datetim
         row.full_clean()
         row.save()
         _recompute(member, month)
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=member, organization=member.organization,
-                     changes={"dues_base": [" ".join(before).strip(), f"{_ym(month)} {kind} {amount}"]})
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=row, organization=member.organization,
+                     target_repr=_("Dues base of %(name)s") % {"name": member.name},
+                     changes={"kind": [before[0], kind], "base": [before[1], str(amount)],
+                              "effective_month": ["", _month_words(month)]})
     return row
 
 
@@ -338,8 +341,7 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
                              "extra": str(extra), "on_time": all(b.month >= received for b in bills)})
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=payment, organization=member.organization,
                      target_repr=_("Dues payment of %(name)s") % {"name": member.name},
-                     changes={"amount": ["", str(payment.total)],
-                              "months": ["", ", ".join(_ym(b.month) for b in bills)]})
+                     changes={"months_total": ["", str(payment.months_total)], "extra": ["", str(extra)]})
         return payment
 
     with transaction.atomic():
@@ -366,9 +368,9 @@ def unpaid_reason_set(*, actor, bill: DuesBill, reason: str) -> DuesBill:
         before, bill.unpaid_reason = bill.unpaid_reason, reason
         bill.full_clean()
         bill.save(update_fields=["unpaid_reason"])
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=bill.member,
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=bill,
                      organization=bill.member.organization,
-                     changes={"dues_unpaid_reason": [before, f"{_ym(bill.month)} {reason}"]})
+                     target_repr=f"{bill.member.name} {_month_words(bill.month)}", changes={"unpaid_reason": [before, reason]})
     return bill
 
 
@@ -405,7 +407,8 @@ def reduction_propose(*, actor, member: Member, first_month: datetime.date, last
         row.save()
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=row, organization=member.organization,
                      target_repr=_("Dues reduction for %(name)s") % {"name": member.name},
-                     changes={"amount": ["", str(amount)], "months": ["", f"{_ym(first_month)}–{_ym(last_month)}"]})
+                     changes={"amount": ["", str(amount)], "first_month": ["", _month_words(first_month)],
+                              "last_month": ["", _month_words(last_month)]})
     return row
 
 
@@ -457,6 +460,7 @@ def month_close(*, actor, organization, month: datetime.date, today: datetime.da
         row = DuesMonth.objects.create(organization=organization, month=month, due=totals["due"],
                                        collected=totals["collected"],
                                        closed_by=actor if getattr(actor, "is_authenticated", False) else None)
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=organization, organization=organization,
-                     changes={"dues_month_closed": ["", f"{_ym(month)}: {number_format(totals['collected'], 2)}"]})
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, target=row, organization=organization,
+                     target_repr=f"{organization.name} {_month_words(month)}",
+                     changes={"collected": ["", number_format(totals["collected"], 2)]})
     return row
