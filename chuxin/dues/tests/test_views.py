@@ -142,3 +142,18 @@ def test_a_payment_form_sent_twice_records_one_payment(world, client_for):
     second = c.post(f"/dues/members/{world.member.pk}/pay/", data)
     assert (first.status_code, second.status_code) == (302, 302), second.content.decode()[-3000:]
     assert DuesPayment.objects.count() == 1
+
+
+def test_months_are_shown_in_words_not_as_codes(world, client_for):
+    c = client_for(world.secretary)
+    c.post(f"/dues/members/{world.member.pk}/base/", {"kind": "employed", "base": "4000.00",
+                                                       "effective_month": f"{this_month():%Y-%m}"})
+    c.post(f"/dues/branch/bills/?organization={world.b1.pk}&month={this_month():%Y-%m}")
+    words, code = f"{this_month().year}年{this_month().month}月", f"{this_month():%Y-%m}"
+    for url in (f"/dues/branch/?organization={world.b1.pk}&month={code}", f"/dues/members/{world.member.pk}/",
+                f"/dues/members/{world.member.pk}/pay/"):
+        page = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert words in page, url
+        assert f">{code}<" not in page and f"{code} ·" not in page, url
+    statement = c.get(f"/dues/members/{world.member.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "党费交至：" in statement
