@@ -268,6 +268,17 @@ def base_set(*, actor, member: Member, kind: str, base, effective_month: datetim
 # Payments
 
 
+def payment_made(*, actor, member: Member, token: str) -> DuesPayment | None:
+    """The payment of `member` an earlier sending of the same form (its one-time `token`) recorded, if any: the form
+    sent again is answered with it. Asked before the form is checked, since the months the first sending settled
+    are no longer offered to pay."""
+    if not token or not getattr(actor, "is_authenticated", False):
+        return None
+    key = IdempotencyKey.objects.filter(user_id=actor.pk, token=token).first()
+    made = key.made() if key is not None else None
+    return made if isinstance(made, DuesPayment) and made.member_id == member.pk else None
+
+
 def payment_record(*, actor, member: Member, months: list[datetime.date], paid_on: datetime.date,
                    method: str = DuesPayment.Method.CASH, paid_by: str = "", extra=ZERO, note: str = "",
                    token: str = "", today: datetime.date | None = None) -> DuesPayment:
@@ -279,6 +290,9 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
     click, a retry, the same form sent twice at once) answers with the first payment; bills are locked, so two
     different forms paying the same month at once settle it once."""
     authorize(actor, member.organization, Need.MANAGE)
+    made = payment_made(actor=actor, member=member, token=token)
+    if made is not None:  # sent again: the months it settled are paid now, and that is no refusal
+        return made
     today = today or timezone.localdate()
     if paid_on > today:
         raise ValidationError(_("The payment date cannot be in the future."))

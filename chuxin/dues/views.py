@@ -217,6 +217,12 @@ def _month_choices(member: Member) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def pay_view(request, pk: int):
     member = selectors.access_member(request.user, pk, need=Need.MANAGE)
+    if request.method == "POST" and services.payment_made(actor=request.user, member=member,
+                                                          token=request.POST.get("token", "")):
+        # The same form sent again (a double click, a retry): answered as the first was, not with the form
+        # refusing the months the first sending settled.
+        messages.success(request, _("The payment is recorded."))
+        return redirect("dues:member", pk=member.pk)
     form = PaymentForm(request.POST or None, month_choices=_month_choices(member))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
