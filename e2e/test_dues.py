@@ -86,7 +86,7 @@ def test_a_members_dues_are_billed_partly_paid_closed_and_reconciled(world, page
     pay.locator(f"input[name=months][value='{last:%Y-%m}']").check()
     pay.locator("input[name=paid_on]").fill(f"{last + datetime.timedelta(days=10):%Y-%m-%d}")
     pay.get_by_test_id("dues-submit").click()
-    expect(page.locator(".alert-danger")).to_contain_text(f"{last:%Y-%m}")
+    expect(page.locator(".alert-danger")).to_contain_text(f"{last.year}年{last.month}月")  # a month in words
     assert DuesPayment.objects.count() == 1
 
     # The member reads their own statement on a phone, and not someone else's.
@@ -94,6 +94,6 @@ def test_a_members_dues_are_billed_partly_paid_closed_and_reconciled(world, page
     login(mine, "member")
     mine.goto("/dues/")
     mine.get_by_test_id("my-dues").click()
-    expect(mine.get_by_test_id("paid-up-to")).to_have_text(f"{last:%Y-%m}")
+    expect(mine.get_by_test_id("paid-up-to")).to_have_text(f"{last.year}年{last.month}月")
     response = mine.goto(f"/dues/members/{other.pk}/")
     assert response.status == 403

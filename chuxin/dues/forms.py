@@ -19,9 +19,10 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class MonthField(forms.CharField):
-    """A month typed as 2026-06 (the browser's month picker), cleaned to its first day."""
+    """A month typed as 2026-06 (the browser's month picker), cleaned to its first day. No "2026-06" placeholder:
+    it is text a person reads, and a Chinese page does not show a month as a code (the picker shows the format)."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-06"})
+    widget = forms.TextInput(attrs={"type": "month"})
 
     def clean(self, value):
         value = super().clean(value)

@@ -350,8 +350,8 @@ def member_history(member: Member, user) -> list[HistorySection]:
     bills = list(DuesBill.objects.filter(member=member).order_by("-month")[:6])
     if not bills:
         return []
-    rows = [HistoryRow(date=b.month, text=_("Dues %(month)s: %(due)s yuan") % {"month": f"{b.month:%Y-%m}",
-                                                                               "due": f"{b.due:.2f}"},
+    rows = [HistoryRow(date=b.month, text=_("Dues %(month)s: %(due)s yuan") % {
+                           "month": date_format(b.month, "YEAR_MONTH_FORMAT"), "due": f"{b.due:.2f}"},
                        note=_("paid") if b.settled else _("unpaid")) for b in bills]
     return [HistorySection(title=_("Party dues"), rows=rows, order=60,
                            more_url=reverse("dues:member", args=[member.pk]))]

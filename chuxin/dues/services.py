@@ -268,6 +268,17 @@ def base_set(*, actor, member: Member, kind: str, base, effective_month: datetim
 # Payments
 
 
+def payment_made(*, actor, member: Member, token: str) -> DuesPayment | None:
+    """The payment of `member` an earlier sending of the same form (its one-time `token`) recorded, if any: the form
+    sent again is answered with it. Asked before the form is checked, since the months the first sending settled
+    are no longer offered to pay."""
+    if not token or not getattr(actor, "is_authenticated", False):
+        return None
+    key = IdempotencyKey.objects.filter(user_id=actor.pk, token=token).first()
+    made = key.made() if key is not None else None
+    return made if isinstance(made, DuesPayment) and made.member_id == member.pk else None
+
+
 def payment_record(*, actor, member: Member, months: list[datetime.date], paid_on: datetime.date,
                    method: str = DuesPayment.Method.CASH, paid_by: str = "", extra=ZERO, note: str = "",
                    token: str = "", today: datetime.date | None = None) -> DuesPayment:
@@ -279,6 +290,9 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
     click, a retry, the same form sent twice at once) answers with the first payment; bills are locked, so two
     different forms paying the same month at once settle it once."""
     authorize(actor, member.organization, Need.MANAGE)
+    made = payment_made(actor=actor, member=member, token=token)
+    if made is not None:  # sent again: the months it settled are paid now, and that is no refusal
+        return made
     today = today or timezone.localdate()
     if paid_on > today:
         raise ValidationError(_("The payment date cannot be in the future."))
@@ -287,7 +301,7 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
     if is_closed(path, received):
         raise ValidationError(_("%(month)s is closed: money cannot be recorded as received in it any more. Record "
                                 "it with the date it is received now (a back payment is counted in the month it "
-                                "is received).") % {"month": _ym(received)})
+                                "is received).") % {"month": _month_words(received)})
     extra = _money(extra or "0", _("The voluntary extra"))
     note = (note or "").strip()
     if extra >= rules.VOLUNTARY_NOTE_AMOUNT.default and not note:
@@ -301,10 +315,10 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
     for m in months:
         if m < earliest:
             raise ValidationError(_("%(month)s is more than %(n)s months back: back payment covers at most %(n)s "
-                                    "months.") % {"month": _ym(m), "n": back})
+                                    "months.") % {"month": _month_words(m), "n": back})
         if m > latest:
             raise ValidationError(_("%(month)s is beyond the current quarter: pay at most a quarter at once.")
-                                  % {"month": _ym(m)})
+                                  % {"month": _month_words(m)})
     if method not in DuesPayment.Method.values:
         raise ValidationError(_("Choose how it was paid."))
 
@@ -318,10 +332,10 @@ def payment_record(*, actor, member: Member, months: list[datetime.date], paid_o
         missing = [m for m in months if m not in found]
         if missing:
             raise ValidationError(_("%(month)s has no bill: set the member's dues base first.")
-                                  % {"month": _ym(missing[0])})
+                                  % {"month": _month_words(missing[0])})
         paid = [b for b in bills if b.settled]
         if paid:
-            raise ValidationError(_("%(month)s is already paid.") % {"month": _ym(paid[0].month)})
+            raise ValidationError(_("%(month)s is already paid.") % {"month": _month_words(paid[0].month)})
         payment = DuesPayment(member=member, organization=member.organization, organization_path=path,
                               paid_on=paid_on, method=method, paid_by=(paid_by or "").strip(), extra=extra,
                               note=note, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -364,7 +378,7 @@ def unpaid_reason_set(*, actor, bill: DuesBill, reason: str) -> DuesBill:
         bill = DuesBill.objects.select_for_update(of=("self",)).select_related("member__organization").get(
             pk=bill.pk)
         if bill.settled:
-            raise ValidationError(_("%(month)s is paid: it needs no reason.") % {"month": _ym(bill.month)})
+            raise ValidationError(_("%(month)s is paid: it needs no reason.") % {"month": _month_words(bill.month)})
         before, bill.unpaid_reason = bill.unpaid_reason, reason
         bill.full_clean()
         bill.save(update_fields=["unpaid_reason"])
@@ -454,7 +468,7 @@ def month_close(*, actor, organization, month: datetime.date, today: datetime.da
     with transaction.atomic():
         type(organization).objects.select_for_update().filter(pk=organization.pk).first()
         if is_closed(organization.path, month):
-            raise ValidationError(_("%(month)s is already closed.") % {"month": _ym(month)})
+            raise ValidationError(_("%(month)s is already closed.") % {"month": _month_words(month)})
         _generate(in_subtree(organization), month)
         totals = month_totals(organization, month)
         row = DuesMonth.objects.create(organization=organization, month=month, due=totals["due"],

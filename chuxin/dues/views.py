@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -59,6 +60,11 @@ def _year(request) -> int:
     return year
 
 
+def _month_words(month: datetime.date) -> str:
+    """A month as a person reads it (2026年11月 / November 2026); the "2026-11" code is for addresses and values."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
 def _branch_url(org, month) -> str:
     return f"{reverse('dues:branch')}?organization={org.pk}&month={month:%Y-%m}"
 
@@ -102,7 +108,7 @@ def generate_view(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(n)s new bills made for %(month)s.") % {"n": made, "month": f"{month:%Y-%m}"})
+        messages.success(request, _("%(n)s new bills made for %(month)s.") % {"n": made, "month": _month_words(month)})
     return redirect(_branch_url(org, month))
 
 
@@ -112,7 +118,7 @@ def close_view(request):
     org = _org(request, Need.MANAGE)
     month = _month(request)
     run_service(request, lambda: services.month_close(actor=request.user, organization=org, month=month),
-                success=_("%(month)s is closed.") % {"month": f"{month:%Y-%m}"})
+                success=_("%(month)s is closed.") % {"month": _month_words(month)})
     return redirect(f"{reverse('dues:reconcile')}?organization={org.pk}&year={month.year}")
 
 
@@ -200,10 +206,10 @@ def _month_choices(member: Member) -> list[tuple[str, str]]:
     months = list(DuesBill.objects.filter(member=member, month__gte=first).order_by("month").values_list(
         "month", "due", "paid"))
     known = {m for m, _d, _p in months}
-    choices = [(f"{m:%Y-%m}", f"{m:%Y-%m} · {due:.2f}") for m, due, paid in months if paid < due]
+    choices = [(f"{m:%Y-%m}", f"{_month_words(m)} · {due:.2f}") for m, due, paid in months if paid < due]
     for m in mo.span(mo.add(mo.first(today), 1), mo.quarter_end(mo.first(today))):
         if m not in known:
-            choices.append((f"{m:%Y-%m}", f"{m:%Y-%m} · {_('ahead')}"))
+            choices.append((f"{m:%Y-%m}", f"{_month_words(m)} · {_('paid ahead')}"))
     return choices
 
 
@@ -211,6 +217,12 @@ def _month_choices(member: Member) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def pay_view(request, pk: int):
     member = selectors.access_member(request.user, pk, need=Need.MANAGE)
+    if request.method == "POST" and services.payment_made(actor=request.user, member=member,
+                                                          token=request.POST.get("token", "")):
+        # The same form sent again (a double click, a retry): answered as the first was, not with the form
+        # refusing the months the first sending settled.
+        messages.success(request, _("The payment is recorded."))
+        return redirect("dues:member", pk=member.pk)
     form = PaymentForm(request.POST or None, month_choices=_month_choices(member))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -138,11 +138,9 @@ CREATE: dict[str, Create] = {
         "reviews_needed": "1", "reviewers": [str(env.users["committee"].pk)]}),
     "campaigns:propose": Create("campaigns.Project", lambda env: {
         "title": "双提交项目", "problem": "问题", "goal": "目标", "expected_result": "结果"}, who="member"),
-    # A voluntary payment (no month needs a bill): paid twice by a double click, recorded once.
-    # (The second sending is answered with the form again here, not the first's redirect; one payment all the
-    # same. chuxin/dues/tests/test_views.py shows the redirect on its own world: to look into.)
-    "dues:pay": Create("dues.DuesPayment", lambda env: {"extra": "5.00", "paid_on": _today(), "method": "cash"},
-                       same_answer=False),
+    # A payment (the page's first month ticked, and a voluntary extra): paid twice by a double click, recorded once;
+    # the second sending is answered with the first's redirect, though the month it settled is no longer offered.
+    "dues:pay": Create("dues.DuesPayment", lambda env: {"extra": "5.00", "paid_on": _today(), "method": "cash"}),
     "responsibilities:template-item-create": Create("responsibilities.TemplateItem", lambda env: {
         "text": "双提交职责", "required_count": "1", "sort_order": "99"}),
     "activities:create": Create("activities.Activity", lambda env: {

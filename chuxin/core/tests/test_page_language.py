@@ -57,6 +57,7 @@ NOT_PAGES = {
     "members:import-job",  # exists only while one's own import runs; its Chinese: members/tests/test_import_limits.py
     "learning:media", "learning:certificate",  # a library item's video, audio or PDF; a certificate's file
     "activities:export",  # a spreadsheet
+    "dues:month-xlsx", "dues:summary-xlsx",  # spreadsheets
     "activities:follow",  # the wisher's private link, reached only with its token; its Chinese: activities/tests
     "site:feed-rss", "site:feed-atom", "site:sitemap",  # XML for feed readers and search engines
     "joint:feedback",  # reached only through a requester's private link; its Chinese: e2e/test_site.py

@@ -92,7 +92,7 @@ def test_a_payment_into_a_closed_month_is_refused_with_nothing_lost(world, bille
     services.payment_record(actor=world.secretary, member=billed, months=[m(2026, 9)], paid_on=datetime.date(
         2026, 9, 15), today=TODAY)
     services.month_close(actor=world.secretary, organization=world.b1, month=m(2026, 9), today=TODAY)
-    with pytest.raises(ValidationError, match="2026-09 is closed"):
+    with pytest.raises(ValidationError, match="September 2026 is closed"):
         services.payment_record(actor=world.secretary, member=billed, months=[m(2026, 8)],
                                 paid_on=datetime.date(2026, 9, 30), today=TODAY)
     assert DuesPayment.objects.count() == 1

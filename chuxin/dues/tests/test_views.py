@@ -142,3 +142,35 @@ def test_a_payment_form_sent_twice_records_one_payment(world, client_for):
     second = c.post(f"/dues/members/{world.member.pk}/pay/", data)
     assert (first.status_code, second.status_code) == (302, 302), second.content.decode()[-3000:]
     assert DuesPayment.objects.count() == 1
+
+
+def test_a_payment_of_a_month_sent_twice_is_answered_as_the_first(world, client_for):
+    """The second sending no longer finds the month it pays among the choices (the first settled it): it is
+    answered with the first's redirect all the same, not with the form refusing the month."""
+    c = client_for(world.secretary)
+    c.post(f"/dues/members/{world.member.pk}/base/", {"kind": "employed", "base": "4000.00",
+                                                       "effective_month": f"{this_month():%Y-%m}"})
+    c.post(f"/dues/branch/bills/?organization={world.b1.pk}&month={this_month():%Y-%m}")
+    token = c.get(f"/dues/members/{world.member.pk}/pay/").context["form"]["token"].value()
+    data = {"months": [f"{this_month():%Y-%m}"], "paid_on": f"{timezone.localdate():%Y-%m-%d}", "method": "cash",
+            "token": token}
+    first = c.post(f"/dues/members/{world.member.pk}/pay/", data)
+    second = c.post(f"/dues/members/{world.member.pk}/pay/", data)
+    assert (first.status_code, second.status_code) == (302, 302), second.content.decode()[-3000:]
+    assert first["Location"] == second["Location"]
+    assert DuesPayment.objects.count() == 1 and DuesBill.objects.get().paid == D("40.00")
+
+
+def test_months_are_shown_in_words_not_as_codes(world, client_for):
+    c = client_for(world.secretary)
+    c.post(f"/dues/members/{world.member.pk}/base/", {"kind": "employed", "base": "4000.00",
+                                                       "effective_month": f"{this_month():%Y-%m}"})
+    c.post(f"/dues/branch/bills/?organization={world.b1.pk}&month={this_month():%Y-%m}")
+    words, code = f"{this_month().year}年{this_month().month}月", f"{this_month():%Y-%m}"
+    for url in (f"/dues/branch/?organization={world.b1.pk}&month={code}", f"/dues/members/{world.member.pk}/",
+                f"/dues/members/{world.member.pk}/pay/"):
+        page = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert words in page, url
+        assert f">{code}<" not in page and f"{code} ·" not in page, url
+    statement = c.get(f"/dues/members/{world.member.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "党费交至：" in statement
