@@ -53,11 +53,11 @@ def seed_demo_data(*, today: datetime.date) -> None:
              ("停车难", "希望协调共建单位周末开放停车场。"), ("垃圾分类", "希望开展垃圾分类宣传。")]
     filed = [services.request_file(host=host, name="居民" + str(n), contact=f"1380000{n:04d}", subject=s, text=t)
              for n, (s, t) in enumerate(texts, start=1)]
-    services.request_route(actor=None, request=filed[1], partner_unit=units[0])
-    services.request_route(actor=None, request=filed[2], partner_unit=units[-1])
-    services.request_reply(actor=None, request=filed[2], reply="周末停车场已对居民开放。")
-    services.request_route(actor=None, request=filed[3], partner_unit=units[0])
-    services.request_reply(actor=None, request=filed[3], reply="下周三在社区广场开展宣传。")
+    services.request_route(actor=None, asked=filed[1], partner_unit=units[0])
+    services.request_route(actor=None, asked=filed[2], partner_unit=units[-1])
+    services.request_reply(actor=None, asked=filed[2], reply="周末停车场已对居民开放。")
+    services.request_route(actor=None, asked=filed[3], partner_unit=units[0])
+    services.request_reply(actor=None, asked=filed[3], reply="下周三在社区广场开展宣传。")
     services.request_rate(token=filed[3].token, rating=5, feedback="很及时")
     room = Resource.objects.create(host=host, host_path=host.path, owner=units[0], kind=Resource.Kind.ROOM,
                                    name=f"{units[0].name}会议室", capacity=30, opens_at=datetime.time(8, 30),

@@ -221,42 +221,42 @@ def request_file(*, host, name: str, contact: str, subject: str, text: str) -> S
 
 
 @transaction.atomic
-def request_route(*, actor, request: ServiceRequest, partner_unit, due_on: datetime.date | None = None):
-    authorize(actor, request.host, Need.MANAGE)
-    request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("host").get(pk=request.pk)
-    if request.status not in (ServiceRequest.Status.NEW, ServiceRequest.Status.ROUTED):
+def request_route(*, actor, asked: ServiceRequest, partner_unit, due_on: datetime.date | None = None):
+    authorize(actor, asked.host, Need.MANAGE)
+    asked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("host").get(pk=asked.pk)
+    if asked.status not in (ServiceRequest.Status.NEW, ServiceRequest.Status.ROUTED):
         raise ValidationError(_("An answered request is not routed again."))
-    if partner_unit.host_id != request.host_id or not partner_unit.is_active:
+    if partner_unit.host_id != asked.host_id or not partner_unit.is_active:
         raise ValidationError(_("Choose an active partner unit of this joint committee."))
-    days = rulebook.value(rules.ANSWER_DAYS, request.host)
-    request.partner_unit = partner_unit
-    request.due_on = due_on or timezone.localdate() + datetime.timedelta(days=days)
-    request.status, request.routed_by = ServiceRequest.Status.ROUTED, _person(actor)
-    request.save()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=request, organization=request.host,
+    days = rulebook.value(rules.ANSWER_DAYS, asked.host)
+    asked.partner_unit = partner_unit
+    asked.due_on = due_on or timezone.localdate() + datetime.timedelta(days=days)
+    asked.status, asked.routed_by = ServiceRequest.Status.ROUTED, _person(actor)
+    asked.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=asked, organization=asked.host,
                  changes={"partner_unit": ["", partner_unit.name]})
-    return request
+    return asked
 
 
 @transaction.atomic
-def request_reply(*, actor, request: ServiceRequest, reply: str) -> ServiceRequest:
-    request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("host").get(pk=request.pk)
-    authorize(actor, request.host, Need.MANAGE, obj=request, relations=(HANDLER,))
+def request_reply(*, actor, asked: ServiceRequest, reply: str) -> ServiceRequest:
+    asked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("host").get(pk=asked.pk)
+    authorize(actor, asked.host, Need.MANAGE, obj=asked, relations=(HANDLER,))
     reply = (reply or "").strip()
     if not reply:
         raise ValidationError({"reply": _("Write the reply.")})
-    if request.status not in (ServiceRequest.Status.ROUTED, ServiceRequest.Status.ANSWERED):
+    if asked.status not in (ServiceRequest.Status.ROUTED, ServiceRequest.Status.ANSWERED):
         raise ValidationError(_("The request is answered once it has been routed to a partner unit."))
-    request.reply, request.replied_by, request.replied_at = reply[:3000], _person(actor), timezone.now()
-    request.status = ServiceRequest.Status.ANSWERED
-    request.full_clean()
-    request.save()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=request, organization=request.host,
+    asked.reply, asked.replied_by, asked.replied_at = reply[:3000], _person(actor), timezone.now()
+    asked.status = ServiceRequest.Status.ANSWERED
+    asked.full_clean()
+    asked.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, target=asked, organization=asked.host,
                  changes={"status": [ServiceRequest.Status.ROUTED, ServiceRequest.Status.ANSWERED]})
-    record_work(kind="joint_service_answered", organization=request.host, on=request.replied_at, target=request,
-                actor=actor, payload={"partner_unit": request.partner_unit.name if request.partner_unit else ""},
-                label=request.subject)
-    return request
+    record_work(kind="joint_service_answered", organization=asked.host, on=asked.replied_at, target=asked,
+                actor=actor, payload={"partner_unit": asked.partner_unit.name if asked.partner_unit else ""},
+                label=asked.subject)
+    return asked
 
 
 @transaction.atomic

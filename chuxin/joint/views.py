@@ -256,7 +256,7 @@ def request_route_view(request, pk: int):
     if not runs(request.user, filed.host):
         raise PermissionDenied
     if form.is_valid():
-        run_service(request, lambda: services.request_route(actor=request.user, request=filed,
+        run_service(request, lambda: services.request_route(actor=request.user, asked=filed,
                                                             partner_unit=form.cleaned_data["partner_unit"],
                                                             due_on=form.cleaned_data["due_on"]),
                     success=_("The request is with the partner unit."))
@@ -271,7 +271,7 @@ def request_reply_view(request, pk: int):
     filed = selectors.access_request(request.user, pk, need=Need.MANAGE)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        run_service(request, lambda: services.request_reply(actor=request.user, request=filed,
+        run_service(request, lambda: services.request_reply(actor=request.user, asked=filed,
                                                             reply=form.cleaned_data["reply"]),
                     success=_("The reply is sent; the requester sees it through their link."))
     else:

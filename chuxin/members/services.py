@@ -203,11 +203,13 @@ def member_reveal_citizen_id(*, actor, member: Member) -> str:
     return number
 
 
-def member_move(*, actor, member: Member, organization) -> Member:
+def member_move(*, actor, member: Member, organization, approved_by) -> Member:
     """The member file moves to `organization` with everything that hangs on it (its records, attendances, the
-    history of its pages): an accepted membership transfer. The receiving side accepts, so the actor needs MANAGE
-    where the file goes; the sending side's consent is the caller's (chuxin.transfers checks it was approved)."""
+    history of its pages): an accepted membership transfer. Both sides consent: the receiving side accepts (the
+    actor needs MANAGE where the file goes) after the sending side approved (`approved_by` needs MANAGE where the
+    file is), so no one can pull another organization's member into their own."""
     authorize(actor, organization, Need.MANAGE)
+    authorize(approved_by if approved_by is not None else actor, member.organization, Need.MANAGE)
     if member.status != Member.Status.ACTIVE:
         raise ValidationError(_("Only a member on the roll can be transferred."))
     return _member_update(actor=actor, member=member, organization=organization)

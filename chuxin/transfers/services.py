@@ -131,7 +131,8 @@ def transfer_accept(*, actor, transfer: Transfer, today: datetime.date | None = 
     with transaction.atomic():
         transfer = _lock(transfer)
         _refuse_status(transfer, Status.APPROVED)
-        member_move(actor=actor, member=transfer.member, organization=transfer.destination)
+        member_move(actor=actor, member=transfer.member, organization=transfer.destination,
+                    approved_by=transfer.approved_by)
         transfer.status = Status.ACCEPTED
         transfer.accepted_on, transfer.accepted_by = today, actor if getattr(actor, "pk", None) else None
         transfer.save()

@@ -209,6 +209,7 @@ NOT_CREATE_FORMS = {
     # dues: one base per member and month, a reason on a bill (ReasonForm, named with transfers' above): sent again,
     # the same stands; a reduction proposal the same as one still waiting is that one (dues.services.reduction_propose)
     "BaseForm", "ReductionForm",
+    "FinalExamForm",  # learning: a class's final exam is set, not added (sent twice, the same exam stands)
 }
 
 

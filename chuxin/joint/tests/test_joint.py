@@ -63,10 +63,10 @@ def test_a_resident_files_a_request_a_partner_answers_and_the_resident_rates_it(
                                  "text": "<script>alert(1)</script>路灯坏了", "shown": stamp})
     filed = ServiceRequest.objects.get()
     assert response["Location"] == reverse("joint:feedback", kwargs={"token": filed.token})
-    services.request_route(actor=world.worker, request=filed, partner_unit=units[0])
+    services.request_route(actor=world.worker, asked=filed, partner_unit=units[0])
     with pytest.raises(Exception):  # noqa: B017 - another unit's member may not answer
-        services.request_reply(actor=seats[1].user, request=filed, reply="不是我们")
-    services.request_reply(actor=seats[0].user, request=filed, reply="已修好")
+        services.request_reply(actor=seats[1].user, asked=filed, reply="不是我们")
+    services.request_reply(actor=seats[0].user, asked=filed, reply="已修好")
     page = client.get(reverse("joint:feedback", kwargs={"token": filed.token}))
     assert "已修好" in page.content.decode() and "13800001111" not in page.content.decode()
     client.post(reverse("joint:feedback", kwargs={"token": filed.token}),
@@ -150,7 +150,7 @@ def test_two_approvals_of_overlapping_bookings_at_once_approve_one():
 def test_a_requesters_contact_is_shown_to_its_handlers_only(world, committee, client_for):
     units, seats = committee
     filed = services.request_file(host=world.pc, name="居民乙", contact="13800002222", subject="诉求", text="内容")
-    services.request_route(actor=world.worker, request=filed, partner_unit=units[0])
+    services.request_route(actor=world.worker, asked=filed, partner_unit=units[0])
     url = reverse("joint:request", args=[filed.pk])
     assert "13800002222" in client_for(seats[0].user).get(url).content.decode()
     assert "13800002222" not in client_for(seats[1].user).get(url).content.decode()

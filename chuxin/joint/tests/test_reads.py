@@ -24,7 +24,7 @@ def _rows(world, unit, room, n, offset):
     for i in range(n):
         services.proposal_create(actor=world.worker, host=world.pc, title=f"议题{offset + i}", background="背景")
         filed = services.request_file(host=world.pc, name="居民", contact="1", subject=f"诉求{offset + i}", text="t")
-        services.request_route(actor=world.worker, request=filed, partner_unit=unit)
+        services.request_route(actor=world.worker, asked=filed, partner_unit=unit)
         start = timezone.now() + datetime.timedelta(days=2, hours=offset + i)
         Booking.objects.create(resource=room, unit=unit, purpose="活动", starts_at=start,
                                ends_at=start + datetime.timedelta(minutes=30))

@@ -35,7 +35,7 @@ def test_every_write_service_refuses_an_actor_without_standing(world):
     item = plan_item_create(actor=world.worker, plan=plan, area=plan.organization.plan_areas.first(), title="事项")
     filed = services.request_file(host=host, name="居民", contact="1", subject="诉求", text="内容")
     routed = services.request_file(host=host, name="居民", contact="1", subject="诉求2", text="内容")
-    services.request_route(actor=world.worker, request=routed, partner_unit=unit)
+    services.request_route(actor=world.worker, asked=routed, partner_unit=unit)
     room = Resource.objects.create(host=host, host_path=host.path, owner=unit, name="会议室",
                                    opens_at=datetime.time(0), closes_at=datetime.time(23, 59))
     start = timezone.now() + datetime.timedelta(days=2)
@@ -52,8 +52,8 @@ def test_every_write_service_refuses_an_actor_without_standing(world):
         "proposal_close": lambda a: services.proposal_close(actor=a, proposal=voting),
         "proposal_task": lambda a: services.proposal_task(actor=a, proposal=decided, plan_item=item, title="任务",
                                                           start_on=today, due_on=today),
-        "request_route": lambda a: services.request_route(actor=a, request=filed, partner_unit=unit),
-        "request_reply": lambda a: services.request_reply(actor=a, request=routed, reply="答复"),
+        "request_route": lambda a: services.request_route(actor=a, asked=filed, partner_unit=unit),
+        "request_reply": lambda a: services.request_reply(actor=a, asked=routed, reply="答复"),
         "resource_save": lambda a: services.resource_save(actor=a, host=host, owner=unit, name="场地",
                                                           opens_at=datetime.time(8), closes_at=datetime.time(18)),
         "booking_request": lambda a: services.booking_request(

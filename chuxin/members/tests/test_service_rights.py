@@ -39,6 +39,9 @@ def test_every_write_service_refuses_an_actor_without_standing(world):
         "member_create": lambda a: services.member_create(actor=a, citizen_id_number=valid_citizen_id(born), **file),
         "member_update": lambda a: services.member_update(actor=a, member=world.member, phone="13900000009"),
         "member_reveal_citizen_id": lambda a: services.member_reveal_citizen_id(actor=a, member=world.member),
+        # the sibling branch's secretary may receive a member only when the sending side (B1) approved
+        "member_move": lambda a: services.member_move(actor=a, member=world.member, organization=world.b2,
+                                                      approved_by=a),
         "import_members": lambda a: importing.import_members(actor=a, upload=SimpleUploadedFile("m.xlsx", b"x")),
         "export_members": lambda a: exporting.export_members(actor=a, queryset=Member.objects.all(), reveal=True),
     }

@@ -135,7 +135,8 @@ def test_the_real_sources_are_gathered_once_and_summarized(world, january):
 
     report = report_start(actor=world.secretary, period=january, organization=world.b1)
     # Every app with facts, and the test-only probe app's record kind (chuxin/records/tests/probe), at zero.
-    assert set(report.facts) == {"plans", "directives", "responsibilities", "meetings", "records_probe", "evaluation"}
+    assert set(report.facts) == {"plans", "directives", "responsibilities", "meetings", "records_probe", "evaluation",
+                                 "activities", "campaigns", "dues", "joint", "quizzes", "site"}
     assert counts(report.facts["evaluation"]) == {"evaluation.concluded": 0, "talk.held": 0}
     assert counts(report.facts["plans"]) == {"task_done": 0, "tasks_overdue": 0}  # zeros are facts too
     assert counts(report.facts["directives"])["received"] == 0
