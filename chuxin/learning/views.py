@@ -35,10 +35,12 @@ CHANGE_KINDS = {
 
 
 def _int(value) -> int | None:
+    """An id from the query string, or None: anything else (words, a number no database column holds) filters nothing."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def _managed(user):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
-from chuxin.core.protocols import WorkItem
+from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 
 from .access import RECEIVING, RECEIVING_MANAGER, THE_MEMBER
 from .models import Transfer
@@ -69,20 +70,20 @@ def q_in_scope(user) -> Q:
 
 
 def member_history(member, user) -> list:
-    """The member's transfers on their file (where from, where to, when), and for a manager of the member's
-    organization the way to start one. Two queries at most."""
-    from chuxin.core.access import can
-    from chuxin.core.protocols import HistoryRow, HistorySection
-
+    """The member's transfers on their file (where from, where to, when), once there is one; for a manager of the
+    member's organization also the way to start another. Two queries at most."""
+    transfers = list(Transfer.objects.filter(member=member).select_related("organization", "destination")
+                     .order_by("-requested_on", "-pk")[:20])
+    if not transfers:
+        return []  # a file with no transfer has no section (a new one starts from the transfers page)
     rows = []
     if member.status == "active" and can(user, member.organization, Need.MANAGE):
         rows.append(HistoryRow(date=None, text=_("Transfer this member to another organization"),
-                               url=f"/transfers/new/?member={member.pk}", note=_("start")))
-    for t in Transfer.objects.filter(member=member).select_related("organization", "destination").order_by(
-            "-requested_on", "-pk")[:20]:
+                               url=f"{reverse('transfers:create')}?member={member.pk}", note=_("start")))
+    for t in transfers:
         where = t.destination.name if t.destination else t.other_name
         text = (f"{t.other_name} → {t.organization.name}" if t.kind == Transfer.Kind.IN
                 else f"{t.organization.name} → {where}")
         rows.append(HistoryRow(date=t.accepted_on or t.return_slip_on or t.requested_on, text=text,
-                               url=f"/transfers/{t.pk}/", note=t.get_status_display()))
-    return [HistorySection(title=_("Membership transfers"), rows=rows, order=40)] if rows else []
+                               url=reverse("transfers:detail", args=[t.pk]), note=t.get_status_display()))
+    return [HistorySection(title=_("Membership transfers"), rows=rows, order=40)]

@@ -113,11 +113,13 @@ def test_workbench_query_count_with_the_real_providers(world, client_for, django
     # the standings. The workbench only reads: the requirement services and the daily housekeeping open the report
     # periods, so the first sight writes nothing.
     # The providers own their counts; this test holds that the sum does not grow with the items, under a bound
-    # that leaves room for a provider or two more (each app's own test pins its own count).
+    # that leaves room for a provider or two more (each app's own test pins its own count). The round that added
+    # notices, learning, quizzes, campaigns, activities, site, joint, dues, recruitment and transfers brought it to
+    # about 46.
     with CaptureQueriesContext(connection) as small_queries:
         small = client.get(url).context["total"]
     count = len(small_queries)  # now: the next request resets the connection's query log
-    assert count <= 30, [q["sql"][:120] for q in small_queries]
+    assert count <= 55, [q["sql"][:120] for q in small_queries]
     assert all(q["sql"].startswith("SELECT") for q in small_queries), [q["sql"][:120] for q in small_queries]
     seed_tasks(world, world.secretary, 27)
     seed_directives(world, 27)
