@@ -84,7 +84,7 @@ def _study_plan(org: Organization, today: datetime.date) -> None:
 
 
 def _projects(orgs, today: datetime.date) -> None:
-    reviewers = list(User.objects.filter(username__in=["committee1", "viewer"]).order_by("username"))
+    reviewers = list(User.objects.filter(username__in=["committee1", "worker"]).order_by("username"))
     if len(reviewers) < 2:
         return
     call = services.call_open(actor=None, organization=orgs["HX-PC"], year=today.year, title=f"{today.year}年度“双创”项目征集",

@@ -46,6 +46,7 @@ def test_every_write_service_refuses_an_actor_without_standing(world, library):
         "class_create": lambda a: services.class_create(actor=a, organization=world.b1, kind="members", title="班",
                                                         starts_on=today, ends_on=today),
         "class_enroll": lambda a: services.class_enroll(actor=a, training_class=cls, members=[world.member]),
+        "class_set_exam": lambda a: services.class_set_exam(actor=a, training_class=cls, exam=None),
         "session_add": lambda a: services.session_add(actor=a, training_class=cls, on=today, hours=Decimal("1"),
                                                       subject="课"),
         "session_attendance_set": lambda a: services.session_attendance_set(actor=a, session=session,
