@@ -1,49 +1,57 @@
-"""The daily practice under load (issue 11): 500 members taking it at once through a real server.
+"""The daily practice under load (issue 11): 500 members taking it at once through a real server, with Locust.
 
     .venv/bin/python bench/quizzes.py --database postgres://postgres@127.0.0.1:5432/bench_quizzes
     .venv/bin/python bench/quizzes.py --database sqlite:////tmp/chuxin-bench-quizzes.sqlite3 --members 100
 
-Locust is not among the packages this project may install, so the client is bench/load.py's: plain threads with
-http.client on the loopback address, one thread per member.
+Locust (2.47.0 from PyPI) brings gevent, Flask and their pins, which the application does not need: it lives in a
+venv of its own, `.venv-bench/` (git-ignored), made on the first run (`--locust PATH` names another locust).
 
 1. Builds its world in the given (empty or earlier) database: migrate; a committee with 25 branches and --members
    members with login accounts spread over them; the demo's bank of 107 questions on the committee; points switched
    on at the committee with a rule "a practice finished: 1 point";
-2. makes one session per member (Django's own login, no password check) and starts gunicorn as docs/operations.md
-   runs it (`-c config/gunicorn.py`, preloaded), --workers workers, DEBUG off;
-3. all members at once (a barrier releases every thread together): each opens today's practice, answers its
-   questions one by one with the htmx request the page makes, sends its last answer a second time (a replayed
-   submit) and opens the page again. Every request is timed (p50, p95, p99, max); any status but 200 is an error;
-4. checks the ledger: one "practice finished" record and one point entry per member, none twice.
+2. makes one session per member (Django's own login, no password check), starts a Redis of its own (the
+   production cache) and gunicorn as docs/operations.md runs it (`-c config/gunicorn.py`, preloaded), --workers
+   workers, DEBUG off;
+3. runs Locust headless on the loopback address (bench/locust_daily.py): --members users, all started within
+   --members / --spawn-rate seconds (10 s by default); each opens today's practice, reads each question for
+   --think seconds (3 to 8 by default, drawn at random) and answers it with the htmx request the page makes,
+   sends its last answer a second time at once (a double tap), opens the page again and is done. Locust stops
+   when every member is done, or at --run-time (the bound). Any status but 200 is an error;
+4. reports every request's latency (p50, p95, p99, max, by kind of request), the requests a second, the server's
+   CPU per request (gunicorn's workers and PostgreSQL's backends, from /proc) and the client's, then checks the
+   ledger: one "practice finished" record and one point entry per member, none twice.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import datetime
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 P95_TARGET_MS = 200
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="500 members taking the daily practice at once.")
+    parser = argparse.ArgumentParser(description="500 members taking the daily practice at once (Locust).")
     parser.add_argument("--database", required=True, help="postgres://... (or sqlite:////tmp/...) for the server")
-    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--members", type=int, default=500, help="members, one Locust user each (default 500)")
+    parser.add_argument("--spawn-rate", type=float, default=50, help="members starting per second (default 50)")
+    parser.add_argument("--think", default="3,8", help="seconds reading a question, min,max (default 3,8)")
+    parser.add_argument("--run-time", type=int, default=300, help="the bound in seconds (default 300)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/chuxin-bench-quizzes.json"))
+    parser.add_argument("--locust", default="", help="a locust executable (default: .venv-bench/, made if missing)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "quizzes.json")
     return parser.parse_args(argv)
 
 
@@ -55,6 +63,19 @@ def free_port() -> int:
 
 ENV = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0", "DJANGO_LOG_LEVEL": "ERROR",
        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
+LOCUST_VERSION = "2.47.0"
+
+
+def locust_executable(given: str) -> str:
+    if given:
+        return given
+    venv = ROOT / ".venv-bench"
+    executable = venv / "bin" / "locust"
+    if not executable.exists():
+        print(f"installing locust=={LOCUST_VERSION} into {venv} (once) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True)
+    return str(executable)
 
 
 def build(members: int) -> list[str]:
@@ -94,7 +115,9 @@ def build(members: int) -> list[str]:
     have = Member.objects.filter(organization__code__startswith="QB-B", user__isnull=False).count()
     for i in range(have, members):
         user = User.objects.create_user(username=f"qb-{i:05d}", password=None, must_change_password=False)
-        make_member(branches[i % len(branches)], f"党员{i:05d}", user=user)
+        # A birth date of its own per member: the citizen ID numbers stay unique across runs of this script.
+        make_member(branches[i % len(branches)], f"党员{i:05d}", user=user,
+                    born=datetime.date(1960, 1, 1) + datetime.timedelta(days=i))
     # A fresh day for every run: the previous run's practice, records and points of these members are removed.
     users = list(User.objects.filter(username__startswith="qb-").order_by("username")[:members])
     sessions = PracticeSession.objects.filter(user__in=users)
@@ -111,121 +134,90 @@ def build(members: int) -> list[str]:
     return keys
 
 
-def request(port: int, method: str, path: str, cookies: dict, body: str = "", headers=None) -> tuple[int, float, str]:
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        conn.request(method, path, body=body.encode(), headers={
-            "Cookie": cookie, "Host": "127.0.0.1", **(headers or {})})
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("csrftoken="):
-                cookies["csrftoken"] = value.split(";")[0].split("=", 1)[1]
-        status = response.status
-    except OSError as error:
-        status, text = 0, str(error)
-    finally:
-        conn.close()
-    return status, (time.perf_counter() - started) * 1000, text
-
-
-QUESTION = re.compile(r'id="q-(\d+)"')
-
-
-def member(port: int, key: str, barrier: threading.Barrier, times: list, errors: list, lock: threading.Lock):
-    cookies = {"sessionid": key}
-    mine, problems = [], []
-
-    def call(method, path, body=""):
-        headers = {}
-        if method == "POST":
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
-                       "X-CSRFToken": cookies.get("csrftoken", "")}
-        status, ms, text = request(port, method, path, cookies, body, headers)
-        mine.append(ms)
-        if status != 200:
-            problems.append(f"{method} {path}: {status}")
-        return text
-
-    barrier.wait()
-    page = call("GET", "/quizzes/daily/")
-    versions = QUESTION.findall(page)
-    if not versions:
-        problems.append("no questions on the page")
-    for version in versions:
-        # Every kind takes one of these: an option index, "true", or a word for a blank.
-        call("POST", f"/quizzes/daily/answer/{version}/", "response=0&response=true&response=32")
-    if versions:
-        call("POST", f"/quizzes/daily/answer/{versions[-1]}/", "response=0")  # the replayed last answer
-    call("GET", "/quizzes/daily/")
-    with lock:
-        times.extend(mine)
-        errors.extend(problems)
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1) if ordered else 0.0
-
-
 def main(argv=None) -> None:
+    from load import children, cpu_seconds, get, memory_mb, postgres_pids
+
     args = parse_args(argv)
+    locust = locust_executable(args.locust)
     os.environ.update({**ENV, "DATABASE_URL": args.database})
     keys = build(args.members)
-    port = free_port()
-    env = {**os.environ}
+    keys_file = Path("/tmp/chuxin-bench-quizzes-keys.json")
+    keys_file.write_text(json.dumps(keys))
+    figures_file = Path("/tmp/chuxin-bench-quizzes-locust.json")
+    figures_file.unlink(missing_ok=True)
+    redis_port, port = free_port(), free_port()
+    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
     log = open("/tmp/chuxin-bench-quizzes-gunicorn.log", "w")  # noqa: SIM115  (closed below)
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--timeout", "120",
                "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    times: list[float] = []
-    errors: list[str] = []
     try:
         deadline = time.monotonic() + 60
-        while request(port, "GET", "/healthz", {})[0] != 200:
+        while get(port, "/healthz", "")[0] != 200:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("gunicorn did not start; see /tmp/chuxin-bench-quizzes-gunicorn.log")
             time.sleep(0.5)
-        request(port, "GET", "/quizzes/daily/", {"sessionid": keys[0]})  # the workers' first request, unmeasured
-        lock = threading.Lock()
-        barrier = threading.Barrier(len(keys))
-        threads = [threading.Thread(target=member, args=(port, key, barrier, times, errors, lock)) for key in keys]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        for _ in range(2 * args.workers):  # every worker's first requests (imports, templates), unmeasured
+            get(port, "/quizzes/", keys[0])
+        workers = children(server.pid)
+        cpu_before = sum(cpu_seconds(p) for p in workers)
+        pg_before = {p: cpu_seconds(p) for p in postgres_pids()}
+        client = subprocess.Popen(
+            [locust, "-f", str(BENCH / "locust_daily.py"), "--headless", "--only-summary",
+             "--host", f"http://127.0.0.1:{port}", "--users", str(args.members), "--spawn-rate",
+             str(args.spawn_rate), "--run-time", f"{args.run_time}s", "--stop-timeout", "10", "--loglevel", "WARNING"],
+            cwd=ROOT, env={**env, "CHUXIN_LOCUST_KEYS": str(keys_file), "CHUXIN_LOCUST_THINK": args.think,
+                           "CHUXIN_LOCUST_OUT": str(figures_file)})
+        client_pid = client.pid
+        client_cpu = 0.0
+        while client.poll() is None:  # the client's own CPU, sampled while it lives
+            client_cpu = max(client_cpu, cpu_seconds(client_pid))
+            time.sleep(0.5)
+        cpu = sum(cpu_seconds(p) for p in workers) - cpu_before
+        pg_cpu = sum(max(0.0, cpu_seconds(p) - pg_before.get(p, 0.0)) for p in postgres_pids())
+        memory = [memory_mb(p) for p in children(server.pid)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
+        redis.terminate()
+        redis.wait(timeout=10)
+    if not figures_file.exists():
+        raise SystemExit("locust wrote no figures (see its output above)")
+    figures = json.loads(figures_file.read_text())
 
     from django.db.models import Count
 
     from chuxin.quizzes.models import PointEntry, PracticeSession
     from chuxin.records.models import WorkRecord
 
-    users = [k for k in keys]
     finished = PracticeSession.objects.filter(user__username__startswith="qb-", finished_at__isnull=False).count()
     records = WorkRecord.objects.filter(kind="quiz.practice_done", users__username__startswith="qb-").count()
     entries = PointEntry.objects.filter(user__username__startswith="qb-")
     twice = entries.values("user").annotate(n=Count("id")).filter(n__gt=1).count()
+    total = figures["total"]
+    seconds = figures["seconds"] or 1
     result = {
-        "database": args.database.split("@")[-1], "members": len(users), "workers": args.workers,
-        "requests": len(times), "seconds": round(elapsed, 1), "requests_per_s": round(len(times) / elapsed, 1),
-        "ms": {"p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99), "max": pct(times, 100)},
-        "errors": len(errors), "error_samples": errors[:5], "practices_finished": finished,
-        "records": records, "point_entries": entries.count(), "members_with_points_twice": twice,
-        "target_p95_ms": P95_TARGET_MS,
+        "database": args.database.split("@")[-1], "members": len(keys), "workers": args.workers,
+        "spawn_rate": args.spawn_rate, "think_seconds": args.think, "members_done": figures["members_done"],
+        "requests": total["requests"], "seconds": seconds, "requests_per_s": round(total["requests"] / seconds, 1),
+        "ms": total["ms"], "by_request": figures["by_request"], "errors": total["failures"],
+        "error_samples": figures["failures"],
+        "cpu_ms_per_request": {"gunicorn": round(cpu * 1000 / max(1, total["requests"]), 1),
+                               "postgresql": round(pg_cpu * 1000 / max(1, total["requests"]), 1),
+                               "client": round(client_cpu * 1000 / max(1, total["requests"]), 1)},
+        "worker_memory_mb": memory, "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "practices_finished": finished, "records": records, "point_entries": entries.count(),
+        "members_with_points_twice": twice, "target_p95_ms": P95_TARGET_MS,
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    ok = (not errors and twice == 0 and entries.count() == finished == len(users) and result["ms"]["p95"]
-          < P95_TARGET_MS)
+    ok = (not total["failures"] and twice == 0 and entries.count() == finished == records == len(keys)
+          and total["ms"]["p95"] < P95_TARGET_MS)
     print("PASS" if ok else "FAIL: see the figures above")
 
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core import registry
@@ -20,9 +21,15 @@ _RANK = {name: rank for rank, name in enumerate(SECTIONS)}
 
 
 def navigation(request):
+    """The side navigation, worked out only when a template shows it: an htmx fragment (an answer, a badge)
+    renders without the layout and so costs neither the rights' queries nor the links."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    return {"nav_items": SimpleLazyObject(lambda: _navigation(request, user))}
+
+
+def _navigation(request, user) -> list[dict]:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     last_section = ""
@@ -38,7 +45,7 @@ def navigation(request):
     active = _active_entry(current, [item["name"] for item in items])
     for item in items:
         item["active"] = item["name"] == active
-    return {"nav_items": items}
+    return items
 
 
 def _stem(url_name: str) -> str:

@@ -161,7 +161,8 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
         raise PermissionDenied
     if version_id not in session.versions:
         raise ValidationError(_("This question is not part of this practice."))
-    existing = Answer.objects.filter(session=session, version_id=version_id).first()
+    existing = Answer.objects.filter(session=session, version_id=version_id).select_related(
+        "version__question").first()
     if existing is not None:
         return existing, False
     if session.finished_at is not None:
@@ -171,6 +172,7 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
     if not response:
         raise ValidationError(_("Choose or write an answer first."))
     right = grading.is_right(version.question.kind, version.answer, response)
+    given = session
     with transaction.atomic():
         session = PracticeSession.objects.select_for_update().get(pk=session.pk)
         try:
@@ -193,6 +195,8 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
                         target=session, actor=user, users=[user], members=[member],
                         payload={"kind": session.kind, "correct": session.correct, "answered": session.answered},
                         label=str(session))
+    # The caller's copy shows what was just saved, without reading the row again.
+    given.answered, given.correct, given.finished_at = session.answered, session.correct, session.finished_at
     return answer, True
 
 

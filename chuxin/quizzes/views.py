@@ -111,7 +111,6 @@ def _answer_view(request, session: PracticeSession, version_pk: int, template: s
                                                            "error": " ".join(error.messages)})
     if not request.htmx:
         return redirect(session.get_absolute_url())
-    session.refresh_from_db()
     item = shown(answer.version, answer, reveal=True)
     return render(request, template, {"item": item, "session": session})
 

@@ -111,3 +111,21 @@ def test_hostile_text_in_a_question_is_shown_as_text(world, client_for):
                              text="<script>alert(1)</script>党章是党的根本大法。", options=[], answer=["true"])
     page = client_for(world.member_user).get(reverse("quizzes:daily")).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_an_answer_and_its_replay_cost_a_few_queries_and_no_navigation(world, questions, client_for,
+                                                                      django_assert_max_num_queries):
+    """500 members answer at once (bench/quizzes.py): the htmx answer reads no rights for a navigation it does
+    not show and does not read the practice again after saving it."""
+    member = client_for(world.member_user)
+    member.get(reverse("quizzes:daily"))
+    version = PracticeSession.objects.get(user=world.member_user).versions[0]
+    url = reverse("quizzes:daily-answer", args=[version])
+    # session, user, today's practice, the saved answer, the question; then the locked practice, the answer, the
+    # practice's counts, the wrong-answer book, and the savepoints around them.
+    with django_assert_max_num_queries(13):
+        first = member.post(url, {"response": ANY}, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(4):  # session, user, today's practice, the saved answer with its question
+        again = member.post(url, {"response": ANY}, HTTP_HX_REQUEST="true")
+    assert 'data-testid="result"' in first.content.decode() and 'data-testid="result"' in again.content.decode()
+    assert PracticeSession.objects.get(user=world.member_user).answered == 1

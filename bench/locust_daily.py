@@ -1,0 +1,101 @@
+"""Locust's users for bench/quizzes.py: members taking today's practice as people do, one question at a time.
+
+Run by bench/quizzes.py (which builds the members, starts gunicorn and reads the figures back), not on its own.
+It reads from the environment:
+
+- CHUXIN_LOCUST_KEYS: a JSON file of session keys, one per member (each virtual user takes the next one);
+- CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "3,8");
+- CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
+
+A member's journey: open /quizzes/daily/ (the page draws today's questions the first time), then for each
+question wait (reading it) and send the answer with the htmx request the page makes; the last answer is sent a
+second time at once (a double tap: it must not count twice); after a pause the page is opened again, and the
+member is done. When every member is done, locust stops (it stops anyway at --run-time, the bound).
+Any status but 200, or an answer fragment without its result, is a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
+    KEYS: list[str] = json.load(keys_file)
+THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "3,8").split(","))
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+QUESTION = re.compile(r'id="q-(\d+)"')
+RESULT = 'data-testid="result"'
+_next_key = itertools.count()
+_finished = itertools.count(1)  # locust's users are greenlets in one thread: no lock is needed
+
+
+class PracticingMember(HttpUser):
+    wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", KEYS[next(_next_key) % len(KEYS)])
+        self.token = ""
+        self.todo: list[str] | None = None
+        self.last = ""
+
+    def _page(self) -> list[str]:
+        with self.client.get("/quizzes/daily/", name="/quizzes/daily/ (page)", catch_response=True) as response:
+            found = TOKEN.search(response.text or "")
+            versions = QUESTION.findall(response.text or "")
+            if response.status_code != 200 or not found or not versions:
+                response.failure(f"status {response.status_code}, {len(versions)} questions")
+                raise StopUser
+            self.token = found.group(1)
+        return versions
+
+    def _answer(self, version: str, name: str) -> None:
+        headers = {"HX-Request": "true", "X-CSRFToken": self.token, "Referer": f"{self.host}/quizzes/daily/"}
+        # One response every kind of question takes: an option index, "true", or a word for a blank.
+        with self.client.post(f"/quizzes/daily/answer/{version}/", data={"response": ["0", "true", "32"]},
+                              headers=headers, name=name, catch_response=True) as response:
+            if response.status_code != 200 or RESULT not in (response.text or ""):
+                response.failure(f"status {response.status_code}, no result in the fragment")
+
+    @task
+    def step(self) -> None:
+        if self.todo is None:
+            self.todo = self._page()
+            return
+        if self.todo:
+            self.last = self.todo.pop(0)
+            self._answer(self.last, "/quizzes/daily/answer/<version>/")
+            if not self.todo:
+                self._answer(self.last, "/quizzes/daily/answer/<version>/ (replayed)")
+            return
+        self._page()
+        if next(_finished) >= len(KEYS):
+            self.environment.runner.quit()
+        raise StopUser
+
+
+@events.quitting.add_listener
+def write_figures(environment, **_kwargs) -> None:
+    out = os.environ.get("CHUXIN_LOCUST_OUT")
+    if not out:
+        return
+
+    def figures(entry) -> dict:
+        return {"requests": entry.num_requests, "failures": entry.num_failures,
+                "ms": {f"p{p}": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99)} | {
+                    "max": entry.max_response_time, "mean": round(entry.avg_response_time, 1)}}
+
+    stats = environment.stats
+    result = {"total": figures(stats.total),
+              "by_request": {name: figures(entry) for (name, _method), entry in sorted(stats.entries.items())},
+              "failures": [{"name": f.name, "error": str(f.error), "count": f.occurrences}
+                           for f in list(stats.errors.values())[:10]],
+              "seconds": round(stats.total.last_request_timestamp - stats.total.start_time, 1)
+              if stats.total.last_request_timestamp else 0,
+              "members_done": next(_finished) - 1}
+    with open(out, "w") as handle:
+        json.dump(result, handle, indent=2)
