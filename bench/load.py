@@ -1,4 +1,4 @@
-"""A load test: gunicorn with --preload on the loopback address, and a bounded client of threads acting as users.
+"""A load test: gunicorn with --preload on the loopback address, and Locust's users (a bounded client) as people.
 
     .venv/bin/python bench/load.py --database postgres://postgres@127.0.0.1:5432/chuxin_bench --users 10,50,100
 
@@ -6,20 +6,25 @@ It runs against data `bench/run.py` left in that database (`seed_scale`'s unit a
 bench/workbench.py's committee with its secretary `bench-person`): run that first, e.g.
 `bench/run.py --database URL --members 1000000 --orgs 100000 --skip-import --skip-server`.
 
+Locust (2.47.0 from PyPI, with gevent and Flask) lives in a venv of its own, `.venv-bench/` (git-ignored), made
+on the first run; `--locust PATH` names another.
+
 What it does:
 
 1. starts a Redis of its own on a free port (the production cache: the workbench counts are shared by the
    workers) unless --no-redis, and gunicorn as docs/operations.md runs it (`-c config/gunicorn.py`, which preloads
    the application) with --workers workers, DEBUG off;
 2. logs the users in once each (a session per virtual user, made with Django's own login, no password check);
-3. for each number of users: that many threads, each a user that requests page after page for --seconds with no
-   pause (a closed loop: N users are N requests in flight at most). A page view is the page and the requests
-   every page makes after loading (the workbench count and the notification count, htmx): three requests, as a
-   browser makes them. The pages are the key pages of bench/run.py, a secretary's workbench among them;
+3. for each number of users in --users: that many Locust users (bench/locust_pages.py) for --warmup + --seconds,
+   each going from page to page with --think seconds between page views (1 to 3 by default: faster than anyone
+   reads a page); then a capacity run: --capacity-users users with no pause at all (a closed loop: the most page
+   views a second the server gives). A page view is the page and the requests every page makes after loading
+   (the workbench count and the notification count, htmx): three requests, one after the other, as a browser
+   makes them. The pages are the key pages of bench/run.py, a secretary's workbench among them;
 4. reports page views a second, the latency of the page views and of every request (p50, p95, p99), errors
    (a status other than 200, or no answer), the server's CPU per page view (the gunicorn workers', and
-   PostgreSQL's backends' separately, from /proc), and each worker's memory: resident (RSS) and its
-   proportional share (PSS: pages shared copy-on-write with the preloaded arbiter counted by their share).
+   PostgreSQL's backends' separately, from /proc) and the client's, and each worker's memory: resident (RSS) and
+   its proportional share (PSS: pages shared copy-on-write with the preloaded arbiter counted by their share).
 
 The client runs on the same machine and takes CPU from it; its own CPU time is reported too.
 """
@@ -34,7 +39,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -43,6 +47,21 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 TICKS = os.sysconf("SC_CLK_TCK")
+LOCUST_VERSION = "2.47.0"
+
+
+def locust_executable(given: str) -> str:
+    if given:
+        return given
+    venv = ROOT / ".venv-bench"
+    executable = venv / "bin" / "locust"
+    if not executable.exists():
+        print(f"installing locust=={LOCUST_VERSION} into {venv} (once) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True)
+    return str(executable)
+
+
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,6 +71,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30, help="length of each run (default 30)")
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before each run (default 5)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4: two per core)")
+    parser.add_argument("--think", default="1,3", help="seconds between a user's page views, min,max (default 1,3)")
+    parser.add_argument("--capacity-users", type=int, default=100,
+                        help="users of the last run, with no pause between page views: the most the server serves "
+                             "(0: no such run; default 100)")
+    parser.add_argument("--locust", default="", help="a locust executable (default: .venv-bench/, made if missing)")
     parser.add_argument("--no-redis", action="store_true", help="the per-process memory cache instead of Redis")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "load.json")
     return parser.parse_args(argv)
@@ -157,24 +181,6 @@ def pages() -> list[tuple[str, str]]:
 AFTER_EVERY_PAGE = ["/workbench/count/", "/notifications/badge/"]  # the htmx requests of base.html
 
 
-class Stats:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.views: list[float] = []
-        self.requests: list[float] = []
-        self.errors = 0
-        self.error_samples: list[str] = []
-
-    def add(self, view_ms: float, request_ms: list[float], errors: list[str]) -> None:
-        with self.lock:
-            if errors:
-                self.errors += len(errors)
-                self.error_samples.extend(errors[: max(0, 5 - len(self.error_samples))])
-            else:
-                self.views.append(view_ms)
-            self.requests.extend(request_ms)
-
-
 def get(port: int, path: str, session: str) -> tuple[int, float]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -191,23 +197,6 @@ def get(port: int, path: str, session: str) -> tuple[int, float]:
     return status, (time.perf_counter() - started) * 1000
 
 
-def user_loop(port: int, plan, keys, index: int, stop: threading.Event, record: threading.Event, stats: Stats):
-    step = index  # users start at different pages
-    while not stop.is_set():
-        login, path = plan[step % len(plan)]
-        step += 1
-        session = keys[login][index % len(keys[login])]
-        started = time.perf_counter()
-        times, errors = [], []
-        for url in [path, *AFTER_EVERY_PAGE]:
-            status, ms = get(port, url, session)
-            times.append(ms)
-            if status != 200:
-                errors.append(f"{status} {url}")
-        if record.is_set():
-            stats.add((time.perf_counter() - started) * 1000, times, errors)
-
-
 def pct(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -215,43 +204,49 @@ def pct(values: list[float], p: float) -> float:
     return round(values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))], 1)
 
 
-def run_level(port: int, plan, keys, users: int, seconds: float, warmup: float, server_pid: int) -> dict:
-    stats = Stats()
-    stop, record = threading.Event(), threading.Event()
-    threads = [threading.Thread(target=user_loop, args=(port, plan, keys, i, stop, record, stats), daemon=True)
-               for i in range(users)]
-    for thread in threads:
-        thread.start()
+def run_level(locust: str, port: int, files: dict, users: int, seconds: float, warmup: float, think: str,
+              server_pid: int) -> dict:
+    """One level: `users` Locust users for warmup + seconds; the figures are the last `seconds` (locust resets its
+    statistics when every user has started), the CPU that of the same window."""
+    out = Path("/tmp/chuxin-bench-load-locust.json")
+    out.unlink(missing_ok=True)
+    client = subprocess.Popen(
+        [locust, "-f", str(BENCH / "locust_pages.py"), "--headless", "--only-summary", "--reset-stats",
+         "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(max(1, users)),
+         "--run-time", f"{int(warmup + seconds)}s", "--stop-timeout", "5", "--loglevel", "WARNING"],
+        cwd=ROOT, stdout=subprocess.DEVNULL,
+        env={**os.environ, "CHUXIN_LOCUST_KEYS": str(files["keys"]), "CHUXIN_LOCUST_PLAN": str(files["plan"]),
+             "CHUXIN_LOCUST_THINK": think, "CHUXIN_LOCUST_OUT": str(out)})
     time.sleep(warmup)
     workers = children(server_pid)
     cpu_before = sum(cpu_seconds(p) for p in workers)
     # Per process: a backend that exits during the run takes its CPU with it (counted up to its last sample).
     pg_before = {p: cpu_seconds(p) for p in postgres_pids()}
-    client_before = time.process_time()
-    record.set()
+    client_before = cpu_seconds(client.pid)
     started = time.perf_counter()
-    time.sleep(seconds)
-    record.clear()
-    elapsed = time.perf_counter() - started
-    cpu = sum(cpu_seconds(p) for p in workers) - cpu_before
+    client_cpu = 0.0
+    while client.poll() is None:
+        client_cpu = max(client_cpu, cpu_seconds(client.pid) - client_before)
+        cpu = sum(cpu_seconds(p) for p in workers) - cpu_before
+        elapsed = time.perf_counter() - started
+        time.sleep(0.5)
     pg_cpu = sum(max(0.0, cpu_seconds(p) - pg_before.get(p, 0.0)) for p in postgres_pids())
-    client_cpu = time.process_time() - client_before
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
-    views = len(stats.views)
+    if not out.exists():
+        raise SystemExit("locust wrote no figures")
+    figures = json.loads(out.read_text())
+    views = figures["page_views"]["count"] - figures["page_views"]["failures"]
+    rate = views / figures["seconds"] if figures["seconds"] else 0.0
+    in_window = rate * elapsed  # page views during the CPU window
     return {
-        "users": users, "seconds": round(elapsed, 1), "page_views": views,
-        "page_views_per_s": round(views / elapsed, 1),
-        "requests_per_s": round(len(stats.requests) / elapsed, 1),
-        "page_view_ms": {"p50": pct(stats.views, 50), "p95": pct(stats.views, 95), "p99": pct(stats.views, 99)},
-        "request_ms": {"p50": pct(stats.requests, 50), "p95": pct(stats.requests, 95),
-                       "p99": pct(stats.requests, 99)},
-        "errors": stats.errors, "error_samples": stats.error_samples,
+        "users": users, "think_seconds": think, "seconds": figures["seconds"], "page_views": views,
+        "page_views_per_s": round(rate, 1), "requests_per_s": round(figures["requests"] / figures["seconds"], 1)
+        if figures["seconds"] else 0.0,
+        "page_view_ms": figures["page_views"]["ms"], "by_request": figures["by_request"],
+        "errors": figures["page_views"]["failures"], "error_samples": figures["failures"],
         "cpu_ms_per_page_view": {
-            "gunicorn": round(cpu * 1000 / views, 1) if views else None,
-            "postgresql": round(pg_cpu * 1000 / views, 1) if views else None,
-            "client": round(client_cpu * 1000 / views, 1) if views else None,
+            "gunicorn": round(cpu * 1000 / in_window, 1) if in_window else None,
+            "postgresql": round(pg_cpu * 1000 / in_window, 1) if in_window else None,
+            "client": round(client_cpu * 1000 / in_window, 1) if in_window else None,
         },
         "cpu_busy": {"gunicorn": round(cpu / elapsed, 2), "postgresql": round(pg_cpu / elapsed, 2),
                      "client": round(client_cpu / elapsed, 2)},
@@ -260,8 +255,12 @@ def run_level(port: int, plan, keys, users: int, seconds: float, warmup: float, 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    locust = locust_executable(args.locust)
     keys = sessions(args.database)
     plan = pages()
+    files = {"keys": Path("/tmp/chuxin-bench-load-keys.json"), "plan": Path("/tmp/chuxin-bench-load-plan.json")}
+    files["keys"].write_text(json.dumps(keys))
+    files["plan"].write_text(json.dumps({"pages": plan, "after_every_page": AFTER_EVERY_PAGE}))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0",
            "DATABASE_URL": args.database, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_LOG_LEVEL": "ERROR"}
     redis = None
@@ -277,7 +276,8 @@ def main(argv=None) -> None:
                "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     results: dict = {"command": " ".join(command[1:]), "workers": args.workers, "redis": redis is not None,
-                     "pages": [p for _l, p in plan], "after_every_page": AFTER_EVERY_PAGE, "levels": []}
+                     "pages": [p for _l, p in plan], "after_every_page": AFTER_EVERY_PAGE, "client": "locust",
+                     "levels": []}
     try:
         deadline = time.monotonic() + 60
         while get(port, "/healthz", "")[0] != 200:
@@ -286,15 +286,19 @@ def main(argv=None) -> None:
             time.sleep(0.5)
         results["memory_started"] = {"arbiter": memory_mb(server.pid),
                                      "workers": [memory_mb(p) for p in children(server.pid)]}
-        for users in [int(n) for n in args.users.split(",")]:
-            print(f"{users} users for {args.seconds:.0f} s ...", flush=True)
-            level = run_level(port, plan, keys, users, args.seconds, args.warmup, server.pid)
+        runs = [(int(n), args.think) for n in args.users.split(",")]
+        if args.capacity_users:
+            runs.append((args.capacity_users, "0,0"))
+        for users, think in runs:
+            print(f"{users} users, {think} s between page views, for {args.seconds:.0f} s ...", flush=True)
+            level = run_level(locust, port, files, users, args.seconds, args.warmup, think, server.pid)
             results["levels"].append(level)
             print(f"  {level['page_views_per_s']} page views/s, page view p50/p95/p99 "
                   f"{level['page_view_ms']['p50']}/{level['page_view_ms']['p95']}/{level['page_view_ms']['p99']} ms,"
                   f" errors {level['errors']}, CPU per page view: gunicorn "
                   f"{level['cpu_ms_per_page_view']['gunicorn']} ms, PostgreSQL "
-                  f"{level['cpu_ms_per_page_view']['postgresql']} ms", flush=True)
+                  f"{level['cpu_ms_per_page_view']['postgresql']} ms, client "
+                  f"{level['cpu_ms_per_page_view']['client']} ms", flush=True)
         results["memory_after"] = {"arbiter": memory_mb(server.pid),
                                    "workers": [memory_mb(p) for p in children(server.pid)]}
     finally:

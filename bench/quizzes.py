@@ -63,21 +63,6 @@ def free_port() -> int:
 
 ENV = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0", "DJANGO_LOG_LEVEL": "ERROR",
        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
-LOCUST_VERSION = "2.47.0"
-
-
-def locust_executable(given: str) -> str:
-    if given:
-        return given
-    venv = ROOT / ".venv-bench"
-    executable = venv / "bin" / "locust"
-    if not executable.exists():
-        print(f"installing locust=={LOCUST_VERSION} into {venv} (once) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True)
-    return str(executable)
-
-
 def build(members: int) -> list[str]:
     """The world, and a session key per member."""
     import django
@@ -135,7 +120,7 @@ def build(members: int) -> list[str]:
 
 
 def main(argv=None) -> None:
-    from load import children, cpu_seconds, get, memory_mb, postgres_pids
+    from load import children, cpu_seconds, get, locust_executable, memory_mb, postgres_pids
 
     args = parse_args(argv)
     locust = locust_executable(args.locust)

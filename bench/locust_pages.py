@@ -1,0 +1,89 @@
+"""Locust's users for bench/load.py: people going from key page to key page, each page with its own requests.
+
+Run by bench/load.py (which seeds nothing: it reads bench/run.py's data, starts gunicorn and reads the figures
+back), not on its own. It reads from the environment:
+
+- CHUXIN_LOCUST_KEYS: a JSON file {"login": [session keys]} (a user takes the key of its own number);
+- CHUXIN_LOCUST_PLAN: a JSON file {"pages": [[login, path], ...], "after_every_page": [paths]};
+- CHUXIN_LOCUST_THINK: "min,max" seconds between page views ("0,0": none, a closed loop at full speed);
+- CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
+
+A page view is the page and the htmx requests every page makes after loading (the workbench count and the
+notification count), one after the other as a browser makes them; its time is from the page's request to the last
+answer. Users start at different pages. Any status but 200 (a redirect to the login page included) is an error.
+Locust's FastHttpUser keeps the client's own CPU low; the session cookie is sent as a header and the cookie jar is
+switched off, so a csrftoken cookie a page sets cannot replace it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+
+from locust import between, constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
+    KEYS: dict[str, list[str]] = json.load(keys_file)
+with open(os.environ["CHUXIN_LOCUST_PLAN"]) as plan_file:
+    _plan = json.load(plan_file)
+PAGES: list[list[str]] = _plan["pages"]
+AFTER: list[str] = _plan["after_every_page"]
+THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "0,0").split(","))
+_numbers = itertools.count()
+
+
+class PageViewer(FastHttpUser):
+    wait_time = between(*THINK) if THINK[1] > 0 else constant(0)
+
+    def on_start(self) -> None:
+        self.number = next(_numbers)
+        self.step = self.number
+        self.client.client.cookiejar = None  # the session is the header below, whatever a page sets
+
+    @task
+    def page_view(self) -> None:
+        login, path = PAGES[self.step % len(PAGES)]
+        self.step += 1
+        cookie = f"sessionid={KEYS[login][self.number % len(KEYS[login])]}"
+        started = time.perf_counter()
+        failed = None
+        for url, htmx in [(path, False), *((a, True) for a in AFTER)]:
+            headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
+            name = url if htmx else path.split("?")[0] + ("?…" if "?" in path else "")
+            with self.client.get(url, headers=headers, name=name, catch_response=True,
+                                 allow_redirects=False) as response:
+                if response.status_code != 200:
+                    failed = f"{response.status_code} {url}"
+                    response.failure(failed)
+        self.environment.events.request.fire(
+            request_type="VIEW", name="page view", response_time=(time.perf_counter() - started) * 1000,
+            response_length=0, exception=RuntimeError(failed) if failed else None, context={})
+
+
+@events.quitting.add_listener
+def write_figures(environment, **_kwargs) -> None:
+    out = os.environ.get("CHUXIN_LOCUST_OUT")
+    if not out:
+        return
+
+    def figures(entry) -> dict:
+        return {"count": entry.num_requests, "failures": entry.num_failures,
+                "ms": {f"p{p}": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99)}}
+
+    stats = environment.stats
+    views = stats.get("page view", "VIEW")
+    requests = [entry for (name, method), entry in stats.entries.items() if method != "VIEW"]
+    result = {
+        "page_views": figures(views),
+        "requests": sum(e.num_requests for e in requests), "request_failures": sum(e.num_failures for e in requests),
+        "by_request": {name: figures(entry) for (name, method), entry in sorted(stats.entries.items())
+                       if method != "VIEW"},
+        "seconds": round(views.last_request_timestamp - views.start_time, 1) if views.last_request_timestamp else 0,
+        "failures": [{"name": f.name, "error": str(f.error), "count": f.occurrences}
+                     for f in list(stats.errors.values())[:10]],
+    }
+    with open(out, "w") as handle:
+        json.dump(result, handle, indent=2)
