@@ -4,7 +4,7 @@ Run by bench/quizzes.py (which builds the members, starts gunicorn and reads the
 It reads from the environment:
 
 - CHUXIN_LOCUST_KEYS: a JSON file of session keys, one per member (each virtual user takes the next one);
-- CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "3,8");
+- CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "5,15");
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
 A member's journey: open /quizzes/daily/ (the page draws today's questions the first time), then for each
@@ -26,7 +26,7 @@ from locust.exception import StopUser
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: list[str] = json.load(keys_file)
-THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "3,8").split(","))
+THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "5,15").split(","))
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 QUESTION = re.compile(r'id="q-(\d+)"')
 RESULT = 'data-testid="result"'

@@ -14,7 +14,8 @@ venv of its own, `.venv-bench/` (git-ignored), made on the first run (`--locust 
    workers, DEBUG off;
 3. runs Locust headless on the loopback address (bench/locust_daily.py): --members users, all started within
    --members / --spawn-rate seconds (10 s by default); each opens today's practice, reads each question for
-   --think seconds (3 to 8 by default, drawn at random) and answers it with the htmx request the page makes,
+   --think seconds (5 to 15 by default, drawn at random: a question of 20-60 characters and its options, read
+   and thought over) and answers it with the htmx request the page makes,
    sends its last answer a second time at once (a double tap), opens the page again and is done. Locust stops
    when every member is done, or at --run-time (the bound). Any status but 200 is an error;
 4. reports every request's latency (p50, p95, p99, max, by kind of request), the requests a second, the server's
@@ -47,7 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--database", required=True, help="postgres://... (or sqlite:////tmp/...) for the server")
     parser.add_argument("--members", type=int, default=500, help="members, one Locust user each (default 500)")
     parser.add_argument("--spawn-rate", type=float, default=50, help="members starting per second (default 50)")
-    parser.add_argument("--think", default="3,8", help="seconds reading a question, min,max (default 3,8)")
+    parser.add_argument("--think", default="5,15", help="seconds reading a question, min,max (default 5,15)")
     parser.add_argument("--run-time", type=int, default=300, help="the bound in seconds (default 300)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--locust", default="", help="a locust executable (default: .venv-bench/, made if missing)")

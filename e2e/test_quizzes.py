@@ -82,3 +82,23 @@ def test_a_member_practises_on_a_phone_and_an_exam_hands_itself_in(world, bank, 
     page.goto(f"/quizzes/exams/{exam.pk}/")
     expect(page.get_by_test_id("results")).to_contain_text("李四")
     expect(page.get_by_test_id("analysis")).to_contain_text("第1题")
+
+
+def test_an_answer_saved_after_the_time_is_up_says_so_where_it_was_chosen(world, bank, open_page, login):
+    """The server refuses a late answer with 409 and a sentence; the page shows that sentence beside the question
+    instead of leaving the member to believe it was saved (htmx leaves 4xx answers unshown unless told)."""
+    now = timezone.now()
+    exam = services.exam_save(actor=None, organization=world.b1, fields={
+        "title": "迟到的答案", "mode": "fixed", "opens_at": now - datetime.timedelta(minutes=5),
+        "closes_at": now + datetime.timedelta(days=1), "time_limit": 30, "pass_mark": 60, "max_attempts": 1,
+        "draw": {}}, questions=bank[:2], audience_orgs=[world.b1])
+    services.exam_publish(actor=None, exam=exam)
+    phone = open_page(**PHONE_390)
+    login(phone, "member")
+    phone.goto(f"/quizzes/exams/{exam.pk}/")
+    phone.get_by_test_id("start-exam").click()
+    expect(phone.get_by_test_id("paper")).to_be_visible()
+    # The time runs out on the server while the page still counts down (a clock that drifted, a phone asleep).
+    Attempt.objects.filter(exam=exam).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    phone.locator("[data-testid=paper] label.cx-choice").first.click()
+    expect(phone.locator("[id^=saved-]").first).to_contain_text("时间已到")
