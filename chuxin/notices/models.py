@@ -19,6 +19,7 @@ run and `manage.py send_pushes`, with retries and backoff, a burst merged into o
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chuxin.core.attachments import Attachment
+from chuxin.core.crypto import EncryptedTextField
 from chuxin.core.models import TimeStampedModel
 from chuxin.core.paths import PATH_MAX_LEN
 from chuxin.core.validators import no_formula_prefix
@@ -234,9 +236,12 @@ class Robot(TimeStampedModel):
                                      related_name="+")
     platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
     name = models.CharField(_("name"), max_length=100, validators=[no_formula_prefix])
-    webhook = models.URLField(_("webhook address"), max_length=500)
+    # The address carries WeCom's key and DingTalk's access token, so it is a secret too: both are encrypted at
+    # rest (chuxin.core.crypto), read back only to send.
+    webhook = EncryptedTextField(_("webhook address"), max_length=500, purpose="notices.robot",
+                                 validators=[URLValidator(schemes=["https", "http"])])
     # The signing secret (DingTalk 加签, Feishu 签名校验); never shown again once saved.
-    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    secret = EncryptedTextField(_("signing secret"), max_length=200, blank=True, purpose="notices.robot")
     enabled = models.BooleanField(_("enabled"), default=True)
     push_notices = models.BooleanField(_("push notices"), default=True)
     push_meetings = models.BooleanField(_("push convened meetings"), default=True)

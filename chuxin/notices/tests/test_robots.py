@@ -151,3 +151,27 @@ def test_a_title_cannot_smuggle_a_link_or_a_tag_into_the_group(world, platforms_
     delivery.deliver_due(timezone.now() + datetime.timedelta(seconds=5))
     content = platforms_server.received[-1][2]["markdown"]["content"]
     assert "](http://evil" not in content and "<font" not in content and "/notices/1/" in content
+
+
+def test_the_webhook_and_the_secret_are_encrypted_at_rest_and_read_back_to_send(world, platforms_server,
+                                                                                 django_capture_on_commit_callbacks):
+    """A database dump or backup holds no robot's key, token or signing secret; sending still works."""
+    from django.db import connection
+
+    robot = connect(world, platforms_server)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT webhook, secret FROM notices_robot WHERE id = %s", [robot.pk])
+        webhook, secret = cursor.fetchone()
+    address = platforms_server.address("dingtalk")
+    assert address not in webhook and SECRET not in secret and "access_token" not in webhook
+    assert webhook.startswith("gAAAAA") and secret.startswith("gAAAAA")
+    robot = Robot.objects.get(pk=robot.pk)
+    assert (robot.webhook, robot.secret) == (address, SECRET)
+    with django_capture_on_commit_callbacks(execute=True):
+        push = services.robot_test(actor=world.worker, robot=robot)
+    push.refresh_from_db()
+    assert push.status == Push.Status.SENT, push.last_error
+    # A row written before the column was encrypted still reads (the migration then encrypts it).
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE notices_robot SET secret = %s WHERE id = %s", ["SEC-plain", robot.pk])
+    assert Robot.objects.get(pk=robot.pk).secret == "SEC-plain"
