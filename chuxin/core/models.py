@@ -119,23 +119,27 @@ class IdempotencyKeyManager(models.Manager):
         user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
         if not token or user_id is None:
             return create()
-        try:
-            with transaction.atomic():
-                key = self.create(user_id=user_id, token=token)
-        except IntegrityError:
-            key = self.select_related("content_type").get(user_id=user_id, token=token)
-            made = key.made()
-            if made is None or not isinstance(made, model):
-                raise ValidationError(
-                    _("This form has already been sent. Open the page again to make another.")
-                ) from None
+        # One transaction for the key and what it makes, whether or not the caller opened one: a twin waits on the
+        # uncommitted key until the object exists (a view that called this outside a transaction once let the twin
+        # see the key without its object and answered it with the form).
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    key = self.create(user_id=user_id, token=token)
+            except IntegrityError:
+                key = self.select_related("content_type").get(user_id=user_id, token=token)
+                made = key.made()
+                if made is None or not isinstance(made, model):
+                    raise ValidationError(
+                        _("This form has already been sent. Open the page again to make another.")
+                    ) from None
+                return made
+            self.filter(user_id=user_id, created_at__lt=timezone.now() - timedelta(days=IDEMPOTENCY_KEY_DAYS)).delete()
+            made = create()
+            key.content_type = ContentType.objects.get_for_model(made)
+            key.object_id = made.pk
+            key.save(update_fields=["content_type", "object_id"])
             return made
-        self.filter(user_id=user_id, created_at__lt=timezone.now() - timedelta(days=IDEMPOTENCY_KEY_DAYS)).delete()
-        made = create()
-        key.content_type = ContentType.objects.get_for_model(made)
-        key.object_id = made.pk
-        key.save(update_fields=["content_type", "object_id"])
-        return made
 
 
 class IdempotencyKey(models.Model):
