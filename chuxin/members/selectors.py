@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet, Sum
+from django.db.models import CharField, F, Field, Func, IntegerField, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -108,8 +108,8 @@ def _scope(user, filters: MemberFilters, need: Need) -> list[str]:
     return [prefix for prefix in prefixes if prefix.startswith(chosen)]  # the part of the scope under it
 
 
-def _unindexed(field: str) -> Func:
-    return Func(F(field), template="+%(expressions)s", output_field=CharField())
+def _unindexed(field: str, output_field: Field | None = None) -> Func:
+    return Func(F(field), template="+%(expressions)s", output_field=output_field or CharField())
 
 
 def _sqlite_plan(prefixes: list[str], filters: MemberFilters) -> str:
@@ -258,15 +258,25 @@ LOGINS_OFFERED_MAX = 300
 def members_on_roll_in(organization: Organization) -> QuerySet[Member]:
     """The members on the roll (active files) of an organization's subtree, in name order, with their
     organizations."""
+    qs, status_field = Member.objects.all(), "status"
+    if connection.vendor == "sqlite":  # the subtree's range (member_scope), not a walk of the whole roll
+        qs, status_field = qs.alias(status_unindexed=_unindexed("status")), "status_unindexed"
     return (
-        Member.objects.filter(subtree_q(organization.path, "org_path"), status=Member.Status.ACTIVE)
+        qs.filter(subtree_q(organization.path, "org_path"), **{status_field: Member.Status.ACTIVE})
         .select_related("organization").order_by("name_pinyin", "id")
     )
 
 
 def members_without_login(organization: Organization, *, limit: int = LOGINS_OFFERED_MAX) -> tuple[list, bool]:
     """Those of them without a login account: (the first `limit`, whether there are more). One query."""
-    rows = list(members_on_roll_in(organization).filter(user__isnull=True)[: limit + 1])
+    qs = members_on_roll_in(organization)
+    if connection.vendor == "sqlite":
+        # To SQLite `user_id IS NULL` looks like one row of the unique index on user_id; it is most members, read
+        # and sorted (60-100 ms at 100,000 members instead of the subtree's range: 10 ms).
+        qs = qs.alias(user_unindexed=_unindexed("user_id", IntegerField())).filter(user_unindexed__isnull=True)
+    else:
+        qs = qs.filter(user__isnull=True)
+    rows = list(qs[: limit + 1])
     return rows[:limit], len(rows) > limit
 
 
