@@ -132,7 +132,7 @@ def branch(size: int, month: datetime.date):
     org = organization_create(actor=None, parent=parent, name="大支部", code="S-DUES", kind=Organization.Kind.BRANCH)
     chosen = list(Member.objects.filter(status=Member.Status.ACTIVE, joined_on__lt=datetime.date(2020, 1, 1))
                   .order_by("pk").values_list("pk", flat=True)[:size])
-    Member.objects.filter(pk__in=chosen).update(organization=org)
+    Member.objects.filter(pk__in=chosen).update(organization=org, org_path=org.path)
     DuesBill.objects.filter(member_id__in=chosen).update(organization=org, organization_path=org.path)
     for m in mo.span(mo.add(month, -11), month):
         services._generate(Q(organization=org), m)

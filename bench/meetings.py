@@ -136,7 +136,8 @@ def big_meeting(attendees: int, today: datetime.date):
     parent = Organization.objects.filter(code__startswith="S-", kind=Organization.Kind.GRASSROOTS_COMMITTEE).first()
     branch = organization_create(actor=None, parent=parent, name="大支部", code="S-BIG", kind=Organization.Kind.BRANCH)
     template = list(Member.objects.filter(code_filter()).order_by("pk")[:attendees])
-    Member.objects.filter(pk__in=[m.pk for m in template]).update(organization=branch, status=Member.Status.ACTIVE)
+    Member.objects.filter(pk__in=[m.pk for m in template]).update(organization=branch, org_path=branch.path,
+                                                                  status=Member.Status.ACTIVE)
     for m in template[:5]:
         Position.objects.create(organization=branch, kind=Position.Kind.MEMBER, member=m,
                                 started_on=datetime.date(2020, 1, 1))

@@ -54,7 +54,7 @@ def valid_citizen_id(born: datetime.date, *, male: bool = True) -> str:
 def make_member(org: Organization, name: str = "张三", *, category: str = "full", male: bool = True,
                 born: datetime.date = datetime.date(1985, 5, 20), **extra) -> Member:
     member = Member(
-        organization=org, name=name, gender="male" if male else "female", birth_date=born,
+        organization=org, org_path=org.path, name=name, gender="male" if male else "female", birth_date=born,
         joined_on=extra.pop("joined_on", datetime.date(2010, 7, 1)),
         full_member_on=extra.pop("full_member_on", datetime.date(2011, 7, 1) if category == "full" else None),
         category=category, **extra,

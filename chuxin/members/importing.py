@@ -507,6 +507,7 @@ class _Checker:
                 setattr(member, key, value)
         if org is not None and "organization_code" not in errors:
             member.organization = org
+            member.org_path = org.path  # the member list's scope (Member.org_path)
         self._resolve_unit(row, member)
         self._check_rules(row, member)
         if errors:
@@ -514,6 +515,8 @@ class _Checker:
 
         fields = {name for name in MEMBER_FIELDS
                   if getattr(member, Member._meta.get_field(name).attname) != before[name]}
+        if "organization" in fields:
+            fields.add("org_path")
         if is_new or "name" in fields:
             if member.name not in self.pinyin:
                 self.pinyin[member.name] = name_keys(member.name)

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from chuxin.audit.display import AuditField
 from chuxin.core.models import TimeStampedModel
+from chuxin.core.paths import PATH_MAX_LEN
 from chuxin.core.validators import no_formula_prefix
 
 
@@ -70,6 +71,11 @@ class Member(TimeStampedModel):
         "orgs.Organization", verbose_name=_("Party organization"), on_delete=models.PROTECT, related_name="members",
         db_index=False,  # member_org_list starts with it; a second index only lures SQLite into a slower plan
     )
+    # The organization's path, copied onto the member row so the member list's scope is a range on the member's
+    # own index and no join decides the plan (bench/README.md). Kept exact by every writer: the member services
+    # (create, edit, transfer), the import, the seed commands and the organization's move (orgs.services rewrites
+    # its subtree's members with its organizations, in the same transaction). `org_paths_mismatched()` checks it.
+    org_path = models.CharField(max_length=PATH_MAX_LEN, editable=False, default="")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
@@ -146,6 +152,14 @@ class Member(TimeStampedModel):
             # of 170-600 ms for 100,000 members on SQLite; see bench/). It also serves the per-organization
             # counts by status and category, and the foreign key (hence db_index=False on `organization`).
             models.Index(fields=["organization", "status", "category", "name_pinyin", "id"], name="member_org_list"),
+            # The member list's scope is a range on org_path (the organization's path copied onto the row), and two
+            # plans answer it from this table alone: a small scope (a branch) reads its range here and sorts it;
+            # a large one walks member_roll in name order, checking the scope and the filters (category,
+            # education, birth date: the age band) inside the index, and stops at a page, reading only the
+            # rows it shows. PostgreSQL chooses by its statistics; SQLite is told which (selectors.member_list).
+            models.Index(fields=["org_path", "status", "category", "name_pinyin", "id"], name="member_scope"),
+            models.Index(fields=["status", "name_pinyin", "id", "org_path", "category", "education", "birth_date"],
+                         name="member_roll"),
             models.Index(fields=["name_initials", "id"], name="member_initials"),
             # Search by surname (one character): its members already in list order (members.selectors.name_search).
             models.Index(FirstCharacter("name"), F("name_pinyin"), F("id"), name="member_surname"),

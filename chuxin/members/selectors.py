@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import CharField, F, Field, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, scope_prefixes
 from chuxin.core.paging import capped_count
-from chuxin.core.paths import subtree_q
+from chuxin.core.paths import STEP_LEN, subtree_q
 from chuxin.core.registry import member_history_sources
 from chuxin.orgs.models import Organization
 from chuxin.orgs.selectors import organization_list
@@ -38,15 +41,30 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
 
 
 def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need.READ) -> QuerySet[Member]:
-    """Members in the user's scope, filtered. One query for a page: the organization is joined in."""
+    """Members in the user's scope, filtered. One query for a page: the organization is joined in.
+
+    The scope is a range on the member's own copy of its organization's path (Member.org_path), so the plan is a
+    choice between the member table's own indexes: walking the name order and stopping at a page (a large scope),
+    reading a small scope's range and sorting it (a branch), or a search's own index. PostgreSQL chooses by its
+    statistics; SQLite is told (see _sqlite_plan)."""
     filters = filters or MemberFilters()
-    qs = Member.objects.filter(scope_q(user, need, "organization__path"))
-    if filters.organization is not None:
-        qs = qs.filter(subtree_q(filters.organization.path, "organization__path"))
+    prefixes = _scope(user, filters, need)
+    qs = Member.objects.all()
+    scope_field, status_field = "org_path", "status"
+    if connection.vendor == "sqlite":
+        plan = _sqlite_plan(prefixes, filters)
+        if plan in (_BY_NAME, _BY_SEARCH):
+            qs, scope_field = qs.alias(org_path_unindexed=_unindexed("org_path")), "org_path_unindexed"
+        if plan in (_BY_SCOPE, _BY_SEARCH):
+            qs, status_field = qs.alias(status_unindexed=_unindexed("status")), "status_unindexed"
+    if not prefixes:
+        qs = qs.none()
+    elif prefixes != [""]:
+        qs = qs.filter(reduce(operator.or_, (subtree_q(prefix, scope_field) for prefix in prefixes)))
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(**{status_field: filters.status})
     if filters.education:
         qs = qs.filter(education=filters.education)
     if filters.age_band:
@@ -57,6 +75,51 @@ def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need
                 qs = qs.filter(birth_date__lte=_years_ago(today, low), birth_date__gt=_years_ago(today, high + 1))
     qs = member_search(qs, filters.q, contains=filters.contains)
     return qs.select_related("organization").order_by("name_pinyin", "id")
+
+
+# How SQLite is told its plan for the member list. SQLite keeps no statistics here (and a range's size is a
+# guess even with ANALYZE: no STAT4), so left alone it took a wide scope's range and sorted 100,000 members, or let
+# member_roll's `status =` lure a surname search off its own index (0.5 s instead of 5 ms). An index is kept out
+# of the choice by writing its column as `+column` in the condition (SQLite's documented way): the results are the
+# same, only the plan changes. The plans, and what each costs at 100,000 members (bench/README.md):
+_BY_NAME = "name"  # a wide scope: walk member_roll in name order, scope and filters checked in the index, stop at
+#                    a page (~60 index entries for the whole tree, ~2,500 for a committee of 2,000)
+_BY_SCOPE = "scope"  # a narrow scope: its range of member_scope, then sorted (a branch: its 50 members)
+_BY_SEARCH = "search"  # a surname, a name's beginning, three characters anywhere, a phone number: the search's
+#                        own index (member_surname, member_name, the FTS5 table), then the few matches sorted
+# A scope is wide when it starts this high in the tree: the top (depth 1) and the organizations right under it
+# (grassroots committees, thousands of members each). Deeper scopes (general branches, branches, groups) hold
+# tens to hundreds: their range is read whole. Walking the name order for a 50-member scope reads the whole
+# index (~17 ms of CPU at 100,000 members), reading a 2,000-member range and sorting it ~5 ms: both bearable, so
+# the line need not be exact.
+WIDE_SCOPE_DEPTH = 2
+
+
+def _scope(user, filters: MemberFilters, need: Need) -> list[str]:
+    """The path prefixes the list covers: the user's scope (core.access.scope_prefixes), narrowed to the chosen
+    organization's subtree. One range per prefix and no second range over the first: SQLite reads the index by
+    one of two ranges on a column and filters by the other, so `scope AND organization` read the whole scope."""
+    prefixes = scope_prefixes(user, need)
+    if filters.organization is None:
+        return prefixes
+    chosen = filters.organization.path
+    if any(chosen.startswith(prefix) for prefix in prefixes):
+        return [chosen]
+    return [prefix for prefix in prefixes if prefix.startswith(chosen)]  # the part of the scope under it
+
+
+def _unindexed(field: str, output_field: Field | None = None) -> Func:
+    return Func(F(field), template="+%(expressions)s", output_field=output_field or CharField())
+
+
+def _sqlite_plan(prefixes: list[str], filters: MemberFilters) -> str:
+    term = (filters.q or "").strip()
+    if term and not (term.isascii() and term.isalpha()):  # pinyin walks the name order like the plain list
+        anywhere = term.isdigit() or filters.contains
+        if not anywhere or len(term) >= TRIGRAM:
+            return _BY_SEARCH
+    shallowest = min((len(prefix) // STEP_LEN for prefix in prefixes), default=0)
+    return _BY_NAME if shallowest <= WIDE_SCOPE_DEPTH else _BY_SCOPE
 
 
 def member_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> QuerySet[Member]:
@@ -73,7 +136,7 @@ def member_search(qs: QuerySet[Member], term: str, *, contains: bool = False) ->
             else:
                 qs = qs.filter(_prefix_q("name_initials", term) | _prefix_q("name_pinyin", term))
         elif term.isdigit():
-            qs = qs.filter(phone__contains=term)  # PostgreSQL: the phone's trigram index from 3 digits
+            qs = _anywhere(qs, "phone", term)
         else:
             qs = name_search(qs, term, contains=contains)
     return qs
@@ -87,11 +150,12 @@ def name_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> Q
       in list order, so a page reads its 50 rows and stops (张 among a million members);
     - a longer beginning ("张伟"): the name's own index, as a range (a prefix LIKE uses a b-tree only with
       varchar_pattern_ops on PostgreSQL, never on SQLite; on PostgreSQL the index has that operator class);
-    - anywhere in the name: PostgreSQL's trigram index (pg_trgm, from three characters); SQLite reads the rows.
+    - anywhere in the name: a trigram index from three characters, PostgreSQL's (pg_trgm) or SQLite's (FTS5 with
+      the trigram tokenizer, see _anywhere); two characters anywhere read the rows in scope (no trigram holds them).
     The results are the same on both databases as a plain scan (tests/test_search.py).
     """
     if contains:
-        return qs.filter(name__contains=term)
+        return _anywhere(qs, "name", term)
     if len(term) == 1:
         return qs.alias(name_first=FirstCharacter("name")).filter(name_first=term)
     if connection.vendor == "postgresql" or ord(term[-1]) == 0x10FFFF:
@@ -99,6 +163,27 @@ def name_search(qs: QuerySet[Member], term: str, *, contains: bool = False) -> Q
     # SQLite compares text by its UTF-8 bytes, i.e. by code point: the names that begin with `term` are those
     # from `term` up to (not including) `term` with its last character's code point plus one.
     return qs.filter(name__gte=term, name__lt=term[:-1] + chr(ord(term[-1]) + 1))
+
+
+# The SQLite full-text table over the members' names and phone numbers (migration 0010): FTS5 with the trigram
+# tokenizer, kept in step with members_member by triggers. PostgreSQL has trigram GIN indexes instead (0007).
+SEARCH_TABLE = "members_member_search"
+TRIGRAM = 3
+
+
+def _anywhere(qs: QuerySet[Member], column: str, term: str) -> QuerySet[Member]:
+    """Members whose `column` (name or phone) holds `term` anywhere, exactly as `column__contains` would find them
+    on PostgreSQL (case-sensitive). PostgreSQL answers LIKE '%term%' from its trigram index by itself; SQLite is
+    asked its FTS5 trigram table for terms of three characters or more (a phrase of the term's trigrams matches
+    exactly the values that contain it), and reads the rows for shorter ones."""
+    if connection.vendor != "sqlite" or len(term) < TRIGRAM:
+        return qs.filter(**{f"{column}__contains": term})
+    phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 phrase, whatever the term holds
+    # Only constants are formatted in (the table, and `column`, "name" or "phone"); the query is a parameter.
+    return qs.filter(pk__in=RawSQL(  # noqa: S611
+        f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s",  # noqa: S608
+        [f"{column} : {phrase}"],
+    ))
 
 
 def members_on_roll(user, organization: Organization | None = None, *, need: Need = Need.READ) -> dict[str, int]:
@@ -173,15 +258,25 @@ LOGINS_OFFERED_MAX = 300
 def members_on_roll_in(organization: Organization) -> QuerySet[Member]:
     """The members on the roll (active files) of an organization's subtree, in name order, with their
     organizations."""
+    qs, status_field = Member.objects.all(), "status"
+    if connection.vendor == "sqlite":  # the subtree's range (member_scope), not a walk of the whole roll
+        qs, status_field = qs.alias(status_unindexed=_unindexed("status")), "status_unindexed"
     return (
-        Member.objects.filter(subtree_q(organization.path, "organization__path"), status=Member.Status.ACTIVE)
+        qs.filter(subtree_q(organization.path, "org_path"), **{status_field: Member.Status.ACTIVE})
         .select_related("organization").order_by("name_pinyin", "id")
     )
 
 
 def members_without_login(organization: Organization, *, limit: int = LOGINS_OFFERED_MAX) -> tuple[list, bool]:
     """Those of them without a login account: (the first `limit`, whether there are more). One query."""
-    rows = list(members_on_roll_in(organization).filter(user__isnull=True)[: limit + 1])
+    qs = members_on_roll_in(organization)
+    if connection.vendor == "sqlite":
+        # To SQLite `user_id IS NULL` looks like one row of the unique index on user_id; it is most members, read
+        # and sorted (60-100 ms at 100,000 members instead of the subtree's range: 10 ms).
+        qs = qs.alias(user_unindexed=_unindexed("user_id", IntegerField())).filter(user_unindexed__isnull=True)
+    else:
+        qs = qs.filter(user__isnull=True)
+    rows = list(qs[: limit + 1])
     return rows[:limit], len(rows) > limit
 
 

@@ -125,6 +125,7 @@ def _member_create(*, actor, citizen_id_number: str, token: str, **fields: Any) 
     def create() -> Member:
         member = Member(**fields)
         member.name_pinyin, member.name_initials = name_keys(member.name)
+        member.org_path = member.organization.path  # the member list's scope (Member.org_path)
         apply_citizen_id(member, citizen_id_number)
         if Member.objects.filter(citizen_id_digest=member.citizen_id_digest).exists():
             raise _duplicate_error()  # registered since the check above
@@ -168,6 +169,7 @@ def _member_update(
     for name, value in fields.items():
         setattr(member, name, value)
     member.name_pinyin, member.name_initials = name_keys(member.name)
+    member.org_path = member.organization.path  # a transfer moves the member list's scope with it
     if citizen_id_number:
         apply_citizen_id(member, citizen_id_number)
         if (

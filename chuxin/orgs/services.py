@@ -23,6 +23,7 @@ from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
+from chuxin.members import org_paths as member_paths
 from chuxin.members.models import Member
 from chuxin.members.tallies import negative, subtree_tally, tally_add
 from chuxin.records.services import record_work
@@ -113,7 +114,8 @@ def organization_update(*, actor, organization: Organization, **fields: Any) -> 
 
 @transaction.atomic
 def organization_move(*, actor, organization: Organization, new_parent: Organization) -> Organization:
-    """Re-hang a subtree: one UPDATE rewrites every descendant's path prefix. ADMIN where it is and where it goes."""
+    """Re-hang a subtree: one UPDATE rewrites every descendant's path prefix, one more its members' copy of it.
+    ADMIN where it is and where it goes."""
     authorize(actor, organization, Need.ADMIN)
     authorize(actor, new_parent, Need.ADMIN)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -138,6 +140,7 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
     )
+    member_paths.subtree_moved(old_path, new_path)  # the member rows' copy of the path (Member.org_path)
     Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
     organization.refresh_from_db()
     audit_record(

@@ -8,6 +8,7 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from chuxin.members.models import Member
@@ -96,3 +97,30 @@ def test_a_long_filtered_count_stops_at_the_cap(world, client_for, monkeypatch):
     page = response.context["page_obj"]
     assert (page.count, page.count_exact) == (3, False)
     assert "超过3名" in response.content.decode()
+
+
+def test_anywhere_search_follows_renames_new_numbers_and_removals(world, crowd):
+    """SQLite answers three characters anywhere from its FTS5 trigram table, which triggers keep in step with the
+    member rows; PostgreSQL from its trigram indexes. Either way the answer is a plain scan's."""
+    renamed = Member.objects.get(name="张三丰")
+    renamed.name, renamed.phone = "张翠山丰", "13712345678"
+    renamed.save()
+    Member.objects.filter(name="阿卜杜热合曼·买买提").delete()
+    make_member(world.b2, "买买提·艾力", phone="13812345678")
+    everyone = list(member_list(world.worker, MemberFilters()))
+    for term in ["张三丰", "张翠山", "翠山丰", "买买提", "艾力", "热合曼", "伟明", '张"伟', "%张_"]:
+        found = {m.pk for m in member_list(world.worker, MemberFilters(q=term, contains=True))}
+        assert found == {m.pk for m in everyone if term in m.name}, term
+    for term in ["12345678", "137123", "1390", "0000002"]:
+        found = {m.pk for m in member_list(world.worker, MemberFilters(q=term))}
+        assert found == {m.pk for m in everyone if term in m.phone}, term
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL searches by its trigram indexes")
+def test_sqlite_keeps_its_trigram_table_and_triggers(db):
+    """A migration that makes SQLite rebuild members_member (Django copies the table to alter a column) drops the
+    triggers with the old table: it must create them again (members/migrations/0010)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'members_member'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert triggers >= {f"members_member_search_{event}" for event in ("insert", "update", "delete")}

@@ -1,6 +1,7 @@
 """The counters of members on the roll (members.tallies) stay equal to a fresh count through every write that can
 change them: filing, transferring, a category or status change, leaving the roll and coming back, an import, an
-organization moved with its members; and the home page shows them. `recount_members` finds and repairs drift."""
+organization moved with its members; and the home page shows them. `recount_members` finds and repairs drift.
+Every member's copy of its organization's path (Member.org_path) is checked at the same steps."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from chuxin.members import citizen_id, importing
+from chuxin.members import citizen_id, importing, org_paths
 from chuxin.members.models import Member, MemberTally
 from chuxin.members.services import member_create, member_update
 from chuxin.members.tallies import fresh_counts, tallies_match
@@ -37,6 +38,7 @@ def file_member(world, org, name, *, category="full", born=BORN):
 
 def assert_counters_match():
     assert tallies_match() == []
+    assert org_paths.mismatched() == []  # every member's org_path is its organization's path
 
 
 def tally(org) -> tuple[int, int]:

@@ -26,7 +26,7 @@ def test_an_organizations_group_follows_its_membership_without_a_sync(world, b1_
     assert selectors.access_group(world.member_user, b1_group.pk) == b1_group
     with pytest.raises(Exception):  # noqa: B017 (404)
         selectors.access_group(b2_person, b1_group.pk)
-    Member.objects.filter(user=b2_person).update(organization=world.b1)  # moved to B1
+    Member.objects.filter(user=b2_person).update(organization=world.b1, org_path=world.b1.path)  # moved to B1
     b2_person._chuxin_standings = None
     del b2_person._chuxin_standings
     assert selectors.access_group(b2_person, b1_group.pk) == b1_group

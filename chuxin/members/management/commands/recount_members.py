@@ -1,4 +1,5 @@
-"""Rebuild the counters of members on the roll per organization (members.tallies) from the member files.
+"""Rebuild the counters of members on the roll per organization (members.tallies) from the member files, and
+the organization's path copied onto each member row (members.org_paths).
 
 The writes keep them up to date; run this after changing member rows outside the application (SQL by hand, a
 restore of one table), or with --check to compare them with a fresh count without changing anything.
@@ -8,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chuxin.core.db import analyze
-from chuxin.members.models import MemberTally
+from chuxin.members import org_paths
+from chuxin.members.models import Member, MemberTally
 from chuxin.members.tallies import recount, tallies_match
 
 
@@ -23,11 +25,18 @@ class Command(BaseCommand):
             wrong = tallies_match()
             for pk, stored, counted in wrong[:50]:
                 self.stdout.write(f"organization {pk}: stored {stored}, counted {counted}")
-            if wrong:
-                raise CommandError(f"{len(wrong)} organizations' counters differ from a fresh count.")
-            self.stdout.write(self.style.SUCCESS("Every counter matches a fresh count."))
+            paths = org_paths.mismatched()
+            for pk, stored, actual in paths[:50]:
+                self.stdout.write(f"member {pk}: org_path {stored!r}, its organization's path {actual!r}")
+            if wrong or paths:
+                raise CommandError(f"{len(wrong)} organizations' counters differ from a fresh count; "
+                                   f"{len(paths)} members' organization paths differ from their organizations'.")
+            self.stdout.write(self.style.SUCCESS("Every counter matches a fresh count, every member's path its "
+                                                 "organization's."))
             return
         with transaction.atomic():
             n = recount()
-            analyze(MemberTally)
-        self.stdout.write(self.style.SUCCESS(f"Recounted: {n} organizations have members on the roll."))
+            moved = org_paths.resync()
+            analyze(MemberTally, Member)
+        self.stdout.write(self.style.SUCCESS(f"Recounted: {n} organizations have members on the roll; "
+                                             f"{moved} members' organization paths rewritten."))

@@ -138,7 +138,7 @@ class Command(BaseCommand):
                     joined = today - datetime.timedelta(days=rng.randint(60, 300))
                 probationary = joined > today - datetime.timedelta(days=365)
                 member = Member(
-                    organization=org, name=name, gender="male" if male else "female",
+                    organization=org, org_path=org.path, name=name, gender="male" if male else "female",
                     ethnicity=rng.choice(["汉族"] * 9 + ["回族", "满族", "蒙古族"]), birth_date=born,
                     phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
                     education=rng.choice(["postgraduate", "bachelor", "bachelor", "bachelor", "junior_college",

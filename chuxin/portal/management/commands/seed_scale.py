@@ -211,7 +211,7 @@ class Command(BaseCommand):
             probationary = joined > today - datetime.timedelta(days=365)
             org = rng.choice(homes)
             batch.append(Member(
-                organization=org, name=name, name_pinyin=name_pinyin, name_initials=name_initials,
+                organization=org, org_path=org.path, name=name, name_pinyin=name_pinyin, name_initials=name_initials,
                 gender="male" if male else "female", ethnicity=rng.choice(ethnicities), birth_date=born,
                 # Each member gets their own Fernet token (it carries a random IV), so no two rows share one.
                 citizen_id_encrypted=citizen_id.encrypt(number), citizen_id_masked=citizen_id.mask(number),
