@@ -28,7 +28,7 @@ from chuxin.members.models import Member
 from chuxin.members.tallies import negative, subtree_tally, tally_add
 from chuxin.records.services import record_work
 
-from . import rules
+from . import path_copies, rules
 from .models import Department, Organization, PartnerUnit, Position, RuleSetting, WorkUnit
 
 ORG_FIELDS = ["name", "code", "kind", "established_on", "term_start", "term_end", "work_unit", "description"]
@@ -141,6 +141,7 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
         depth=F("depth") + depth_change,
     )
     member_paths.subtree_moved(old_path, new_path)  # the member rows' copy of the path (Member.org_path)
+    path_copies.subtree_moved(old_path, new_path)  # every other record's copy (meetings, work records, ...)
     Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
     organization.refresh_from_db()
     audit_record(
