@@ -143,6 +143,14 @@ def work_world():
 FLOOR = "floor: a bare logged-in view"
 
 
+def last_page_after(parent) -> str:
+    """The tree's cursor for the last page of the parent's children ("More organizations" pressed nine times)."""
+    from chuxin.orgs.selectors import CHILDREN_PAGE
+
+    paths = list(parent.children.order_by("path").values_list("path", flat=True))
+    return paths[(len(paths) - 1) // CHILDREN_PAGE * CHILDREN_PAGE - 1]
+
+
 def page_plan() -> list[tuple[str, str, bool, bool, str]]:
     """(name, url, htmx, has a target, who) for the current data; ids are looked up, so it runs after seeding.
     `who`: the login (bench-worker, the top organization's Party-affairs worker; bench-person, the branch
@@ -153,6 +161,7 @@ def page_plan() -> list[tuple[str, str, bool, bool, str]]:
     committee = Organization.objects.filter(code__startswith="S-C").order_by("code").first()
     general = Organization.objects.filter(code__startswith="S-G").order_by("code").first()
     _person, _sender, directive = work_world()
+    wb_committee = directive.sender
     W, P, S = "bench-worker", "bench-person", "bench-sender"
     return [
         (FLOOR, "/bench/floor/", False, True, W),
@@ -173,6 +182,11 @@ def page_plan() -> list[tuple[str, str, bool, bool, str]]:
         ("tree children of the top (htmx)", f"/orgs/{root.pk}/children/", True, True, W),
         ("tree children of a committee (htmx)", f"/orgs/{committee.pk}/children/", True, True, W),
         ("tree children of a general branch (htmx)", f"/orgs/{general.pk}/children/", True, True, W),
+        # bench/workbench.py's committee has 1,000 branches: the tree sends them 100 at a time (orgs.selectors).
+        ("tree children of 1,000 branches: the first 100 (htmx)", f"/orgs/{wb_committee.pk}/children/", True, True,
+         S),
+        ("tree children of 1,000 branches: the last 100 (htmx)",
+         f"/orgs/{wb_committee.pk}/children/?after={last_page_after(wb_committee)}", True, True, S),
         ("work summary", "/summary/", False, True, W),
         ("workbench, ~500 open items", "/workbench/", False, True, P),
         ("navigation count (htmx badge)", "/workbench/count/", True, True, P),

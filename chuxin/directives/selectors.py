@@ -11,7 +11,6 @@ import datetime
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
@@ -19,6 +18,7 @@ from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q
+from chuxin.core.links import id_url
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -273,32 +273,27 @@ def officers(organizations, today: datetime.date | None = None) -> dict[int, lis
 def workbench_items(user) -> list[WorkItem]:
     """Directives from above waiting for an organization the user manages: to acknowledge or to complete.
 
-    One query (after the user's standings, which the request has already loaded)."""
+    One query (after the user's standings, which the request has already loaded), read as plain values: a
+    secretary may have hundreds."""
     today = timezone.localdate()
     rows = (
         DirectiveRecipient.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
         .filter(_from_above_q(user))
         .exclude(state=State.COMPLETED)
         .filter(directive__status=Directive.Status.OPEN)
-        .select_related("directive", "organization")
-        .only("id", "state", "directive__title", "directive__due_on", "organization__name")
         .order_by("directive__due_on", "id")
+        .values_list("id", "state", "directive__title", "directive__due_on", "organization__name")
     )
+    recipient_url = id_url("directives:recipient")
+    overdue_label, acknowledge_label, complete_label = _("overdue"), _("to acknowledge"), _("to complete")
     items = []
-    for row in rows:
-        overdue = row.directive.due_on < today
-        if overdue:
-            state = _("overdue")
-        elif row.state == State.SENT:
-            state = _("to acknowledge")
-        else:
-            state = _("to complete")
+    for pk, state, title, due_on, organization in rows:
+        overdue = due_on < today
         items.append(
             WorkItem(
-                kind="directive", title=row.directive.title,
-                url=reverse("directives:recipient", kwargs={"pk": row.pk}), due=row.directive.due_on,
-                state=state, organization=row.organization.name, overdue=overdue,
-                uid=f"directive-recipient-{row.pk}@chuxin",
+                kind="directive", title=title, url=recipient_url(pk), due=due_on,
+                state=overdue_label if overdue else acknowledge_label if state == State.SENT else complete_label,
+                organization=organization, overdue=overdue, uid=f"directive-recipient-{pk}@chuxin",
             )
         )
     return items

@@ -21,7 +21,7 @@ from chuxin.orgs.selectors import access_organization
 from chuxin.plans.forms import DirectiveTaskForm
 from chuxin.plans.models import Plan
 
-from . import exporting, selectors, services
+from . import exporting, matrix, selectors, services
 from .forms import ActionForm, AttachForm, CompleteForm, DirectiveForm
 from .states import RECIPIENTS
 
@@ -138,11 +138,14 @@ def detail_view(request, pk: int):
     show = request.GET.get("show", "") if request.GET.get("show") in selectors.MATRIX_FILTERS else ""
     ack_due = selectors.ack_due_on(directive)
     counts = selectors.directive_counts(directive, today, ack_due=ack_due)
-    rows = selectors.directive_matrix(directive, today=today, show=show, ack_due=ack_due)
+    rows = matrix.matrix_values(selectors.directive_matrix(directive, today=today, show=show, ack_due=ack_due))
     paginator = CountedPaginator(rows, MATRIX_PAGE_SIZE, count=counts[show] if show else counts["total"])
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = matrix.matrix_rows(page.object_list)  # the page's one query, as plain values
     State = services.State
     context = {
-        "directive": directive, "counts": counts, "page_obj": paginator.get_page(request.GET.get("page")),
+        "directive": directive, "counts": counts, "page_obj": page,
+        "matrix": matrix.render(page.object_list, due_on=directive.due_on),
         "show": show, "querystring_base": _querystring(request), "today": today, "ack_due": ack_due,
         "can_manage": can(request.user, directive.sender, Need.MANAGE),
         # Only the full page lists them (the matrix's htmx refresh does not ask).

@@ -14,6 +14,7 @@ from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can, has_any
 from chuxin.core.forms import add_service_errors
 from chuxin.core.htmx import partial_name
+from chuxin.core.links import id_url
 
 from . import selectors, services
 from .forms import DepartmentForm, MoveForm, OrganizationForm, PartnerUnitForm, PositionForm, RuleForm, WorkUnitForm
@@ -26,7 +27,19 @@ def tree_view(request):
     roots = selectors.organization_roots(request.user)
     if not roots:
         raise PermissionDenied
-    return render(request, "orgs/tree.html", {"nodes": roots, "can_admin": can_admin_any(request.user)})
+    return render(request, "orgs/tree.html", {"nodes": _tree_nodes(roots), "can_admin": can_admin_any(request.user)})
+
+
+def _tree_nodes(nodes) -> list[Organization]:
+    """The nodes with their links and kind's label set once for all (a page holds up to a hundred: a reverse()
+    and a label lookup per node cost more than the rest of the partial)."""
+    detail, children = id_url("orgs:detail"), id_url("orgs:children")
+    labels = {value: str(label) for value, label in Organization.Kind.choices}
+    nodes = list(nodes)
+    for node in nodes:
+        node.detail_url, node.children_url = detail(node.pk), children(node.pk)
+        node.kind_label = labels.get(node.kind, node.kind)
+    return nodes
 
 
 def can_admin_any(user) -> bool:
@@ -46,7 +59,7 @@ def children_view(request, pk: int):
         after = None  # a malformed cursor gives the first page, never an error
     nodes, more_after = selectors.organization_children_page(request.user, org, after=after)
     template = "orgs/tree.html#more" if after else "orgs/tree.html#nodes"
-    return render(request, template, {"nodes": nodes, "parent": org, "more_after": more_after})
+    return render(request, template, {"nodes": _tree_nodes(nodes), "parent": org, "more_after": more_after})
 
 
 @login_required

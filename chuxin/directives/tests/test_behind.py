@@ -112,7 +112,7 @@ def test_the_counters_are_cumulative(world, three, sent_to_three, client_for):
     for show, codes in (("acknowledged", ["B1", "B2"]), ("in_progress", ["B1", "B2"]), ("completed", ["B1"]),
                         ("sent", ["B3"])):
         page = detail(client, sent_to_three, show=show)
-        assert [row.organization.code for row in page.context["page_obj"]] == codes, show
+        assert [row.code for row in page.context["page_obj"]] == codes, show
         assert page.context["page_obj"].paginator.count == len(codes)
     html = detail(client, sent_to_three).content.decode()
     assert 'data-count="acknowledged">2<' in html and 'data-count="sent">1<' in html
@@ -122,6 +122,6 @@ def test_a_week_on_the_one_that_never_acknowledged_is_behind(world, three, sent_
     services.directive_complete(actor=world.secretary, recipient=row_of(sent_to_three, world.b1), answer="已完成")
     sent_days_ago(sent_to_three, 7)
     page = detail(client_for(world.worker), sent_to_three)
-    behind = {row.organization.code for row in page.context["page_obj"] if row.behind}
+    behind = {row.code for row in page.context["page_obj"] if row.behind}
     assert behind == {"B2", "B3"}
     assert page.context["counts"]["behind"] == 2

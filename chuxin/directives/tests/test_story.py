@@ -63,7 +63,7 @@ def test_a_superior_sends_to_three_branches_two_complete_and_the_matrix_shows_th
     counts = matrix.context["counts"]
     assert (counts["total"], counts["acknowledged"], counts["completed"], counts["sent"], counts["behind"]) == (
         3, 2, 2, 1, 1)
-    behind = {r.organization.code: r.behind for r in matrix.context["page_obj"]}
+    behind = {r.code: r.behind for r in matrix.context["page_obj"]}
     assert behind == {"B1": False, "B2": False, "B3": True}
     html = matrix.content.decode()
     assert 'data-org="B3" class="table-danger"' in html
@@ -71,7 +71,7 @@ def test_a_superior_sends_to_three_branches_two_complete_and_the_matrix_shows_th
 
     # Only the behind filter: one row.
     only_behind = client.get(reverse("directives:detail", kwargs={"pk": directive.pk}), {"show": "behind"})
-    assert [r.organization.code for r in only_behind.context["page_obj"]] == ["B3"]
+    assert [r.code for r in only_behind.context["page_obj"]] == ["B3"]
 
     # Remind those behind: B3's secretary, once however often the button is pressed today.
     notified.clear()

@@ -172,8 +172,8 @@ def test_the_matrix_shows_tasks_done_out_of_total_per_recipient(world, sent_to_t
     linked_tasks(b1, 3, done=1)
     linked_tasks(b2, 2, done=2)
     response = client_for(world.worker).get(reverse("directives:detail", kwargs={"pk": sent_to_three.pk}))
-    counts = {row.organization_id: (row.tasks_done, row.tasks_total) for row in response.context["page_obj"]}
-    assert counts == {world.b1.pk: (1, 3), world.b2.pk: (2, 2), three.b3.pk: (0, 0)}
+    counts = {row.code: (row.tasks_done, row.tasks_total) for row in response.context["page_obj"]}
+    assert counts == {world.b1.code: (1, 3), world.b2.code: (2, 2), three.b3.code: (0, 0)}
     assert 'data-tasks="1/3"' in response.content.decode()
 
 

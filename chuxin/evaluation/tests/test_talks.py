@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from chuxin.evaluation import services
 from chuxin.evaluation.models import Talk
-from chuxin.evaluation.selectors import coverage
+from chuxin.evaluation.selectors import coverage, missing_talks
 from chuxin.records.models import WorkRecord
 
 
@@ -74,6 +74,19 @@ def test_coverage_shows_who_has_not_yet_talked_with_whom(branch, client_for):
     page = client_for(branch.world.secretary).get(
         reverse("evaluation:coverage", kwargs={"pk": branch.world.b1.pk})).content.decode()
     assert 'data-testid="coverage-cards"' in page and "3 pairs have not yet talked this year" in page
+
+
+def test_the_workbench_counts_the_pairs_missing_as_the_coverage_does(branch, django_assert_num_queries):
+    from chuxin.orgs.models import Position
+
+    _talk(branch, talker="陈一", member="周二")
+    _talk(branch, talker="郑五", member="陈一")  # either way round
+    Position.objects.create(organization=branch.world.b1, kind=Position.Kind.ORGANIZATION,
+                            member=branch.member("李四"), started_on=datetime.date(2024, 1, 1))
+    expected = coverage(branch.world.b1, branch.today.year).missing
+    assert expected == 2 + 4  # 陈一: 李四, 吴三; 李四: everyone else but himself
+    with django_assert_num_queries(3):  # the seats, the members' ids, the year's talks
+        assert missing_talks(branch.world.b1, branch.today.year) == expected
 
 
 def test_the_coverage_is_the_secretarys(branch, client_for):

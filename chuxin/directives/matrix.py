@@ -1,0 +1,163 @@
+"""The sender's matrix, drawn once: a page of recipient rows read as plain values, then the desktop table's rows
+and the phone's cards written from them in one pass.
+
+The page used to draw every row twice in the template language (the table, then the cards), each with a state
+badge {% include %}, two {% url %} and a few {% blocktranslate %}: 100 rows cost ~60 ms of CPU, more than the
+rest of the page. Here each label is translated once per page, each URL is a prefix and an id
+(chuxin.core.links), and each row's two pieces of markup are written with format_html, which escapes every value
+(a recipient's name or answer is typed by people: it is text, never markup). The markup is the one the
+template drew (detail.html keeps the table's head and the empty case); the tests compare the two.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from chuxin.core.links import id_url
+
+from .models import DirectiveRecipient
+
+State = DirectiveRecipient.State
+
+
+FIELDS = (
+    "id", "state", "behind", "acknowledged_at", "completed_at", "answer", "reminded_at", "reminder_count",
+    "tasks_done", "tasks_total", "organization__name", "organization__code",
+    *(f"{who}__{field}" for who in ("acknowledged_by", "completed_by")
+      for field in ("display_name", "first_name", "last_name", "username")),
+)
+
+# The state badge's colour (what directives/_state.html picks)
+BADGE = {State.COMPLETED: "text-bg-success", State.IN_PROGRESS: "text-bg-primary",
+         State.ACKNOWLEDGED: "text-bg-info"}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    pk: int
+    url: str
+    organization: str  # the name
+    code: str
+    state: str
+    behind: bool
+    acknowledged_at: datetime.datetime | None
+    acknowledged_by: str  # the account's name as User.__str__ gives it, "" for nobody
+    completed_at: datetime.datetime | None
+    completed_by: str
+    answer: str
+    reminded_at: datetime.datetime | None
+    reminder_count: int
+    tasks_done: int
+    tasks_total: int
+
+
+def _person(display_name: str | None, first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """User.__str__ from the values: the display name, else the full name (AbstractUser.get_full_name), else the
+    username; "" without an account."""
+    if username is None:
+        return ""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
+def matrix_values(rows: QuerySet[DirectiveRecipient]) -> QuerySet:
+    """selectors.directive_matrix's rows as plain values (a dict per row), for a paginator."""
+    return rows.values(*FIELDS)
+
+
+def matrix_rows(values: Iterable[dict]) -> list[MatrixRow]:
+    """One page of matrix_values as MatrixRows (the page's one query runs here)."""
+    url = id_url("directives:recipient")
+    return [
+        MatrixRow(
+            pk=v["id"], url=url(v["id"]), organization=v["organization__name"], code=v["organization__code"],
+            state=v["state"], behind=v["behind"], acknowledged_at=v["acknowledged_at"],
+            acknowledged_by=_person(*(v[f"acknowledged_by__{f}"] for f in
+                                      ("display_name", "first_name", "last_name", "username"))),
+            completed_at=v["completed_at"],
+            completed_by=_person(*(v[f"completed_by__{f}"] for f in
+                                   ("display_name", "first_name", "last_name", "username"))),
+            answer=v["answer"], reminded_at=v["reminded_at"], reminder_count=v["reminder_count"],
+            tasks_done=v["tasks_done"], tasks_total=v["tasks_total"],
+        )
+        for v in values
+    ]
+
+
+def _when(value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """What the template's |date:"Y-m-d H:i" showed: the local time."""
+    return timezone.localtime(value).strftime(fmt) if value is not None else ""
+
+
+@dataclass(frozen=True)
+class MatrixMarkup:
+    table: SafeString  # the <tr>s of the desktop table's body
+    cards: SafeString  # the <li>s of the phones' card list
+
+
+def render(rows: list[MatrixRow], *, due_on: datetime.date) -> MatrixMarkup:
+    """The table's rows and the cards of one page, in one pass; labels looked up once."""
+    labels = {value: str(label) for value, label in State.choices}
+    behind_badge = format_html(' <span class="badge text-bg-danger" data-behind="1">{}</span>', _("behind"))
+    due_text = _("Due: %(date)s") % {"date": f"{due_on:%Y-%m-%d}"}
+    due_plain = format_html('<div class="small" data-due>{}</div>', due_text)
+    due_behind = format_html('<div class="small text-danger fw-semibold" data-due>{}</div>', due_text)
+    view = _("View")
+    table, cards = [], []
+    for row in rows:
+        badge = format_html('<span class="badge {}" data-state="{}">{}</span>{}',
+                            BADGE.get(row.state, "text-bg-secondary"), row.state, labels.get(row.state, row.state),
+                            behind_badge if row.behind else "")
+        answer = format_html('<summary>{}</summary><div class="mt-1">{}</div>', Truncator(row.answer).chars(40),
+                             linebreaksbr(row.answer)) if row.answer else ""
+        table.append(format_html(
+            '<tr data-org="{}"{}><td><a href="{}">{}</a></td><td class="text-nowrap">{}</td>'
+            '<td class="d-none d-md-table-cell small text-nowrap">{}</td>'
+            '<td class="d-none d-md-table-cell small text-nowrap">{}</td>'
+            '<td class="small">{}</td><td class="d-none d-lg-table-cell small">{}</td>'
+            '<td class="small text-nowrap" data-tasks="{}/{}">{}</td></tr>\n',
+            row.code, mark_safe(' class="table-danger"') if row.behind else "", row.url, row.organization, badge,
+            _when(row.acknowledged_at) or "—", _when(row.completed_at) or "—",
+            format_html("<details>{}</details>", answer) if answer else "—",
+            f"{row.reminder_count} · {_when(row.reminded_at, '%m-%d')}" if row.reminder_count else "—",
+            row.tasks_done, row.tasks_total,
+            f"{row.tasks_done} / {row.tasks_total}" if row.tasks_total else "—",
+        ))
+        if row.completed_at:
+            done = _("Completed %(when)s by %(name)s") % {"when": _when(row.completed_at),
+                                                          "name": row.completed_by or "—"}
+        elif row.acknowledged_at:
+            done = _("Acknowledged %(when)s by %(name)s") % {"when": _when(row.acknowledged_at),
+                                                             "name": row.acknowledged_by or "—"}
+        else:
+            done = ""
+        # Spaces between the spans, as the template's line breaks left them.
+        facts = [format_html('<span class="me-2">{}</span>', done) if done else "",
+                 format_html('<span class="me-2" data-tasks="{}/{}">{}</span>', row.tasks_done, row.tasks_total,
+                             _("Tasks done: %(done)s / %(total)s") % {"done": row.tasks_done,
+                                                                      "total": row.tasks_total})
+                 if row.tasks_total else "",
+                 format_html("<span>{}</span>", ngettext("Reminded once", "Reminded %(n)s times", row.reminder_count)
+                             % {"n": row.reminder_count}) if row.reminder_count else ""]
+        cards.append(format_html(
+            '<li class="cx-item-card{}" data-testid="recipient-card" data-org="{}">'
+            '<div class="d-flex align-items-start justify-content-between gap-2">'
+            '<a class="fw-semibold cx-item-title" href="{}">{}</a> <span class="text-nowrap">{}</span></div>'
+            '<div class="small text-muted"> {} {} {} </div>{}{}'
+            '<div><a class="btn btn-sm btn-outline-primary" href="{}" data-testid="next-action">{}</a></div></li>\n',
+            " cx-item-card-danger" if row.behind else "", row.code, row.url, row.organization, badge, *facts,
+            due_behind if row.behind else due_plain,
+            format_html('<details class="small">{}</details>', answer) if answer else "", row.url, view,
+        ))
+    # Every part was made by format_html above, which escaped each value.
+    return MatrixMarkup(mark_safe("".join(table)), mark_safe("".join(cards)))  # noqa: S308
