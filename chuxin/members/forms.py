@@ -5,7 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
-from chuxin.core.forms import IdempotentFormMixin
+from chuxin.core.forms import FastSelect, IdempotentFormMixin
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.forms import DATE, OrgChoiceField, StyledMixin
 from chuxin.orgs.models import Department, Organization
@@ -107,16 +107,17 @@ class MemberFilterForm(StyledMixin, forms.Form):
     contains = forms.BooleanField(label=_("Anywhere in the name"), required=False)
     organization = OrgFilterField(label=_("Organization (with those under it)"), queryset=Organization.objects.none(),
                                   required=False)
+    # The short lists in one pass each (FastSelect), not a template per option: ~3 ms of every list page.
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All"))] + Member.Category.choices,
-                                 required=False)
+                                 required=False, widget=FastSelect)
     # The list shows the members on the roll (在册: active) unless told otherwise, as the home page counts them;
     # "all" is every status (MemberFilters.status "").
     status = forms.ChoiceField(label=_("Status"), choices=[(ALL_STATUSES, _("All"))] + Member.Status.choices,
-                               required=False)
+                               required=False, widget=FastSelect)
     age_band = forms.ChoiceField(label=_("Age"), choices=[("", _("All"))] + [(k, label) for k, label, *_r in AGE_BANDS],
-                                 required=False)
+                                 required=False, widget=FastSelect)
     education = forms.ChoiceField(label=_("Education"), choices=[("", _("All"))] + Member.Education.choices,
-                                  required=False)
+                                  required=False, widget=FastSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

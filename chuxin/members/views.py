@@ -33,6 +33,7 @@ from chuxin.orgs.selectors import access_organization, member_positions
 
 from . import exporting, importing, services
 from .forms import ALL_STATUSES, BulkLoginsForm, ImportForm, MemberFilterForm, MemberForm
+from .listing import member_rows
 from .models import Member
 from .selectors import (
     MemberFilters,
@@ -78,10 +79,12 @@ def list_view(request):
                        after=request.GET.get("after"), before=request.GET.get("before"))
     page.count, page.count_exact = member_count(request.user, filters)
     query = {k: v for k, v in request.GET.items() if k not in ("after", "before") and v}
+    today = timezone.localdate()
     context = {
         "form": form, "page_obj": page, "querystring_base": urlencode(query) + "&" if query else "",
+        "rows": member_rows(page, today),  # drawn in Python, escaped: see listing.py
         "export_query": urlencode(query), "can_manage": has_any(request.user, Need.MANAGE),
-        "today": timezone.localdate(),
+        "today": today,
         "on_roll": filters.status == Member.Status.ACTIVE,
         "all_statuses_query": urlencode(query | {"status": ALL_STATUSES}),
     }

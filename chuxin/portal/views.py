@@ -17,6 +17,7 @@ from chuxin.members.selectors import members_on_roll
 from chuxin.orgs import selectors as org_selectors
 from chuxin.orgs.models import Organization
 
+from .home import warning_list
 from .summary import subtree_summary
 
 
@@ -26,11 +27,13 @@ def home_view(request):
     if not has_any(request.user, Need.READ):
         return redirect("portal:me")
     counts = members_on_roll(request.user)  # kept by the writes (members.tallies), not counted here
+    warnings = org_selectors.warnings_in_scope(request.user)
     context = {
         "counts": counts,
         "org_count": counts["organizations"],
         "roots": org_selectors.organization_roots(request.user)[:10],
-        "warnings": org_selectors.warnings_in_scope(request.user),
+        "warnings": warnings,
+        "warning_list": warning_list(warnings),
         "can_manage": has_any(request.user, Need.MANAGE),
         "can_admin": has_any(request.user, Need.ADMIN),
     }
