@@ -250,6 +250,9 @@ class SearchSelect(forms.Select):
             '<input type="search" id="{box}" class="form-control mb-1" placeholder="{placeholder}" hidden '
             'autocomplete="off" enterkeyhint="search" maxlength="50" data-cx-search-select '
             'hx-get="{url}" hx-trigger="input changed delay:300ms, search" hx-swap="none" hx-sync="this:replace" '
+            # Nothing inherited from the form around it (the member list's pushes its address, includes fields).
+            'hx-target="this" hx-push-url="false" hx-include="unset" hx-vals="unset" hx-select="unset" '
+            'hx-confirm="unset" hx-indicator="unset" '
             'aria-controls="{select_id}" aria-describedby="{box}_note" '
             'data-cx-found="{found}" data-cx-none="{none}" data-cx-more="{more}">'
             '{select}<div class="form-text" id="{box}_note" role="status"></div></div>',
