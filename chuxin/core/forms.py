@@ -205,7 +205,7 @@ class SearchModelChoiceMixin:
 
     def to_python(self, value):
         obj = super().to_python(value)
-        self.picked = [] if obj is None else [obj]
+        self.picked = [] if obj is None else list(obj) if isinstance(obj, list) else [obj]
         return obj
 
 

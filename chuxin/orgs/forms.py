@@ -71,6 +71,22 @@ class OrgMultipleChoiceField(SearchModelChoiceMixin, forms.ModelMultipleChoiceFi
     label_from_instance = OrgChoiceField.label_from_instance
 
 
+class OrganizationPickForm(forms.Form):
+    """One organization to open a page for (a GET form sending ?organization=): every organization of `queryset`
+    when there are few, else the search box and the current one. Pages that listed the first 200 and hid the rest
+    use it through the {% org_pick %} tag (chuxin/orgs/templatetags/org_pick.py)."""
+
+    def __init__(self, *args, queryset, need: Need, selected: Organization | None = None, inactive: bool = False,
+                 attrs: dict | None = None, name: str = "organization", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[name] = OrgChoiceField(
+            label=_("Organization"), queryset=queryset, empty_label=None if selected else "---------",
+            widget=SearchSelect({"class": "form-select", **(attrs or {})}, **_search(need, inactive)),
+        )
+        if selected is not None:
+            self.initial[name] = selected.pk
+
+
 class OrganizationForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     class Meta:
         model = Organization

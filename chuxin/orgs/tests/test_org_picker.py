@@ -164,3 +164,38 @@ def test_a_picked_id_is_accepted_and_a_forged_one_refused(world, client_for):
     form_ok.is_valid()
     assert "organization" not in form_ok.errors
     assert form_ok.cleaned_data["organization"] == world.b2
+
+
+# --- pages that listed the first 200 organizations and hid the rest -------------------------------------------
+
+
+def option_count(html: str, name: str) -> int:
+    select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no select named {name}"
+    return select.group(1).count("<option")
+
+
+@pytest.mark.parametrize(("url", "params", "name"), [
+    ("meetings:create", {}, "organization"),  # "for which organization?" pages: a search instead of 200 links
+    ("evaluation:create", {}, "org"),
+    ("recruitment:create", {}, "organization"),
+    ("recruitment:list", {"organization": "B2"}, "organization"),  # the switchers above a page
+    ("quizzes:point-settings", {"organization": "B2"}, "organization"),
+    ("transfers:list", {}, "organization"),
+    ("learning:hours-org", {"organization": "B2"}, "organization"),
+])
+def test_pages_that_capped_at_200_search_instead(world, client_for, url, params, name):
+    many_branches(world.pc, SEARCH_SELECT_FEW + 1)
+    params = {key: getattr(world, value.lower()).pk for key, value in params.items()}
+    response = client_for(world.worker).get(reverse(url), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert option_count(html, name) <= 2  # the current one (and the empty choice), not 200
+    assert re.search(r'<input type="search"[^>]*hx-get="/orgs/pick/', html)
+    if params:
+        assert re.search(rf'<option value="{world.b2.pk}" selected>第二支部</option>', html)
+
+
+def test_a_choose_page_with_few_organizations_still_lists_them(world, client_for):
+    html = client_for(world.worker).get(reverse("meetings:create")).content.decode()
+    assert 'data-testid="org-choose"' not in html and "第二支部" in html
