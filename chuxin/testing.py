@@ -365,3 +365,18 @@ def not_refused(calls: dict[str, Callable[[User], object]], *actors: User, as_mi
             else:
                 failed.append(f"{name} ({actor}): not refused")
     return failed
+
+
+def many_branches(parent: Organization, count: int, prefix: str = "片区") -> list[Organization]:
+    """`count` branches under `parent` named prefix000支部, prefix001支部, ..., written in one statement (the service
+    takes seconds for hundreds), so an organization picker has more than it lists (chuxin.core.forms.SearchSelect)."""
+    from chuxin.core.paths import STEP_LEN, decode_step, encode_step
+
+    last = parent.children.order_by("-path").values_list("path", flat=True).first()
+    start = decode_step(last[-STEP_LEN:]) + 1 if last else 1
+    code = prefix.encode().hex()[:6].upper()
+    return Organization.objects.bulk_create(
+        Organization(name=f"{prefix}{i:03d}支部", code=f"{code}{i:03d}", kind=Organization.Kind.BRANCH, parent=parent,
+                     path=parent.path + encode_step(start + i), depth=parent.depth + 1)
+        for i in range(count)
+    )

@@ -6,7 +6,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from chuxin.core.forms import DATE_MAX, DATE_MIN, IdempotentFormMixin
+from chuxin.core.access import Need
+from chuxin.core.forms import DATE_MAX, DATE_MIN, FastSelect, IdempotentFormMixin
 from chuxin.core.public_forms import PublicFormMixin
 from chuxin.orgs.forms import OrgChoiceField, StyledMixin
 from chuxin.orgs.models import Organization
@@ -62,7 +63,7 @@ class ActivityForm(IdempotentFormMixin, ActivityEditForm):
 
 
 class ChooseOrganizationForm(StyledMixin, forms.Form):
-    organization = OrgChoiceField(label=_("Organizer"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organizer"), queryset=Organization.objects.none(), need=Need.MANAGE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +98,7 @@ class WishForm(PublicFormMixin, StyledMixin, forms.ModelForm):
     the wish on; the public list shows the wish and the kind of person only."""
 
     organization = OrgChoiceField(label=_("Which Party organization"), queryset=Organization.objects.none(),
-                                  empty_label=_("Choose…"))
+                                  empty_label=_("Choose…"), widget=FastSelect)  # public: no login to search with
 
     class Meta:
         model = Wish

@@ -34,11 +34,11 @@ def _int(value) -> int:
 
 def choose(request, choices, *, title: str, param: str = "organization"):
     """The page asking which organization, when the user may act on several (or None when there is one)."""
-    choices = list(choices[:201])
+    every, choices = choices, list(choices[:201])
     if len(choices) == 1:
         return choices[0], None
     return None, render(request, "campaigns/choose.html", {"choices": choices[:200], "title": title,
-                                                             "param": param})
+                                                             "param": param, "pick": every if len(choices) > 200 else None})
 
 
 @login_required

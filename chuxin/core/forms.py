@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,6 +154,118 @@ class FastSelect(forms.Select):
             )
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value and label escaped above)
+
+
+def _options_html(choices, chosen: set[str]) -> str:
+    from django.utils.html import conditional_escape
+
+    parts = []
+    for option_value, label in choices:
+        key = "" if option_value is None else str(option_value)
+        selected = " selected" if key in chosen else ""
+        parts.append(f'<option value="{conditional_escape(key)}"{selected}>{conditional_escape(str(label))}</option>')
+    return "".join(parts)
+
+
+# A picker holding more choices than this becomes a search box (SearchSelect).
+SEARCH_SELECT_FEW = 200
+
+
+class SearchChoices(ModelChoiceIterator):
+    """The choices of a ModelChoiceField whose widget is a SearchSelect. Iterated, they are every row of the
+    queryset, as usual (nothing else iterates them on a page). `for_page` is what the page shows: every row when
+    there are at most `few`, else only the chosen ones, with `searching` True so the widget adds its search box.
+
+    One query for a page: the first few + 1 rows in the queryset's order (an index read, whatever the scope's
+    size); one more only when the chosen row is not among them and the field did not load it while validating
+    (`picked`, kept by SearchModelChoiceMixin.to_python)."""
+
+    few = SEARCH_SELECT_FEW
+
+    def for_page(self, chosen: set[str]) -> tuple[list, bool]:
+        empty = [("", self.field.empty_label)] if self.field.empty_label is not None else []
+        key = self.field.to_field_name or "pk"
+        rows = list(self.queryset[: self.few + 1])
+        if len(rows) <= self.few:
+            return empty + [self.choice(obj) for obj in rows], False
+        kept = {str(getattr(obj, key)): obj for obj in [*rows, *getattr(self.field, "picked", [])]
+                if str(getattr(obj, key)) in chosen}
+        missing = [v for v in chosen - kept.keys() if v.isdigit() and len(v) < 19]  # a forged value finds nothing
+        if missing:
+            kept.update((str(getattr(obj, key)), obj) for obj in self.queryset.filter(**{f"{key}__in": missing}))
+        # A flat list: a label's indentation (a level in the tree) means nothing here.
+        return empty + [(value, str(label).strip()) for value, label in map(self.choice, kept.values())], True
+
+
+class SearchModelChoiceMixin:
+    """For a ModelChoiceField with a SearchSelect: the row validation loads is kept, so the page that shows the
+    form again (with its errors) needs no query to name the chosen one."""
+
+    iterator = SearchChoices
+
+    def to_python(self, value):
+        obj = super().to_python(value)
+        self.picked = [] if obj is None else list(obj) if isinstance(obj, list) else [obj]
+        return obj
+
+
+class SearchSelect(forms.Select):
+    """A select that searches on demand when it would hold too many choices (SearchChoices decides).
+
+    Few choices: the plain select, written in one pass like FastSelect. Many: a search box (with its own label) and
+    the select holding only the current value. Typing asks `search_url` (?q=, debounced by htmx) for matching
+    <option>s, which chuxin.js puts into the select next to the current one; the person then picks in the select
+    (the phone's own list, or the arrow keys). The box has no name: the form sends only the select, so without
+    JavaScript (the box stays hidden) the form still sends the current value. Validation stays the field's
+    queryset's: an id the search offered but the field does not accept is refused with the field's error."""
+
+    def __init__(self, attrs=None, *, search_url: str = "", search_label: str = "", placeholder: str = ""):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.search_label = search_label
+        self.placeholder = placeholder
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value) if v not in (None, "")}
+        if isinstance(self.choices, SearchChoices):
+            choices, searching = self.choices.for_page(chosen)
+        else:
+            choices, searching = list(self.choices), False
+        # Every value and label escaped by _options_html.
+        select = mark_safe(format_html("<select{}>", flatatt(final)) + _options_html(choices, chosen) + "</select>")  # noqa: S308
+        if not searching:
+            return select
+        box_id = f"{final.get('id') or name}_search"
+        return format_html(
+            '<div class="cx-search-select">'
+            '<label class="form-text mt-0 mb-1 d-block" for="{box}" hidden>{label}</label>'
+            '<input type="search" id="{box}" class="form-control mb-1" placeholder="{placeholder}" hidden '
+            'autocomplete="off" enterkeyhint="search" maxlength="50" data-cx-search-select '
+            'hx-get="{url}" hx-trigger="input changed delay:300ms, search" hx-swap="none" hx-sync="this:replace" '
+            # Nothing inherited from the form around it (the member list's pushes its address, includes fields).
+            'hx-target="this" hx-push-url="false" hx-include="unset" hx-vals="unset" hx-select="unset" '
+            'hx-confirm="unset" hx-indicator="unset" '
+            'aria-controls="{select_id}" aria-describedby="{box}_note" '
+            'data-cx-found="{found}" data-cx-none="{none}" data-cx-more="{more}">'
+            '{select}<div class="form-text" id="{box}_note" role="status"></div></div>',
+            box=box_id, label=self.search_label, placeholder=self.placeholder, select_id=final.get("id") or name,
+            url=self.search_url, select=select,
+            found=_("Found %(count)s. Choose in the list below.") % {"count": "{count}"},
+            none=_("Nothing found. Try fewer or other letters."),
+            more=_("Showing the first %(count)s. Type more to narrow it down.") % {"count": "{count}"},
+        )
+
+
+class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
+    """SearchSelect for several choices: the chosen ones stay in the select while the results change around them."""
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def create_view(request):
             raise PermissionDenied
         choices = list(selectors.sender_choices(request.user)[:201])
         if len(choices) != 1:  # several (or none): ask which organization sends
-            return render(request, "directives/choose_sender.html", {"choices": choices[:200]})
+            return render(request, "directives/choose_sender.html", {
+                "choices": choices[:200], "pick": selectors.sender_choices(request.user) if len(choices) > 200 else None})
         sender = choices[0]
     form = DirectiveForm(request.POST or None, request.FILES or None, sender=sender)
     if request.method == "POST" and form.is_valid():

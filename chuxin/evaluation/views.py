@@ -59,7 +59,8 @@ def create_view(request):
             raise PermissionDenied
         choices = list(selectors.branches_to_open(request.user)[:201])
         if len(choices) != 1:
-            return render(request, "evaluation/choose_branch.html", {"choices": choices[:200]})
+            return render(request, "evaluation/choose_branch.html", {
+                "choices": choices[:200], "pick": selectors.branches_to_open(request.user) if len(choices) > 200 else None})
         org = choices[0]
     form = OpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

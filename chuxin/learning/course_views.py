@@ -132,7 +132,7 @@ def course_progress_view(request, pk: int):
     finished = sum(1 for _m, n in rows if total and n >= total)
     return render(request, "learning/course_progress.html", {
         "course": course, "organization": organization, "rows": rows, "total": total, "finished": finished,
-        "orgs": Organization.objects.filter(scope_q(request.user, Need.READ)).order_by("path")[:200]})
+        "orgs": Organization.objects.filter(scope_q(request.user, Need.READ)).order_by("path")})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def hours_org_view(request):
     return render(request, "learning/hours_org.html", {
         "organization": organization, "year": year, "ledgers": shown, "below_only": below_only,
         "n_below": sum(1 for x in ledgers if x.below), "n_all": len(ledgers), "years": _years(),
-        "orgs": Organization.objects.filter(scope_q(request.user, Need.READ)).order_by("path")[:200],
+        "orgs": Organization.objects.filter(scope_q(request.user, Need.READ)).order_by("path"),
         "year_open": year >= timezone.localdate().year})
 
 

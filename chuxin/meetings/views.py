@@ -92,7 +92,9 @@ def _choose(request, next_name: str):
     choices = list(selectors.manageable_organizations(request.user)[:201])
     if len(choices) == 1:
         return choices[0], None
-    return None, render(request, "meetings/choose.html", {"choices": choices[:200], "next": next_name})
+    return None, render(request, "meetings/choose.html", {
+        "choices": choices[:200], "next": next_name,
+        "pick": selectors.manageable_organizations(request.user) if len(choices) > 200 else None})
 
 
 @login_required

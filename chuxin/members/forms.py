@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
@@ -13,13 +12,13 @@ from chuxin.orgs.models import Department, Organization
 from . import citizen_id
 from .models import Member
 from .rules import AGE_BANDS, ETHNIC_GROUPS
-from .selectors import member_filter_organizations
 from .services import clean_landline
 
 
 class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
     citizen_id = forms.CharField(label=_("Citizen ID number"), max_length=18, required=True)
-    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none(),
+                                  need=Need.MANAGE)
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=[(e, e) for e in ETHNIC_GROUPS], initial="汉族")
 
     class Meta:
@@ -81,21 +80,13 @@ class MemberForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "citizen_id"}
 
 
-class _OfferedChoices(ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.offered():
-            yield self.choice(obj)
-
-
 class OrgFilterField(OrgChoiceField):
-    """Accepts any organization of its queryset but renders only the options `offered()` returns."""
+    """Any organization the user may read, deactivated ones too (their former members are listed). A scope of
+    more than SEARCH_SELECT_FEW organizations gets the search box (chuxin.core.forms.SearchSelect), so the list
+    writes a few options instead of thousands; the chosen one comes from the form's validation, no query."""
 
-    iterator = _OfferedChoices
-
-    def offered(self) -> list[Organization]:
-        return list(self.queryset)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, need=Need.READ, inactive=True, **kwargs)
 
 
 ALL_STATUSES = "all"
@@ -121,11 +112,8 @@ class MemberFilterForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        field.queryset = org_selectors.organization_list(user).only("id", "name", "depth", "path").order_by("path")
-        # A big scope offers only its upper levels (see member_filter_organizations), fetched when rendered.
-        field.offered = lambda: member_filter_organizations(
-            user, selected=getattr(self, "cleaned_data", {}).get("organization")
+        self.fields["organization"].queryset = (
+            org_selectors.organization_list(user).only("id", "name", "depth", "path").order_by("path")
         )
 
 

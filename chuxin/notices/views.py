@@ -39,7 +39,9 @@ def _organization(request, next_name: str):
     choices = list(selectors.manageable_organizations(request.user).order_by("path")[:201])
     if len(choices) == 1:
         return choices[0], None
-    return None, render(request, "notices/choose.html", {"choices": choices[:200], "next": next_name})
+    return None, render(request, "notices/choose.html", {
+        "choices": choices[:200], "next": next_name,
+        "pick": selectors.manageable_organizations(request.user).order_by("path") if len(choices) > 200 else None})
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,19 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chuxin.core.access import Need
-from chuxin.core.forms import BoundedDatesMixin, DateInput, FastSelect, IdempotentFormMixin
+from chuxin.core.forms import (
+    BoundedDatesMixin,
+    DateInput,
+    IdempotentFormMixin,
+    SearchModelChoiceMixin,
+    SearchSelect,
+    SearchSelectMultiple,
+)
 from chuxin.core.paths import subtree_q
 from chuxin.members.models import Member
 
@@ -27,10 +38,53 @@ class StyledMixin(BoundedDatesMixin):
                 widget.attrs.setdefault("class", "form-control")
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    widget = FastSelect  # a large unit offers thousands of organizations: no template per option
+def _search(need: Need, inactive: bool) -> dict:
+    """The organization pickers' search: orgs:pick for the organizations in scope for `need`."""
+    query = urlencode({"need": need.name.lower(), **({"inactive": "1"} if inactive else {})})
+    return {
+        "search_url": format_lazy("{}?{}", reverse_lazy("orgs:pick"), query),
+        "search_label": _("Find an organization by name or code"), "placeholder": _("Type a few characters"),
+    }
+
+
+class OrgChoiceField(SearchModelChoiceMixin, forms.ModelChoiceField):
+    """An organization of the queryset. Up to SEARCH_SELECT_FEW of them: a select of all, indented by level; more
+    (a large unit has thousands): a search box asking orgs:pick for the organizations in scope for `need` and a
+    select holding the current one (chuxin.core.forms.SearchSelect). Give `need` as the queryset's, and
+    `inactive=True` when it holds deactivated organizations too, so the search offers what the field accepts."""
+
+    def __init__(self, *args, need: Need = Need.READ, inactive: bool = False, **kwargs):
+        kwargs.setdefault("widget", SearchSelect(**_search(need, inactive)))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Organization) -> str:
         return "\u3000" * max(0, obj.depth - 1) + obj.name
+
+
+class OrgMultipleChoiceField(SearchModelChoiceMixin, forms.ModelMultipleChoiceField):
+    """Several organizations of the queryset, searched like OrgChoiceField's when there are many."""
+
+    def __init__(self, *args, need: Need = Need.READ, inactive: bool = False, attrs=None, **kwargs):
+        kwargs.setdefault("widget", SearchSelectMultiple(attrs, **_search(need, inactive)))
+        super().__init__(*args, **kwargs)
+
+    label_from_instance = OrgChoiceField.label_from_instance
+
+
+class OrganizationPickForm(forms.Form):
+    """One organization to open a page for (a GET form sending ?organization=): every organization of `queryset`
+    when there are few, else the search box and the current one. Pages that listed the first 200 and hid the rest
+    use it through the {% org_pick %} tag (chuxin/orgs/templatetags/org_pick.py)."""
+
+    def __init__(self, *args, queryset, need: Need, selected: Organization | None = None, inactive: bool = False,
+                 attrs: dict | None = None, name: str = "organization", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[name] = OrgChoiceField(
+            label=_("Organization"), queryset=queryset, empty_label=None if selected else "---------",
+            widget=SearchSelect({"class": "form-select", **(attrs or {})}, **_search(need, inactive)),
+        )
+        if selected is not None:
+            self.initial[name] = selected.pk
 
 
 class OrganizationForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
@@ -52,7 +106,8 @@ class OrganizationForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class MoveForm(StyledMixin, forms.Form):
-    parent = OrgChoiceField(label=_("New parent organization"), queryset=Organization.objects.none())
+    parent = OrgChoiceField(label=_("New parent organization"), queryset=Organization.objects.none(),
+                            need=Need.ADMIN)
 
     def __init__(self, *args, user, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +140,8 @@ class PositionForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class WorkUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
-    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Party organization"), queryset=Organization.objects.none(),
+                                  need=Need.ADMIN)
 
     class Meta:
         model = WorkUnit
@@ -108,7 +164,7 @@ class DepartmentForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 
 
 class PartnerUnitForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
-    host = OrgChoiceField(label=_("Host organization"), queryset=Organization.objects.none())
+    host = OrgChoiceField(label=_("Host organization"), queryset=Organization.objects.none(), need=Need.ADMIN)
 
     class Meta:
         model = PartnerUnit

@@ -65,6 +65,31 @@ def organization_choices(user, *, need: Need) -> QuerySet[Organization]:
     )
 
 
+# The organization pickers (chuxin.orgs.forms.OrgChoiceField) ask for this many matches at a time.
+SEARCH_LIMIT = 30
+SEARCH_TERM_MAX = 50
+
+
+def organization_search(user, *, need: Need, term: str, active_only: bool = True,
+                        limit: int = SEARCH_LIMIT) -> tuple[list[Organization], bool]:
+    """(the first `limit` organizations in the user's scope for `need` whose name or code holds `term`, in tree
+    order, each with its parent's name; whether there are more). Empty term: the first of the scope. One query.
+
+    Organizations have no pinyin column (names are typed in Chinese and searched so); codes are letters."""
+    term = term.strip()[:SEARCH_TERM_MAX]
+    qs = organization_list(user, need=need)
+    if active_only:
+        qs = qs.filter(status=Organization.Status.ACTIVE)
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(code__istartswith=term))
+    rows = list(
+        qs.select_related("parent").only("id", "name", "path", "depth", "code", "parent__name").order_by("path")[
+            : limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) > limit
+
+
 def organization_breadcrumbs(org: Organization, user) -> list[Organization]:
     """The ancestors from the root down, each marked `readable` so pages link only to what the user may open."""
     crumbs = list(

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree_view, name="tree"),
     path("new/", views.create_view, name="create"),
+    path("pick/", views.pick_view, name="pick"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/children/", views.children_view, name="children"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),

@@ -62,6 +62,23 @@ def children_view(request, pk: int):
     return render(request, template, {"nodes": _tree_nodes(nodes), "parent": org, "more_after": more_after})
 
 
+_NEEDS = {"read": Need.READ, "manage": Need.MANAGE, "admin": Need.ADMIN}
+
+
+@login_required
+@require_GET
+def pick_view(request):
+    """The organization pickers' search (OrgChoiceField): <option>s of the organizations in the user's scope for
+    ?need= (read, manage, admin) matching ?q=, deactivated ones too with ?inactive=1."""
+    need = _NEEDS.get(request.GET.get("need", ""), Need.READ)
+    if not has_any(request.user, need):
+        raise PermissionDenied
+    found, more = selectors.organization_search(
+        request.user, need=need, term=request.GET.get("q", ""), active_only=request.GET.get("inactive") != "1"
+    )
+    return render(request, "orgs/pick_options.html", {"found": found, "more": more})
+
+
 @login_required
 @require_GET
 def detail_view(request, pk: int):

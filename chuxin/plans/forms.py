@@ -82,7 +82,7 @@ class PlanForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
 class PlanOrgForm(StyledMixin, forms.Form):
     """The organization picker on the plan list: where the user may write a plan."""
 
-    organization = OrgChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Organization"), queryset=Organization.objects.none(), need=Need.MANAGE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

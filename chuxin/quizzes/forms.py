@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.access import Need
 from chuxin.core.forms import IdempotentFormMixin, validate_date_range
 from chuxin.members.models import Member
-from chuxin.orgs.forms import OrgChoiceField, StyledMixin
+from chuxin.orgs.forms import OrgChoiceField, OrgMultipleChoiceField, StyledMixin
 
 from .apps import POINT_KINDS
 from .grading import MAX_OPTIONS
@@ -22,7 +23,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class QuestionForm(IdempotentFormMixin, StyledMixin, forms.Form):
-    organization = OrgChoiceField(label=_("Bank of"), queryset=None)
+    organization = OrgChoiceField(label=_("Bank of"), queryset=None, need=Need.MANAGE)
     kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
     topic = forms.CharField(label=_("Topic"), max_length=60)
     text = forms.CharField(label=_("Question"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -55,7 +56,7 @@ class QuestionForm(IdempotentFormMixin, StyledMixin, forms.Form):
 
 
 class ImportForm(StyledMixin, forms.Form):
-    organization = OrgChoiceField(label=_("Bank of"), queryset=None)
+    organization = OrgChoiceField(label=_("Bank of"), queryset=None, need=Need.MANAGE)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def __init__(self, *args, organizations, **kwargs):
@@ -77,7 +78,7 @@ class MemberChoice(forms.ModelMultipleChoiceField):
 
 
 class ExamForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
-    organization = OrgChoiceField(label=_("Organizer"), queryset=None)
+    organization = OrgChoiceField(label=_("Organizer"), queryset=None, need=Need.MANAGE)
     topics = forms.MultipleChoiceField(label=_("Draw from topics"), required=False,
                                        help_text=_("None chosen: every topic."))
     single = forms.IntegerField(label=_("Single-choice questions to draw"), min_value=0, max_value=100, initial=0)
@@ -85,6 +86,9 @@ class ExamForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
                                   initial=0)
     true_false = forms.IntegerField(label=_("True/false questions to draw"), min_value=0, max_value=100, initial=0)
     fill = forms.IntegerField(label=_("Fill-in questions to draw"), min_value=0, max_value=100, initial=0)
+    audience_orgs = OrgMultipleChoiceField(label=_("Organizations taking it"), queryset=None, required=False,
+                                           need=Need.MANAGE, attrs={"size": 5},
+                                           help_text=_("Each organization with its whole subtree."))
     audience_members = MemberChoice(label=_("Chosen members"), queryset=None, required=False,
                                     widget=forms.SelectMultiple(attrs={"size": 6}))
 
@@ -95,15 +99,13 @@ class ExamForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
         widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput(),
                    "instructions": forms.Textarea(attrs={"rows": 2}),
                    "questions": forms.SelectMultiple(attrs={"size": 8}),
-                   "audience_orgs": forms.SelectMultiple(attrs={"size": 5})}
-        help_texts = {"audience_orgs": _("Each organization with its whole subtree."),
-                      "questions": _("For a fixed or mixed paper.")}
+}
+        help_texts = {"questions": _("For a fixed or mixed paper.")}
 
     def __init__(self, *args, organizations, questions, members, topics, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["audience_orgs"].queryset = organizations
-        self.fields["audience_orgs"].required = False
         self.fields["questions"].queryset = questions
         self.fields["questions"].label_from_instance = lambda q: f"[{q.topic}·{q.get_kind_display()}] {q}"
         self.fields["audience_members"].queryset = members

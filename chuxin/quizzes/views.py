@@ -535,7 +535,7 @@ def point_settings_view(request):
     return render(request, "quizzes/point_settings.html", {
         "organization": org, "form": form, "rules": rules, "inherited": inherited,
         "enabled": selectors.points_enabled(org), "ranking": selectors.rankings_enabled(org),
-        "organizations": organization_choices(request.user, need=Need.MANAGE)[:200]})
+        "organizations": organization_choices(request.user, need=Need.MANAGE).order_by("path")})
 
 
 @login_required

@@ -58,7 +58,7 @@ def list_view(request):
         "organization": org, "overview": selectors.overview(user, org), "page": page, "stage": stage,
         "may_manage": can(user, org, Need.MANAGE),
         "querystring_base": f"organization={org.pk}&" + (f"stage={stage}&" if stage else ""),
-        "choices": organization_choices(user, need=Need.READ).order_by("path")[:200]})
+        "choices": organization_choices(user, need=Need.READ).order_by("path")})
 
 
 @login_required
@@ -71,7 +71,9 @@ def create_view(request):
             raise PermissionDenied
         choices = list(organization_choices(request.user, need=Need.MANAGE).order_by("path")[:201])
         if len(choices) != 1:
-            return render(request, "recruitment/choose.html", {"choices": choices[:200]})
+            return render(request, "recruitment/choose.html", {
+                "choices": choices[:200],
+                "pick": organization_choices(request.user, need=Need.MANAGE).order_by("path") if len(choices) > 200 else None})
         org = choices[0]
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -32,7 +32,8 @@ def text_to_sections(text: str) -> list[dict]:
 
 
 class RequirementForm(IdempotentFormMixin, StyledMixin, forms.ModelForm):
-    organization = OrgChoiceField(label=_("Reviewing organization"), queryset=Organization.objects.none())
+    organization = OrgChoiceField(label=_("Reviewing organization"), queryset=Organization.objects.none(),
+                                  need=Need.MANAGE)
     org_kinds = forms.MultipleChoiceField(
         label=_("Organization kinds that report"), choices=Organization.Kind.choices, required=False, widget=CHECKS,
         help_text=_("For reports by organizations: every active organization of these kinds under the reviewing "

@@ -43,7 +43,7 @@ def list_view(request):
     found = list(member_search(member_list(request.user, need=Need.MANAGE), term)[:20]) if may_manage and term else []
     return render(request, "transfers/list.html", {
         "page": page, "open_only": open_only, "may_manage": may_manage, "q": term, "found": found,
-        "orgs": organization_choices(request.user, need=Need.MANAGE).order_by("path")[:200] if may_manage else [],
+        "orgs": organization_choices(request.user, need=Need.MANAGE).order_by("path") if may_manage else None,
         "querystring_base": "" if open_only else "all=1&"})
 
 

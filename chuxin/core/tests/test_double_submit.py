@@ -172,6 +172,7 @@ NOT_CREATE_FORMS = {
     "LoginForm", "PasswordChangeForm",  # accounts
     "MemberFilterForm", "ImportForm",  # a search; an import finds existing files by their ID number
     "MoveForm",  # a change
+    "OrganizationPickForm",  # a GET form choosing which organization's page to open
     "AreaForm",  # the areas page saves the whole list; area names are unique per organization
     "PlanOrgForm",  # a picker
     "CompleteForm", "ReviewForm", "MarkDoneForm",  # state changes done once (a second time changes nothing)

@@ -129,6 +129,10 @@ EXPECT: dict[str, list[Route]] = {
         *get_and_post(Route("get", None, "superuser")),  # a new tree: superuser only
         *get_and_post(obj("get", A, parent_query)),  # under a parent: the need on the parent
     ],
+    # The pickers' search: 403 to those who hold the need nowhere; the answer never leaves the scope
+    # (chuxin/orgs/tests/test_org_picker.py).
+    "orgs:pick": [anywhere("get", R), anywhere("get", M, query(need="manage")),
+                  anywhere("get", A, query(need="admin", q="支部"))],
     "orgs:detail": [obj("get", R, pk_of("org"))],
     "orgs:children": [obj("get", R, pk_of("org"))],
     "orgs:edit": get_and_post(obj("get", A, pk_of("org"))),

@@ -306,3 +306,50 @@ function cxScrollRegions(root) {
 document.addEventListener("DOMContentLoaded", () => { cxScrollRegions(document); cxFocusFirstInvalid(); });
 if (document.readyState !== "loading") { cxScrollRegions(document); cxFocusFirstInvalid(); }
 document.addEventListener("htmx:load", (event) => cxScrollRegions(event.detail.elt));
+
+// A select that searches on demand (chuxin.core.forms.SearchSelect, the organization pickers at thousands of
+// organizations). Its search box shows only with JavaScript and has no name, so the form sends the select alone.
+// htmx asks the box's hx-get (?q= added here, debounced) for matching <option>s; they replace the earlier
+// results in the select, while the empty choice and the current one stay: nothing is chosen behind the person's
+// back, they pick in the select (the phone's own list, or the arrow keys). Enter in the box moves to the select
+// instead of sending the form. The note under the select (role=status) says how many were found.
+function cxSearchSelect(root) {
+  root.querySelectorAll("input[data-cx-search-select][hidden]").forEach((box) => {
+    box.hidden = false;
+    const label = box.parentElement.querySelector(`label[for="${CSS.escape(box.id)}"]`);
+    if (label) label.hidden = false;
+  });
+}
+const cxIsSearchBox = (el) => Boolean(el && el.matches && el.matches("input[data-cx-search-select]"));
+document.addEventListener("htmx:configRequest", (event) => {
+  const box = event.detail.elt;
+  if (cxIsSearchBox(box)) event.detail.parameters.q = box.value.trim();
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const box = event.detail.elt;
+  if (!cxIsSearchBox(box) || !event.detail.successful) return;
+  const select = box.parentElement.querySelector("select");
+  const answer = new DOMParser().parseFromString(`<select>${event.detail.xhr.responseText}</select>`, "text/html");
+  const options = Array.from(answer.querySelectorAll("option"));
+  const more = options.some((o) => o.hasAttribute("data-cx-more"));
+  const found = options.filter((o) => !o.hasAttribute("data-cx-more"));
+  Array.from(select.options).forEach((o) => { if (o.value && !o.selected) o.remove(); });
+  const kept = new Set(Array.from(select.options).map((o) => o.value));
+  found.forEach((o) => { if (!kept.has(o.value)) select.add(new Option(o.textContent, o.value)); });
+  const note = document.getElementById(`${box.id}_note`);
+  if (note) {
+    const text = more ? box.dataset.cxMore : (found.length ? box.dataset.cxFound : box.dataset.cxNone);
+    note.textContent = (text || "").replace("{count}", String(found.length));
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !cxIsSearchBox(event.target)) return;
+  event.preventDefault(); // the box is not the form's: Enter goes on to the choices
+  event.target.parentElement.querySelector("select").focus();
+});
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => cxSearchSelect(document));
+} else {
+  cxSearchSelect(document);
+}
+document.addEventListener("htmx:load", (event) => cxSearchSelect(event.detail.elt));
