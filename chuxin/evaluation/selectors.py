@@ -298,7 +298,7 @@ def missing_talks(organization: Organization, year: int, *, today: datetime.date
     talked: set[tuple[int, int]] = set()
     for a, b in Talk.objects.filter(organization=organization, held_on__year=year).values_list(
             "talker_id", "member_id"):
-        talked.update(((a, b), (b, a)))
+        talked |= {(a, b), (b, a)}
     return sum(1 for t in talkers for m in members if m != t and (t, m) not in talked)
 
 

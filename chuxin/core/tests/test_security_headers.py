@@ -90,8 +90,15 @@ def test_static_files_keep_their_own_cache_headers(client):
 
 
 def test_pages_tell_htmx_to_keep_to_the_policy(world, client_for):
+    import json
+    import re
+
     page = client_for(world.secretary).get(reverse("portal:me")).content.decode()
-    assert """<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>""" in page
+    config = json.loads(re.search(r"""<meta name="htmx-config" content='([^']*)'>""", page).group(1))
+    assert config["includeIndicatorStyles"] is False and config["allowEval"] is False
+    # A 409 (an exam answer saved too late) is swapped in with its sentence; other errors are not.
+    assert {"code": "409", "swap": True, "error": False} in config["responseHandling"]
+    assert {"code": "[45]..", "swap": False, "error": True} in config["responseHandling"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
