@@ -7,7 +7,8 @@ It reads from the environment:
 - CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "5,15");
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
-A member's journey: open /quizzes/daily/ (the page draws today's questions the first time), then for each
+A member's journey: open /quizzes/daily/ (the page draws today's questions the first time; with it the two
+requests every page makes as it loads, the workbench count and the notification count), then for each
 question wait (reading it) and send the answer with the htmx request the page makes; the last answer is sent a
 second time at once (a double tap: it must not count twice); after a pause the page is opened again, and the
 member is done. When every member is done, locust stops (it stops anyway at --run-time, the bound).
@@ -30,6 +31,7 @@ THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "5,15").sp
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 QUESTION = re.compile(r'id="q-(\d+)"')
 RESULT = 'data-testid="result"'
+AFTER_EVERY_PAGE = ["/workbench/count/", "/notifications/badge/"]  # the htmx requests of base.html
 _next_key = itertools.count()
 _finished = itertools.count(1)  # locust's users are greenlets in one thread: no lock is needed
 
@@ -51,6 +53,9 @@ class PracticingMember(HttpUser):
                 response.failure(f"status {response.status_code}, {len(versions)} questions")
                 raise StopUser
             self.token = found.group(1)
+        # What the page asks for as it loads, as a browser does: the workbench count and the notification count.
+        for badge in AFTER_EVERY_PAGE:
+            self.client.get(badge, name=badge, headers={"HX-Request": "true"})
         return versions
 
     def _answer(self, version: str, name: str) -> None:
