@@ -180,9 +180,10 @@ def main(argv=None) -> None:
     from chuxin.quizzes.models import PointEntry, PracticeSession
     from chuxin.records.models import WorkRecord
 
-    finished = PracticeSession.objects.filter(user__username__startswith="qb-", finished_at__isnull=False).count()
-    records = WorkRecord.objects.filter(kind="quiz.practice_done", users__username__startswith="qb-").count()
-    entries = PointEntry.objects.filter(user__username__startswith="qb-")
+    names = [f"qb-{i:05d}" for i in range(args.members)]  # this run's members (build() cleared their day)
+    finished = PracticeSession.objects.filter(user__username__in=names, finished_at__isnull=False).count()
+    records = WorkRecord.objects.filter(kind="quiz.practice_done", users__username__in=names).count()
+    entries = PointEntry.objects.filter(user__username__in=names)
     twice = entries.values("user").annotate(n=Count("id")).filter(n__gt=1).count()
     total = figures["total"]
     seconds = figures["seconds"] or 1
