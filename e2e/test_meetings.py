@@ -76,7 +76,10 @@ def plan_and_convene(page, org, kind: str, title: str) -> Meeting:
     form.locator("select[name=kind]").select_option(kind)
     form.locator("input[name=title]").fill(title)
     form.locator("textarea[name=topics]").fill("学习党章\n研究发展党员工作")
-    when = timezone.localtime() - datetime.timedelta(hours=1)
+    # An hour ago, but not before today's midnight: in a month's first hour the meeting still falls in this month
+    # (the monthly report below reads this month's meetings).
+    now = timezone.localtime()
+    when = max(now - datetime.timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
     form.locator("input[name=planned_at]").fill(when.strftime("%Y-%m-%dT%H:%M"))
     form.locator("input[name=place]").fill("党员活动室")
     form.get_by_test_id("save-meeting").click()
