@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chuxin.quizzes import services
-from chuxin.quizzes.models import Answer, PracticeSession, WrongAnswer
+from chuxin.quizzes.models import Answer, PracticeSession, QuestionVersion, WrongAnswer
 from chuxin.records.models import WorkRecord
 
 from .conftest import SECRET
@@ -88,7 +88,9 @@ def test_a_challenge_ends_at_the_first_wrong_answer_and_the_book_keeps_it(world,
     member.post(reverse("quizzes:challenge-start"))
     session = PracticeSession.objects.get(user=world.member_user, kind="challenge")
     first, second = session.versions[:2]
-    member.post(reverse("quizzes:challenge-answer", args=[session.pk, first]), {"response": ["0", "true", "32"]})
+    # The first question's own right answer (the draw is random: a blank's "32" is not a choice's "0").
+    right = [str(x) for x in QuestionVersion.objects.get(pk=first).answer[:1]]
+    member.post(reverse("quizzes:challenge-answer", args=[session.pk, first]), {"response": right})
     page = member.get(reverse("quizzes:challenge")).content.decode()
     assert "1 right in a row" in page
     member.post(reverse("quizzes:challenge-answer", args=[session.pk, second]), {"response": ["2"]})
