@@ -41,6 +41,10 @@ class RecordKind:
 
     `payload` names the typed fields a record of this kind carries ({"on_time": bool}); `fact` is the label of
     its count in the periodic reports' pre-filled facts (None: not a report fact); `fact_order` sorts them.
+
+    `own_work`: a record of this kind changes the open work of the people it names and of no one else (a practice
+    finished, a required reading opened, an exam submitted). Its writing then renews only their workbench counts
+    (chuxin.core.versions), not everyone's; every consumer of such a kind must say the same of itself.
     """
 
     code: str
@@ -49,14 +53,19 @@ class RecordKind:
     fact: Any = None
     fact_order: int = 100
     fact_sentence: Any = None  # "%(n)s tasks completed this period", for the report's first section
+    own_work: bool = False
 
 
 @dataclass(frozen=True)
 class Consumer:
-    """Something that reacts to records of `kinds`, in the producer's transaction (dotted `handler(record)`)."""
+    """Something that reacts to records of `kinds`, in the producer's transaction (dotted `handler(record)`).
+
+    `own_work`: it changes no one's open work but the record's own people's (points in their own ledger); only
+    such consumers may consume a kind declared `own_work`."""
 
     kinds: tuple[str, ...]
     handler: str
+    own_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,12 @@ def record_kinds() -> dict[str, RecordKind]:
             if kind.code in kinds:
                 raise ValueError(f"record kind {kind.code!r} is declared twice")
             kinds[kind.code] = kind
+    for entry in entries():
+        for consumer in entry.hooks.consumers:
+            for code in consumer.kinds:
+                if code in kinds and kinds[code].own_work and not consumer.own_work:
+                    raise ValueError(f"record kind {code!r} changes only its own people's work, but the consumer "
+                                     f"{consumer.handler} may change anyone's: declare it own_work or the kind not")
     return kinds
 
 

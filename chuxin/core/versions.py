@@ -8,9 +8,11 @@ a directive completed, a report filed or accepted). A cached value keyed with `c
 older than the last committed write. The cache is Django's: Redis in production (shared by every worker and
 host), the per-process memory cache in the embedded setup (one process; a second one would see its own).
 
-One version for the whole house: any write renews every user's value on their next request, which at a
-province's rate of writes (a few a second) still spares almost every page view the recomputation; see
-docs/scaling.md for versions per subtree beyond that.
+One version for the whole house, and one per person: a write that may reach anyone's open work (every audit
+entry, most work records) renews every user's value on their next request; a work record whose kind changes only
+its own people's work (chuxin.core.registry.RecordKind.own_work: a practice finished, a required reading opened)
+moves only those people's versions. Five hundred members finishing their daily practice at once so renew five
+hundred counts, not five hundred times everyone's. See docs/scaling.md for versions per subtree beyond that.
 """
 
 from __future__ import annotations
@@ -28,6 +30,18 @@ def current(name: str) -> int:
         cache.add(key, 1, timeout=None)
         value = cache.get(key, 1)
     return value
+
+
+def current_many(*names: str) -> tuple[int, ...]:
+    """Several versions in one round trip to the cache (a badge reads the house's and its user's)."""
+    keys = [_PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    return tuple(found[key] if key in found else current(name) for key, name in zip(keys, names, strict=True))
+
+
+def of_user(user_id: int) -> str:
+    """The name of one person's own work version."""
+    return f"work:user:{user_id}"
 
 
 def bump(name: str) -> None:

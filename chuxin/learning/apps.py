@@ -50,8 +50,8 @@ class LearningConfig(AppConfig):
         # Reading and lessons are recorded so that points (opt-in, chuxin.quizzes) can read them; they are not
         # report facts: reading is never a measure of a member.
         record_kinds=(
-            RecordKind(READ, _("a library item read (first opening)")),
-            RecordKind(LESSON_DONE, _("a course lesson done")),
+            RecordKind(READ, _("a library item read (first opening)"), own_work=True),
+            RecordKind(LESSON_DONE, _("a course lesson done"), own_work=True),
         ),
         workbench="chuxin.learning.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("reading", _("Required reading"), "book", order=60),),

@@ -37,18 +37,18 @@ class QuizzesConfig(AppConfig):
             # A practice session finished (daily or challenge): points only, never a report fact (practice on the
             # platform is not a measure of anyone).
             RecordKind("quiz.practice_done", _("a practice finished"),
-                       payload={"kind": str, "correct": int, "answered": int}),
+                       payload={"kind": str, "correct": int, "answered": int}, own_work=True),
             # An exam paper submitted: an organized exam is organized learning, counted in the reports.
             RecordKind("quiz.exam_taken", _("exam papers submitted"),
                        payload={"exam": int, "percent": int, "passed": bool},
                        fact=_("Exam papers submitted"), fact_order=60,
-                       fact_sentence=_("%(n)s exam papers were submitted")),
+                       fact_sentence=_("%(n)s exam papers were submitted"), own_work=True),
             # An exam passed, once per person and exam however many attempts pass.
-            RecordKind("quiz.exam_passed", _("an exam passed"), payload={"exam": int}),
+            RecordKind("quiz.exam_passed", _("an exam passed"), payload={"exam": int}, own_work=True),
         ),
         facts_label=_("Quizzes and exams"),
         facts_order=60,
-        consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award"),),
+        consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award", own_work=True),),
         workbench="chuxin.quizzes.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("exam", _("Exams"), "pencil-square", order=60),),
         reminders="chuxin.quizzes.reminders.due_reminders",

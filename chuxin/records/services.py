@@ -42,6 +42,21 @@ def _payload(kind: registry.RecordKind, payload: dict[str, Any]) -> dict[str, An
     return clean
 
 
+def _renew_counts(spec: registry.RecordKind, actor, users: list, members: list) -> None:
+    """Someone's open work changed: drop the workbench counts it may reach (chuxin.core.versions). A kind that
+    changes only its own people's work renews theirs (the actor, the users, the members' accounts); any other
+    renews everyone's."""
+    if not spec.own_work:
+        versions.bump_on_commit("work")
+        return
+    people = {u.pk for u in users}
+    people |= {m.user_id for m in members if getattr(m, "user_id", None)}
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        people.add(actor.pk)
+    for pk in sorted(people):
+        versions.bump_on_commit(versions.of_user(pk))
+
+
 def record_work(
     *,
     kind: str,
@@ -84,7 +99,7 @@ def record_work(
         if members:
             record.members.set(members)
         record._users, record._members = users, members  # consumers read them without a query
-        versions.bump_on_commit("work")  # someone's open work changed (workbench counts)
+        _renew_counts(spec, actor, users, members)
         for consume in registry.consumers(kind):
             consume(record)
     return record, True

@@ -79,7 +79,8 @@ def open_count(user: User) -> int:
         return len(cached)
     if not (user.is_authenticated and user.is_active):
         return 0
-    key = f"chuxin:workbench-count:{user.pk}:{versions.current('work')}"
+    house, own = versions.current_many("work", versions.of_user(user.pk))
+    key = f"chuxin:workbench-count:{user.pk}:{house}:{own}"
     count = cache.get(key)
     if count is None:
         count = len(my_items(user))

@@ -249,3 +249,56 @@ def test_a_real_write_renews_the_badge(world, client_for):
                    due_on=D(2030, 1, 1), recipients=[world.b1], subtree=False)
     after = client.get(reverse("workbench:badge")).content.decode()
     assert after != before and 'data-testid="workbench-count"' in after
+
+
+def test_a_record_of_ones_own_work_renews_only_the_people_it_names(world, fake_work):
+    """A practice finished changes no one's open work but its member's (RecordKind.own_work): five hundred members
+    finishing at once must not make every badge in the house gather a whole workbench again."""
+    from django.test import Client
+
+    from chuxin import testing
+    from chuxin.records.services import record_work
+
+    secretary = testing.logged_in(Client(), world.secretary)
+    committee = testing.logged_in(Client(), world.committee)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    fake_work.give(world.committee, D(2026, 1, 1))
+    assert ">1</span>" in secretary.get(reverse("workbench:badge")).content.decode()
+    assert ">1</span>" in committee.get(reverse("workbench:badge")).content.decode()
+    calls = fake_work.calls
+    fake_work.items[world.secretary.pk].append(fake_work.items[world.secretary.pk][0])  # unseen until renewed
+    fake_work.items[world.committee.pk].append(fake_work.items[world.committee.pk][0])
+    record_work(kind="quiz.practice_done", organization=world.b1, on=D(2026, 1, 1), target=world.b1,
+                key=f"practice:{world.secretary.pk}", actor=world.secretary, users=[world.secretary],
+                payload={"kind": "daily", "correct": 3, "answered": 5})
+    assert ">2</span>" in secretary.get(reverse("workbench:badge")).content.decode()  # theirs is counted again
+    assert ">1</span>" in committee.get(reverse("workbench:badge")).content.decode()  # the others' is kept
+    assert fake_work.calls == calls + 1
+
+
+def test_a_record_that_may_reach_anyone_renews_every_badge(world, fake_work, client_for):
+    from chuxin.records.services import record_work
+
+    committee = client_for(world.committee)
+    fake_work.give(world.committee, D(2026, 1, 1))
+    assert ">1</span>" in committee.get(reverse("workbench:badge")).content.decode()
+    fake_work.items[world.committee.pk].append(fake_work.items[world.committee.pk][0])
+    record_work(kind="activity_served", organization=world.b1, on=D(2026, 1, 1), target=world.b1, key="x",
+                actor=world.secretary, payload={"kind": "volunteer", "hours": "2"})
+    assert ">2</span>" in committee.get(reverse("workbench:badge")).content.decode()
+
+
+def test_a_kind_of_own_work_may_not_be_consumed_by_a_consumer_that_reaches_others(monkeypatch):
+    """The registry refuses the pairing: a consumer that may change anyone's open work (ticking a duty the secretary
+    sees) would go unseen by the other badges if the kind renewed only its own people's."""
+    from chuxin.core import registry
+
+    own = registry.RecordKind("test.own", "own", own_work=True)
+    entries = [registry.Entry("a", registry.Hooks(record_kinds=(own,))),
+               registry.Entry("b", registry.Hooks(consumers=(registry.Consumer(("test.own",), "x.y"),)))]
+    monkeypatch.setattr(registry, "entries", lambda: entries)
+    with pytest.raises(ValueError, match="test.own"):
+        registry.record_kinds()
+    entries[1] = registry.Entry("b", registry.Hooks(consumers=(registry.Consumer(("test.own",), "x.y",
+                                                                                 own_work=True),)))
+    assert "test.own" in registry.record_kinds()
