@@ -234,7 +234,7 @@ def run_level(locust: str, port: int, files: dict, users: int, seconds: float, w
     if not out.exists():
         raise SystemExit("locust wrote no figures")
     figures = json.loads(out.read_text())
-    views = figures["page_views"]["count"] - figures["page_views"]["failures"]
+    views = figures["page_views"]["requests"] - figures["page_views"]["failures"]
     rate = views / figures["seconds"] if figures["seconds"] else 0.0
     in_window = rate * elapsed  # page views during the CPU window
     return {

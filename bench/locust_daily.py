@@ -27,6 +27,7 @@ import string
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
+from locust_figures import figures  # beside this file: Locust puts its folder on the path
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: list[str] = json.load(keys_file)
@@ -100,11 +101,6 @@ def write_figures(environment, **_kwargs) -> None:
     out = os.environ.get("CHUXIN_LOCUST_OUT")
     if not out:
         return
-
-    def figures(entry) -> dict:
-        return {"requests": entry.num_requests, "failures": entry.num_failures,
-                "ms": {f"p{p}": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99)} | {
-                    "max": entry.max_response_time, "mean": round(entry.avg_response_time, 1)}}
 
     stats = environment.stats
     result = {"total": figures(stats.total),

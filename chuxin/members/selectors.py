@@ -15,7 +15,6 @@ from chuxin.core.paging import capped_count
 from chuxin.core.paths import STEP_LEN, subtree_q
 from chuxin.core.registry import member_history_sources
 from chuxin.orgs.models import Organization
-from chuxin.orgs.selectors import organization_list
 
 from .access import THEMSELF
 from .models import FirstCharacter, Member, MemberTally
@@ -225,29 +224,6 @@ def _prefix_q(field: str, term: str) -> Q:
     """
     upper = term + "z" * (Member._meta.get_field(field).max_length - len(term))
     return Q(**{f"{field}__gte": term, f"{field}__lte": upper})
-
-
-# The list's organization filter offers at most this many organizations. Offering every one of a
-# 10,000-organization scope made a 600 KB select that took half a second to render; a deeper one is reached
-# by choosing its parent, or from its page, whose "Members" link sets the filter (any organization in scope
-# is still accepted).
-FILTER_ORGANIZATIONS_MAX = 300
-
-
-def member_filter_organizations(
-    user, *, selected: Organization | None = None, limit: int = FILTER_ORGANIZATIONS_MAX
-) -> list[Organization]:
-    """The organizations the filter offers, in tree order: the user's whole scope when it is small, otherwise
-    as many of its upper levels as fit whole in `limit`; the selected one always. One query either way."""
-    rows = list(
-        organization_list(user).only("id", "name", "depth", "path").order_by("depth", "path")[: limit + 1]
-    )
-    if len(rows) > limit:
-        cut = rows[-1].depth  # this level did not fit whole
-        rows = [org for org in rows if org.depth < cut] or rows[:limit]
-    if selected is not None and all(org.pk != selected.pk for org in rows):
-        rows.append(selected)
-    return sorted(rows, key=lambda org: org.path)
 
 
 # The bulk logins page lists at most this many members without a login (a branch has dozens; a committee's whole
