@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -69,22 +70,39 @@ def forget(user: User) -> None:
 # seconds, whichever comes first: the bound for a change that reaches nobody's open work through a service (the
 # daily run opening report periods) and for a memory cache that other processes' writes do not reach.
 COUNT_SECONDS = 60
+# A count is kept this much longer, to be shown while one request counts afresh (below).
+COUNT_KEPT_SECONDS = 3600
+# How long one request may hold the right to count for a person before another may take it over.
+COUNTING_SECONDS = 10
 
 
 def open_count(user: User) -> int:
     """For the navigation badge, which every page loads: no query while nothing was written since it was counted
-    (it gathered the whole workbench on every page view, 20x a bare view and growing with the items)."""
+    (it gathered the whole workbench on every page view, 20x a bare view and growing with the items).
+
+    Counted by one request at a time per person: when the count is out of date, the first request to notice
+    counts while the person's others (more tabs, a phone and a desktop, the page and its badge at once) show
+    the count before, as it stood a moment ago, instead of each gathering the same workbench in parallel."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return len(cached)
     if not (user.is_authenticated and user.is_active):
         return 0
-    house, own = versions.current_many("work", versions.of_user(user.pk))
-    key = f"chuxin:workbench-count:{user.pk}:{house}:{own}"
-    count = cache.get(key)
-    if count is None:
+    stamp = versions.current_many("work", versions.of_user(user.pk))
+    key = f"chuxin:workbench-count:{user.pk}"
+    kept = cache.get(key)  # (stamp, count, counted at)
+    now = time.time()
+    if kept is not None and tuple(kept[0]) == stamp and now - kept[2] < COUNT_SECONDS:
+        return kept[1]
+    counting = f"chuxin:workbench-counting:{user.pk}"
+    if kept is not None and not cache.add(counting, 1, COUNTING_SECONDS):
+        return kept[1]  # another request is counting for this person right now
+    try:
         count = len(my_items(user))
-        cache.set(key, count, COUNT_SECONDS)
+        cache.set(key, (stamp, count, now), COUNT_KEPT_SECONDS)
+    finally:
+        if kept is not None:
+            cache.delete(counting)
     return count
 
 

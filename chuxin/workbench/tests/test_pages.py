@@ -302,3 +302,23 @@ def test_a_kind_of_own_work_may_not_be_consumed_by_a_consumer_that_reaches_other
     entries[1] = registry.Entry("b", registry.Hooks(consumers=(registry.Consumer(("test.own",), "x.y",
                                                                                  own_work=True),)))
     assert "test.own" in registry.record_kinds()
+
+
+def test_a_person_s_count_is_counted_by_one_request_at_a_time(world, fake_work, client_for):
+    """When the count is out of date and another of the person's requests is already counting (a second tab, the
+    page and its badge at once), the count as it stood is shown instead of a second gathering of the workbench."""
+    from django.core.cache import cache
+
+    client = client_for(world.secretary)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    fake_work.give(world.secretary, D(2026, 1, 2))  # the version moves on: the count is out of date
+    calls = fake_work.calls
+    counting = f"chuxin:workbench-counting:{world.secretary.pk}"
+    assert cache.add(counting, 1, 10)  # another request holds the right to count
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    assert fake_work.calls == calls
+    cache.delete(counting)  # that request is done (or its hold has run out)
+    assert ">2</span>" in client.get(reverse("workbench:badge")).content.decode()
+    assert fake_work.calls == calls + 1
+    assert cache.get(counting) is None  # the right is given back after counting
