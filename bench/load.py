@@ -46,6 +46,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
+from locust_common import AFTER_EVERY_PAGE  # noqa: E402  (bench/ is on the path only now)
+
 TICKS = os.sysconf("SC_CLK_TCK")
 LOCUST_VERSION = "2.47.0"
 
@@ -178,7 +180,6 @@ def pages() -> list[tuple[str, str]]:
     ]
 
 
-AFTER_EVERY_PAGE = ["/workbench/count/", "/notifications/badge/"]  # the htmx requests of base.html
 
 
 def get(port: int, path: str, session: str) -> tuple[int, float]:

@@ -27,14 +27,13 @@ import string
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
-from locust_figures import figures  # beside this file: Locust puts its folder on the path
+from locust_common import AFTER_EVERY_PAGE, figures  # beside this file: Locust puts its folder on the path
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: list[str] = json.load(keys_file)
 THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "5,15").split(","))
 QUESTION = re.compile(r'id="q-(\d+)"')
 RESULT = 'data-testid="result"'
-AFTER_EVERY_PAGE = ["/workbench/count/", "/notifications/badge/"]  # the htmx requests of base.html
 _next_key = itertools.count()
 _finished = itertools.count(1)  # locust's users are greenlets in one thread: no lock is needed
 

@@ -24,7 +24,7 @@ import time
 
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
-from locust_figures import figures  # beside this file: Locust puts its folder on the path
+from locust_common import figures  # beside this file: Locust puts its folder on the path
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: dict[str, list[str]] = json.load(keys_file)

@@ -189,7 +189,7 @@ def page_plan() -> list[tuple[str, str, bool, bool, str]]:
          f"/orgs/{wb_committee.pk}/children/?after={last_page_after(wb_committee)}", True, True, S),
         ("work summary", "/summary/", False, True, W),
         ("workbench, ~500 open items", "/workbench/", False, True, P),
-        ("navigation count (htmx badge)", "/workbench/count/", True, True, P),
+        ("the counts after every page (htmx: unread, open work)", "/badges/", True, True, P),
         ("report requirements", "/reports/requirements/", False, True, S),
         ("directive page with its matrix, 1,000 recipients", f"/directives/{directive.pk}/", False, True, S),
         # No target: two characters anywhere in a name have no trigram; every row in scope is read.

@@ -79,8 +79,9 @@ def _menu(rank: int, language: str, prefix: str, urlconf: str) -> tuple[Strings,
         heading = SECTIONS.get(entry.section) if entry.section != last_section else None
         last_section = entry.section
         head = format_html('<div class="cx-nav-heading">{}</div>\n', heading) if heading else ""
-        badge = (format_html(' <span hx-get="{}" hx-trigger="load" data-cx-count="workbench"></span>',
-                             reverse("workbench:badge")) if entry.url_name == "workbench:home" else "")
+        # Filled by the bell's request (portal:badges, out of band): one request for both counts.
+        badge = (mark_safe(' <span id="cx-workbench-count" data-cx-count="workbench"></span>')  # noqa: S308
+                 if entry.url_name == "workbench:home" else "")
         url = reverse(entry.url_name)
         for marked, found in ((False, plain), (True, active)):
             found.append(format_html(

@@ -108,7 +108,7 @@ def test_the_badge_counts_my_unread(world, client_for):
 
 def test_the_top_bar_has_the_bell(world, client_for):
     html = client_for(world.secretary).get(LIST).content.decode()
-    assert 'data-testid="bell"' in html and reverse("notifications:badge") in html
+    assert 'data-testid="bell"' in html and f'hx-get="{reverse("portal:badges")}"' in html
 
 
 def test_the_list_is_paginated(world, client_for):

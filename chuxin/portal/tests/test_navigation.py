@@ -44,7 +44,7 @@ def test_the_navigation_speaks_the_readers_language_and_links_the_workbench_coun
     client = client_for(world.worker)
     nav = _nav(client.get(reverse("portal:home")).content.decode())
     assert ">组织与党员</div>" in nav and ">党员</a>" in nav
-    assert f'hx-get="{reverse("workbench:badge")}"' in nav
+    assert 'id="cx-workbench-count"' in nav  # filled by the bell's request (portal:badges), out of band
     client.post(reverse("set_language"), {"language": "en"})
     nav = _nav(client.get(reverse("portal:home")).content.decode())
     assert ">Organization and members</div>" in nav and ">Members</a>" in nav and "党员" not in nav
@@ -53,3 +53,42 @@ def test_the_navigation_speaks_the_readers_language_and_links_the_workbench_coun
 def test_an_htmx_partial_carries_no_navigation(world, client_for):
     html = client_for(world.worker).get(reverse("members:list"), headers={"HX-Request": "true"}).content.decode()
     assert "cx-nav-link" not in html
+
+
+def test_one_request_brings_both_counts(world, client_for):
+    """The bell's request (portal:badges) answers the unread notifications for the bell and the open work, out of
+    band, for the side navigation's workbench entry: a page view costs two requests, not three."""
+    import datetime
+
+    from chuxin.directives.services import directive_send
+    from chuxin.notifications.services import notify
+
+    client = client_for(world.secretary)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert page.count(f'hx-get="{reverse("portal:badges")}"') == 1 and 'id="cx-workbench-count"' in page
+    assert reverse("workbench:badge") not in page and reverse("notifications:badge") not in page
+    empty = client.get(reverse("portal:badges")).content.decode()
+    assert 'data-testid="unread-count"' not in empty and 'data-testid="workbench-count"' not in empty
+    assert re.search(r'<span id="cx-workbench-count" hx-swap-oob="innerHTML">\s*</span>', empty)  # emptied: none
+    directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请按期报送。",
+                   due_on=datetime.date(2030, 1, 1), recipients=[world.b1], subtree=False)
+    notify(recipient=world.secretary, actor=world.worker, kind="assigned", target=world.b1, title="请查收", url="/")
+    html = client.get(reverse("portal:badges")).content.decode()
+    assert 'data-testid="unread-count" aria-hidden="true">1</span>' in html
+    oob = html[html.index('<span id="cx-workbench-count" hx-swap-oob="innerHTML">'):]
+    assert 'data-testid="workbench-count" aria-hidden="true"' in oob and ">1</span>" in oob
+
+
+def test_the_load_tests_ask_what_a_browser_asks_after_every_page(world, client_for):
+    """bench/ drives the server as a browser does: the page, then the htmx requests base.html makes on load. They
+    must be the page's own, or the load figures measure another site."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "locust_common", Path(__file__).resolve().parents[3] / "bench" / "locust_common.py")
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    page = client_for(world.secretary).get(reverse("portal:me")).content.decode()
+    on_load = re.findall(r'hx-get="([^"]+)" hx-trigger="load\b', page)
+    assert on_load == common.AFTER_EVERY_PAGE == [reverse("portal:badges")]

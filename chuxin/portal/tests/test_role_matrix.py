@@ -170,6 +170,7 @@ EXPECT: dict[str, list[Route]] = {
     "audit:export": [anywhere("get", A)],  # the same scope and filters as the page
     "portal:home": [login_only("get", special={("stranger", ""): TO_ME, ("member", ""): TO_ME})],
     "portal:me": [login_only("get")],
+    "portal:badges": [login_only("get")],  # one's own counts
     "portal:me-display": [login_only("post", logged_in_outcome=TO_ME)],  # one's own "large text" setting
     # The summary of a subtree's work: the user's topmost organization, or any organization they may read.
     "portal:summary": [anywhere("get", R), obj("get", R, org_query)],

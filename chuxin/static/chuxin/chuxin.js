@@ -10,9 +10,10 @@ document.addEventListener("click", (event) => {
   if (icon) icon.className = open ? "bi bi-caret-down-fill" : "bi bi-caret-right-fill";
 });
 
-// One request per count: the side navigation's workbench count and the top bar's bell load by htmx; the phone's
-// bottom bar shows copies of them ([data-cx-count="name"] -> [data-cx-copy="name"]), refreshed with them.
-document.addEventListener("htmx:afterSwap", (event) => {
+// One request for both counts: the top bar's bell loads by htmx (portal:badges), and its answer carries the side
+// navigation's workbench count out of band; the phone's bottom bar shows copies of them
+// ([data-cx-count="name"] -> [data-cx-copy="name"]), refreshed with them.
+function cxCopyCount(event) {
   const source = event.detail.target;
   const name = source && source.dataset ? source.dataset.cxCount : undefined;
   if (!name) return;
@@ -20,7 +21,9 @@ document.addEventListener("htmx:afterSwap", (event) => {
     copy.innerHTML = source.innerHTML;
     copy.querySelectorAll("[data-testid]").forEach((el) => el.removeAttribute("data-testid"));
   });
-});
+}
+document.addEventListener("htmx:afterSwap", cxCopyCount);
+document.addEventListener("htmx:oobAfterSwap", cxCopyCount);
 
 // A select marked data-cx-autosubmit sends its form when changed (a filter without a button). No inline handlers
 // anywhere: the Content-Security-Policy allows scripts from this file only.
