@@ -207,17 +207,17 @@ def pct(values: list[float], p: float) -> float:
 
 def run_level(locust: str, port: int, files: dict, users: int, seconds: float, warmup: float, think: str,
               server_pid: int) -> dict:
-    """One level: `users` Locust users for warmup + seconds; the figures are the last `seconds` (locust resets its
-    statistics when every user has started), the CPU that of the same window."""
+    """One level: `users` Locust users for warmup + seconds; the figures are the last `seconds` (bench/locust_pages.py
+    starts its statistics afresh after the warm-up), the CPU that of the same window."""
     out = Path("/tmp/chuxin-bench-load-locust.json")
     out.unlink(missing_ok=True)
     client = subprocess.Popen(
-        [locust, "-f", str(BENCH / "locust_pages.py"), "--headless", "--only-summary", "--reset-stats",
+        [locust, "-f", str(BENCH / "locust_pages.py"), "--headless", "--only-summary",
          "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(max(1, users)),
          "--run-time", f"{int(warmup + seconds)}s", "--stop-timeout", "5", "--loglevel", "WARNING"],
         cwd=ROOT, stdout=subprocess.DEVNULL,
         env={**os.environ, "CHUXIN_LOCUST_KEYS": str(files["keys"]), "CHUXIN_LOCUST_PLAN": str(files["plan"]),
-             "CHUXIN_LOCUST_THINK": think, "CHUXIN_LOCUST_OUT": str(out)})
+             "CHUXIN_LOCUST_THINK": think, "CHUXIN_LOCUST_WARMUP": str(warmup), "CHUXIN_LOCUST_OUT": str(out)})
     time.sleep(warmup)
     workers = children(server_pid)
     cpu_before = sum(cpu_seconds(p) for p in workers)
@@ -287,6 +287,12 @@ def main(argv=None) -> None:
             time.sleep(0.5)
         results["memory_started"] = {"arbiter": memory_mb(server.pid),
                                      "workers": [memory_mb(p) for p in children(server.pid)]}
+        # Every worker's first request of each page (imports, templates, connections), unmeasured.
+        for login, path in plan:
+            for _ in range(2 * args.workers):
+                get(port, path, keys[login][0])
+                for after in AFTER_EVERY_PAGE:
+                    get(port, after, keys[login][0])
         runs = [(int(n), args.think) for n in args.users.split(",")]
         if args.capacity_users:
             runs.append((args.capacity_users, "0,0"))

@@ -6,6 +6,7 @@ back), not on its own. It reads from the environment:
 - CHUXIN_LOCUST_KEYS: a JSON file {"login": [session keys]} (a user takes the key of its own number);
 - CHUXIN_LOCUST_PLAN: a JSON file {"pages": [[login, path], ...], "after_every_page": [paths]};
 - CHUXIN_LOCUST_THINK: "min,max" seconds between page views ("0,0": none, a closed loop at full speed);
+- CHUXIN_LOCUST_WARMUP: seconds after the start whose requests are not counted (the statistics start afresh then);
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
 A page view is the page and the htmx requests every page makes after loading (the workbench count and the
@@ -22,6 +23,7 @@ import json
 import os
 import time
 
+import gevent
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust_common import figures  # beside this file: Locust puts its folder on the path
@@ -33,6 +35,7 @@ with open(os.environ["CHUXIN_LOCUST_PLAN"]) as plan_file:
 PAGES: list[list[str]] = _plan["pages"]
 AFTER: list[str] = _plan["after_every_page"]
 THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "0,0").split(","))
+WARMUP = float(os.environ.get("CHUXIN_LOCUST_WARMUP", "0"))
 _numbers = itertools.count()
 
 
@@ -62,6 +65,18 @@ class PageViewer(FastHttpUser):
         self.environment.events.request.fire(
             request_type="VIEW", name="page view", response_time=(time.perf_counter() - started) * 1000,
             response_length=0, exception=RuntimeError(failed) if failed else None, context={})
+
+
+@events.test_start.add_listener
+def forget_the_warmup(environment, **_kwargs) -> None:
+    """The figures are of the run after the warm-up: Locust's own --reset-stats starts afresh when every user has
+    started, which with every user started in the first second counted the warm-up's cold starts in."""
+    if WARMUP > 0:
+        def reset() -> None:
+            gevent.sleep(WARMUP)
+            environment.stats.reset_all()
+
+        gevent.spawn(reset)
 
 
 @events.quitting.add_listener
