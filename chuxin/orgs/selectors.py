@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,6 +25,15 @@ def organization_list(user, *, need: Need = Need.READ) -> QuerySet[Organization]
     return Organization.objects.filter(scope_q(user, need))
 
 
+def with_child_counts(qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Each organization with `child_count`, its children's number, counted for the rows the page takes only: a
+    subquery per row (on the parent index), not a join and GROUP BY over every child of every row in the filter,
+    which at a province's top (500 committees) counted 2,500 rows to show 50 (14 ms)."""
+    children = (Organization.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+                .annotate(n=Count("pk")).values("n"))
+    return qs.annotate(child_count=Coalesce(Subquery(children), 0))
+
+
 def organization_roots(user) -> QuerySet[Organization]:
     """The tops of the user's visible forest: the organizations their grants sit on, nested ones dropped."""
     prefixes = scope_prefixes(user, Need.READ)
@@ -32,7 +41,7 @@ def organization_roots(user) -> QuerySet[Organization]:
         qs = Organization.objects.filter(parent__isnull=True)
     else:
         qs = Organization.objects.filter(path__in=prefixes)
-    return qs.annotate(child_count=Count("children")).order_by("path")
+    return with_child_counts(qs).order_by("path")
 
 
 # The tree opens an organization's children this many at a time; "more" brings the next ones. A provincial
@@ -42,7 +51,7 @@ CHILDREN_PAGE = 100
 
 def organization_children(user, parent: Organization) -> QuerySet[Organization]:
     require(user, parent, Need.READ)
-    return parent.children.annotate(child_count=Count("children")).order_by("path")
+    return with_child_counts(parent.children.all()).order_by("path")
 
 
 def organization_children_page(user, parent: Organization, *, after: str | None = None,
