@@ -41,8 +41,11 @@ def my_items(user: User) -> list[WorkItem]:
         return cached
     items: list[WorkItem] = []
     if user.is_authenticated and user.is_active:
+        stamp = _stamp(user)  # before gathering: a write meanwhile leaves the count kept below out of date
         for provider in providers():
             items.extend(provider(user))
+        # The badge after this page (or the calendar) finds the count made: no second gathering.
+        cache.set(_count_key(user), (stamp, len(items), time.time()), COUNT_KEPT_SECONDS)
     items.sort(key=lambda item: item.sort_key)
     setattr(user, _CACHE_ATTR, items)
     return items
@@ -88,22 +91,26 @@ def open_count(user: User) -> int:
         return len(cached)
     if not (user.is_authenticated and user.is_active):
         return 0
-    stamp = versions.current_many("work", versions.of_user(user.pk))
-    key = f"chuxin:workbench-count:{user.pk}"
-    kept = cache.get(key)  # (stamp, count, counted at)
-    now = time.time()
-    if kept is not None and tuple(kept[0]) == stamp and now - kept[2] < COUNT_SECONDS:
+    kept = cache.get(_count_key(user))  # (stamp, count, counted at)
+    if kept is not None and tuple(kept[0]) == _stamp(user) and time.time() - kept[2] < COUNT_SECONDS:
         return kept[1]
     counting = f"chuxin:workbench-counting:{user.pk}"
     if kept is not None and not cache.add(counting, 1, COUNTING_SECONDS):
         return kept[1]  # another request is counting for this person right now
     try:
-        count = len(my_items(user))
-        cache.set(key, (stamp, count, now), COUNT_KEPT_SECONDS)
+        return len(my_items(user))  # which keeps the count
     finally:
         if kept is not None:
             cache.delete(counting)
-    return count
+
+
+def _stamp(user: User) -> tuple[int, ...]:
+    """The versions a count is valid under: the house's work and the person's own (chuxin.core.versions)."""
+    return versions.current_many("work", versions.of_user(user.pk))
+
+
+def _count_key(user: User) -> str:
+    return f"chuxin:workbench-count:{user.pk}"
 
 
 def is_overdue(item: WorkItem, today: datetime.date) -> bool:

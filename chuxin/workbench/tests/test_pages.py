@@ -322,3 +322,15 @@ def test_a_person_s_count_is_counted_by_one_request_at_a_time(world, fake_work, 
     assert ">2</span>" in client.get(reverse("workbench:badge")).content.decode()
     assert fake_work.calls == calls + 1
     assert cache.get(counting) is None  # the right is given back after counting
+
+
+def test_the_badge_after_the_workbench_page_does_not_gather_again(world, fake_work, client_for):
+    """The page gathers the work; the count it makes is kept, so the page's own badge request (and any badge
+    until the next write) reads it instead of asking every app a second time."""
+    client = client_for(world.secretary)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    fake_work.give(world.secretary, D(2026, 1, 2))
+    assert client.get(reverse("workbench:home")).status_code == 200
+    calls = fake_work.calls
+    assert ">2</span>" in client.get(reverse("portal:badges")).content.decode()
+    assert fake_work.calls == calls
