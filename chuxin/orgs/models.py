@@ -111,6 +111,10 @@ class Organization(TimeStampedModel):
             models.Index(fields=["depth", "path"], name="org_depth_path"),
             # The home page counts the active organizations of a scope from this index alone.
             models.Index(fields=["path"], condition=Q(status="active"), name="org_active_path"),
+            # The tree pages an organization's children by path (orgs.selectors.organization_children_page): a
+            # range of this index. Without it the planner walked the path index from `after` to the end of the
+            # whole tree, filtering on the parent (the last page of 1,000 branches read 100,000 rows: 47 ms).
+            models.Index(fields=["parent", "path"], name="org_parent_path"),
         ]
         constraints = [
             models.CheckConstraint(
