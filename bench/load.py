@@ -18,9 +18,10 @@ What it does:
 3. for each number of users in --users: that many Locust users (bench/locust_pages.py) for --warmup + --seconds,
    each going from page to page with --think seconds between page views (1 to 3 by default: faster than anyone
    reads a page); then a capacity run: --capacity-users users with no pause at all (a closed loop: the most page
-   views a second the server gives). A page view is the page and the requests every page makes after loading
-   (the workbench count and the notification count, htmx): three requests, one after the other, as a browser
-   makes them. The pages are the key pages of bench/run.py, a secretary's workbench among them;
+   views a second the server gives); the figures leave the warm-up out. A page view is the page and the requests
+   every page makes after loading (bench/locust_common.py: `/badges/`, the notification and workbench counts in
+   one htmx request): two requests, one after the other, as a browser makes them. The pages are the key pages of
+   bench/run.py, a secretary's workbench among them;
 4. reports page views a second, the latency of the page views and of every request (p50, p95, p99), errors
    (a status other than 200, or no answer), the server's CPU per page view (the gunicorn workers', and
    PostgreSQL's backends' separately, from /proc) and the client's, and each worker's memory: resident (RSS) and

@@ -9,8 +9,8 @@ back), not on its own. It reads from the environment:
 - CHUXIN_LOCUST_WARMUP: seconds after the start whose requests are not counted (the statistics start afresh then);
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
-A page view is the page and the htmx requests every page makes after loading (the workbench count and the
-notification count), one after the other as a browser makes them; its time is from the page's request to the last
+A page view is the page and the htmx requests every page makes after loading (`/badges/`: the notification and the
+workbench counts in one), one after the other as a browser makes them; its time is from the page's request to the last
 answer. Users start at different pages. Any status but 200 (a redirect to the login page included) is an error.
 Locust's FastHttpUser keeps the client's own CPU low; the session cookie is sent as a header and the cookie jar is
 switched off, so a csrftoken cookie a page sets cannot replace it.
