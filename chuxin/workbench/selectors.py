@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.utils import translation
 
 from chuxin.core import registry, versions
 from chuxin.core.protocols import WorkItem
@@ -35,18 +36,27 @@ def providers() -> list[Provider]:
 
 def my_items(user: User) -> list[WorkItem]:
     """Everything waiting for the user, soonest first (no date last). Kept on the user object, so the page and
-    the navigation count of one request share one gathering (as chuxin.core.access keeps standings)."""
+    the navigation count of one request share one gathering (as chuxin.core.access keeps standings), and in the
+    cache under the versions it was gathered at (as the count below): the workbench, the calendar and the feed
+    read it again until something is written or COUNT_SECONDS pass, instead of asking every app each time."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     items: list[WorkItem] = []
     if user.is_authenticated and user.is_active:
-        stamp = _stamp(user)  # before gathering: a write meanwhile leaves the count kept below out of date
-        for provider in providers():
-            items.extend(provider(user))
-        # The badge after this page (or the calendar) finds the count made: no second gathering.
-        cache.set(_count_key(user), (stamp, len(items), time.time()), COUNT_KEPT_SECONDS)
-    items.sort(key=lambda item: item.sort_key)
+        stamp = _stamp(user)  # before gathering: a write meanwhile leaves what is kept below out of date
+        key = _items_key(user)
+        kept = cache.get(key)  # (stamp, items, gathered at)
+        if kept is not None and tuple(kept[0]) == stamp and time.time() - kept[2] < COUNT_SECONDS:
+            items = kept[1]
+        else:
+            for provider in providers():
+                items.extend(provider(user))
+            items.sort(key=lambda item: item.sort_key)
+            now = time.time()
+            cache.set(key, (stamp, items, now), COUNT_SECONDS)
+            # The badge after this page (or the calendar) finds the count made: no second gathering.
+            cache.set(_count_key(user), (stamp, len(items), now), COUNT_KEPT_SECONDS)
     setattr(user, _CACHE_ATTR, items)
     return items
 
@@ -60,6 +70,9 @@ def has_open_items(user: User) -> bool:
         return bool(cached)
     if not (user.is_authenticated and user.is_active):
         return False
+    kept = cache.get(_count_key(user))  # (stamp, count, counted at)
+    if kept is not None and tuple(kept[0]) == _stamp(user) and time.time() - kept[2] < COUNT_SECONDS:
+        return kept[1] > 0
     return any(provider(user) for provider in providers())
 
 
@@ -111,6 +124,11 @@ def _stamp(user: User) -> tuple[int, ...]:
 
 def _count_key(user: User) -> str:
     return f"chuxin:workbench-count:{user.pk}"
+
+
+def _items_key(user: User) -> str:
+    """Per language too: the items' titles and states are translated when they are gathered."""
+    return f"chuxin:workbench-items:{user.pk}:{translation.get_language() or ''}"
 
 
 def is_overdue(item: WorkItem, today: datetime.date) -> bool:

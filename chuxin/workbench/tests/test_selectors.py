@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import sys
+import time
 import types
 from types import SimpleNamespace
 
@@ -51,9 +52,33 @@ def test_the_gathering_is_done_once_per_request(world, fake_work):
     assert open_count(world.secretary) == 1
     my_items(world.secretary)
     assert fake_work.calls == 1
-    selectors.forget(world.secretary)
-    my_items(world.secretary)
-    assert fake_work.calls == 2
+
+
+def test_a_gathering_is_kept_until_something_is_written_or_a_minute_passes(world, fake_work, monkeypatch):
+    """The next request (forget: a new user object) reads the kept list; a write anywhere, a write of the person's
+    own work, another language or COUNT_SECONDS gather afresh."""
+    from django.utils import translation
+
+    from chuxin.core import versions
+
+    def titles():
+        selectors.forget(world.secretary)
+        return [i.title for i in my_items(world.secretary)]
+
+    first = fake_work.give(world.secretary, D(2026, 1, 1))
+    assert titles() == [first.title] and fake_work.calls == 1
+    assert titles() == [first.title] and fake_work.calls == 1
+    second = fake_work.give(world.secretary, D(2026, 1, 2))  # bumps the house's version, as an audit entry does
+    assert titles() == [first.title, second.title] and fake_work.calls == 2
+    versions.bump(versions.of_user(world.secretary.pk))  # the person's own work (a practice finished)
+    assert len(titles()) == 2 and fake_work.calls == 3
+    with translation.override("zh-hans"):
+        assert len(titles()) == 2 and fake_work.calls == 4  # titles and states are translated when gathered
+    assert len(titles()) == 2 and fake_work.calls == 4
+    fake_work.items[world.secretary.pk].pop()  # a change no service saw (a period opened by the daily run)
+    later = time.time() + selectors.COUNT_SECONDS + 1
+    monkeypatch.setattr(selectors.time, "time", lambda: later)
+    assert titles() == [first.title] and fake_work.calls == 5
 
 
 def test_anonymous_and_inactive_users_have_no_work(world, fake_work):
