@@ -10,6 +10,7 @@ from __future__ import annotations
 from chuxin.core.access import Need, Relation, is_user
 from chuxin.core.paths import ancestor_paths
 from chuxin.members.models import Member
+from chuxin.members.selectors import own_member
 
 
 def member_of(user) -> Member | None:
@@ -17,8 +18,7 @@ def member_of(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_activities_member"):
-        user._activities_member = (Member.objects.filter(user=user, status=Member.Status.ACTIVE)
-                                   .select_related("organization").first())
+        user._activities_member = own_member(user)
     return user._activities_member
 
 

@@ -25,6 +25,7 @@ from chuxin.core.models import IdempotencyKey
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.meetings.models import Attendance, Kind, Meeting
 from chuxin.members.models import Member
+from chuxin.members.selectors import own_member
 from chuxin.orgs.models import Organization
 from chuxin.records.selectors import records_in
 from chuxin.records.services import record_work
@@ -389,9 +390,7 @@ def call_open(*, actor, organization: Organization, year: int, title: str, close
 
 
 def my_member_file(user) -> Member | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("organization").first()
+    return own_member(user)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ question, "who holds at least NEED here", is `holders` (and `holders_by_org` for
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import IntEnum
 from operator import attrgetter
@@ -75,6 +76,39 @@ def forget(user: User) -> None:
     """Drop the cached standings after a grant changes within the same request."""
     if hasattr(user, "_chuxin_standings"):
         del user._chuxin_standings
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lookups made once while the workbench gathers
+
+
+_KEPT = "_chuxin_kept"
+
+
+@contextmanager
+def kept(user: User):
+    """Within: a person's own lookups that several apps make (their member file: chuxin.members.selectors.
+    own_member) are made once, through `once`. The workbench gathers inside it: sixteen apps asking who the
+    person is cost one query, not five. Scoped to the block, not kept for the request like the standings: a write
+    after it, or a test's next step, reads the rows afresh."""
+    if getattr(user, _KEPT, None) is not None:  # nested: the outer block keeps them
+        yield
+        return
+    setattr(user, _KEPT, {})
+    try:
+        yield
+    finally:
+        delattr(user, _KEPT)
+
+
+def once(user: User, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, made once per `kept` block for this user and name; outside one, every time."""
+    store = getattr(user, _KEPT, None)
+    if store is None:
+        return compute()
+    if name not in store:
+        store[name] = compute()
+    return store[name]
 
 
 def rank_on(user: User, path: str) -> int:

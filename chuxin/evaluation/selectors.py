@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.accounts.models import Role
 from chuxin.core import rules
-from chuxin.core.access import ITSELF, Need, can, fetch, scope_q
+from chuxin.core.access import ITSELF, Need, can, fetch, has_any, scope_q
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
@@ -191,7 +191,9 @@ def workbench_items(user) -> list[WorkItem]:
 def _talk_items(user, today: datetime.date) -> list[WorkItem]:
     """For each branch the user is secretary of (by a grant on the branch itself, not from far above: a
     committee's worker is not every branch's secretary), the pairs of committee member and member not yet talked
-    with."""
+    with. A secretary grant gives MANAGE: without that standing anywhere, no query (a plain member)."""
+    if not has_any(user, Need.MANAGE):
+        return []
     branches = [g for g in Organization.objects.filter(
         kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE, role_grants__user=user,
         role_grants__role=Role.SECRETARY).distinct()]

@@ -22,6 +22,7 @@ from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, is_user, scope_prefixes, scope_q, standings
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.core.protocols import WorkItem
+from chuxin.members import selectors as members_selectors
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
 from chuxin.quizzes.models import Attempt, Exam
@@ -228,8 +229,9 @@ def unread_of_member(member: Member | None) -> list[Reading]:
 
 
 def workbench_items(user) -> list[WorkItem]:
-    """The user's own required reading not yet opened. Three queries (the member file, the readings)."""
-    member = own_member(user)
+    """The user's own required reading not yet opened. Two queries (the active member file with its organization,
+    shared with the other apps while the workbench gathers; the readings)."""
+    member = members_selectors.own_member(user)
     if member is None:
         return []
     today = timezone.localdate()

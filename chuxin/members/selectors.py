@@ -10,7 +10,7 @@ from django.db.models import CharField, F, Field, Func, IntegerField, Q, QuerySe
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from chuxin.core.access import Need, fetch, scope_prefixes
+from chuxin.core.access import Need, fetch, once, scope_prefixes
 from chuxin.core.paging import capped_count
 from chuxin.core.paths import STEP_LEN, subtree_q
 from chuxin.core.registry import member_history_sources
@@ -37,6 +37,15 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years)
     except ValueError:
         return today.replace(year=today.year - years, day=28)
+
+
+def own_member(user) -> Member | None:
+    """The person's active member file, with its organization, or None. While the workbench gathers
+    (chuxin.core.access.kept), read once for every app that asks."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return once(user, "own_member", lambda: Member.objects.filter(user=user, status=Member.Status.ACTIVE)
+                .select_related("organization").first())
 
 
 def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need.READ) -> QuerySet[Member]:

@@ -14,6 +14,7 @@ from chuxin.core.access import Need, Relation, fetch, scope_q, standings
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
+from chuxin.members.selectors import own_member
 from chuxin.orgs.models import Organization
 
 from .models import Answer, Attempt, Exam, PointEntry, PointRule, PracticeSession, Question, QuestionVersion
@@ -22,7 +23,7 @@ from .models import Answer, Attempt, Exam, PointEntry, PointRule, PracticeSessio
 def home_organization(user) -> Organization | None:
     """Where a person's practice and points count: their member file's organization, else where they hold a role
     (the nearest to the leaves, so a branch before its committee)."""
-    member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("organization").first()
+    member = own_member(user)
     if member is not None:
         return member.organization
     paths = sorted((s.path for s in standings(user) if s.path), key=len, reverse=True)
@@ -106,7 +107,7 @@ def access_attempt(user, pk, *, need: Need) -> Attempt:
 
 def assigned_exams(user) -> QuerySet[Exam]:
     """Published exams whose audience includes the user's member file (their organization's subtree or chosen)."""
-    member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("organization").first()
+    member = own_member(user)
     if member is None:
         return Exam.objects.none()
     paths = ancestor_paths(member.organization.path)

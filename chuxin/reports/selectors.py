@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, fetch, scope_q
+from chuxin.core.access import Need, can, fetch, has_any, scope_q
 from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
@@ -189,10 +189,10 @@ def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Posi
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("organization")
     )
-    orgs = {
+    orgs = {  # a secretary grant gives MANAGE: without that standing anywhere, no query (a plain member)
         g.organization.pk: g.organization
         for g in RoleGrant.objects.filter(user=user, role=Role.SECRETARY).select_related("organization")
-    }
+    } if has_any(user, Need.MANAGE) else {}
     for position in positions:
         if position.kind == Position.Kind.SECRETARY:
             orgs.setdefault(position.organization.pk, position.organization)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.utils import translation
 
-from chuxin.core import registry, versions
+from chuxin.core import access, registry, versions
 from chuxin.core.protocols import WorkItem
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ def my_items(user: User) -> list[WorkItem]:
         if kept is not None and tuple(kept[0]) == stamp and time.time() - kept[2] < COUNT_SECONDS:
             items = kept[1]
         else:
-            for provider in providers():
-                items.extend(provider(user))
+            with access.kept(user):  # the apps share the person's own lookups (their member file)
+                for provider in providers():
+                    items.extend(provider(user))
             items.sort(key=lambda item: item.sort_key)
             now = time.time()
             cache.set(key, (stamp, items, now), COUNT_SECONDS)
@@ -73,7 +74,8 @@ def has_open_items(user: User) -> bool:
     kept = cache.get(_count_key(user))  # (stamp, count, counted at)
     if kept is not None and tuple(kept[0]) == _stamp(user) and time.time() - kept[2] < COUNT_SECONDS:
         return kept[1] > 0
-    return any(provider(user) for provider in providers())
+    with access.kept(user):
+        return any(provider(user) for provider in providers())
 
 
 def forget(user: User) -> None:
