@@ -45,6 +45,10 @@ class RecordKind:
     `own_work`: a record of this kind changes the open work of the people it names and of no one else (a practice
     finished, a required reading opened, an exam submitted). Its writing then renews only their workbench counts
     (chuxin.core.versions), not everyone's; every consumer of such a kind must say the same of itself.
+
+    `no_work`: a record of this kind changes no one's open work at all (a practice finished: a practice is never an
+    item on anyone's workbench, and the points it may earn are not work). Its writing renews no count; every
+    consumer of such a kind must be `no_work` itself.
     """
 
     code: str
@@ -54,18 +58,21 @@ class RecordKind:
     fact_order: int = 100
     fact_sentence: Any = None  # "%(n)s tasks completed this period", for the report's first section
     own_work: bool = False
+    no_work: bool = False
 
 
 @dataclass(frozen=True)
 class Consumer:
     """Something that reacts to records of `kinds`, in the producer's transaction (dotted `handler(record)`).
 
-    `own_work`: it changes no one's open work but the record's own people's (points in their own ledger); only
-    such consumers may consume a kind declared `own_work`."""
+    `own_work`: it changes no one's open work but the record's own people's; only such consumers (or `no_work`
+    ones) may consume a kind declared `own_work`. `no_work`: it changes no one's open work (points in a ledger);
+    only such consumers may consume a kind declared `no_work`."""
 
     kinds: tuple[str, ...]
     handler: str
     own_work: bool = False
+    no_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,10 @@ def record_kinds() -> dict[str, RecordKind]:
     for entry in entries():
         for consumer in entry.hooks.consumers:
             for code in consumer.kinds:
-                if code in kinds and kinds[code].own_work and not consumer.own_work:
+                if code in kinds and kinds[code].no_work and not consumer.no_work:
+                    raise ValueError(f"record kind {code!r} changes no one's open work, but the consumer "
+                                     f"{consumer.handler} may change someone's: declare it no_work or the kind not")
+                if code in kinds and kinds[code].own_work and not (consumer.own_work or consumer.no_work):
                     raise ValueError(f"record kind {code!r} changes only its own people's work, but the consumer "
                                      f"{consumer.handler} may change anyone's: declare it own_work or the kind not")
     return kinds

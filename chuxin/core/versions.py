@@ -10,9 +10,10 @@ host), the per-process memory cache in the embedded setup (one process; a second
 
 One version for the whole house, and one per person: a write that may reach anyone's open work (every audit
 entry, most work records) renews every user's value on their next request; a work record whose kind changes only
-its own people's work (chuxin.core.registry.RecordKind.own_work: a practice finished, a required reading opened)
-moves only those people's versions. Five hundred members finishing their daily practice at once so renew five
-hundred counts, not five hundred times everyone's. See docs/scaling.md for versions per subtree beyond that.
+its own people's work (chuxin.core.registry.RecordKind.own_work: an exam submitted, a required reading opened)
+moves only those people's versions, and one that changes no one's (RecordKind.no_work: a practice finished)
+moves none. Five hundred members submitting an exam at once so renew five hundred counts, not five hundred
+times everyone's; finishing their daily practice renews none. See docs/scaling.md for versions per subtree beyond that.
 """
 
 from __future__ import annotations

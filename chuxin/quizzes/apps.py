@@ -35,9 +35,9 @@ class QuizzesConfig(AppConfig):
     hooks = Hooks(
         record_kinds=(
             # A practice session finished (daily or challenge): points only, never a report fact (practice on the
-            # platform is not a measure of anyone).
+            # platform is not a measure of anyone), never an item on a workbench: it renews no one's count.
             RecordKind("quiz.practice_done", _("a practice finished"),
-                       payload={"kind": str, "correct": int, "answered": int}, own_work=True),
+                       payload={"kind": str, "correct": int, "answered": int}, no_work=True),
             # An exam paper submitted: an organized exam is organized learning, counted in the reports.
             RecordKind("quiz.exam_taken", _("exam papers submitted"),
                        payload={"exam": int, "percent": int, "passed": bool},
@@ -48,7 +48,8 @@ class QuizzesConfig(AppConfig):
         ),
         facts_label=_("Quizzes and exams"),
         facts_order=60,
-        consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award", own_work=True),),
+        # Points are a ledger of their own, not anyone's open work.
+        consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award", no_work=True),),
         workbench="chuxin.quizzes.selectors.workbench_items",
         workbench_kinds=(WorkbenchKind("exam", _("Exams"), "pencil-square", order=60),),
         reminders="chuxin.quizzes.reminders.due_reminders",

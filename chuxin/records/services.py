@@ -45,7 +45,9 @@ def _payload(kind: registry.RecordKind, payload: dict[str, Any]) -> dict[str, An
 def _renew_counts(spec: registry.RecordKind, actor, users: list, members: list) -> None:
     """Someone's open work changed: drop the workbench counts it may reach (chuxin.core.versions). A kind that
     changes only its own people's work renews theirs (the actor, the users, the members' accounts); any other
-    renews everyone's."""
+    renews everyone's; a kind that changes no one's (a practice finished) renews none."""
+    if spec.no_work:
+        return
     if not spec.own_work:
         versions.bump_on_commit("work")
         return

@@ -252,8 +252,8 @@ def test_a_real_write_renews_the_badge(world, client_for):
 
 
 def test_a_record_of_ones_own_work_renews_only_the_people_it_names(world, fake_work):
-    """A practice finished changes no one's open work but its member's (RecordKind.own_work): five hundred members
-    finishing at once must not make every badge in the house gather a whole workbench again."""
+    """An exam submitted changes no one's open work but its member's (RecordKind.own_work): five hundred members
+    submitting at once must not make every badge in the house gather a whole workbench again."""
     from django.test import Client
 
     from chuxin import testing
@@ -268,12 +268,48 @@ def test_a_record_of_ones_own_work_renews_only_the_people_it_names(world, fake_w
     calls = fake_work.calls
     fake_work.items[world.secretary.pk].append(fake_work.items[world.secretary.pk][0])  # unseen until renewed
     fake_work.items[world.committee.pk].append(fake_work.items[world.committee.pk][0])
-    record_work(kind="quiz.practice_done", organization=world.b1, on=D(2026, 1, 1), target=world.b1,
-                key=f"practice:{world.secretary.pk}", actor=world.secretary, users=[world.secretary],
-                payload={"kind": "daily", "correct": 3, "answered": 5})
+    record_work(kind="quiz.exam_taken", organization=world.b1, on=D(2026, 1, 1), target=world.b1,
+                key=f"exam:{world.secretary.pk}", actor=world.secretary, users=[world.secretary],
+                payload={"exam": 1, "percent": 80, "passed": True})
     assert ">2</span>" in secretary.get(reverse("workbench:badge")).content.decode()  # theirs is counted again
     assert ">1</span>" in committee.get(reverse("workbench:badge")).content.decode()  # the others' is kept
     assert fake_work.calls == calls + 1
+
+
+def test_a_record_of_no_ones_work_renews_no_count(world, fake_work):
+    """A practice finished is never an item on a workbench (RecordKind.no_work): finishing it leaves every count
+    kept, the member's own too, so the page after it does not gather the whole workbench again."""
+    from django.test import Client
+
+    from chuxin import testing
+    from chuxin.records.services import record_work
+
+    secretary = testing.logged_in(Client(), world.secretary)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    assert ">1</span>" in secretary.get(reverse("workbench:badge")).content.decode()
+    calls = fake_work.calls
+    record_work(kind="quiz.practice_done", organization=world.b1, on=D(2026, 1, 1), target=world.b1,
+                key=f"practice:{world.secretary.pk}", actor=world.secretary, users=[world.secretary],
+                payload={"kind": "daily", "correct": 3, "answered": 5})
+    assert ">1</span>" in secretary.get(reverse("workbench:badge")).content.decode()
+    assert fake_work.calls == calls
+
+
+def test_a_kind_of_no_ones_work_may_be_consumed_only_by_consumers_that_change_no_ones(monkeypatch):
+    from chuxin.core import registry
+
+    quiet = registry.RecordKind("test.quiet", "quiet", no_work=True)
+    own = registry.RecordKind("test.own", "own", own_work=True)
+    entries = [registry.Entry("a", registry.Hooks(record_kinds=(quiet, own))),
+               registry.Entry("b", registry.Hooks(consumers=(registry.Consumer(("test.quiet",), "x.y",
+                                                                                 own_work=True),)))]
+    monkeypatch.setattr(registry, "entries", lambda: entries)
+    with pytest.raises(ValueError, match="test.quiet"):
+        registry.record_kinds()
+    # a consumer that changes no one's work may consume either kind
+    entries[1] = registry.Entry("b", registry.Hooks(consumers=(registry.Consumer(("test.quiet", "test.own"), "x.y",
+                                                                                 no_work=True),)))
+    assert {"test.quiet", "test.own"} <= set(registry.record_kinds())
 
 
 def test_a_record_that_may_reach_anyone_renews_every_badge(world, fake_work, client_for):
