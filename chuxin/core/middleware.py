@@ -1,6 +1,6 @@
 """Request and response hygiene for every view: NUL characters out of the parameters; security and caching
 headers on every answer; where each request comes from, for the audit log; an htmx answer's messages in its
-HX-Trigger header."""
+HX-Trigger header; a person's own write renewing their own workbench count."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from . import versions
 from .audit_context import AuditContext, acting_from
 
 NUL = "\x00"
@@ -79,6 +80,32 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with acting_from(AuditContext.of(request)):
             return self.get_response(request)
+
+
+class OwnWorkMiddleware:
+    """After a person's own write (any method but GET, HEAD, OPTIONS that was answered without an error), their
+    own work version moves on (chuxin.core.versions.of_user): what their workbench keeps (the count, the items) is
+    gathered afresh on their next page. Services that change anyone's work write an audit entry or a work record,
+    which renew the counts they reach; some changes of one's own work do neither (a notice confirmed, a ballot cast
+    in secret), and without this the person would see the item they just dealt with for up to a minute more.
+    A view that changes no one's open work says so with `versions.leaves_work_alone` (a practice question
+    answered), so its requests keep the count."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in self.SAFE or response.status_code >= 400:
+            return response
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if user is not None and user.is_authenticated and not getattr(match and match.func, "leaves_work_alone",
+                                                                       False):
+            versions.bump(versions.of_user(user.pk))
+        return response
 
 
 HTMX_MESSAGES_EVENT = "cx-messages"

@@ -60,3 +60,11 @@ def bump_on_commit(name: str) -> None:
     too many, which costs one recomputation."""
     bump(name)
     transaction.on_commit(lambda: bump(name))
+
+
+def leaves_work_alone(view):
+    """Marks a view whose writes change no one's open work (a practice question answered): the person's own write
+    does not renew their workbench count (chuxin.core.middleware.OwnWorkMiddleware). Put it outermost, or under
+    decorators that keep the view's attributes (functools.wraps does)."""
+    view.leaves_work_alone = True
+    return view

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuxin.core import registry
+from chuxin.core import registry, versions
 from chuxin.core.access import Need, can, has_any, require
 from chuxin.core.forms import add_service_errors, run_service
 from chuxin.core.models import IdempotencyKey
@@ -115,6 +115,7 @@ def _answer_view(request, session: PracticeSession, version_pk: int, template: s
     return render(request, template, {"item": item, "session": session})
 
 
+@versions.leaves_work_alone  # a practice or an exam in progress: no one's open work changes
 @login_required
 @require_POST
 def daily_answer_view(request, version: int):
@@ -142,6 +143,7 @@ def challenge_view(request):
     return render(request, "quizzes/challenge.html", {"session": session, "item": item, "best": best})
 
 
+@versions.leaves_work_alone  # a practice or an exam in progress: no one's open work changes
 @login_required
 @require_POST
 def challenge_start_view(request):
@@ -151,6 +153,7 @@ def challenge_start_view(request):
     return redirect("quizzes:challenge")
 
 
+@versions.leaves_work_alone  # a practice or an exam in progress: no one's open work changes
 @login_required
 @require_POST
 def challenge_answer_view(request, pk: int, version: int):
@@ -177,6 +180,7 @@ def _with_question(question: Question):
     return version
 
 
+@versions.leaves_work_alone  # a practice or an exam in progress: no one's open work changes
 @login_required
 @require_POST
 def wrong_review_view(request, pk: int):
@@ -451,6 +455,7 @@ def attempt_view(request, pk: int):
                                                         (attempt.deadline - timezone.now()).total_seconds()))})
 
 
+@versions.leaves_work_alone  # a practice or an exam in progress: no one's open work changes
 @login_required
 @require_POST
 def attempt_save_view(request, pk: int, version: int):

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "chuxin.core.middleware.AuditContextMiddleware",  # where each request comes from, for the audit log
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chuxin.core.middleware.OwnWorkMiddleware",  # after authentication: a person's own write renews their count
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

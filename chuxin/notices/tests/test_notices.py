@@ -137,6 +137,19 @@ def test_the_workbench_lists_notices_waiting_for_my_confirmation(world, b2_perso
     assert selectors.workbench_items(b2_person) == []
 
 
+def test_a_notice_confirmed_leaves_the_workbench_and_its_count_at_once(world, b2_person, client_for):
+    """The workbench keeps what it gathered until something is written; confirming writes no audit entry, and
+    the person's own write (chuxin.core.middleware.OwnWorkMiddleware) renews what is kept for them."""
+    notice = send(world, needs_confirmation=True, confirm_by=timezone.localdate() + datetime.timedelta(days=2))
+    client = client_for(b2_person)
+    page = client.get(reverse("workbench:home")).content.decode()
+    assert notice.title in page
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    assert client.post(reverse("notices:confirm", args=[notice.pk])).status_code in (200, 302)
+    assert notice.title not in client.get(reverse("workbench:home")).content.decode()
+    assert ">1</span>" not in client.get(reverse("workbench:badge")).content.decode()
+
+
 def test_the_daily_run_reminds_the_unconfirmed_the_day_before(world, b2_person):
     from chuxin.notices.reminders import due_reminders
 

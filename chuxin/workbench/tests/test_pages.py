@@ -370,3 +370,46 @@ def test_the_badge_after_the_workbench_page_does_not_gather_again(world, fake_wo
     calls = fake_work.calls
     assert ">2</span>" in client.get(reverse("portal:badges")).content.decode()
     assert fake_work.calls == calls
+
+
+
+def test_a_persons_own_write_renews_their_count_unless_the_view_changes_no_ones_work(world, fake_work, client_for):
+    """OwnWorkMiddleware: a person's own write renews their kept count and items; a refused write, a read, or a
+    view that says it changes no one's work (a practice question answered) renews nothing."""
+    from types import SimpleNamespace
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from chuxin.core import versions
+    from chuxin.core.middleware import OwnWorkMiddleware
+    from chuxin.notices import views as notice_views
+    from chuxin.quizzes import views as quiz_views
+
+    client = client_for(world.secretary)
+    fake_work.give(world.secretary, D(2026, 1, 1))
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    calls = fake_work.calls
+    assert client.post(reverse("quizzes:daily-answer", args=[999999])).status_code == 404  # refused
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode() and fake_work.calls == calls
+    assert client.post(reverse("workbench:feed-settings")).status_code == 200  # an own write
+    assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode() and fake_work.calls == calls + 1
+
+    name = versions.of_user(world.secretary.pk)
+
+    def renews(status: int, method: str = "post", *, quiet: bool = False) -> bool:
+        request = getattr(RequestFactory(), method)("/somewhere/")
+        request.user = world.secretary
+
+        def view(request):
+            return None
+
+        request.resolver_match = SimpleNamespace(func=versions.leaves_work_alone(view) if quiet else view)
+        before = versions.current(name)
+        OwnWorkMiddleware(lambda request: HttpResponse(status=status))(request)
+        return versions.current(name) != before
+
+    assert renews(200) and renews(302) and renews(204, "delete")
+    assert not renews(200, quiet=True) and not renews(403) and not renews(200, "get") and not renews(200, "head")
+    assert quiz_views.daily_answer_view.leaves_work_alone  # through login_required and require_POST
+    assert not getattr(notice_views.confirm_view, "leaves_work_alone", False)
