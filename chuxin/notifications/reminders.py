@@ -15,7 +15,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from chuxin.core import registry
+from chuxin.core import registry, versions
 from chuxin.core.protocols import Reminder
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ def housekeep(today: datetime.date) -> None:
                 job(today)
         except Exception:
             logger.exception("Housekeeping of %s failed", app)
+    versions.bump("work")  # periods opened, lists made: every workbench count and kept list is gathered afresh
 
 
 def collect(today: datetime.date) -> list[Reminder]:

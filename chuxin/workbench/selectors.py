@@ -38,7 +38,7 @@ def my_items(user: User) -> list[WorkItem]:
     """Everything waiting for the user, soonest first (no date last). Kept on the user object, so the page and
     the navigation count of one request share one gathering (as chuxin.core.access keeps standings), and in the
     cache under the versions it was gathered at (as the count below): the workbench, the calendar and the feed
-    read it again until something is written or COUNT_SECONDS pass, instead of asking every app each time."""
+    read it again until something is written or COUNT_SECONDS (five minutes) pass, instead of asking every app each time."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -84,10 +84,11 @@ def forget(user: User) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-# The navigation's count is cached per user until the next write (see chuxin.core.versions) or this many
-# seconds, whichever comes first: the bound for a change that reaches nobody's open work through a service (the
-# daily run opening report periods) and for a memory cache that other processes' writes do not reach.
-COUNT_SECONDS = 60
+# The navigation's count (and the items, above) are kept per user until the next write (see chuxin.core.versions:
+# every audit entry and work record, a person's own writes, the daily run) or this many seconds, whichever comes
+# first: the bound for what changes by the clock alone (an exam that opens at nine is on the workbench by five
+# past) and for a change that reaches someone's work through no service.
+COUNT_SECONDS = 300
 # A count is kept this much longer, to be shown while one request counts afresh (below).
 COUNT_KEPT_SECONDS = 3600
 # How long one request may hold the right to count for a person before another may take it over.
