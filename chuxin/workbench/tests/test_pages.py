@@ -413,3 +413,17 @@ def test_a_persons_own_write_renews_their_count_unless_the_view_changes_no_ones_
     assert not renews(200, quiet=True) and not renews(403) and not renews(200, "get") and not renews(200, "head")
     assert quiz_views.daily_answer_view.leaves_work_alone  # through login_required and require_POST
     assert not getattr(notice_views.confirm_view, "leaves_work_alone", False)
+
+
+def test_rows_are_escaped_and_say_today_or_no_date(world, fake_work, client_for):
+    """The rows' markup is made in Python (presentation.Section.rows_html): every value still escaped."""
+    from django.utils import timezone
+
+    fake_work.give(world.secretary, timezone.localdate(), title='<script>alert("x")</script>',
+                   organization='"支部"&<b>')
+    fake_work.give(world.secretary, None, title="无日期的工作", state="<i>open</i>")
+    html = client_for(world.secretary).get(reverse("workbench:home")).content.decode()
+    assert '<script>alert' not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&quot;支部&quot;&amp;&lt;b&gt;" in html and "&lt;i&gt;open&lt;/i&gt;" in html
+    assert 'bg-warning-subtle">' in html and ">Today</div>" in html
+    assert '<span class="text-muted">—</span>' in html
