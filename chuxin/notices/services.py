@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
-from chuxin.core import richtext
+from chuxin.core import richtext, versions
 from chuxin.core.access import Need, authorize
 from chuxin.core.attachments import attachments_save
 from chuxin.core.models import IdempotencyKey
@@ -123,6 +123,9 @@ def notice_open(*, user, notice: Notice) -> NoticeRecipient:
         now = timezone.now()
         NoticeRecipient.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=now)
         row.read_at = now
+        # Opening is a GET, which the own-write renewal (core.middleware.OwnWorkMiddleware) leaves alone: a notice
+        # asking for confirmation goes from "to read" to "to confirm" on the reader's kept workbench.
+        versions.bump_on_commit(versions.of_user(user.pk))
     return row
 
 

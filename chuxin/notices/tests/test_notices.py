@@ -143,8 +143,11 @@ def test_a_notice_confirmed_leaves_the_workbench_and_its_count_at_once(world, b2
     notice = send(world, needs_confirmation=True, confirm_by=timezone.localdate() + datetime.timedelta(days=2))
     client = client_for(b2_person)
     page = client.get(reverse("workbench:home")).content.decode()
-    assert notice.title in page
+    assert notice.title in page and ">to read<" in page
     assert ">1</span>" in client.get(reverse("workbench:badge")).content.decode()
+    client.get(notice.get_absolute_url())  # opening is reading: the item now asks for the confirmation
+    page = client.get(reverse("workbench:home")).content.decode()
+    assert notice.title in page and ">to confirm<" in page and ">to read<" not in page
     assert client.post(reverse("notices:confirm", args=[notice.pk])).status_code in (200, 302)
     assert notice.title not in client.get(reverse("workbench:home")).content.decode()
     assert ">1</span>" not in client.get(reverse("workbench:badge")).content.decode()
