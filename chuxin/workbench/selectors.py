@@ -47,7 +47,7 @@ def my_items(user: User) -> list[WorkItem]:
         stamp = _stamp(user)  # before gathering: a write meanwhile leaves what is kept below out of date
         key = _items_key(user)
         kept = cache.get(key)  # (stamp, items, gathered at)
-        if kept is not None and tuple(kept[0]) == stamp and time.time() - kept[2] < COUNT_SECONDS:
+        if _fresh(kept, stamp):
             items = kept[1]
         else:
             with access.kept(user):  # the apps share the person's own lookups (their member file)
@@ -72,7 +72,7 @@ def has_open_items(user: User) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     kept = cache.get(_count_key(user))  # (stamp, count, counted at)
-    if kept is not None and tuple(kept[0]) == _stamp(user) and time.time() - kept[2] < COUNT_SECONDS:
+    if _fresh(kept, _stamp(user)):
         return kept[1] > 0
     with access.kept(user):
         return any(provider(user) for provider in providers())
@@ -108,7 +108,7 @@ def open_count(user: User) -> int:
     if not (user.is_authenticated and user.is_active):
         return 0
     kept = cache.get(_count_key(user))  # (stamp, count, counted at)
-    if kept is not None and tuple(kept[0]) == _stamp(user) and time.time() - kept[2] < COUNT_SECONDS:
+    if _fresh(kept, _stamp(user)):
         return kept[1]
     counting = f"chuxin:workbench-counting:{user.pk}"
     if kept is not None and not cache.add(counting, 1, COUNTING_SECONDS):
@@ -123,6 +123,11 @@ def open_count(user: User) -> int:
 def _stamp(user: User) -> tuple[int, ...]:
     """The versions a count is valid under: the house's work and the person's own (chuxin.core.versions)."""
     return versions.current_many("work", versions.of_user(user.pk))
+
+
+def _fresh(kept: tuple | None, stamp: tuple[int, ...]) -> bool:
+    """Whether a kept (stamp, value, made at) is still good: made under these versions, within COUNT_SECONDS."""
+    return kept is not None and tuple(kept[0]) == stamp and time.time() - kept[2] < COUNT_SECONDS
 
 
 def _count_key(user: User) -> str:
