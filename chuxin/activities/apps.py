@@ -44,6 +44,7 @@ class ActivitiesConfig(AppConfig):
                        fact_sentence=_("%(n)s micro-wishes of residents were fulfilled")),
         ),
         workbench="chuxin.activities.selectors.workbench_items",
+        workbench_probe="chuxin.activities.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("activity", _("Activities and wishes"), "heart", order=45),),
         reminders="chuxin.activities.reminders.due_reminders",
         facts="chuxin.activities.selectors.period_facts",

@@ -172,6 +172,18 @@ def public_organizations() -> QuerySet[Organization]:
 # --- what the house reads ----------------------------------------------------------------------------------------
 
 
+def _my_own(user, now) -> tuple[QuerySet[Participant], QuerySet[Wish]]:
+    """(The user's upcoming activities they signed up for; the wishes they claimed and have not fulfilled.)"""
+    return (Participant.objects.filter(member__user=user, state=State.SIGNED_UP, activity__status=Status.OPEN,
+                                       activity__ends_at__gt=now),
+            Wish.objects.filter(claimed_by__user=user, state=WishState.CLAIMED))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
+    return list(_my_own(user, timezone.now())) if user.is_authenticated else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Wishes waiting for review and held activities to close where the user manages; the user's own upcoming
     activities and the wishes they claimed. Four queries whatever their number."""
@@ -195,16 +207,14 @@ def workbench_items(user) -> list[WorkItem]:
             items.append(WorkItem(kind="activity", title=a.title, url=a.get_absolute_url(), due=day,
                                   state=_("hours to record and close"), organization=a.organization.name,
                                   overdue=(today - day).days > 7, uid=f"activity-close-{a.pk}@chuxin"))
-    mine = Participant.objects.filter(member__user=user, state=State.SIGNED_UP, activity__status=Status.OPEN,
-                                      activity__ends_at__gt=now).select_related("activity__organization")[:50]
-    for row in mine:
+    mine, claimed = _my_own(user, now)
+    for row in mine.select_related("activity__organization")[:50]:
         a = row.activity
         local = timezone.localtime(a.starts_at)
         items.append(WorkItem(kind="activity", title=f"{a.title} {local:%H:%M}", url=a.get_absolute_url(),
                               due=local.date(), state=_("to take part"), organization=a.organization.name,
                               uid=f"activity-{a.pk}@chuxin"))
-    for w in Wish.objects.filter(claimed_by__user=user, state=WishState.CLAIMED).select_related(
-            "organization")[:50]:
+    for w in claimed.select_related("organization")[:50]:
         items.append(WorkItem(kind="activity", title=_("Micro-wish: %(wish)s") % {"wish": w.short},
                               url=w.get_absolute_url(), due=None, state=_("to fulfil"),
                               organization=w.organization.name, uid=f"wish-{w.pk}@chuxin"))

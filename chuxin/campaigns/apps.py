@@ -40,6 +40,7 @@ class CampaignsConfig(AppConfig):
         # Meetings held and reports filed tick the campaign checklists of the organizations that did them.
         consumers=(Consumer(("meeting_held", "report_filed"), "chuxin.campaigns.services.tick_from_record"),),
         workbench="chuxin.campaigns.selectors.workbench_items",
+        workbench_probe="chuxin.campaigns.selectors.workbench_probe",
         workbench_kinds=(
             WorkbenchKind("campaign", _("Campaigns"), "flag", order=80),
             WorkbenchKind("innovation", _("Innovation projects"), "lightbulb", order=81),

@@ -253,6 +253,17 @@ def project_reviews(project: Project):
 # Workbench and member file
 
 
+def _to_review(user) -> QuerySet[Project]:
+    return Project.objects.filter(call__reviewers=user, state=Project.State.SUBMITTED).exclude(
+        reviews__reviewer=user)
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere: projects to review (the registry's
+    `workbench_probe`)."""
+    return [_to_review(user)] if user.is_authenticated else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Open campaign stages of the organizations the user manages (a stage ending within 30 days or already
     running, with actions not done), projects to review, projects to decide. Four queries."""
@@ -278,8 +289,7 @@ def workbench_items(user) -> list[WorkItem]:
                             url=reverse("campaigns:checklist", args=[p.pk]), due=s.ends_on,
                             state=_("%(done)s of %(n)s done") % {"done": done.get((p.pk, s.pk), 0), "n": s.required},
                             organization=p.organization.name, uid=f"campaign-{p.pk}-{s.pk}@chuxin"))
-    for project in Project.objects.filter(call__reviewers=user, state=Project.State.SUBMITTED).exclude(
-            reviews__reviewer=user).select_related("call", "organization").distinct()[:50]:
+    for project in _to_review(user).select_related("call", "organization").distinct()[:50]:
         items.append(WorkItem(kind="innovation", title=project.title, url=project.get_absolute_url(),
                               due=None, state=_("to review"), organization=project.organization.name,
                               uid=f"innovation-review-{project.pk}@chuxin"))

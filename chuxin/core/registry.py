@@ -104,6 +104,10 @@ class Hooks:
     record_kinds: tuple[RecordKind, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     workbench: str | None = None  # dotted: workbench_items(user) -> list[WorkItem]
+    # dotted: workbench_probe(user) -> list[QuerySet]: for a person who reads nowhere (no standing above PUBLIC: a
+    # plain member), the querysets `workbench` reads; when none has a row, `workbench` gives nothing and is not
+    # asked. The workbench asks every app's probe in one query (chuxin.workbench.selectors).
+    workbench_probe: str | None = None
     workbench_kinds: tuple[WorkbenchKind, ...] = ()
     reminders: str | None = None  # dotted: due_reminders(today) -> list[Reminder]
     housekeeping: tuple[str, ...] = ()  # dotted: f(today) -> None, run before the reminders
@@ -171,6 +175,12 @@ def consumers(kind: str) -> list[Callable]:
 
 def workbench_providers() -> list[Callable]:
     return [load(e.hooks.workbench) for e in entries() if e.hooks.workbench]
+
+
+def workbench_probes() -> dict[Callable, Callable]:
+    """{provider: its probe} for the apps that declare both."""
+    return {load(e.hooks.workbench): load(e.hooks.workbench_probe)
+            for e in entries() if e.hooks.workbench and e.hooks.workbench_probe}
 
 
 def workbench_kinds() -> dict[str, WorkbenchKind]:

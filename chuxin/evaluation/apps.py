@@ -38,6 +38,7 @@ class EvaluationConfig(AppConfig):
     hooks = Hooks(
         record_kinds=RECORD_KINDS,
         workbench="chuxin.evaluation.selectors.workbench_items",
+        workbench_probe="chuxin.evaluation.selectors.workbench_probe",
         workbench_kinds=(
             WorkbenchKind("evaluation", _("Member evaluation"), "clipboard-check", order=70),
             WorkbenchKind("talk", _("Heart-to-heart talks"), "chat-heart", order=71),

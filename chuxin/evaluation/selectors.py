@@ -144,6 +144,22 @@ def result_counts(evaluation: Evaluation) -> list[tuple[str, str, int]]:
 # The workbench
 
 
+def _my_parts(user, today: datetime.date) -> tuple[QuerySet[Participant], QuerySet[Evaluation]]:
+    """(My parts in evaluations at self-assessment or grading; the evaluations at proposal or decision that I
+    manage or sit on the committee of.)"""
+    seat = Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
+        Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
+    return (my_participations(user).filter(evaluation__stage__in=[S.SELF_ASSESSMENT, S.GRADING]),
+            Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path") | seat,
+                                      stage__in=[S.PROPOSAL, S.DECISION]))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere (the talks are a secretary's): the
+    registry's `workbench_probe`."""
+    return list(_my_parts(user, timezone.localdate())) if user.is_authenticated else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Self-assessments to write and ballots to cast (the user's own parts), proposals to write (the committee)
     and decisions to record (the secretary), and, from the fourth quarter, the talks not yet held. Two queries
@@ -153,7 +169,7 @@ def workbench_items(user) -> list[WorkItem]:
         return []
     today = timezone.localdate()
     items: list[WorkItem] = []
-    mine = my_participations(user).filter(evaluation__stage__in=[S.SELF_ASSESSMENT, S.GRADING])
+    mine, sitting = _my_parts(user, today)
     for p in mine:
         e = p.evaluation
         url = reverse("evaluation:mine", kwargs={"pk": e.pk})
@@ -168,11 +184,7 @@ def workbench_items(user) -> list[WorkItem]:
                                   organization=e.organization.name, overdue=e.grading_due < today,
                                   uid=f"evaluation-ballot-{p.pk}@chuxin"))
     # The evaluations the user manages, or sits on the committee of (one query: the seat is a join).
-    seat = Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
-        Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
-    for e in (Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path") | seat,
-                                        stage__in=[S.PROPOSAL, S.DECISION])
-              .select_related("organization").distinct().order_by("grading_due", "pk")):
+    for e in sitting.select_related("organization").distinct().order_by("grading_due", "pk"):
         manage = can(user, e.organization, Need.MANAGE)
         if e.stage == S.PROPOSAL:
             items.append(WorkItem(kind="evaluation", title=_("Propose grades: member evaluation %(year)s") % {

@@ -22,6 +22,7 @@ class JointConfig(AppConfig):
         facts_label=_("Joint committee"),
         facts_order=85,
         workbench="chuxin.joint.workbench.workbench_items",
+        workbench_probe="chuxin.joint.workbench.workbench_probe",
         workbench_kinds=(WorkbenchKind("joint", _("Joint committee"), "diagram-3", order=85),),
         reminders="chuxin.joint.workbench.due_reminders",
         demo=Demo("chuxin.joint.demo.seed_demo_data", after=("orgs", "plans")),

@@ -54,6 +54,7 @@ class LearningConfig(AppConfig):
             RecordKind(LESSON_DONE, _("a course lesson done"), own_work=True),
         ),
         workbench="chuxin.learning.selectors.workbench_items",
+        workbench_probe="chuxin.learning.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("reading", _("Required reading"), "book", order=60),),
         reminders="chuxin.learning.reminders.due_reminders",
         demo=Demo("chuxin.learning.demo.seed_demo_data", after=("meetings",)),

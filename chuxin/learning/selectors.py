@@ -221,11 +221,18 @@ def readings_of_member(member: Member | None) -> QuerySet[Reading]:
     ).select_related("item", "organization").order_by("due_on", "pk")
 
 
+def _unread(member: Member) -> QuerySet[Reading]:
+    return readings_of_member(member).exclude(item_id__in=Receipt.objects.filter(member=member).values("item_id"))
+
+
 def unread_of_member(member: Member | None) -> list[Reading]:
-    if member is None:
-        return []
-    opened = Receipt.objects.filter(member=member).values("item_id")
-    return list(readings_of_member(member).exclude(item_id__in=opened))
+    return [] if member is None else list(_unread(member))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`)."""
+    member = members_selectors.own_member(user)
+    return [] if member is None else [_unread(member)]
 
 
 def workbench_items(user) -> list[WorkItem]:

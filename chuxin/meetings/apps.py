@@ -96,6 +96,7 @@ class MeetingsConfig(AppConfig):
             RecordKind("meeting_convened", _("meetings convened"), payload={"kind": str, "planned_at": str}),
         ),
         workbench="chuxin.meetings.selectors.workbench_items",
+        workbench_probe="chuxin.meetings.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("meeting", _("Meetings"), "people", order=35),),
         reminders="chuxin.meetings.reminders.due_reminders",
         facts="chuxin.meetings.selectors.period_facts",

@@ -452,6 +452,26 @@ def without_life(organization: Organization, today: datetime.date | None = None)
 # What other apps read: the workbench, the report facts, a member's history
 
 
+def _leave_to_decide(user) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(state=LeaveRequest.State.PENDING,
+                                       attendance__meeting__status=Status.CONVENED).filter(
+        scope_q(user, Need.MANAGE, "attendance__meeting__organization_path") | Q(attendance__meeting__host__user=user))
+
+
+def _to_attend(user, now: datetime.datetime) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(member__user=user, meeting__status=Status.CONVENED,
+                                     meeting__planned_at__gte=now - datetime.timedelta(hours=12)).exclude(
+        state__in=[*Attendance.EXCUSED, Attendance.State.LEAVE])
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere: leave to decide as a meeting's host, meetings
+    to attend (the registry's `workbench_probe`)."""
+    if not user.is_authenticated:
+        return []
+    return [_leave_to_decide(user), _to_attend(user, timezone.now())]
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Meetings to convene and minutes to file where the user manages, leave requests to decide, and the
     user's own upcoming meetings. Four queries whatever their number."""
@@ -473,21 +493,15 @@ def workbench_items(user) -> list[WorkItem]:
             items.append(WorkItem(kind="meeting", title=m.title, url=m.get_absolute_url(), due=day,
                                   state=_("minutes to file"), organization=m.organization.name,
                                   overdue=(today - day).days > 7, uid=f"meeting-minutes-{m.pk}@chuxin"))
-    pending = LeaveRequest.objects.filter(state=LeaveRequest.State.PENDING,
-                                          attendance__meeting__status=Status.CONVENED).filter(
-        scope_q(user, Need.MANAGE, "attendance__meeting__organization_path")
-        | Q(attendance__meeting__host__user=user)).select_related(
-        "attendance__member", "attendance__meeting__organization")[:50]
+    pending, mine = _leave_to_decide(user), _to_attend(user, now)
+    pending = pending.select_related("attendance__member", "attendance__meeting__organization")[:50]
     for r in pending:
         m = r.attendance.meeting
         items.append(WorkItem(kind="meeting", title=_("Leave: %(name)s, %(title)s") % {
             "name": r.attendance.member.name, "title": m.title}, url=reverse("meetings:leave", args=[m.pk]),
             due=timezone.localtime(m.planned_at).date(), state=_("leave to approve"),
             organization=m.organization.name, uid=f"meeting-leave-{r.pk}@chuxin"))
-    mine = Attendance.objects.filter(member__user=user, meeting__status=Status.CONVENED,
-                                     meeting__planned_at__gte=now - datetime.timedelta(hours=12)).exclude(
-        state__in=[*Attendance.EXCUSED, Attendance.State.LEAVE]).select_related("meeting__organization")[:50]
-    for row in mine:
+    for row in mine.select_related("meeting__organization")[:50]:
         m = row.meeting
         local = timezone.localtime(m.planned_at)
         items.append(WorkItem(kind="meeting", title=f"{m.title} {local:%H:%M}", url=m.get_absolute_url(),

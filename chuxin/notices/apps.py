@@ -17,6 +17,7 @@ class NoticesConfig(AppConfig):
             Consumer(("directive_issued",), "chuxin.notices.consumers.push_directive_issued"),
         ),
         workbench="chuxin.notices.selectors.workbench_items",
+        workbench_probe="chuxin.notices.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("notice", _("Notices to confirm"), "envelope-paper", order=36),),
         reminders="chuxin.notices.reminders.due_reminders",
         housekeeping=("chuxin.notices.delivery.housekeeping",),

@@ -135,11 +135,19 @@ def notice_attachments(notice: Notice) -> list[NoticeAttachment]:
     return list(notice.attachments.all())
 
 
+def _to_confirm(user) -> QuerySet[NoticeRecipient]:
+    return NoticeRecipient.objects.filter(user=user, confirmed_at__isnull=True, notice__needs_confirmation=True)
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`)."""
+    return [_to_confirm(user)] if user.is_authenticated else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Notices that ask the user for a confirmation they have not given (one query)."""
     today = timezone.localdate()
-    rows = (NoticeRecipient.objects.filter(user=user, confirmed_at__isnull=True, notice__needs_confirmation=True)
-            .select_related("notice__organization").order_by("notice__confirm_by", "notice_id")[:100])
+    rows = (_to_confirm(user).select_related("notice__organization").order_by("notice__confirm_by", "notice_id")[:100])
     items = []
     for row in rows:
         due = row.notice.confirm_by

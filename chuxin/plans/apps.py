@@ -14,6 +14,7 @@ class PlansConfig(AppConfig):
                        fact_sentence=_("%(n)s tasks completed this period")),
         ),
         workbench="chuxin.plans.selectors.workbench_items",
+        workbench_probe="chuxin.plans.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("task", _("Tasks"), "check2-square", order=20),),
         reminders="chuxin.plans.reminders.due_reminders",
         facts="chuxin.plans.selectors.period_facts",

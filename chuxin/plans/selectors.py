@@ -244,6 +244,18 @@ def access_task(user, pk, *, need: Need, relations: Iterable[Relation] = ()) -> 
 # For other apps: the workbench and periodic reports
 
 
+def _my_tasks(user) -> tuple[QuerySet[Task], QuerySet[Task]]:
+    """(My open tasks in published plans, tasks submitted to me as their plan's owner.)"""
+    base = Task.objects.filter(plan_item__plan__status=Plan.Status.PUBLISHED)
+    return (base.filter(assignments__member__user=user, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]),
+            base.filter(plan_item__plan__owner=user, status=Task.Status.SUBMITTED))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
+    return list(_my_tasks(user)) if user.is_authenticated else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """My open tasks in published plans (assigned to me, not yet submitted), and tasks waiting for my
     confirmation as a plan's owner. Two queries whatever their number, read as plain values (a secretary may have
@@ -256,19 +268,15 @@ def workbench_items(user) -> list[WorkItem]:
     labels = {value: str(label) for value, label in Task.Status.choices}  # once, not per task
     overdue_label, soon_label, confirm_label = _("overdue"), _("due soon"), _("to confirm")
     items: list[WorkItem] = []
-    base = Task.objects.filter(plan_item__plan__status=Plan.Status.PUBLISHED)
     fields = ("id", "title", "due_on", "status", "plan_item__plan__organization__name")
-    mine = base.filter(
-        assignments__member__user=user, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]
-    ).distinct().values_list(*fields)
-    for pk, title, due_on, status, organization in mine:
+    mine, to_confirm = _my_tasks(user)
+    for pk, title, due_on, status, organization in mine.distinct().values_list(*fields):
         # Open or in progress: not done, so overdue and due soon depend on the date alone (Task.overdue_on).
         overdue = due_on < today
         state = overdue_label if overdue else soon_label if due_on <= soon else labels[status]
         items.append(WorkItem(kind="task", title=title, url=task_url(pk), due=due_on, state=state,
                               organization=organization, overdue=overdue, uid=f"task-{pk}@chuxin"))
-    for pk, title, due_on, _status, organization in base.filter(
-            plan_item__plan__owner=user, status=Task.Status.SUBMITTED).values_list(*fields):
+    for pk, title, due_on, _status, organization in to_confirm.values_list(*fields):
         items.append(WorkItem(kind="task", title=title, url=task_url(pk), due=due_on, state=confirm_label,
                               organization=organization, overdue=False, uid=f"task-confirm-{pk}@chuxin"))
     return items + _pass_on_items(user, today)

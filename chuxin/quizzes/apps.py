@@ -51,6 +51,7 @@ class QuizzesConfig(AppConfig):
         # Points are a ledger of their own, not anyone's open work.
         consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award", no_work=True),),
         workbench="chuxin.quizzes.selectors.workbench_items",
+        workbench_probe="chuxin.quizzes.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("exam", _("Exams"), "pencil-square", order=60),),
         reminders="chuxin.quizzes.reminders.due_reminders",
         housekeeping=("chuxin.quizzes.services.attempts_expire",),

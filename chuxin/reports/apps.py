@@ -16,6 +16,7 @@ class ReportsConfig(AppConfig):
             RecordKind("report_accepted", _("a written report accepted"), payload={"period": str, "frequency": str}),
         ),
         workbench="chuxin.reports.selectors.workbench_items",
+        workbench_probe="chuxin.reports.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("report", _("Reports"), "file-earmark-text", order=40),),
         housekeeping=("chuxin.reports.periods.periods_open",),
         reminders="chuxin.reports.reminders.due_reminders",

@@ -179,16 +179,23 @@ class Duty:
         return self.report.status if self.report else "not_started"
 
 
+def _seats(user, today: datetime.date) -> QuerySet[Position]:
+    return Position.objects.filter(member__user=user, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads for a person who manages nowhere, reviews nothing and writes only for the seats
+    they hold (the registry's `workbench_probe`)."""
+    return [_seats(user, timezone.localdate())] if user.is_authenticated else []
+
+
 def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Position]]:
     """Organizations the user writes for as their secretary (a secretary grant or a secretary seat), and the
     seats they hold. Two queries."""
     from chuxin.accounts.models import Role, RoleGrant
 
-    positions = list(
-        Position.objects.filter(member__user=user, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .select_related("organization")
-    )
+    positions = list(_seats(user, today).select_related("organization"))
     orgs = {  # a secretary grant gives MANAGE: without that standing anywhere, no query (a plain member)
         g.organization.pk: g.organization
         for g in RoleGrant.objects.filter(user=user, role=Role.SECRETARY).select_related("organization")

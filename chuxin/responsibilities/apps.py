@@ -18,6 +18,7 @@ class ResponsibilitiesConfig(AppConfig):
             Consumer(("position_taken",), "chuxin.responsibilities.services.lists_from_record"),
         ),
         workbench="chuxin.responsibilities.selectors.workbench_items",
+        workbench_probe="chuxin.responsibilities.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("responsibility", _("Responsibilities"), "shield-check", order=50),),
         housekeeping=("chuxin.responsibilities.services.lists_ensure_housekeeping",),
         reminders="chuxin.responsibilities.reminders.due_reminders",

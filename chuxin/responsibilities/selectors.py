@@ -133,16 +133,25 @@ def expected_by(required: int, today: datetime.date) -> int:
     return int(required * year_elapsed(today) + 0.5)
 
 
+def _open_items(user, today: datetime.date) -> QuerySet[ListItem]:
+    return ListItem.objects.filter(
+        done_at__isnull=True,
+        list__in=ResponsibilityList.objects.filter(_mine_q(user, today.year), year=today.year).values("pk"),
+    )
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`)."""
+    return [_open_items(user, timezone.localdate())] if user.is_authenticated else []
+
+
 def workbench_items(user, today: datetime.date | None = None) -> list[WorkItem]:
     """My open duties this year, only those behind schedule, so the workbench is not flooded. One query."""
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
     items = (
-        ListItem.objects.filter(
-            done_at__isnull=True,
-            list__in=ResponsibilityList.objects.filter(_mine_q(user, today.year), year=today.year).values("pk"),
-        )
+        _open_items(user, today)
         .select_related("list__organization")
         .only("pk", "text", "required_count", "done_count", "list__id", "list__post_kind",
               "list__organization__name")

@@ -17,6 +17,7 @@ class SiteConfig(AppConfig):
         facts_label=_("Public site"),
         facts_order=80,
         workbench="chuxin.site.workbench.workbench_items",
+        workbench_probe="chuxin.site.workbench.workbench_probe",
         workbench_kinds=(WorkbenchKind("site", _("Public site"), "globe", order=80),),
         demo=Demo("chuxin.site.demo.seed_demo_data", after=("orgs", "members")),
         navigation=(NavEntry("site:manage", _("Public site"), "globe", Need.READ, "communication", 80),),

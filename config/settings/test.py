@@ -37,3 +37,7 @@ if REDIS_URL:  # noqa: F405
 # answer is given up on quickly.
 CHUXIN_ROBOT_EXTRA_HOSTS = ["127.0.0.1"]
 CHUXIN_ROBOT_TIMEOUT = 1
+
+# Every gathering of a plain member's workbench checks each app's probe against the app itself
+# (chuxin.workbench.selectors._to_ask): a probe that misses work fails the test that gathered.
+CHUXIN_CHECK_WORKBENCH_PROBES = True

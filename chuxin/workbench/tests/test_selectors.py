@@ -242,3 +242,77 @@ def test_grouped_keeps_every_group_in_order_and_soonest_first():
     assert [i.due for i in groups[Group.THIS_WEEK]] == [D(2026, 11, 26)]
     assert [i.due for i in groups[Group.LATER]] == [D(2026, 12, 9)]
     assert [i.due for i in groups[Group.NO_DATE]] == [None]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Probes: for a plain member, the apps say in one query whether they have any rows for them
+
+
+def _gather_afresh(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chuxin.accounts.models import User
+
+    fresh = User.objects.get(pk=user.pk)  # a new request: no standings or items kept on the object
+    with CaptureQueriesContext(connection) as queries:
+        items = my_items(fresh)
+    return items, len(queries)
+
+
+def test_a_plain_members_gathering_asks_every_app_in_one_query_and_reads_only_those_with_rows(world, settings):
+    """Nothing open: who they are (standings, 2; their member file, 1) and one probe for every app, instead of
+    some twenty queries. A notice asking them to confirm: the probe finds its row and the notices app is asked,
+    and its item is there. (Counted as in production: the test settings' check of the probes asks the apps.)"""
+    from chuxin.notices.services import notice_send
+
+    settings.CHUXIN_CHECK_WORKBENCH_PROBES = False
+
+    items, queries = _gather_afresh(world.member_user)
+    assert items == []
+    assert queries <= 4
+    notice_send(actor=world.secretary, organization=world.b1, title="学习通知", body="<p>请确认</p>",
+                needs_confirmation=True, to_organizations=[world.b1])
+    items, queries = _gather_afresh(world.member_user)
+    assert [(i.kind, i.title) for i in items] == [("notice", "学习通知")]
+    assert queries <= 5
+
+
+def test_those_who_read_somewhere_ask_every_app(world, monkeypatch):
+    """A secretary's work comes from their scopes too: no probe decides for them."""
+    asked = []
+    probes = {provider: (lambda user: asked.append(user.username)) for provider in selectors.providers()}
+    monkeypatch.setattr(registry, "workbench_probes", lambda: probes)
+    my_items(world.secretary)
+    assert asked == []
+    my_items(world.member_user)
+    assert set(asked) == {"member"} and len(asked) == len(probes)
+
+
+def _probed_app(monkeypatch, installed, probe, work):
+    fake_module(monkeypatch, "chuxin.probed")
+    fake_module(monkeypatch, "chuxin.probed.selectors", workbench_items=work, workbench_probe=probe)
+    installed(app("probed", Hooks(workbench="chuxin.probed.selectors.workbench_items",
+                                  workbench_probe="chuxin.probed.selectors.workbench_probe")))
+
+
+def test_an_app_whose_probe_finds_no_row_is_not_asked(world, monkeypatch, installed, settings):
+    from chuxin.notices.models import NoticeRecipient
+
+    calls = []
+    _probed_app(monkeypatch, installed, lambda user: [NoticeRecipient.objects.filter(user=user)],
+                lambda user: calls.append(user) or [])
+    settings.CHUXIN_CHECK_WORKBENCH_PROBES = False
+    assert my_items(world.member_user) == [] and calls == []
+
+
+def test_a_probe_that_misses_work_fails_every_test_that_gathers(world, monkeypatch, installed):
+    """The test settings ask an app all the same when its probe finds nothing: giving work then is an error."""
+    _probed_app(monkeypatch, installed, lambda user: [], lambda user: [item(D(2026, 1, 1), "missed")])
+    with pytest.raises(AssertionError, match="its workbench probe found no row, but it gives work"):
+        my_items(world.member_user)
+
+
+def test_a_probe_that_cannot_tell_leaves_the_app_asked(world, monkeypatch, installed):
+    _probed_app(monkeypatch, installed, lambda user: None, lambda user: [item(D(2026, 1, 1), "asked")])
+    assert [i.title for i in my_items(world.member_user)] == ["asked"]
