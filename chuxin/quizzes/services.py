@@ -117,10 +117,10 @@ def daily_practice(*, user, day: datetime.date) -> PracticeSession | None:
     if org is None:
         return None
     count = core_rules.value(DAILY_COUNT, org)
-    pool = list(selectors.question_pool(user).values_list("pk", flat=True))
-    if not pool:
+    current = dict(selectors.question_pool(user).values_list("pk", "current_id"))  # the pool's current versions
+    if not current:
         return None
-    versions = _current_versions(_draw(pool, count, f"daily:{user.pk}:{day.isoformat()}"))
+    versions = [current[pk] for pk in _draw(list(current), count, f"daily:{user.pk}:{day.isoformat()}")]
     try:
         with transaction.atomic():
             return PracticeSession.objects.create(user=user, organization=org, kind=PracticeSession.Kind.DAILY,

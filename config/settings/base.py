@@ -142,6 +142,9 @@ if REDIS_URL:
             "KEY_PREFIX": "chuxin",
         }
     }
+    # Sessions are read from Redis and written through to the database (durable across a Redis restart): every
+    # request's session query leaves PostgreSQL (docs/scaling.md).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
