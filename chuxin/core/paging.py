@@ -24,10 +24,11 @@ COUNT_CAP = 1_000
 _CURSOR = re.compile(r"([a-zA-Z0-9]{0,200})\.([0-9]{1,18})", re.ASCII)
 
 
-def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP, *, ordered: bool = False) -> tuple[int, bool]:
     """(count, exact): the rows counted up to `cap` + 1; `exact` False means "more than cap" (count == cap).
-    One query that reads at most cap + 1 rows."""
-    n = queryset.order_by()[: cap + 1].count()
+    One query that reads at most cap + 1 rows; in the queryset's own order if `ordered` (an index that gives that
+    order then lets the database stop at the cap instead of first collecting every match)."""
+    n = (queryset if ordered else queryset.order_by())[: cap + 1].count()
     return (cap, False) if n > cap else (n, True)
 
 

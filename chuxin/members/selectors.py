@@ -239,7 +239,11 @@ def member_count(user, filters: MemberFilters, *, need: Need = Need.READ) -> tup
     if plain and filters.status == Member.Status.ACTIVE:
         counts = members_on_roll(user, filters.organization, need=need)
         return counts[filters.category or "active"], True
-    return capped_count(member_list(user, filters, need=need))
+    # A surname on PostgreSQL ("张", ~2% of a million members): counted in the list's order, member_surname is read
+    # in order and the count stops at the cap (12 ms at 10^6); unordered, the planner first made a bitmap of every
+    # member with that surname (30 ms).
+    surname = connection.vendor == "postgresql" and len(filters.q.strip()) == 1 and not filters.q.strip().isascii()
+    return capped_count(member_list(user, filters, need=need), ordered=surname and not filters.contains)
 
 
 def _prefix_q(field: str, term: str) -> Q:

@@ -21,7 +21,7 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from chuxin.accounts.models import Role, RoleGrant, User
-from chuxin.core.db import analyze
+from chuxin.core.db import analyze, vacuum
 from chuxin.core.paths import STEP_LEN, encode_step, next_child_path
 from chuxin.members import citizen_id
 from chuxin.members.models import Member, MemberTally
@@ -86,6 +86,7 @@ class Command(BaseCommand):
             analyze(Organization, Member, MemberTally)  # fresh statistics for the planner after a bulk load
             self.say(f"counters and statistics ({time.perf_counter() - started:.1f} s)")
             password = self.build_worker(tree["root"])
+        vacuum(Organization, Member, MemberTally)  # committed: the new pages all-visible, as autovacuum leaves them
         self.stdout.write(self.style.SUCCESS(
             f"Scale data ready in {time.perf_counter() - started:.1f} s: {len(tree['all'])} organizations, "
             f"{members} members. Login: {WORKER_USERNAME} / {password}"
