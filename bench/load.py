@@ -19,8 +19,8 @@ What it does:
    each going from page to page with --think seconds between page views (1 to 3 by default: faster than anyone
    reads a page); then a capacity run: --capacity-users users with no pause at all (a closed loop: the most page
    views a second the server gives); the figures leave the warm-up out. A page view is the page and the requests
-   every page makes after loading (bench/locust_common.py: `/badges/`, the notification and workbench counts in
-   one htmx request): two requests, one after the other, as a browser makes them. The pages are the key pages of
+   the page asks for as it loads (bench/locust_common.py: `/badges/`, the notification and workbench counts in
+   one htmx request, when the page could not draw them itself), one after the other, as a browser makes them. The pages are the key pages of
    bench/run.py, a secretary's workbench among them;
 4. reports page views a second, the latency of the page views and of every request (p50, p95, p99), errors
    (a status other than 200, or no answer), the server's CPU per page view (the gunicorn workers', and
@@ -47,7 +47,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
-from locust_common import AFTER_EVERY_PAGE  # noqa: E402  (bench/ is on the path only now)
+from locust_common import AFTER_A_PAGE  # noqa: E402  (bench/ is on the path only now)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 LOCUST_VERSION = "2.47.0"
@@ -188,7 +188,7 @@ def get(port: int, path: str, session: str) -> tuple[int, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1",
-                                           **({"HX-Request": "true"} if path in AFTER_EVERY_PAGE else {})})
+                                           **({"HX-Request": "true"} if path in AFTER_A_PAGE else {})})
         response = conn.getresponse()
         response.read()
         status = response.status
@@ -262,7 +262,7 @@ def main(argv=None) -> None:
     plan = pages()
     files = {"keys": Path("/tmp/chuxin-bench-load-keys.json"), "plan": Path("/tmp/chuxin-bench-load-plan.json")}
     files["keys"].write_text(json.dumps(keys))
-    files["plan"].write_text(json.dumps({"pages": plan, "after_every_page": AFTER_EVERY_PAGE}))
+    files["plan"].write_text(json.dumps({"pages": plan}))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "0",
            "DATABASE_URL": args.database, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_LOG_LEVEL": "ERROR"}
     redis = None
@@ -278,7 +278,7 @@ def main(argv=None) -> None:
                "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     results: dict = {"command": " ".join(command[1:]), "workers": args.workers, "redis": redis is not None,
-                     "pages": [p for _l, p in plan], "after_every_page": AFTER_EVERY_PAGE, "client": "locust",
+                     "pages": [p for _l, p in plan], "asked_after_a_page": AFTER_A_PAGE, "client": "locust",
                      "levels": []}
     try:
         deadline = time.monotonic() + 60
@@ -292,7 +292,7 @@ def main(argv=None) -> None:
         for login, path in plan:
             for _ in range(2 * args.workers):
                 get(port, path, keys[login][0])
-                for after in AFTER_EVERY_PAGE:
+                for after in AFTER_A_PAGE:
                     get(port, after, keys[login][0])
         runs = [(int(n), args.think) for n in args.users.split(",")]
         if args.capacity_users:

@@ -7,8 +7,8 @@ It reads from the environment:
 - CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "5,15");
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
-A member's journey: open /quizzes/daily/ (the page draws today's questions the first time; with it the two
-requests every page makes as it loads, the workbench count and the notification count), then for each
+A member's journey: open /quizzes/daily/ (the page draws today's questions the first time; with it the request
+the page makes as it loads for the workbench count and the notification count, when it could not draw them), then for each
 question wait (reading it) and send the answer with the htmx request the page makes; the last answer is sent a
 second time at once (a double tap: it must not count twice); after a pause the page is opened again, and the
 member is done. When every member is done, locust stops (it stops anyway at --run-time, the bound).
@@ -28,7 +28,7 @@ import gevent
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
-from locust_common import AFTER_EVERY_PAGE, figures  # beside this file: Locust puts its folder on the path
+from locust_common import asked_on_load, figures  # beside this file: Locust puts its folder on the path
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: list[str] = json.load(keys_file)
@@ -62,8 +62,9 @@ class PracticingMember(FastHttpUser):
             if response.status_code != 200 or not versions:
                 response.failure(f"status {response.status_code}, {len(versions)} questions")
                 raise StopUser
-        # What the page asks for as it loads, as a browser does: the workbench count and the notification count.
-        for badge in AFTER_EVERY_PAGE:
+        # What the page asks for as it loads, as a browser does: the workbench count and the notification count,
+        # unless the page could draw them itself.
+        for badge in asked_on_load(response.text):
             with self.client.get(badge, name=badge, headers={"Cookie": self.cookie, "HX-Request": "true"},
                                  catch_response=True, allow_redirects=False) as response:
                 if response.status_code != 200:

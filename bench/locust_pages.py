@@ -4,14 +4,14 @@ Run by bench/load.py (which seeds nothing: it reads bench/run.py's data, starts 
 back), not on its own. It reads from the environment:
 
 - CHUXIN_LOCUST_KEYS: a JSON file {"login": [session keys]} (a user takes the key of its own number);
-- CHUXIN_LOCUST_PLAN: a JSON file {"pages": [[login, path], ...], "after_every_page": [paths]};
+- CHUXIN_LOCUST_PLAN: a JSON file {"pages": [[login, path], ...]};
 - CHUXIN_LOCUST_THINK: "min,max" seconds between page views ("0,0": none, a closed loop at full speed);
 - CHUXIN_LOCUST_WARMUP: seconds after the start whose requests are not counted (the statistics start afresh then);
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
-A page view is the page and the htmx requests every page makes after loading (`/badges/`: the notification and the
-workbench counts in one), one after the other as a browser makes them; its time is from the page's request to the last
-answer. Users start at different pages. Any status but 200 (a redirect to the login page included) is an error.
+A page view is the page and the htmx requests the page makes as it loads (`/badges/`, the notification and the
+workbench counts in one, when the page could not draw them itself: bench/locust_common.py), one after the other as a
+browser makes them; its time is from the page's request to the last answer. Users start at different pages. Any status but 200 (a redirect to the login page included) is an error.
 Locust's FastHttpUser keeps the client's own CPU low; the session cookie is sent as a header and the cookie jar is
 switched off, so a csrftoken cookie a page sets cannot replace it.
 """
@@ -26,14 +26,13 @@ import time
 import gevent
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
-from locust_common import figures  # beside this file: Locust puts its folder on the path
+from locust_common import asked_on_load, figures  # beside this file: Locust puts its folder on the path
 
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: dict[str, list[str]] = json.load(keys_file)
 with open(os.environ["CHUXIN_LOCUST_PLAN"]) as plan_file:
     _plan = json.load(plan_file)
 PAGES: list[list[str]] = _plan["pages"]
-AFTER: list[str] = _plan["after_every_page"]
 THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "0,0").split(","))
 WARMUP = float(os.environ.get("CHUXIN_LOCUST_WARMUP", "0"))
 _numbers = itertools.count()
@@ -54,7 +53,9 @@ class PageViewer(FastHttpUser):
         cookie = f"sessionid={KEYS[login][self.number % len(KEYS[login])]}"
         started = time.perf_counter()
         failed = None
-        for url, htmx in [(path, False), *((a, True) for a in AFTER)]:
+        todo = [(path, False)]
+        while todo:
+            url, htmx = todo.pop(0)
             headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
             name = url if htmx else path.split("?")[0] + ("?…" if "?" in path else "")
             with self.client.get(url, headers=headers, name=name, catch_response=True,
@@ -62,6 +63,8 @@ class PageViewer(FastHttpUser):
                 if response.status_code != 200:
                     failed = f"{response.status_code} {url}"
                     response.failure(failed)
+                elif not htmx:
+                    todo.extend((after, True) for after in asked_on_load(response.text))
         self.environment.events.request.fire(
             request_type="VIEW", name="page view", response_time=(time.perf_counter() - started) * 1000,
             response_length=0, exception=RuntimeError(failed) if failed else None, context={})

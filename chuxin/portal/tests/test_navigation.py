@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.urls import reverse
 
 from chuxin.accounts.models import Role, RoleGrant
@@ -79,6 +80,54 @@ def test_one_request_brings_both_counts(world, client_for):
     assert 'data-testid="workbench-count" aria-hidden="true"' in oob and ">1</span>" in oob
 
 
+def test_a_page_draws_both_counts_when_the_work_count_is_known(world, client_for):
+    """Most page views make no request for the counts: once the open work was counted and nothing was written
+    since, the page is drawn with both (the bell's and the workbench entry's, which the phone's bottom bar copies)
+    and the bell asks only on a change or every two minutes. A write makes the next page ask again, as it loads,
+    and never makes a page wait for the workbench to be gathered."""
+    import datetime
+
+    from django.test.utils import CaptureQueriesContext
+
+    from chuxin.directives.services import directive_send
+    from chuxin.notifications.services import notify
+    from chuxin.workbench import selectors as workbench
+
+    client = client_for(world.secretary)
+    directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请按期报送。",
+                   due_on=datetime.date(2030, 1, 1), recipients=[world.b1], subtree=False)
+    notify(recipient=world.secretary, actor=world.worker, kind="assigned", target=world.b1, title="请查收", url="/")
+    gather = workbench._gather
+    gathered = []
+    workbench._gather = lambda user: gathered.append(user) or gather(user)
+    try:
+        page = client.get(reverse("portal:me")).content.decode()
+        assert gathered == [] and 'hx-trigger="load, notifications-changed from:body, every 120s"' in page
+        assert 'data-testid="workbench-count"' not in page and 'data-testid="unread-count"' not in page
+        client.get(reverse("portal:badges"), headers={"HX-Request": "true"})  # what the page asks: counted
+        assert len(gathered) == 1
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("portal:me")).content.decode()
+        assert len(gathered) == 1  # not gathered again: the count kept is drawn in
+    finally:
+        workbench._gather = gather
+    assert 'hx-trigger="notifications-changed from:body, every 120s"' in page and 'hx-trigger="load' not in page
+    bell = page[page.index('data-testid="bell"'):page.index("</a>", page.index('data-testid="bell"'))]
+    assert 'data-testid="unread-count" aria-hidden="true">1</span>' in bell
+    assert 'data-testid="bell-label">通知：1条未读</span>' in bell
+    nav = _nav(page)
+    count = nav[nav.index('<span id="cx-workbench-count" data-cx-count="workbench">'):]
+    assert 'data-testid="workbench-count" aria-hidden="true"' in count and ">1</span>" in count[:count.index("</a>")]
+    assert sum("notifications_notification" in q["sql"] for q in queries.captured_queries) == 1  # the unread
+    notify(recipient=world.secretary, actor=world.worker, kind="assigned", target=world.b2, title="又一条", url="/")
+    directive_send(actor=world.worker, sender=world.pc, title="第二份通知", body="请按期报送。",
+                   due_on=datetime.date(2030, 1, 1), recipients=[world.b1], subtree=False)
+    page = client.get(reverse("portal:me")).content.decode()  # written since: asked for as the page loads
+    assert 'hx-trigger="load, notifications-changed' in page and 'data-testid="workbench-count"' not in page
+    html = client.get(reverse("portal:badges")).content.decode()
+    assert "通知：2条未读" in html and "待办工作：2项" in html
+
+
 def test_the_load_tests_ask_what_a_browser_asks_after_every_page(world, client_for):
     """bench/ drives the server as a browser does: the page, then the htmx requests base.html makes on load. They
     must be the page's own, or the load figures measure another site."""
@@ -89,6 +138,10 @@ def test_the_load_tests_ask_what_a_browser_asks_after_every_page(world, client_f
         "locust_common", Path(__file__).resolve().parents[3] / "bench" / "locust_common.py")
     common = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(common)
-    page = client_for(world.secretary).get(reverse("portal:me")).content.decode()
-    on_load = re.findall(r'hx-get="([^"]+)" hx-trigger="load\b', page)
-    assert on_load == common.AFTER_EVERY_PAGE == [reverse("portal:badges")]
+    client = client_for(world.secretary)
+    first = client.get(reverse("portal:me")).content.decode()  # the count not known yet: asked for on load
+    assert re.findall(r'hx-get="([^"]+)" hx-trigger="load\b', first) == common.asked_on_load(first)
+    assert common.asked_on_load(first) == common.AFTER_A_PAGE == [reverse("portal:badges")]
+    client.get(reverse("portal:badges"), headers={"HX-Request": "true"})
+    again = client.get(reverse("portal:me")).content.decode()  # known now: drawn in, nothing asked
+    assert 'hx-trigger="load' not in again and common.asked_on_load(again) == []

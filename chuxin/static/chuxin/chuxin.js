@@ -24,6 +24,10 @@ function cxCopyCount(event) {
 }
 document.addEventListener("htmx:afterSwap", cxCopyCount);
 document.addEventListener("htmx:oobAfterSwap", cxCopyCount);
+// Counts the page was drawn with (known without counting: no request for them) are copied at once.
+document.querySelectorAll("[data-cx-count]").forEach((source) => {
+  if (source.querySelector("[data-testid]")) cxCopyCount({ detail: { target: source } });
+});
 
 // A select marked data-cx-autosubmit sends its form when changed (a filter without a button). No inline handlers
 // anywhere: the Content-Security-Policy allows scripts from this file only.
