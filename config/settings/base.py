@@ -137,7 +137,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "chuxin.core.cache.RedisCache",  # one client per pool, not per operation
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chuxin",
         }
