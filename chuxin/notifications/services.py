@@ -23,11 +23,13 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chuxin.accounts.models import User
+from chuxin.core import versions
 from chuxin.core.access import Need, authorize
 
 from .access import RECIPIENT
 from .messages import freeze, msgid_of, render
 from .models import Notification
+from .selectors import unread_version
 
 
 def is_local_path(url: str) -> bool:
@@ -75,6 +77,8 @@ def notify_once(
             notification, created = Notification.objects.get_or_create(**lookup, defaults=defaults)
     except IntegrityError:
         notification, created = Notification.objects.get(**lookup), False
+    if created:
+        versions.bump_on_commit(unread_version(recipient.pk))  # the bell's count (selectors.unread_count)
     if created and settings.CHUXIN_NOTIFY_BY_EMAIL and recipient.email:
         from .tasks import send_notification_email
 
@@ -108,11 +112,14 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
+        versions.bump_on_commit(unread_version(user.pk))
     return notification
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    versions.bump_on_commit(unread_version(user.pk))
+    return marked
 
 
 def recipient_language(user: User) -> str:

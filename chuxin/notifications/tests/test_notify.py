@@ -84,7 +84,7 @@ def test_email_after_commit_when_configured(world, settings, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         n = send(world, body="请于本周内完成。")
         assert mail.outbox == []  # nothing before the commit
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the e-mail's task and the bell's count renewed (selectors.unread_count)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sec@example.cn"]
@@ -108,7 +108,7 @@ def test_no_email_without_an_address(world, settings, django_capture_on_commit_c
     settings.CHUXIN_NOTIFY_BY_EMAIL = True
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         send(world)
-    assert callbacks == [] and mail.outbox == []
+    assert len(callbacks) == 1 and mail.outbox == []  # the bell's count renewed, no e-mail task
 
 
 def test_mark_read_keeps_the_first_reading_time(world):
@@ -132,3 +132,29 @@ def test_mark_all_read_touches_only_mine(world):
     send(world, recipient=world.committee)
     assert notifications_mark_all_read(user=world.secretary) == 2
     assert Notification.objects.get(recipient=world.committee).read_at is None
+
+
+def test_the_bells_count_is_kept_and_follows_every_change(world, django_assert_num_queries):
+    """The unread count every page shows is kept per person (selectors.unread_count) and renewed by each change
+    of their unread notifications: a new one, one read, all read; another person's change leaves it alone."""
+    from chuxin.notifications.selectors import unread_count
+
+    assert unread_count(world.secretary) == 0
+    first = send(world, dedup_key="a")
+    send(world, dedup_key="b")
+    send(world, dedup_key="b")  # the same again: stored once, counted once
+    assert unread_count(world.secretary) == 2
+    with django_assert_num_queries(0):
+        assert unread_count(world.secretary) == 2  # kept
+    send(world, recipient=world.worker)  # someone else's: the secretary's count stays kept
+    with django_assert_num_queries(0):
+        assert unread_count(world.secretary) == 2
+    assert unread_count(world.worker) == 1
+    notification_mark_read(user=world.secretary, notification=first)
+    assert unread_count(world.secretary) == 1
+    notification_mark_read(user=world.secretary, notification=first)  # read already: nothing changes
+    assert unread_count(world.secretary) == 1
+    notifications_mark_all_read(user=world.secretary)
+    assert unread_count(world.secretary) == 0
+    send(world, dedup_key="c")
+    assert unread_count(world.secretary) == 1 and unread_count(world.worker) == 1
