@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 
 from chuxin.core.access import Need
+from chuxin.core.db import Prepared
 
 from .models import Role, RoleGrant, User
 
@@ -22,12 +23,13 @@ def roles_with(need: int) -> list[str]:
     return [role for role, rank in RANK.items() if rank >= need]
 
 
+# Every request reads it (chuxin.core.access.standings): compiled once (chuxin.core.db.Prepared).
+_GRANTS = Prepared(lambda user_id: RoleGrant.objects.filter(user_id=user_id).values_list("organization__path", "role"))
+
+
 def grant_standings(user: User) -> list[tuple[str, int]]:
     """One query: the user's grants as (organization path, rank)."""
-    return [
-        (path, RANK[role])
-        for path, role in RoleGrant.objects.filter(user=user).values_list("organization__path", "role")
-    ]
+    return [(path, RANK[role]) for path, role in _GRANTS.rows(user.pk)]
 
 
 def grant_holders(paths: list[str], need: int, on=None) -> QuerySet:

@@ -30,3 +30,59 @@ def test_a_queryset_empty_by_its_conditions_costs_no_sql(world):
     with CaptureQueriesContext(connection) as queries:
         assert rows_exist([Member.objects.none(), Member.objects.filter(name="李四")]) == [False, True]
     assert len(queries) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prepared: a fixed-shape query compiled once, run with its one parameter
+
+
+def test_a_prepared_query_answers_what_the_orm_answers(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from chuxin.accounts.models import RoleGrant, User
+    from chuxin.core.db import Prepared
+
+    grants = Prepared(lambda user_id: RoleGrant.objects.filter(user_id=user_id)
+                      .values_list("organization__path", "role", "created_at"))
+    users = Prepared(lambda pk: User.objects.filter(pk=pk))
+    world.secretary.last_login = timezone.now() - datetime.timedelta(days=1)
+    world.secretary.save()
+    for user in (world.worker, world.secretary, world.member_user, world.stranger):
+        expected = list(RoleGrant.objects.filter(user=user).values_list("organization__path", "role", "created_at"))
+        with CaptureQueriesContext(connection) as queries:
+            assert [tuple(row) for row in grants.rows(user.pk)] == expected  # dates converted as the ORM does
+        assert len(queries) == 1
+        found = users.first_object(user.pk)
+        same = User.objects.get(pk=user.pk)
+        assert found == same and found._state.adding is False
+        assert all(getattr(found, f.attname) == getattr(same, f.attname) for f in User._meta.concrete_fields)
+    assert isinstance(users.first_object(world.secretary.pk).last_login, datetime.datetime)
+    assert users.first_object(-5) is None and grants.rows(-5) == []
+
+
+def test_a_prepared_query_must_take_its_value_once_and_objects_whole():
+    import pytest
+
+    from chuxin.accounts.models import User
+    from chuxin.core.db import Prepared
+
+    with pytest.raises(ValueError, match="exactly one parameter"):
+        Prepared(lambda pk: User.objects.filter(pk=pk) | User.objects.filter(id=pk)).rows(1)
+    with pytest.raises(ValueError, match="exactly one parameter"):
+        Prepared(lambda pk: User.objects.filter(is_active=True)).rows(1)
+    with pytest.raises(ValueError, match="own columns only"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).only("username")).first_object(1)
+
+
+def test_a_deactivated_account_is_logged_out_at_its_next_request(world, client_for):
+    """The session's user is read through a Prepared query (accounts.backends): an account made inactive meanwhile
+    is no one at the next request, as with Django's own backend."""
+    from django.urls import reverse
+
+    client = client_for(world.secretary)
+    assert client.get(reverse("portal:me")).status_code == 200
+    type(world.secretary).objects.filter(pk=world.secretary.pk).update(is_active=False)
+    response = client.get(reverse("portal:me"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
