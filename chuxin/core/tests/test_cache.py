@@ -26,11 +26,3 @@ def test_one_client_per_pool_and_the_cache_answers_as_before():
     cache.delete_many(["n", "thing"])
     assert cache.get("n") is None and cache.get("thing") is None
 
-
-def test_the_settings_name_it_when_redis_is_configured(settings):
-    from django.conf import settings as conf
-
-    if REDIS_URL:
-        assert conf.CACHES["default"]["BACKEND"] == "chuxin.core.cache.RedisCache"
-    else:
-        assert conf.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -83,7 +83,7 @@ def test_healthz_round_trips_through_the_real_redis_when_redis_url_is_set(db, cl
         if os.environ.get("CI"):
             pytest.fail("CI runs the suite with REDIS_URL set; it is missing")
         pytest.skip("no REDIS_URL: the embedded default has no Redis to check")
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "chuxin.core.cache.RedisCache"  # Django's, one client per pool
     # The cache's own address: under xdist each worker has a database of its own on that server (test settings).
     server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
     key = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:1:chuxin:healthz"
