@@ -137,14 +137,9 @@ def open_count(user: User) -> int:
     Counted by one request at a time per person: when the count is out of date, the first request to notice
     counts while the person's others (more tabs, a phone and a desktop, the page and its badge at once) show
     the count before, as it stood a moment ago, instead of each gathering the same workbench in parallel."""
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return len(cached)
-    if not (user.is_authenticated and user.is_active):
-        return 0
-    kept = cache.get(_count_key(user))  # (stamp, count, counted at)
-    if _fresh(kept, _stamp(user)):
-        return kept[1]
+    known, kept = _count_known(user)
+    if known is not None:
+        return known
     counting = f"chuxin:workbench-counting:{user.pk}"
     if kept is not None and not cache.add(counting, 1, COUNTING_SECONDS):
         return kept[1]  # another request is counting for this person right now
@@ -160,13 +155,19 @@ def kept_open_count(user: User) -> int | None:
     None when it would have to be counted. A page draws the count itself when it is known (base.html, through
     chuxin.portal.context_processors.Badges) and asks for it after loading only when it is not: no second
     request for most page views, and never a gathering that holds up the page."""
+    return _count_known(user)[0]
+
+
+def _count_known(user: User) -> tuple[int | None, tuple | None]:
+    """(the count if it is known without counting, else None; what the cache keeps for the person, fresh or
+    not: (stamp, count, counted at) or None)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return len(cached)
+        return len(cached), None
     if not (user.is_authenticated and user.is_active):
-        return 0
+        return 0, None
     kept = cache.get(_count_key(user))
-    return kept[1] if _fresh(kept, _stamp(user)) else None
+    return (kept[1] if _fresh(kept, _stamp(user)) else None), kept
 
 
 def _stamp(user: User) -> tuple[int, ...]:
