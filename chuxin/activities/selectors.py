@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.protocols import Fact, HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, PartnerUnit
@@ -179,9 +180,12 @@ def _my_own(user, now) -> tuple[QuerySet[Participant], QuerySet[Wish]]:
             Wish.objects.filter(claimed_by__user=user, state=WishState.CLAIMED))
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
-    return list(_my_own(user, timezone.now())) if user.is_authenticated else []
+    return [_PROBE.bind(user.pk, timezone.now())] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(_my_own)
 
 
 def workbench_items(user) -> list[WorkItem]:

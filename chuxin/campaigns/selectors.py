@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, standings
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 from chuxin.meetings.models import Attendance
@@ -258,10 +259,13 @@ def _to_review(user) -> QuerySet[Project]:
         reviews__reviewer=user)
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads for a person who manages nowhere: projects to review (the registry's
     `workbench_probe`)."""
-    return [_to_review(user)] if user.is_authenticated else []
+    return [_PROBE.bind(user.pk)] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(_to_review)
 
 
 def workbench_items(user) -> list[WorkItem]:

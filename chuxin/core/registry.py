@@ -104,9 +104,11 @@ class Hooks:
     record_kinds: tuple[RecordKind, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     workbench: str | None = None  # dotted: workbench_items(user) -> list[WorkItem]
-    # dotted: workbench_probe(user) -> list[QuerySet]: for a person who reads nowhere (no standing above PUBLIC: a
-    # plain member), the querysets `workbench` reads; when none has a row, `workbench` gives nothing and is not
-    # asked. The workbench asks every app's probe in one query (chuxin.workbench.selectors).
+    # dotted: workbench_probe(user) -> list[QuerySet | Bound]: for a person who reads nowhere (no standing above
+    # PUBLIC: a plain member), the querysets `workbench` reads, or a chuxin.core.db.PreparedExists of them bound to
+    # the person's values (compiled once per process: a member's first count of the day is most of its CPU);
+    # when none has a row, `workbench` gives nothing and is not asked. The workbench asks every app's probe in one
+    # query (chuxin.workbench.selectors).
     workbench_probe: str | None = None
     workbench_kinds: tuple[WorkbenchKind, ...] = ()
     reminders: str | None = None  # dotted: due_reminders(today) -> list[Reminder]

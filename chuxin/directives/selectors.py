@@ -275,6 +275,8 @@ def workbench_items(user) -> list[WorkItem]:
 
     One query (after the user's standings, which the request has already loaded), read as plain values: a
     secretary may have hundreds."""
+    if not scope_prefixes(user, Need.MANAGE):  # a directive waits for an organization someone manages
+        return []
     today = timezone.localdate()
     rows = (
         DirectiveRecipient.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))

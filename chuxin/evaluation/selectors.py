@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chuxin.accounts.models import Role
 from chuxin.core import rules
 from chuxin.core.access import ITSELF, Need, can, fetch, has_any, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
@@ -147,17 +148,30 @@ def result_counts(evaluation: Evaluation) -> list[tuple[str, str, int]]:
 def _my_parts(user, today: datetime.date) -> tuple[QuerySet[Participant], QuerySet[Evaluation]]:
     """(My parts in evaluations at self-assessment or grading; the evaluations at proposal or decision that I
     manage or sit on the committee of.)"""
-    seat = Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
+    return (my_participations(user).filter(evaluation__stage__in=_OWN_STAGES),
+            Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path") | _seat_q(user, today),
+                                      stage__in=_COMMITTEE_STAGES))
+
+
+_OWN_STAGES = [S.SELF_ASSESSMENT, S.GRADING]
+_COMMITTEE_STAGES = [S.PROPOSAL, S.DECISION]
+
+
+def _seat_q(user, today: datetime.date) -> Q:
+    """Evaluations of an organization whose committee the user sits on today (`user`: an account or its id)."""
+    return Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
         Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
-    return (my_participations(user).filter(evaluation__stage__in=[S.SELF_ASSESSMENT, S.GRADING]),
-            Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path") | seat,
-                                      stage__in=[S.PROPOSAL, S.DECISION]))
 
 
-def workbench_probe(user) -> list[QuerySet]:
-    """What workbench_items reads for a person who manages nowhere (the talks are a secretary's): the
-    registry's `workbench_probe`."""
-    return list(_my_parts(user, timezone.localdate())) if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound]:
+    """What workbench_items reads for a person who manages nowhere (the talks are a secretary's; their scope is
+    empty): the registry's `workbench_probe`."""
+    return [_PROBE.bind(user.pk, timezone.localdate())] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(lambda user_id, today: (
+    Participant.objects.filter(member__user=user_id, evaluation__stage__in=_OWN_STAGES),
+    Evaluation.objects.filter(_seat_q(user_id, today), stage__in=_COMMITTEE_STAGES)))
 
 
 def workbench_items(user) -> list[WorkItem]:

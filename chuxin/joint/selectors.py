@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_q
+from chuxin.core.db import PreparedExists
 from chuxin.orgs.models import Organization, PartnerUnit
 
 from .access import HANDLER, OWNER, SEAT
@@ -98,15 +101,30 @@ def request_by_token(token: str) -> ServiceRequest:
 
 def my_open_requests(user) -> QuerySet[ServiceRequest]:
     """Requests routed to a partner unit the user sits for, not yet answered; and new ones on hosts they run."""
-    units = Seat.objects.filter(user=user, is_active=True, partner_unit__isnull=False).values("partner_unit")
-    return (ServiceRequest.objects.filter(Q(status=ServiceRequest.Status.ROUTED, partner_unit__in=units)
-                                          | (Q(status=ServiceRequest.Status.NEW)
-                                             & scope_q(user, Need.MANAGE, "host_path")))
+    return (ServiceRequest.objects.filter(_routed_to_q(user) | (Q(status=ServiceRequest.Status.NEW)
+                                                                & scope_q(user, Need.MANAGE, "host_path")))
             .select_related("host").order_by("due_on", "created_at"))
 
 
-def my_booking_decisions(user) -> QuerySet[Booking]:
-    units = Seat.objects.filter(user=user, is_active=True, partner_unit__isnull=False).values("partner_unit")
-    return (Booking.objects.filter(status=Booking.Status.REQUESTED, resource__owner__in=units,
-                                   starts_at__gte=timezone.now())
+def my_booking_decisions(user, now: datetime.datetime | None = None) -> QuerySet[Booking]:
+    return (_bookings_to_decide(user, now or timezone.now())
             .select_related("resource", "resource__host").order_by("starts_at"))
+
+
+def _units(user) -> QuerySet[Seat]:
+    """The partner units the user sits for (`user`: an account or its id)."""
+    return Seat.objects.filter(user=user, is_active=True, partner_unit__isnull=False).values("partner_unit")
+
+
+def _routed_to_q(user) -> Q:
+    return Q(status=ServiceRequest.Status.ROUTED, partner_unit__in=_units(user))
+
+
+def _bookings_to_decide(user, now: datetime.datetime) -> QuerySet[Booking]:
+    return Booking.objects.filter(status=Booking.Status.REQUESTED, resource__owner__in=_units(user),
+                                  starts_at__gte=now)
+
+
+# The workbench's probe (chuxin.joint.workbench) for a person who manages nowhere: no host in their scope.
+PROBE = PreparedExists(lambda user_id, now: (ServiceRequest.objects.filter(_routed_to_q(user_id)),
+                                             _bookings_to_decide(user_id, now)))

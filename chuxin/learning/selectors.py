@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, is_user, scope_prefixes, scope_q, standings
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths, is_in_subtree, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members import selectors as members_selectors
@@ -215,24 +216,36 @@ def readings_for_manager(user) -> QuerySet[Reading]:
 def readings_of_member(member: Member | None) -> QuerySet[Reading]:
     if member is None:
         return Reading.objects.none()
-    paths = [*ancestor_paths(member.organization.path), member.organization.path]
     return Reading.objects.filter(
-        pk__in=Reading.objects.filter(Q(organizations__path__in=paths) | Q(members=member)).values("pk")
+        pk__in=_readings_for(member.pk, ancestor_paths(member.organization.path)).values("pk")
     ).select_related("item", "organization").order_by("due_on", "pk")
 
 
+def _readings_for(member_id: int, paths: list[str]) -> QuerySet[Reading]:
+    """Readings required of the member: of their organization or one above it (`paths`, the organization's
+    own included), or of them by name."""
+    return Reading.objects.filter(Q(organizations__path__in=paths) | Q(members=member_id))
+
+
+def _not_read(readings: QuerySet[Reading], member_id: int) -> QuerySet[Reading]:
+    return readings.exclude(item_id__in=Receipt.objects.filter(member=member_id).values("item_id"))
+
+
 def _unread(member: Member) -> QuerySet[Reading]:
-    return readings_of_member(member).exclude(item_id__in=Receipt.objects.filter(member=member).values("item_id"))
+    return _not_read(readings_of_member(member), member.pk)
 
 
 def unread_of_member(member: Member | None) -> list[Reading]:
     return [] if member is None else list(_unread(member))
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`)."""
-    member = members_selectors.own_member(user)
-    return [] if member is None else [_unread(member)]
+    key = members_selectors.own_member_key(user)
+    return [] if key is None else [_PROBE.bind(key[0], ancestor_paths(key[1]))]
+
+
+_PROBE = PreparedExists(lambda member_id, paths: _not_read(_readings_for(member_id, paths), member_id))
 
 
 def workbench_items(user) -> list[WorkItem]:

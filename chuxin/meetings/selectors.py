@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
 from chuxin.core.protocols import Fact, HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
@@ -453,23 +454,39 @@ def without_life(organization: Organization, today: datetime.date | None = None)
 
 
 def _leave_to_decide(user) -> QuerySet[LeaveRequest]:
-    return LeaveRequest.objects.filter(state=LeaveRequest.State.PENDING,
-                                       attendance__meeting__status=Status.CONVENED).filter(
-        scope_q(user, Need.MANAGE, "attendance__meeting__organization_path") | Q(attendance__meeting__host__user=user))
+    return _pending_leave().filter(scope_q(user, Need.MANAGE, "attendance__meeting__organization_path")
+                                   | Q(attendance__meeting__host__user=user))
+
+
+def _pending_leave() -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(state=LeaveRequest.State.PENDING, attendance__meeting__status=Status.CONVENED)
 
 
 def _to_attend(user, now: datetime.datetime) -> QuerySet[Attendance]:
+    return _attending_since(user, now - ATTEND_HOURS)
+
+
+def _attending_since(user, since: datetime.datetime) -> QuerySet[Attendance]:
+    """The user's (an account or its id) places in meetings convened for `since` or later, not excused."""
     return Attendance.objects.filter(member__user=user, meeting__status=Status.CONVENED,
-                                     meeting__planned_at__gte=now - datetime.timedelta(hours=12)).exclude(
+                                     meeting__planned_at__gte=since).exclude(
         state__in=[*Attendance.EXCUSED, Attendance.State.LEAVE])
 
 
-def workbench_probe(user) -> list[QuerySet]:
+# A meeting stays on its attendees' workbench this long after its planned start.
+ATTEND_HOURS = datetime.timedelta(hours=12)
+
+
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads for a person who manages nowhere: leave to decide as a meeting's host, meetings
     to attend (the registry's `workbench_probe`)."""
     if not user.is_authenticated:
         return []
-    return [_leave_to_decide(user), _to_attend(user, timezone.now())]
+    return [_PROBE.bind(user.pk, timezone.now() - ATTEND_HOURS)]
+
+
+_PROBE = PreparedExists(lambda user_id, since: (_pending_leave().filter(attendance__meeting__host__user=user_id),
+                                                _attending_since(user_id, since)))
 
 
 def workbench_items(user) -> list[WorkItem]:

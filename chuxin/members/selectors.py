@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, once, scope_prefixes
+from chuxin.core.db import Prepared
 from chuxin.core.paging import capped_count
 from chuxin.core.paths import STEP_LEN, subtree_q
 from chuxin.core.registry import member_history_sources
@@ -46,6 +47,25 @@ def own_member(user) -> Member | None:
         return None
     return once(user, "own_member", lambda: Member.objects.filter(user=user, status=Member.Status.ACTIVE)
                 .select_related("organization").first())
+
+
+def own_member_key(user) -> tuple[int, str] | None:
+    """(id, organization path) of the person's active member file, or None: what the workbench's probes ask
+    with. The file itself when it was read in this block; else one query compiled once (chuxin.core.db.Prepared),
+    made once while the workbench gathers."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+
+    def read():
+        rows = _ACTIVE_KEY.rows(user.pk)
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    return once(user, "own_member_key", read)
+
+
+# The first in the model's order, as own_member's .first() takes it.
+_ACTIVE_KEY = Prepared(lambda user_id: Member.objects.filter(user_id=user_id, status=Member.Status.ACTIVE)
+                       .values_list("pk", "organization__path")[:1])
 
 
 def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need.READ) -> QuerySet[Member]:

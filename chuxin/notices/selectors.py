@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from chuxin.accounts.models import RoleGrant, User
 from chuxin.core import access
 from chuxin.core.access import Need, fetch, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -139,9 +140,12 @@ def _to_confirm(user) -> QuerySet[NoticeRecipient]:
     return NoticeRecipient.objects.filter(user=user, confirmed_at__isnull=True, notice__needs_confirmation=True)
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`)."""
-    return [_to_confirm(user)] if user.is_authenticated else []
+    return [_PROBE.bind(user.pk)] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(_to_confirm)
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as noop
 
 from chuxin.accounts.models import Role, RoleGrant, User
 from chuxin.core.access import Need, Relation, fetch, has_any, holders_by_org, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.links import id_url
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
@@ -251,9 +252,12 @@ def _my_tasks(user) -> tuple[QuerySet[Task], QuerySet[Task]]:
             base.filter(plan_item__plan__owner=user, status=Task.Status.SUBMITTED))
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
-    return list(_my_tasks(user)) if user.is_authenticated else []
+    return [_PROBE.bind(user.pk)] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(lambda user_id: _my_tasks(user_id))
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, scope_q, standings
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
-from chuxin.members.selectors import own_member
+from chuxin.members.selectors import own_member, own_member_key
 from chuxin.orgs.models import Organization
 
 from .models import Answer, Attempt, Exam, PointEntry, PointRule, PracticeSession, Question, QuestionVersion
@@ -110,9 +111,12 @@ def assigned_exams(user) -> QuerySet[Exam]:
     member = own_member(user)
     if member is None:
         return Exam.objects.none()
-    paths = ancestor_paths(member.organization.path)
+    return _assigned(member.pk, ancestor_paths(member.organization.path)).distinct().select_related("organization")
+
+
+def _assigned(member_id: int, paths: list[str]) -> QuerySet[Exam]:
     return Exam.objects.filter(status=Exam.Status.PUBLISHED).filter(
-        Q(audience_orgs__path__in=paths) | Q(audience_members=member)).distinct().select_related("organization")
+        Q(audience_orgs__path__in=paths) | Q(audience_members=member_id))
 
 
 def managed_exams(user) -> QuerySet[Exam]:
@@ -161,9 +165,16 @@ def _open_to_me(user, now) -> QuerySet[Exam]:
     return assigned_exams(user).filter(opens_at__lte=now, closes_at__gt=now)
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`)."""
-    return [_open_to_me(user, timezone.now())] if user.is_authenticated else []
+    key = own_member_key(user)
+    if key is None:
+        return []
+    return [_PROBE.bind(key[0], ancestor_paths(key[1]), timezone.now())]
+
+
+_PROBE = PreparedExists(lambda member_id, paths, now: _assigned(member_id, paths).filter(opens_at__lte=now,
+                                                                                      closes_at__gt=now))
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, can, fetch, has_any, scope_q
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
@@ -184,10 +185,13 @@ def _seats(user, today: datetime.date) -> QuerySet[Position]:
         Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads for a person who manages nowhere, reviews nothing and writes only for the seats
     they hold (the registry's `workbench_probe`)."""
-    return [_seats(user, timezone.localdate())] if user.is_authenticated else []
+    return [_PROBE.bind(user.pk, timezone.localdate())] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(lambda user_id, today: _seats(user_id, today))
 
 
 def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Position]]:

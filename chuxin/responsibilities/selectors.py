@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.core.access import Need, fetch
+from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
@@ -133,16 +134,20 @@ def expected_by(required: int, today: datetime.date) -> int:
     return int(required * year_elapsed(today) + 0.5)
 
 
-def _open_items(user, today: datetime.date) -> QuerySet[ListItem]:
+def _open_items(user, year: int) -> QuerySet[ListItem]:
+    """The year's duties not done on the lists the user answers for (`user`: an account or its id)."""
     return ListItem.objects.filter(
         done_at__isnull=True,
-        list__in=ResponsibilityList.objects.filter(_mine_q(user, today.year), year=today.year).values("pk"),
+        list__in=ResponsibilityList.objects.filter(_mine_q(user, year), year=year).values("pk"),
     )
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`)."""
-    return [_open_items(user, timezone.localdate())] if user.is_authenticated else []
+    return [_PROBE.bind(user.pk, timezone.localdate().year)] if user.is_authenticated else []
+
+
+_PROBE = PreparedExists(_open_items)
 
 
 def workbench_items(user, today: datetime.date | None = None) -> list[WorkItem]:
@@ -151,7 +156,7 @@ def workbench_items(user, today: datetime.date | None = None) -> list[WorkItem]:
         return []
     today = today or timezone.localdate()
     items = (
-        _open_items(user, today)
+        _open_items(user, today.year)
         .select_related("list__organization")
         .only("pk", "text", "required_count", "done_count", "list__id", "list__post_kind",
               "list__organization__name")

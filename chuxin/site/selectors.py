@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_q
+from chuxin.core.db import PreparedExists
 from chuxin.orgs.models import Organization
 
 from .access import SUBJECT
@@ -86,6 +87,15 @@ def waiting_review(user) -> QuerySet[Article]:
             .exclude(author=user).select_related("organization").order_by("updated_at"))
 
 
+def _stories_about(user) -> QuerySet[Article]:
+    return Article.objects.filter(member__user=user).exclude(status=Article.Status.WITHDRAWN)
+
+
+# The workbench's probe (chuxin.site.workbench) for a person who reads nowhere: no article to review in their
+# scope; stories about them.
+PROBE = PreparedExists(_stories_about)
+
+
 def access_article(user, pk, *, need: Need) -> Article:
     return fetch(user, Article.objects.select_related("organization", "member", "image", "author"), pk, need=need,
                  relations=(SUBJECT,))
@@ -102,6 +112,6 @@ def article_versions(article: Article) -> QuerySet[ArticleVersion]:
 
 def stories_about(user) -> QuerySet[Article]:
     """Pioneer stories about the user (their member file), with whether they consented: their own consent page."""
-    return (Article.objects.filter(member__user=user).exclude(status=Article.Status.WITHDRAWN)
+    return (_stories_about(user)
             .annotate(named=Exists(StoryConsent.objects.filter(article=OuterRef("pk"), member=OuterRef("member"))))
             .select_related("organization").order_by("-pk"))

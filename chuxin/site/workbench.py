@@ -3,19 +3,19 @@ wait for their consent (asked once, never pressed)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chuxin.core.db import Bound
 from chuxin.core.protocols import WorkItem
 
 from . import selectors
 from .access import is_committee
 
 
-def workbench_probe(user) -> list[QuerySet]:
-    """What workbench_items reads (the registry's `workbench_probe`)."""
-    return [selectors.waiting_review(user), selectors.stories_about(user)] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound]:
+    """What workbench_items reads for a person who reads nowhere (the registry's `workbench_probe`)."""
+    return [selectors.PROBE.bind(user.pk)] if user.is_authenticated else []
 
 
 def workbench_items(user) -> list[WorkItem]:

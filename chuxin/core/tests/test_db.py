@@ -86,3 +86,82 @@ def test_a_deactivated_account_is_logged_out_at_its_next_request(world, client_f
     type(world.secretary).objects.filter(pk=world.secretary.pk).update(is_active=False)
     response = client.get(reverse("portal:me"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PreparedExists: querysets of a fixed shape compiled once per shape, answered with the values put in
+
+
+def _members_probe(org_id, paths, joined_by, changed_since):
+    from chuxin.members.models import Member
+
+    return (Member.objects.filter(organization=org_id, joined_on__lte=joined_by, updated_at__gte=changed_since),
+            Member.objects.filter(organization__path__in=paths, joined_on__lte=joined_by))
+
+
+def test_prepared_exists_answers_what_the_orm_answers_for_every_value(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from chuxin.core.db import PreparedExists
+    from chuxin.core.paths import ancestor_paths
+
+    built = []
+
+    def build(*values):
+        built.append(values)
+        return _members_probe(*values)
+
+    probe = PreparedExists(build)
+    now = timezone.now()
+    joined = sorted(Member.objects.values_list("joined_on", flat=True))
+    cases = []
+    for org in Organization.objects.all():
+        for joined_by in (joined[0] - datetime.timedelta(days=1), joined[0], joined[-1], datetime.date(2999, 1, 1)):
+            for since in (now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)):
+                cases.append((org.pk, ancestor_paths(org.path), joined_by, since))
+                cases.append((org.pk, [], joined_by, since))  # a list of none: its own shape
+    assert len(cases) > 20
+    for values in cases:
+        expected = any(qs.exists() for qs in _members_probe(*values))
+        assert rows_exist([probe.bind(*values)]) == [expected], values
+    # Two compilations (two sets of stand-ins) per shape: the lists' lengths here, not the values.
+    shapes = {len(values[1]) for values in cases}
+    assert len(built) == 2 * len(shapes)
+    assert any(rows_exist([probe.bind(*values)])[0] for values in cases)
+    assert not all(rows_exist([probe.bind(*values)])[0] for values in cases)
+
+
+def test_prepared_exists_goes_in_one_query_with_querysets(world):
+    from chuxin.core.db import PreparedExists
+
+    probe = PreparedExists(lambda name: Member.objects.filter(name=name))
+    with CaptureQueriesContext(connection) as queries:
+        assert rows_exist([probe.bind("李四"), Member.objects.filter(name="没有这个人"), probe.bind("没有这个人"),
+                           Member.objects.filter(pk__in=[])]) == [True, False, False, False]
+    assert len(queries) == 1
+    # Hostile text is a parameter like any other.
+    assert rows_exist([probe.bind("'; DROP TABLE members_member; --"), probe.bind("%")]) == [False, False]
+    assert Member.objects.exists()
+
+
+def test_prepared_exists_refuses_values_it_cannot_put_in_the_sql(world):
+    import datetime
+
+    import pytest
+
+    from chuxin.core.db import PreparedExists
+
+    today = datetime.date(2026, 6, 1)
+    with pytest.raises(ValueError, match="derived"):  # the year of a date: a value of its own
+        rows_exist([PreparedExists(lambda day: Member.objects.filter(joined_on__year__gte=day.year)).bind(today)])
+    with pytest.raises(ValueError, match="derived"):
+        rows_exist([PreparedExists(lambda day: Member.objects.filter(
+            joined_on__gte=day - datetime.timedelta(days=1))).bind(today)])
+    with pytest.raises(ValueError, match="derived"):  # made into a LIKE pattern on the way
+        rows_exist([PreparedExists(lambda name: Member.objects.filter(name__startswith=name)).bind("李")])
+    with pytest.raises(ValueError, match="not passed"):  # never used
+        rows_exist([PreparedExists(lambda pk, name: Member.objects.filter(pk=pk)).bind(1, "x")])
+    with pytest.raises(TypeError):
+        PreparedExists(lambda value: Member.objects.filter(pk=value)).bind(1.5).sql()
