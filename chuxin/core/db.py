@@ -76,12 +76,32 @@ def rows_exist(items: Sequence[QuerySet | Bound]) -> list[bool]:
         asked.append(i)
     if not parts:
         return answers
-    with connections[aliases.pop()].cursor() as cursor:
+    with _planned_once_cursor(connections[aliases.pop()]) as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     for i, value in zip(asked, row, strict=True):
         answers[i] = bool(value)
     return answers
+
+
+def _planned_once_cursor(db):
+    """A cursor whose statements PostgreSQL plans once per connection (a prepared statement), where the database's
+    OPTIONS allow it (`prepare_threshold`, config/settings/base.py); elsewhere Django's own cursor.
+
+    For rows_exist: the workbench's probe is one statement of some twenty EXISTS, which PostgreSQL took ~5 ms to
+    plan and ~0.5 ms to run, for every member's first count of the day. Django's cursors bind their parameters on
+    the client (psycopg's ClientCursor), so the server sees a new statement text each time and plans it afresh;
+    this one binds on the server, and psycopg prepares a statement text run `prepare_threshold` times (PostgreSQL
+    then keeps a generic plan: 1.6 ms a run instead of 8). Wrapped as Django wraps its own, so the query is seen
+    where every query is (the suite's query counts, the debug toolbar)."""
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.ensure_connection()
+    if getattr(db.connection, "prepare_threshold", None) is None:
+        return db.cursor()
+    import psycopg
+
+    return db._prepare_cursor(psycopg.Cursor(db.connection))
 
 
 class PreparedExists:

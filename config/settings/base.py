@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The statements chuxin.core.db runs on a server-binding cursor (the workbench's probe) are prepared after
+    # this many runs on a connection and planned once; Django's own queries are bound on the client and never
+    # prepared. DATABASE_PREPARED_STATEMENTS=0 turns it off (a pooler that cannot keep prepared statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
