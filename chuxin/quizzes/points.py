@@ -14,17 +14,14 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from chuxin.members.models import Member
-
 from . import selectors
 from .models import PointEntry
 
 
 def _people(record) -> list[int]:
+    """The accounts of the record's people: its users, and its members' (their files carry the account's id)."""
     users = {u.pk for u in getattr(record, "_users", [])}
-    member_ids = [m.pk for m in getattr(record, "_members", [])]
-    if member_ids:
-        users |= set(Member.objects.filter(pk__in=member_ids, user__isnull=False).values_list("user_id", flat=True))
+    users |= {m.user_id for m in getattr(record, "_members", []) if getattr(m, "user_id", None)}
     return sorted(users)
 
 

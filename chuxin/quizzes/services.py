@@ -161,26 +161,24 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
         raise PermissionDenied
     if version_id not in session.versions:
         raise ValidationError(_("This question is not part of this practice."))
-    existing = Answer.objects.filter(session=session, version_id=version_id).select_related(
-        "version__question").first()
-    if existing is not None:
-        return existing, False
-    if session.finished_at is not None:
-        raise ValidationError(_("This practice is already finished."))
     version = QuestionVersion.objects.select_related("question").get(pk=version_id)
-    response = grading.clean_response(version.question.kind, raw, version.options)
-    if not response:
-        raise ValidationError(_("Choose or write an answer first."))
-    right = grading.is_right(version.question.kind, version.answer, response)
     given = session
     with transaction.atomic():
+        # Under the session's lock every answer to it is made (here only), so the one already given is found
+        # here and no twin can be inserted meanwhile: no savepoint, no second look afterwards.
         session = PracticeSession.objects.select_for_update().get(pk=session.pk)
-        try:
-            with transaction.atomic():
-                answer = Answer.objects.create(user=user, session=session, version=version, response=response,
-                                               correct=right)
-        except IntegrityError:
-            return Answer.objects.get(session=session, version_id=version_id), False
+        existing = Answer.objects.filter(session=session, version_id=version_id).first()
+        if existing is not None:
+            existing.version = version
+            return existing, False
+        if session.finished_at is not None:
+            raise ValidationError(_("This practice is already finished."))
+        response = grading.clean_response(version.question.kind, raw, version.options)
+        if not response:
+            raise ValidationError(_("Choose or write an answer first."))
+        right = grading.is_right(version.question.kind, version.answer, response)
+        answer = Answer.objects.create(user=user, session=session, version=version, response=response,
+                                       correct=right)
         session.answered += 1
         session.correct += int(right)
         done = session.answered >= len(session.versions) or (session.kind == PracticeSession.Kind.CHALLENGE

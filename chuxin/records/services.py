@@ -96,10 +96,10 @@ def record_work(
             return WorkRecord.objects.get(**identity), False
         users = [u for u in users if u is not None]
         members = [m for m in members if m is not None]
-        if users:
-            record.users.set(users)
+        if users:  # a new record: nothing to compare with, as set() would first
+            record.users.add(*users)
         if members:
-            record.members.set(members)
+            record.members.add(*members)
         record._users, record._members = users, members  # consumers read them without a query
         _renew_counts(spec, actor, users, members)
         for consume in registry.consumers(kind):
