@@ -37,12 +37,11 @@ def providers() -> list[Provider]:
     return registry.workbench_providers()
 
 
-def my_items(user: User, providers: list[Provider] | None = None) -> list[WorkItem]:
+def my_items(user: User) -> list[WorkItem]:
     """Everything waiting for the user, soonest first (no date last). Kept on the user object, so the page and
     the navigation count of one request share one gathering (as chuxin.core.access keeps standings), and in the
     cache under the versions it was gathered at (as the count below): the workbench, the calendar and the feed
-    read it again until something is written or COUNT_SECONDS (five minutes) pass, instead of asking every app each time.
-    `providers`: the apps to ask, when the caller has already sorted out those with nothing (`_to_ask`)."""
+    read it again until something is written or COUNT_SECONDS (five minutes) pass, instead of asking every app each time."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -54,7 +53,7 @@ def my_items(user: User, providers: list[Provider] | None = None) -> list[WorkIt
         if _fresh(kept, stamp):
             items = kept[1]
         else:
-            items = _gather(user, providers)
+            items = _gather(user)
             items.sort(key=lambda item: item.sort_key)
             now = time.time()
             cache.set(key, (stamp, items, now), COUNT_SECONDS)
@@ -80,10 +79,10 @@ def has_open_items(user: User) -> bool:
         return any(provider(user) for provider in _to_ask(user))
 
 
-def _gather(user: User, providers: list[Provider] | None = None) -> list[WorkItem]:
+def _gather(user: User) -> list[WorkItem]:
     items: list[WorkItem] = []
     with access.kept(user):  # the apps share the person's own lookups (their member file)
-        for provider in _to_ask(user) if providers is None else providers:
+        for provider in _to_ask(user):
             items.extend(provider(user))
     return items
 
@@ -155,29 +154,8 @@ def kept_open_count(user: User) -> int | None:
     """The count `open_count` would answer without counting: gathered in this request, or kept and still good;
     None when it would have to be counted. A page draws the count itself when it is known (base.html, through
     chuxin.portal.context_processors.Badges) and asks for it after loading only when it is not: no second
-    request for most page views, and never a gathering that holds up the page.
-
-    A plain member's count is also known when their probe finds nothing (`_nothing_open`): counted here, in one
-    prepared query, rather than by a second request as the page loads (the daily practice's 500 members arrive
-    within seconds, each on a first page of the day)."""
-    known, _kept = _count_known(user)
-    return known if known is not None else _nothing_open(user)
-
-
-def _nothing_open(user: User) -> int | None:
-    """0, kept as the count, when the user reads nowhere and no app's probe finds a row (the apps without a probe
-    answer such a person at once: their work is a manager's); None when something may be open, which the
-    gathering counts (the badge's request). Costs the probe's one query and no gathering."""
-    if not (user.is_authenticated and user.is_active) or access.has_any(user, Need.READ):
-        return None
-    probes = registry.workbench_probes()
-    if not probes:
-        return None
-    with access.kept(user):
-        asked = _to_ask(user)
-    if any(provider in probes for provider in asked):
-        return None
-    return len(my_items(user, asked))
+    request for most page views, and never a gathering that holds up the page."""
+    return _count_known(user)[0]
 
 
 def _count_known(user: User) -> tuple[int | None, tuple | None]:
