@@ -115,8 +115,9 @@ class PreparedExists:
     text, a date and a time in the 11th century, twice, with two sets) and must pass each value to the ORM as it
     is, as one or more parameters (compare with it, put it in a list), never derive another from it: a derived
     value (`now - 12 hours`, `today.year`) is a value of its own. A value that reaches the SQL in no parameter,
-    or a parameter that changes with the stand-ins and is none of them, is an error at the first call. The shape is the values' kinds, the length of each list, and None and booleans as they are: a
-    list of three paths and one of four are two shapes, compiled once each.
+    or a parameter that changes with the stand-ins and is none of them, is an error at the first call. The shape
+    is the values' kinds, the length of each list, and None and booleans as they are: a list of three paths and
+    one of four are two shapes, compiled once each.
 
     `bind(*values)` gives what rows_exist answers: whether any of the querysets has a row with these values."""
 
@@ -145,7 +146,8 @@ class PreparedExists:
         return sql, params
 
     def _compile(self, values: tuple, using: str) -> tuple:
-        """(SQL, parameters with the stand-ins in, [(position, value index, adapter name)]); (None, [], []) when
+        """(SQL, parameters with the stand-ins in, [(position, value index, adapter name, psycopg wrapper or None)]);
+        (None, [], []) when
         every queryset is empty by its conditions. Compiled twice, with two sets of stand-ins: a parameter that
         differs between the two and is no stand-in was derived from a value, which the SQL could not be given."""
         sql, params, flat = self._with_stand_ins(values, using, 0)
