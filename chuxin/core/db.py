@@ -147,9 +147,9 @@ class PreparedExists:
 
     def _compile(self, values: tuple, using: str) -> tuple:
         """(SQL, parameters with the stand-ins in, [(position, value index, adapter name, psycopg wrapper or None)]);
-        (None, [], []) when
-        every queryset is empty by its conditions. Compiled twice, with two sets of stand-ins: a parameter that
-        differs between the two and is no stand-in was derived from a value, which the SQL could not be given."""
+        (None, [], []) when every queryset is empty by its conditions. Compiled twice, with two sets of stand-ins:
+        a parameter that differs between the two and is no stand-in was derived from a value, which the SQL could
+        not be given."""
         sql, params, flat = self._with_stand_ins(values, using, 0)
         again, params_again, _flat = self._with_stand_ins(values, using, 500)
         if sql != again or len(params) != len(params_again):
