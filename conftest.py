@@ -49,6 +49,19 @@ def english(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: Django's LocaleMiddleware leaves the last request's language
+    active in the thread, so a test after one that asked in English read English wherever it ran on the same
+    xdist worker (the public forms' refusals, asserted in Chinese, failed or passed with the tests' order)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached values are keyed by ids that the next test's rows reuse (the
     workbench count, chuxin.core.versions)."""
