@@ -72,6 +72,12 @@ def standings(user: User) -> list[Standing]:
     return result
 
 
+def standings_kept(user: User) -> bool:
+    """Whether this request has read the user's standings and keeps them (what the sources left beside them,
+    such as the member file's id, is as fresh as they are)."""
+    return getattr(user, "_chuxin_standings", None) is not None
+
+
 def forget(user: User) -> None:
     """Drop the cached standings after a grant changes within the same request."""
     if hasattr(user, "_chuxin_standings"):

@@ -10,14 +10,14 @@ from django.db.models import CharField, F, Field, Func, IntegerField, Q, QuerySe
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from chuxin.core.access import Need, fetch, once, scope_prefixes
+from chuxin.core.access import Need, fetch, once, scope_prefixes, standings_kept
 from chuxin.core.db import Prepared
 from chuxin.core.paging import capped_count
 from chuxin.core.paths import STEP_LEN, subtree_q
 from chuxin.core.registry import member_history_sources
 from chuxin.orgs.models import Organization
 
-from .access import THEMSELF
+from .access import KEY_ATTR, THEMSELF
 from .models import FirstCharacter, Member, MemberTally
 from .rules import AGE_BANDS
 
@@ -51,21 +51,37 @@ def own_member(user) -> Member | None:
 
 def own_member_key(user) -> tuple[int, str] | None:
     """(id, organization path) of the person's active member file, or None: what the workbench's probes ask
-    with. The file itself when it was read in this block; else one query compiled once (chuxin.core.db.Prepared),
-    made once while the workbench gathers."""
+    with."""
+    row = _own_row(user)
+    return (row[0], row[1]) if row else None
+
+
+def own_place(user) -> tuple[int, str] | None:
+    """(id, path) of the organization of the person's active member file, or None: where their own things
+    count (a practice, points) without reading the file and its organization."""
+    row = _own_row(user)
+    return (row[2], row[1]) if row else None
+
+
+def _own_row(user) -> tuple[int, str, int] | None:
+    """(member id, organization path, organization id) of the active member file: as this request's standings
+    read it (chuxin.members.access.KEY_ATTR), while they are kept (a grant or a transfer in the request forgets
+    both); else one query compiled once (chuxin.core.db.Prepared), made once while the workbench gathers."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if standings_kept(user) and hasattr(user, KEY_ATTR):
+        return getattr(user, KEY_ATTR)
 
     def read():
         rows = _ACTIVE_KEY.rows(user.pk)
-        return (rows[0][0], rows[0][1]) if rows else None
+        return tuple(rows[0]) if rows else None
 
     return once(user, "own_member_key", read)
 
 
 # The first in the model's order, as own_member's .first() takes it.
 _ACTIVE_KEY = Prepared(lambda user_id: Member.objects.filter(user_id=user_id, status=Member.Status.ACTIVE)
-                       .values_list("pk", "organization__path")[:1])
+                       .values_list("pk", "organization__path", "organization_id")[:1])
 
 
 def member_list(user, filters: MemberFilters | None = None, *, need: Need = Need.READ) -> QuerySet[Member]:

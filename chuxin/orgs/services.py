@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record, diff, snapshot
 from chuxin.core import rules as core_rules
+from chuxin.core import versions
 from chuxin.core.access import Need, authorize, rank_on
 from chuxin.core.models import IdempotencyKey, next_position
 from chuxin.core.paths import MAX_DEPTH, STEP_LEN, next_child_path, subtree_q
@@ -143,6 +144,7 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     member_paths.subtree_moved(old_path, new_path)  # the member rows' copy of the path (Member.org_path)
     path_copies.subtree_moved(old_path, new_path)  # every other record's copy (meetings, work records, ...)
     Organization.objects.filter(pk=organization.pk).update(parent=new_parent)
+    versions.bump_on_commit(core_rules.VERSION)  # the rules kept by path (chuxin.core.rules.value): the paths moved
     organization.refresh_from_db()
     audit_record(
         actor=actor, action=AuditEntry.Action.MOVE, target=organization, organization=organization,
@@ -373,6 +375,7 @@ def rule_set(*, actor, organization: Organization, code: str, value: Any, reason
             setting.save()
     except IntegrityError as exc:
         raise ValidationError(_("Someone set this rule at the same moment; reload the page.")) from exc
+    versions.bump_on_commit(core_rules.VERSION)  # the values kept by path (chuxin.core.rules.value)
     changes = {"value": [before, rule.display(parsed)]}
     if before_reason != setting.reason:
         changes["reason"] = [before_reason, setting.reason]
@@ -396,6 +399,7 @@ def rule_clear(*, actor, organization: Organization, code: str) -> bool:
         changes={"value": [before, ""]}, target_repr=f"{organization} · {rule.label}",
     )
     setting.delete()
+    versions.bump_on_commit(core_rules.VERSION)  # the values kept by path (chuxin.core.rules.value)
     return True
 
 

@@ -15,7 +15,7 @@ from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
-from chuxin.members.selectors import own_member, own_member_key
+from chuxin.members.selectors import own_member, own_member_key, own_place
 from chuxin.orgs.models import Organization
 
 from .models import Answer, Attempt, Exam, PointEntry, PointRule, PracticeSession, Question, QuestionVersion
@@ -29,6 +29,16 @@ def home_organization(user) -> Organization | None:
         return member.organization
     paths = sorted((s.path for s in standings(user) if s.path), key=len, reverse=True)
     return Organization.objects.filter(path=paths[0]).first() if paths else None
+
+
+def home_place(user) -> Organization | None:
+    """`home_organization` as far as a rule's value and a row's organization need it (its id and path), from
+    what this request's access check read (chuxin.members.selectors.own_place): no query for a member. Not
+    for display: the instance carries nothing else."""
+    place = own_place(user)
+    if place is not None:
+        return Organization(pk=place[0], path=place[1])
+    return home_organization(user)
 
 
 def pool_paths(user) -> list[str]:

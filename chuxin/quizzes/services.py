@@ -113,7 +113,7 @@ def daily_practice(*, user, day: datetime.date) -> PracticeSession | None:
     session = selectors.practice_today(user, day)
     if session is not None:
         return session
-    org = selectors.home_organization(user)
+    org = selectors.home_place(user)
     if org is None:
         return None
     count = core_rules.value(DAILY_COUNT, org)
@@ -123,7 +123,7 @@ def daily_practice(*, user, day: datetime.date) -> PracticeSession | None:
     versions = [current[pk] for pk in _draw(list(current), count, f"daily:{user.pk}:{day.isoformat()}")]
     try:
         with transaction.atomic():
-            return PracticeSession.objects.create(user=user, organization=org, kind=PracticeSession.Kind.DAILY,
+            return PracticeSession.objects.create(user=user, organization_id=org.pk, kind=PracticeSession.Kind.DAILY,
                                                   day=day, versions=versions)
     except IntegrityError:  # the same person's other tab drew it a moment ago
         return selectors.practice_today(user, day)

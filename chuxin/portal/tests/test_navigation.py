@@ -99,7 +99,7 @@ def test_a_page_draws_both_counts_when_the_work_count_is_known(world, client_for
     notify(recipient=world.secretary, actor=world.worker, kind="assigned", target=world.b1, title="请查收", url="/")
     gather = workbench._gather
     gathered = []
-    workbench._gather = lambda user: gathered.append(user) or gather(user)
+    workbench._gather = lambda user, providers=None: gathered.append(user) or gather(user, providers)
     try:
         page = client.get(reverse("portal:me")).content.decode()
         assert gathered == [] and 'hx-trigger="load, notifications-changed from:body, every 120s"' in page
@@ -145,3 +145,38 @@ def test_the_load_tests_ask_what_a_browser_asks_after_every_page(world, client_f
     client.get(reverse("portal:badges"), headers={"HX-Request": "true"})
     again = client.get(reverse("portal:me")).content.decode()  # known now: drawn in, nothing asked
     assert 'hx-trigger="load' not in again and common.asked_on_load(again) == []
+
+
+def test_a_plain_members_first_page_counts_nothing_open_itself(world, client_for, django_capture_on_commit_callbacks):
+    """A member who reads nowhere and has nothing open: the first page of the day draws both counts (0) from the
+    probe's one query and asks nothing as it loads (500 members starting the daily practice at once were 500
+    requests more). Once something is open for them, the page asks as before and the badge counts it."""
+    from django.test.utils import CaptureQueriesContext
+
+    from chuxin.core import access
+    from chuxin.notices.services import notice_send
+    from chuxin.workbench import selectors as workbench
+
+    assert not access.has_any(world.member_user, access.Need.READ)
+    client = client_for(world.member_user)
+    gather = workbench._gather
+    gathered = []
+    workbench._gather = lambda user, providers=None: gathered.append(providers) or gather(user, providers)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("portal:me")).content.decode()
+    finally:
+        workbench._gather = gather
+    assert 'hx-trigger="load' not in page and "hx-trigger=\"notifications-changed from:body, every 120s\"" in page
+    from chuxin.accounts.models import User
+
+    assert workbench._count_known(User.objects.get(pk=world.member_user.pk))[0] == 0  # counted, and kept
+    assert len(gathered) == 1 and gathered[0] is not None  # only the apps without a probe, each at once
+    assert sum(q["sql"].startswith("SELECT EXISTS") for q in queries.captured_queries) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_send(actor=world.worker, organization=world.pc, title="请确认收到", body="请按期报送。",
+                    needs_confirmation=True, to_organizations=[world.b1])
+    page = client.get(reverse("portal:me")).content.decode()  # something open: the badge's request counts it
+    assert 'hx-trigger="load, notifications-changed' in page and 'data-testid="workbench-count"' not in page
+    html = client.get(reverse("portal:badges"), headers={"HX-Request": "true"}).content.decode()
+    assert "待办工作：1项" in html
