@@ -20,7 +20,7 @@ from chuxin.core import rules as core_rules
 from chuxin.core.rules import Resolver, Rule, Type
 from chuxin.orgs import rules, selectors
 from chuxin.orgs.models import Organization, RuleSetting
-from chuxin.orgs.services import organization_create, rule_clear, rule_set
+from chuxin.orgs.services import organization_create, organization_move, rule_clear, rule_set
 from chuxin.testing import make_member, make_user
 
 K = Organization.Kind
@@ -427,3 +427,33 @@ def test_home_and_organization_page_queries_do_not_grow_with_terms_ending_and_se
 
 
 _counter = iter(range(1_000_000))
+
+
+def test_one_organizations_value_is_kept_until_a_setting_or_a_move_changes_it(world, branch,
+                                                                              django_assert_num_queries):
+    """rules.value keeps the settings on a path (pages many members open at once ask it): a second lookup asks
+    the database nothing, and every setting, clearing and move shows at the next lookup."""
+    assert core_rules.value(WARN, branch) == 90
+    with django_assert_num_queries(0):
+        assert core_rules.value(WARN, branch) == 90
+    rule_set(actor=world.worker, organization=world.pc, code=WARN, value=30)
+    assert core_rules.value(WARN, branch) == 30
+    rule_set(actor=world.worker, organization=branch, code=WARN, value=45)
+    assert core_rules.value(WARN, branch) == 45
+    rule_clear(actor=world.worker, organization=branch, code=WARN)
+    assert core_rules.value(WARN, branch) == 30
+    other = organization_create(actor=None, parent=world.sup, name="另一党委", code="RC", kind=K.GRASSROOTS_COMMITTEE)
+    rule_set(actor=None, organization=other, code=WARN, value=60)
+    rule_set(actor=world.worker, organization=branch, code=WARN, value=45)
+    old_path = branch.path
+    assert core_rules.value(WARN, branch) == 45  # kept under the old path
+    organization_move(actor=None, organization=branch, new_parent=other)
+    # A branch made where the moved one was (the path is handed out again) has the old committee's value, not the
+    # moved branch's own that was kept under that path.
+    newcomer = organization_create(actor=None, parent=world.pc, name="新支部", code="RN", kind=K.BRANCH)
+    assert newcomer.path == old_path
+    assert core_rules.value(WARN, newcomer) == 30
+    moved = Organization.objects.get(pk=branch.pk)
+    assert core_rules.value(WARN, moved) == 45  # its own setting went with it
+    rule_clear(actor=None, organization=moved, code=WARN)
+    assert core_rules.value(WARN, moved) == 60  # now its new committee's
