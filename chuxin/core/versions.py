@@ -27,17 +27,23 @@ _PREFIX = "chuxin:version:"
 def current(name: str) -> int:
     key = _PREFIX + name
     value = cache.get(key)
-    if value is None:
-        cache.add(key, 1, timeout=None)
-        value = cache.get(key, 1)
-    return value
+    return _first(key) if value is None else value
 
 
 def current_many(*names: str) -> tuple[int, ...]:
     """Several versions in one round trip to the cache (a badge reads the house's and its user's)."""
     keys = [_PREFIX + name for name in names]
     found = cache.get_many(keys)
-    return tuple(found[key] if key in found else current(name) for key, name in zip(keys, names, strict=True))
+    return tuple(found[key] if key in found else _first(key) for key in keys)
+
+
+def _first(key: str) -> int:
+    """A version not in the cache yet (a person's first request, a new cache): 1, unless another request made it
+    a moment ago, which is then read. One round trip when it is ours (a person's first page of the day made three
+    for each of their versions)."""
+    if cache.add(key, 1, timeout=None):
+        return 1
+    return cache.get(key, 1)
 
 
 def of_user(user_id: int) -> str:
