@@ -37,6 +37,15 @@ def current_many(*names: str) -> tuple[int, ...]:
     return tuple(found[key] if key in found else _first(key) for key in keys)
 
 
+def current_with(name: str, *keys: str) -> tuple[int, dict]:
+    """A version and the cache's values for `keys`, in one round trip (a count kept under the version and the
+    version itself: the bell's unread count on every page)."""
+    vkey = _PREFIX + name
+    found = cache.get_many([vkey, *keys])
+    version = found.pop(vkey, None)
+    return (_first(vkey) if version is None else version), found
+
+
 def _first(key: str) -> int:
     """A version not in the cache yet (a person's first request, a new cache): 1, unless another request made it
     a moment ago, which is then read. One round trip when it is ours (a person's first page of the day made three

@@ -37,10 +37,9 @@ def unread_count(user: User) -> int:
     """What the bell counts: the user's unread notifications (not their open work: that is the workbench's)."""
     if not user.is_authenticated:
         return 0
-    name = unread_version(user.pk)
     key = f"chuxin:unread:{user.pk}"
-    stamp = versions.current(name)
-    kept = cache.get(key)  # (stamp, count)
+    stamp, found = versions.current_with(unread_version(user.pk), key)
+    kept = found.get(key)  # (stamp, count)
     if kept is not None and kept[0] == stamp:
         return kept[1]
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -193,8 +193,9 @@ def _nothing_open(user: User) -> int | None:
         items = _gather(user, rest)
     items.sort(key=lambda item: item.sort_key)
     now = time.time()
-    cache.set(_items_key(user), (stamp, items, now), COUNT_SECONDS)
-    cache.set(_count_key(user), (stamp, len(items), now), COUNT_KEPT_SECONDS)
+    # One round trip for both (the items are few: a plain member's); `_fresh` bounds their use to COUNT_SECONDS.
+    cache.set_many({_items_key(user): (stamp, items, now), _count_key(user): (stamp, len(items), now)},
+                   COUNT_KEPT_SECONDS)
     setattr(user, _CACHE_ATTR, items)
     return len(items)
 
