@@ -69,6 +69,9 @@ def test_a_member_practises_on_a_phone_and_an_exam_hands_itself_in(world, bank, 
     phone.get_by_test_id("start-exam").click()
     expect(phone.get_by_test_id("paper")).to_be_visible()
     assert EXPLANATION not in phone.content()
+    # htmx listens for the change once the page has loaded: a choice made before that is never saved (the
+    # full run on a busy machine once clicked first).
+    phone.wait_for_load_state("load")
     phone.locator("[data-testid=paper] label.cx-choice").first.click()
     expect(phone.locator("[id^=saved-]").first).not_to_be_empty()
     # Nobody clicks "hand in": the countdown does it when the time runs out.
