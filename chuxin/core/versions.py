@@ -40,10 +40,17 @@ def current_many(*names: str) -> tuple[int, ...]:
 def current_with(name: str, *keys: str) -> tuple[int, dict]:
     """A version and the cache's values for `keys`, in one round trip (a count kept under the version and the
     version itself: the bell's unread count on every page)."""
-    vkey = _PREFIX + name
-    found = cache.get_many([vkey, *keys])
-    version = found.pop(vkey, None)
-    return (_first(vkey) if version is None else version), found
+    (version,), found = current_many_with((name,), keys)
+    return version, found
+
+
+def current_many_with(names: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple[int, ...], dict]:
+    """Several versions and the cache's values for `keys`, in one round trip (the workbench count kept under the
+    house's version and the person's)."""
+    vkeys = [_PREFIX + name for name in names]
+    found = cache.get_many([*vkeys, *keys])
+    versions = tuple(found.pop(vkey) if vkey in found else _first(vkey) for vkey in vkeys)
+    return versions, found
 
 
 def _first(key: str) -> int:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, scope_q, standings
-from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.db import Bound, Prepared, PreparedExists
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -248,7 +248,19 @@ def top_points(org: Organization, *, year: int) -> list[dict]:
 
 
 def practice_today(user, day: datetime.date) -> PracticeSession | None:
+    """The person's daily practice of `day`. Every practice page and every answer asks: it reads the person's
+    latest daily practice through a query compiled once (chuxin.core.db.Prepared; the unique index of a person's
+    days serves it), which is the day's when they have one; only when a later day's exists is the day looked up."""
+    latest = _LATEST_DAILY.first_object(user.pk)
+    if latest is None or latest.day < day:
+        return None
+    if latest.day == day:
+        return latest
     return PracticeSession.objects.filter(user=user, day=day, kind=PracticeSession.Kind.DAILY).first()
+
+
+_LATEST_DAILY = Prepared(lambda user_id: PracticeSession.objects.filter(
+    user_id=user_id, kind=PracticeSession.Kind.DAILY).order_by("-day")[:1])
 
 
 def exam_url(exam: Exam) -> str:

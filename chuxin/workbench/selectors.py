@@ -144,7 +144,7 @@ def open_count(user: User) -> int:
     Counted by one request at a time per person: when the count is out of date, the first request to notice
     counts while the person's others (more tabs, a phone and a desktop, the page and its badge at once) show
     the count before, as it stood a moment ago, instead of each gathering the same workbench in parallel."""
-    known, kept = _count_known(user)
+    known, kept, _stamp_read = _count_known(user)
     if known is not None:
         return known
     counting = f"chuxin:workbench-counting:{user.pk}"
@@ -166,11 +166,11 @@ def kept_open_count(user: User) -> int | None:
     A plain member's count is also known when their probe finds nothing (`_nothing_open`): counted here, in one
     prepared query, rather than by a second request as the page loads (the daily practice's 500 members arrive
     within seconds, each on a first page of the day)."""
-    known, _kept = _count_known(user)
-    return known if known is not None else _nothing_open(user)
+    known, _kept, stamp = _count_known(user)
+    return known if known is not None else _nothing_open(user, stamp)
 
 
-def _nothing_open(user: User) -> int | None:
+def _nothing_open(user: User, stamp: tuple[int, ...] | None) -> int | None:
     """The count, kept as `open_count` keeps it, when the user reads nowhere and every app with a probe finds no
     row (the apps without one answer such a person at once, with no query: their work is a manager's); None when
     something may be open, which the badge's request then gathers and counts. Costs the probe's one query (and
@@ -184,7 +184,8 @@ def _nothing_open(user: User) -> int | None:
     if (not (user.is_authenticated and user.is_active) or not any(provider in probes for provider in found)
             or access.has_any(user, Need.READ)):
         return None
-    stamp = _stamp(user)  # before the probe: a write meanwhile leaves what is kept below out of date
+    if stamp is None:
+        stamp = _stamp(user)  # before the probe: a write meanwhile leaves what is kept below out of date
     with access.kept(user):
         silent = _silent(user, found)
         if any(provider in probes and i not in silent for i, provider in enumerate(found)):
@@ -200,16 +201,19 @@ def _nothing_open(user: User) -> int | None:
     return len(items)
 
 
-def _count_known(user: User) -> tuple[int | None, tuple | None]:
+def _count_known(user: User) -> tuple[int | None, tuple | None, tuple[int, ...] | None]:
     """(the count if it is known without counting, else None; what the cache keeps for the person, fresh or
-    not: (stamp, count, counted at) or None)."""
+    not: (stamp, count, counted at) or None; the versions now, read with it in one round trip, or None when
+    nothing was read)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return len(cached), None
+        return len(cached), None, None
     if not (user.is_authenticated and user.is_active):
-        return 0, None
-    kept = cache.get(_count_key(user))
-    return (kept[1] if _fresh(kept, _stamp(user)) else None), kept
+        return 0, None, None
+    key = _count_key(user)
+    stamp, found = versions.current_many_with(("work", versions.of_user(user.pk)), (key,))
+    kept = found.get(key)
+    return (kept[1] if _fresh(kept, stamp) else None), kept, stamp
 
 
 def _stamp(user: User) -> tuple[int, ...]:

@@ -27,3 +27,10 @@ def test_a_version_and_kept_values_in_one_read(db):
     assert version == 1 and found == {"kept:x": ("stamp", 3)}
     versions.bump("test:d")
     assert versions.current_with("test:d")[0] == 2
+
+
+def test_several_versions_and_kept_values_in_one_read(db):
+    versions.bump("test:e")
+    cache.set("kept:y", 5)
+    found = versions.current_many_with(("test:e", "test:f"), ("kept:y", "kept:none"))
+    assert found == ((2, 1), {"kept:y": 5})

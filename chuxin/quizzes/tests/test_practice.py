@@ -136,3 +136,21 @@ def test_an_answer_and_its_replay_cost_a_few_queries_and_no_navigation(world, qu
         again = member.post(url, {"response": ANY}, HTTP_HX_REQUEST="true")
     assert 'data-testid="result"' in first.content.decode() and 'data-testid="result"' in again.content.decode()
     assert PracticeSession.objects.get(user=world.member_user).answered == 1
+
+
+def test_a_days_practice_is_found_whatever_other_days_exist(world, questions):
+    """practice_today reads the person's latest daily practice; another day's, before or after, is not today's."""
+    from chuxin.quizzes import selectors
+
+    today, day = timezone.localdate(), datetime.timedelta(days=1)
+    user = world.member_user
+    assert selectors.practice_today(user, today) is None
+    yesterday = services.daily_practice(user=user, day=today - day)
+    assert selectors.practice_today(user, today) is None
+    assert selectors.practice_today(user, today - day) == yesterday
+    tomorrow = services.daily_practice(user=user, day=today + day)  # a clock ahead elsewhere, or a test's
+    assert selectors.practice_today(user, today) is None
+    todays = services.daily_practice(user=user, day=today)
+    assert selectors.practice_today(user, today) == todays != tomorrow
+    assert selectors.practice_today(user, today + day) == tomorrow
+    assert selectors.practice_today(world.secretary, today) is None  # nobody else's
