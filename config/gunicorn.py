@@ -5,6 +5,8 @@ The access log goes to standard output with the secrets some URLs carry (the cal
 CHUXIN_SECRET_PATHS in config/settings/base.py) replaced by `[redacted]`.
 """
 
+import gc
+
 from gunicorn.glogging import Logger
 
 from chuxin.core.log_filters import redact
@@ -16,6 +18,19 @@ accesslog = "-"
 # work with it; `systemctl reload chuxin` (HUP) still restarts the workers with new code only when the arbiter
 # is restarted too, so upgrades use `systemctl restart chuxin`.
 preload_app = True
+
+
+def when_ready(server):
+    """The application is loaded in the arbiter: its garbage collected once, before any worker is forked."""
+    gc.collect()
+
+
+def pre_fork(server, worker):
+    """Everything the arbiter holds (Django, the apps, the compiled templates and translations) is moved out of
+    the collector's reach before each fork (`gc.freeze`): a worker's collections no longer walk those objects nor
+    write to their headers, so their pages stay shared copy-on-write and a full collection in a worker costs only
+    what the worker made itself."""
+    gc.freeze()
 
 
 class RedactingLogger(Logger):
