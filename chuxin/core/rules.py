@@ -198,6 +198,18 @@ class Resolver:
     def value(self, code: str, organization) -> Any:
         return self.lookup(code, organization).value
 
+    @classmethod
+    def on_path(cls, path: str, settings: dict[str, dict[str, Any]]) -> Resolver:
+        """A resolver for the organization at `path` from its path's settings already loaded (`path_settings`)."""
+        book = cls([path])
+        book._settings, book._loaded = settings, [path]
+        return book
+
+    def path_settings(self, path: str) -> dict[str, dict[str, Any]]:
+        """The loaded settings of `path` and its ancestors (what `on_path` needs to answer for it)."""
+        on_path = set(ancestor_paths(path))
+        return {where: codes for where, codes in self._settings.items() if where in on_path}
+
     def _settings_for(self, path: str) -> dict[str, dict[str, Any]]:
         if not any(path.startswith(prefix) for prefix in self._loaded):
             # The first time, every prefix at once (one query for the whole page); later, only a stray organization.
@@ -220,21 +232,18 @@ def value(code: str, organization) -> Any:
     The settings on the organization's path are kept in the cache under the version VERSION, which every write
     of a setting and every move of an organization renews (chuxin.orgs.services): pages many people open at once
     (the daily practice's number of questions, whether points are on) ask the database nothing for them."""
-    book = Resolver()
-    rule = book.rule(code)
-    if not rule.configurable:
-        return rule.default
     path = organization.path
-    key, version = f"chuxin:rules:{path}", versions.current(VERSION)
-    kept = cache.get(key)
+    book = Resolver([path])
+    if not book.rule(code).configurable:
+        return book.value(code, organization)  # the default, with no query
+    key = f"chuxin:rules:{path}"
+    version, found = versions.current_with(VERSION, key)
+    kept = found.get(key)
     if kept is not None and kept[0] == version:
-        book._settings, book._loaded = kept[1], [path]
-        return book.value(code, organization)
-    book.prefixes = [path]
-    found = book.value(code, organization)
-    on_path = set(ancestor_paths(path))
-    cache.set(key, (version, {p: s for p, s in book._settings.items() if p in on_path}), KEPT_SECONDS)
-    return found
+        return Resolver.on_path(path, kept[1]).value(code, organization)
+    answer = book.value(code, organization)
+    cache.set(key, (version, book.path_settings(path)), KEPT_SECONDS)
+    return answer
 
 
 # The version of every organization's settings (chuxin.core.versions), and how long one path's are kept unused.

@@ -170,7 +170,7 @@ def kept_open_count(user: User) -> int | None:
     return known if known is not None else _nothing_open(user, stamp)
 
 
-def _nothing_open(user: User, stamp: tuple[int, ...] | None) -> int | None:
+def _nothing_open(user: User, stamp: tuple[int, ...]) -> int | None:
     """The count, kept as `open_count` keeps it, when the user reads nowhere and every app with a probe finds no
     row (the apps without one answer such a person at once, with no query: their work is a manager's); None when
     something may be open, which the badge's request then gathers and counts. Costs the probe's one query (and
@@ -178,14 +178,13 @@ def _nothing_open(user: User, stamp: tuple[int, ...] | None) -> int | None:
 
     The suite's CHUXIN_CHECK_WORKBENCH_PROBES is not applied here: it would ask every app on every page a plain
     member opens in a test, and the query counts the suite asserts would no longer be those of production. The
-    probes are checked wherever a workbench is gathered (the badge, the workbench, the calendar)."""
+    probes are checked wherever a workbench is gathered (the badge, the workbench, the calendar). `stamp`: the
+    versions `_count_known` read before the probe (a write meanwhile leaves what is kept below out of date)."""
     found = providers()
     probes = registry.workbench_probes()
     if (not (user.is_authenticated and user.is_active) or not any(provider in probes for provider in found)
             or access.has_any(user, Need.READ)):
         return None
-    if stamp is None:
-        stamp = _stamp(user)  # before the probe: a write meanwhile leaves what is kept below out of date
     with access.kept(user):
         silent = _silent(user, found)
         if any(provider in probes and i not in silent for i, provider in enumerate(found)):
