@@ -11,8 +11,9 @@ from .models import Member
 THEMSELF = is_user("user_id", "the member themself", Need.READ)
 
 
-# Where the standings' read leaves the file's (id, organization path) for the same request: the workbench's
-# probes ask with it (chuxin.members.selectors.own_member_key), and a plain member's page counts their open work.
+# Where the standings' read leaves the file's (id, organization path, organization id) for the same request: the
+# workbench's probes ask with it (chuxin.members.selectors.own_member_key) and a practice counts at the organization
+# (own_place).
 KEY_ATTR = "_chuxin_own_member_key"
 
 
