@@ -5,6 +5,10 @@ It reads from the environment:
 
 - CHUXIN_LOCUST_KEYS: a JSON file of session keys, one per member (each virtual user takes the next one);
 - CHUXIN_LOCUST_THINK: "min,max" seconds a member spends reading a question before answering (default "5,15");
+- CHUXIN_LOCUST_SPREAD: seconds over which each member's arrival is spread (default 0): Locust starts its users
+  in batches, all of a second's at the same instant; with the batch's interval here, each member waits a random
+  moment of it before the first request, so the arrivals fall uniformly over the whole window, as people who each
+  open the app some time in those seconds (bench/quizzes.py --arrivals);
 - CHUXIN_LOCUST_OUT: where to write the figures as JSON when locust quits.
 
 A member's journey: open /quizzes/daily/ (the page draws today's questions the first time; with it the request
@@ -20,6 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import re
 import secrets
 import string
@@ -33,6 +38,7 @@ from locust_common import asked_on_load, figures  # beside this file: Locust put
 with open(os.environ["CHUXIN_LOCUST_KEYS"]) as keys_file:
     KEYS: list[str] = json.load(keys_file)
 THINK = tuple(float(x) for x in os.environ.get("CHUXIN_LOCUST_THINK", "5,15").split(","))
+SPREAD = float(os.environ.get("CHUXIN_LOCUST_SPREAD", "0"))
 QUESTION = re.compile(r'id="q-(\d+)"')
 RESULT = 'data-testid="result"'
 _next_key = itertools.count()
@@ -54,6 +60,8 @@ class PracticingMember(FastHttpUser):
         self.todo: list[str] | None = None
         self.last = ""
         self.done = False
+        if SPREAD:
+            gevent.sleep(random.uniform(0, SPREAD))
 
     def _page(self) -> list[str]:
         with self.client.get("/quizzes/daily/", name="/quizzes/daily/ (page)", headers={"Cookie": self.cookie},

@@ -13,7 +13,9 @@ venv of its own, `.venv-bench/` (git-ignored), made on the first run (`--locust 
    production cache) and gunicorn as docs/operations.md runs it (`-c config/gunicorn.py`, preloaded), --workers
    workers, DEBUG off;
 3. runs Locust headless on the loopback address (bench/locust_daily.py): --members users, all started within
-   --members / --spawn-rate seconds (10 s by default); each opens today's practice, reads each question for
+   --members / --spawn-rate seconds (10 s by default), each at a random moment of that window (--arrivals
+   uniform, the default; `batches` is Locust's own dispatcher: a second's fifty members in the same instant,
+   once a second); each opens today's practice, reads each question for
    --think seconds (5 to 15 by default, drawn at random: a question of 20-60 characters and its options, read
    and thought over) and answers it with the htmx request the page makes,
    sends its last answer a second time at once (a double tap), opens the page again and is done. Locust stops
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import signal
 import socket
@@ -48,12 +51,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--database", required=True, help="postgres://... (or sqlite:////tmp/...) for the server")
     parser.add_argument("--members", type=int, default=500, help="members, one Locust user each (default 500)")
     parser.add_argument("--spawn-rate", type=float, default=50, help="members starting per second (default 50)")
+    parser.add_argument("--arrivals", choices=("uniform", "batches"), default="uniform",
+                        help="uniform: each member arrives at a random moment of the window (default); batches: "
+                             "Locust's own, --spawn-rate members in the same instant once a second")
     parser.add_argument("--think", default="5,15", help="seconds reading a question, min,max (default 5,15)")
     parser.add_argument("--run-time", type=int, default=300, help="the bound in seconds (default 300)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--locust", default="", help="a locust executable (default: .venv-bench/, made if missing)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "quizzes.json")
     return parser.parse_args(argv)
+
+
+def spread(args: argparse.Namespace) -> float:
+    """The seconds over which each of Locust's batches is spread: its dispatcher starts ceil(rate) users at once
+    every ceil(rate) / rate seconds (one second from a rate of 1 up), so a random wait within that interval makes
+    the arrivals uniform over the whole window, at the same rate."""
+    if args.arrivals == "batches":
+        return 0.0
+    return math.ceil(args.spawn_rate) / args.spawn_rate
 
 
 def free_port() -> int:
@@ -156,6 +171,7 @@ def main(argv=None) -> None:
              "--host", f"http://127.0.0.1:{port}", "--users", str(args.members), "--spawn-rate",
              str(args.spawn_rate), "--run-time", f"{args.run_time}s", "--stop-timeout", "10", "--loglevel", "WARNING"],
             cwd=ROOT, env={**env, "CHUXIN_LOCUST_KEYS": str(keys_file), "CHUXIN_LOCUST_THINK": args.think,
+                           "CHUXIN_LOCUST_SPREAD": str(spread(args)),
                            "CHUXIN_LOCUST_OUT": str(figures_file)})
         client_pid = client.pid
         client_cpu = 0.0
@@ -189,7 +205,7 @@ def main(argv=None) -> None:
     seconds = figures["seconds"] or 1
     result = {
         "database": args.database.split("@")[-1], "members": len(keys), "workers": args.workers,
-        "spawn_rate": args.spawn_rate, "think_seconds": args.think, "members_done": figures["members_done"],
+        "spawn_rate": args.spawn_rate, "arrivals": args.arrivals, "think_seconds": args.think, "members_done": figures["members_done"],
         "requests": total["requests"], "seconds": seconds, "requests_per_s": round(total["requests"] / seconds, 1),
         "ms": total["ms"], "by_request": figures["by_request"], "errors": total["failures"],
         "error_samples": figures["failures"],
