@@ -180,9 +180,18 @@ def _my_own(user, now) -> tuple[QuerySet[Participant], QuerySet[Wish]]:
             Wish.objects.filter(claimed_by__user=user, state=WishState.CLAIMED))
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
-    return [_PROBE.bind(user.pk, timezone.now())] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): the user's own activities and claimed
+    wishes, and where they manage, the wishes to review and the held activities to close."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, now)]
+    if scope_prefixes(user, Need.MANAGE):
+        where = scope_q(user, Need.MANAGE, "organization_path")
+        probe += [Wish.objects.filter(where, state=WishState.SUBMITTED),
+                  Activity.objects.filter(where, status=Status.OPEN, ends_at__lte=now)]
+    return probe
 
 
 _PROBE = PreparedExists(_my_own)

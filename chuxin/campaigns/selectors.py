@@ -259,10 +259,18 @@ def _to_review(user) -> QuerySet[Project]:
         reviews__reviewer=user)
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere: projects to review (the registry's
-    `workbench_probe`)."""
-    return [_PROBE.bind(user.pk)] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): projects to review, and where the user
+    manages, the running campaigns' participants and the projects to decide."""
+    if not user.is_authenticated:
+        return []
+    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk)]
+    if scope_prefixes(user, Need.MANAGE):
+        probe += [Participant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
+                                             campaign__status=Campaign.Status.RUNNING),
+                  Project.objects.filter(scope_q(user, Need.MANAGE, "call__organization_path"),
+                                         state=Project.State.SUBMITTED)]
+    return probe
 
 
 _PROBE = PreparedExists(_to_review)

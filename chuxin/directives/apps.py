@@ -30,6 +30,7 @@ class DirectivesConfig(AppConfig):
             RecordKind("directive_issued", _("directives issued"), payload={"due_on": str, "organizations": list}),
         ),
         workbench="chuxin.directives.selectors.workbench_items",
+        workbench_probe="chuxin.directives.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("directive", _("Directives"), "megaphone", order=30),),
         reminders="chuxin.directives.reminders.due_reminders",
         facts="chuxin.directives.selectors.period_facts",

@@ -270,6 +270,19 @@ def officers(organizations, today: datetime.date | None = None) -> dict[int, lis
 # What other apps read
 
 
+def _waiting(user) -> QuerySet[DirectiveRecipient]:
+    """The open directives from above not yet completed by an organization the user manages."""
+    return (DirectiveRecipient.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
+            .filter(_from_above_q(user))
+            .exclude(state=State.COMPLETED)
+            .filter(directive__status=Directive.Status.OPEN))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
+    return [_waiting(user)] if scope_prefixes(user, Need.MANAGE) else []
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Directives from above waiting for an organization the user manages: to acknowledge or to complete.
 
@@ -279,10 +292,7 @@ def workbench_items(user) -> list[WorkItem]:
         return []
     today = timezone.localdate()
     rows = (
-        DirectiveRecipient.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
-        .filter(_from_above_q(user))
-        .exclude(state=State.COMPLETED)
-        .filter(directive__status=Directive.Status.OPEN)
+        _waiting(user)
         .order_by("directive__due_on", "id")
         .values_list("id", "state", "directive__title", "directive__due_on", "organization__name")
     )

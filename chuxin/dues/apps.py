@@ -20,6 +20,7 @@ class DuesConfig(AppConfig):
                        fact=_("Dues payments recorded"), fact_order=40),
         ),
         workbench="chuxin.dues.selectors.workbench_items",
+        workbench_probe="chuxin.dues.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("dues", _("Party dues"), "cash-coin", order=45),),
         reminders="chuxin.dues.selectors.due_reminders",
         housekeeping=("chuxin.dues.services.bills_housekeeping",),

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -269,6 +269,15 @@ FLAG_TEXT = {
     "case": gettext_noop("Dues unpaid for %(n)s months without reason: %(name)s, a case for the branch general "
                          "meeting (art. 31)"),
 }
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): the bills up to last month where the user
+    manages (the arrears and the month to close are both among them); nothing for those who manage nowhere."""
+    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
+        return []
+    last = mo.add(mo.first(timezone.localdate()), -1)
+    return [DuesBill.objects.filter(scope_q(user, Need.MANAGE, "organization_path"), month__lte=last)]
 
 
 def workbench_items(user) -> list[WorkItem]:

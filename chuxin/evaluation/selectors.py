@@ -163,10 +163,19 @@ def _seat_q(user, today: datetime.date) -> Q:
         Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere (the talks are a secretary's; their scope is
-    empty): the registry's `workbench_probe`."""
-    return [_PROBE.bind(user.pk, timezone.localdate())] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet] | None:
+    """What workbench_items reads (the registry's `workbench_probe`): the user's own parts and the evaluations of
+    the committees they sit on, and where they manage, the evaluations there. None from the fourth quarter for
+    those who manage somewhere: the talks not yet held are counted, not probed (`_talk_items`)."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    if not has_any(user, Need.MANAGE):
+        return [_PROBE.bind(user.pk, today)]
+    if today.month >= TALKS_DUE_FROM_MONTH:
+        return None
+    return [_PROBE.bind(user.pk, today),
+            Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path"), stage__in=_COMMITTEE_STAGES)]
 
 
 _PROBE = PreparedExists(lambda user_id, today: (

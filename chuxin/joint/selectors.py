@@ -106,6 +106,11 @@ def my_open_requests(user) -> QuerySet[ServiceRequest]:
             .select_related("host").order_by("due_on", "created_at"))
 
 
+def new_on_my_hosts(user) -> QuerySet[ServiceRequest]:
+    """New requests on the hosts the user runs (the part of `my_open_requests` a scope gives)."""
+    return ServiceRequest.objects.filter(Q(status=ServiceRequest.Status.NEW) & scope_q(user, Need.MANAGE, "host_path"))
+
+
 def my_booking_decisions(user, now: datetime.datetime | None = None) -> QuerySet[Booking]:
     return (_bookings_to_decide(user, now or timezone.now())
             .select_related("resource", "resource__host").order_by("starts_at"))
@@ -125,6 +130,7 @@ def _bookings_to_decide(user, now: datetime.datetime) -> QuerySet[Booking]:
                                   starts_at__gte=now)
 
 
-# The workbench's probe (chuxin.joint.workbench) for a person who manages nowhere: no host in their scope.
+# The workbench's probe (chuxin.joint.workbench): what my_open_requests and my_booking_decisions read but the
+# hosts in the person's scope (new_on_my_hosts, asked beside it where they manage).
 PROBE = PreparedExists(lambda user_id, now: (ServiceRequest.objects.filter(_routed_to_q(user_id)),
                                              _bookings_to_decide(user_id, now)))

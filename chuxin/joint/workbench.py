@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from chuxin.core.access import Need, scope_prefixes
 from chuxin.core.db import Bound
 from chuxin.core.protocols import Reminder, WorkItem
 
 from .models import Seat, ServiceRequest
-from .selectors import PROBE, my_booking_decisions, my_open_requests
+from .selectors import PROBE, my_booking_decisions, my_open_requests, new_on_my_hosts
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
-    return [PROBE.bind(user.pk, timezone.now())] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): requests routed to the user's units, their
+    bookings to decide, and where they manage, new requests on their hosts."""
+    if not user.is_authenticated:
+        return []
+    return [PROBE.bind(user.pk, timezone.now()),
+            *([new_on_my_hosts(user)] if scope_prefixes(user, Need.MANAGE) else [])]
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -477,12 +477,17 @@ def _attending_since(user, since: datetime.datetime) -> QuerySet[Attendance]:
 ATTEND_HOURS = datetime.timedelta(hours=12)
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere: leave to decide as a meeting's host, meetings
-    to attend (the registry's `workbench_probe`)."""
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): leave to decide as a meeting's host, meetings
+    to attend, and where the user manages, the meetings to convene or to file and the leave to decide there."""
     if not user.is_authenticated:
         return []
-    return [_PROBE.bind(user.pk, timezone.now() - ATTEND_HOURS)]
+    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, timezone.now() - ATTEND_HOURS)]
+    if scope_prefixes(user, Need.MANAGE):
+        probe += [Meeting.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
+                                         status__in=[Status.PLANNED, Status.CONVENED]),
+                  _pending_leave().filter(scope_q(user, Need.MANAGE, "attendance__meeting__organization_path"))]
+    return probe
 
 
 _PROBE = PreparedExists(lambda user_id, since: (_pending_leave().filter(attendance__meeting__host__user=user_id),

@@ -252,9 +252,12 @@ def _my_tasks(user) -> tuple[QuerySet[Task], QuerySet[Task]]:
             base.filter(plan_item__plan__owner=user, status=Task.Status.SUBMITTED))
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere (the registry's `workbench_probe`)."""
-    return [_PROBE.bind(user.pk)] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): my tasks, and where I manage, the tasks of
+    people without a login whom I may have to tell."""
+    if not user.is_authenticated:
+        return []
+    return [_PROBE.bind(user.pk), *([_pass_on_rows(user)] if has_any(user, Need.MANAGE) else [])]
 
 
 _PROBE = PreparedExists(lambda user_id: _my_tasks(user_id))
@@ -286,22 +289,26 @@ def workbench_items(user) -> list[WorkItem]:
     return items + _pass_on_items(user, today)
 
 
+def _pass_on_rows(user) -> QuerySet[TaskAssignment]:
+    """The open assignments of people without a login where the user manages."""
+    # "Without a login" as an expression, not `user_id IS NULL`: SQLite, without statistics, took that for a
+    # lookup in the unique index on user_id and walked every member without a login in the whole database
+    # (90 ms at 100,000 members) instead of the few open assignments.
+    return TaskAssignment.objects.alias(login=Coalesce("member__user_id", 0)).filter(
+        scope_q(user, Need.MANAGE, "member__organization__path"), login=0,
+        task__plan_item__plan__status=Plan.Status.PUBLISHED,
+        task__status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS],
+    )
+
+
 def _pass_on_items(user, today: datetime.date) -> list[WorkItem]:
     """Open tasks of people without a login whom this user tells of them (passers_on: the secretary of their
     organization, nearest up the tree), until they have an account. Nothing for those who manage nowhere (no
     query); else one query, and three more when there are such people in their scope."""
     if not has_any(user, Need.MANAGE):
         return []
-    rows = list(
-        # "Without a login" as an expression, not `user_id IS NULL`: SQLite, without statistics, took that for a
-        # lookup in the unique index on user_id and walked every member without a login in the whole database
-        # (90 ms at 100,000 members) instead of the few open assignments.
-        TaskAssignment.objects.alias(login=Coalesce("member__user_id", 0)).filter(
-            scope_q(user, Need.MANAGE, "member__organization__path"), login=0,
-            task__plan_item__plan__status=Plan.Status.PUBLISHED,
-            task__status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS],
-        ).select_related("member__organization", "task__plan_item__plan__organization").order_by("task__due_on", "id")
-    )
+    rows = list(_pass_on_rows(user).select_related("member__organization", "task__plan_item__plan__organization")
+                .order_by("task__due_on", "id"))
     if not rows:
         return []
     organizations = {a.member.organization.pk: a.member.organization for a in rows}

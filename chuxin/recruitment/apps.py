@@ -40,6 +40,7 @@ class RecruitmentConfig(AppConfig):
             RecordKind("recruitment_step", _("recruitment steps taken"), payload={"step": int, "stage": int}),
         ),
         workbench="chuxin.recruitment.selectors.workbench_items",
+        workbench_probe="chuxin.recruitment.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("recruitment", _("Recruitment"), "person-plus", order=60),),
         reminders="chuxin.recruitment.reminders.due_reminders",
         demo=Demo("chuxin.recruitment.demo.seed_demo_data", after=("meetings",)),

@@ -89,6 +89,19 @@ def eligible_people(applicant: Applicant) -> QuerySet:
         "name_pinyin", "id")
 
 
+def _due_by(user, horizon: datetime.date) -> QuerySet[Applicant]:
+    """The people in the process where the user manages whose next step is due by `horizon`."""
+    return Applicant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"), status=Applicant.Status.ACTIVE,
+                                    next_due__lte=horizon)
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
+    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
+        return []
+    return [_due_by(user, timezone.localdate() + datetime.timedelta(days=SOON_DAYS))]
+
+
 def workbench_items(user) -> list[WorkItem]:
     """The next step of each person where the user manages, once it is due within the warning days (or its
     earliest day has come); the person's own next step for the person. Two queries."""
@@ -98,8 +111,7 @@ def workbench_items(user) -> list[WorkItem]:
     horizon = today + datetime.timedelta(days=SOON_DAYS)
     items: list[WorkItem] = []
     if scope_prefixes(user, Need.MANAGE):
-        rows = (Applicant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
-                                         status=Applicant.Status.ACTIVE, next_due__lte=horizon)
+        rows = (_due_by(user, horizon)
                 .select_related("organization", "rule_set").only(
                     "id", "name", "next_step", "next_due", "organization__name", "rule_set__name",
                     "rule_set__name_en", "rule_set_id").order_by("next_due")[:100])

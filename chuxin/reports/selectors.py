@@ -185,10 +185,17 @@ def _seats(user, today: datetime.date) -> QuerySet[Position]:
         Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[Bound]:
-    """What workbench_items reads for a person who manages nowhere, reviews nothing and writes only for the seats
-    they hold (the registry's `workbench_probe`)."""
-    return [_PROBE.bind(user.pk, timezone.localdate())] if user.is_authenticated else []
+def workbench_probe(user) -> list[Bound | QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`): the seats the user holds, and where they
+    manage, their secretary grants (whose organizations' duties `my_duties` reads) and the reports to review."""
+    if not user.is_authenticated:
+        return []
+    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, timezone.localdate())]
+    if has_any(user, Need.MANAGE):
+        from chuxin.accounts.models import Role, RoleGrant
+
+        probe += [RoleGrant.objects.filter(user=user, role=Role.SECRETARY), reports_to_review(user)]
+    return probe
 
 
 _PROBE = PreparedExists(lambda user_id, today: _seats(user_id, today))

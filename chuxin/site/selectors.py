@@ -91,8 +91,7 @@ def _stories_about(user) -> QuerySet[Article]:
     return Article.objects.filter(member__user=user).exclude(status=Article.Status.WITHDRAWN)
 
 
-# The workbench's probe (chuxin.site.workbench) for a person who reads nowhere: no article to review in their
-# scope; stories about them.
+# The workbench's probe (chuxin.site.workbench): stories about the person (and, where they read, waiting_review).
 PROBE = PreparedExists(_stories_about)
 
 

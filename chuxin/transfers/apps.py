@@ -23,6 +23,7 @@ class TransfersConfig(AppConfig):
             RecordKind("member_transferred", _("membership transfers completed"), payload={"kind": str}),
         ),
         workbench="chuxin.transfers.selectors.workbench_items",
+        workbench_probe="chuxin.transfers.selectors.workbench_probe",
         workbench_kinds=(WorkbenchKind("transfer", _("Transfers"), "arrow-left-right", order=62),),
         reminders="chuxin.transfers.reminders.due_reminders",
         demo=Demo("chuxin.transfers.demo.seed_demo_data", after=("recruitment",)),

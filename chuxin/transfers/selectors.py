@@ -29,14 +29,26 @@ def access_transfer(user, pk, *, need: Need = Need.READ) -> Transfer:
                  relations=[RECEIVING, RECEIVING_MANAGER, THE_MEMBER])
 
 
+def _open_in_scope(user) -> QuerySet[Transfer]:
+    """Transfers requested or approved, sent from or to where the user manages."""
+    return (Transfer.objects.filter(status__in=[Status.REQUESTED, Status.APPROVED])
+            .filter(scope_q(user, Need.MANAGE, "organization_path") | scope_q(user, Need.MANAGE, "destination_path")))
+
+
+def workbench_probe(user) -> list[QuerySet]:
+    """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
+    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
+        return []
+    return [_open_in_scope(user)]
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Requests to approve (sending side), transfers to accept (receiving side), letters whose return slip is
     overdue. Two queries."""
     if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
         return []
     today = timezone.localdate()
-    rows = (Transfer.objects.filter(status__in=[Status.REQUESTED, Status.APPROVED])
-            .filter(scope_q(user, Need.MANAGE, "organization_path") | scope_q(user, Need.MANAGE, "destination_path"))
+    rows = (_open_in_scope(user)
             .select_related("member", "organization", "destination")[:100])
     mine = scope_prefixes(user, Need.MANAGE)
 

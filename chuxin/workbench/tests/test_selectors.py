@@ -278,15 +278,37 @@ def test_a_plain_members_gathering_asks_every_app_in_one_query_and_reads_only_th
     assert queries <= 5
 
 
-def test_those_who_read_somewhere_ask_every_app(world, monkeypatch):
-    """A secretary's work comes from their scopes too: no probe decides for them."""
-    asked = []
-    probes = {provider: (lambda user: asked.append(user.username)) for provider in selectors.providers()}
-    monkeypatch.setattr(registry, "workbench_probes", lambda: probes)
-    my_items(world.secretary)
-    assert asked == []
-    my_items(world.member_user)
-    assert set(asked) == {"member"} and len(asked) == len(probes)
+def _asked(user) -> set[str]:
+    """The apps a new request of `user` would ask for their work (their probes found a row, or cannot tell)."""
+    from chuxin.accounts.models import User
+    from chuxin.core import access
+
+    fresh = User.objects.get(pk=user.pk)
+    with access.kept(fresh):
+        return {provider.__module__.split(".")[1] for provider in selectors._to_ask(fresh)}
+
+
+def test_a_secretarys_probes_cover_their_scope_and_leave_out_the_apps_with_nothing_there(world):
+    """A secretary's work comes from their scope too: the probes ask it, and only the apps with a row there (or
+    of the secretary's own) are asked. A meeting planned in their branch brings the meetings app in; one planned
+    in another branch, outside their scope, does not."""
+    from django.utils import timezone
+
+    from chuxin.meetings import services as meetings
+
+    every = {provider.__module__.split(".")[1] for provider in selectors.providers()}
+    before = _asked(world.secretary)
+    assert "meetings" not in before and "transfers" not in before and "directives" not in before
+    assert len(before) < len(every) // 2
+    soon = timezone.now() + datetime.timedelta(days=3)
+    meetings.meeting_plan(actor=world.outsider, organization=world.b2, kind="general", title="第二支部党员大会",
+                          planned_at=soon)
+    assert "meetings" not in _asked(world.secretary)
+    meetings.meeting_plan(actor=world.secretary, organization=world.b1, kind="general", title="第一支部党员大会",
+                          planned_at=soon)
+    assert "meetings" in _asked(world.secretary)
+    items, _queries = _gather_afresh(world.secretary)
+    assert [i.title for i in items if i.kind == "meeting"] == ["第一支部党员大会"]
 
 
 def _probed_app(monkeypatch, installed, probe, work):
