@@ -6,9 +6,9 @@ Each app that gives people work exposes a selector `workbench_items(user) -> lis
 user's open items, built in a constant number of queries whatever their count. The workbench app gathers them,
 sorts them soonest first, counts them for the navigation, and draws the calendar and the iCalendar feed from
 the same list: an item is recorded once and shown everywhere. Beside it, `workbench_probe(user)` names what it
-reads for a plain member (querysets, or a chuxin.core.db.PreparedExists bound to the person's values: compiled
-once), so the workbench asks every app in one query whether there is anything at all (docs/architecture.md,
-"Probes").
+reads for the person, their own rows and their scope's (querysets, or a chuxin.core.db.PreparedExists bound to
+the person's values: compiled once), so the workbench asks every app in one query whether there is anything at
+all (docs/architecture.md, "Probes").
 """
 
 from __future__ import annotations

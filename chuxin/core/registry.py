@@ -104,10 +104,11 @@ class Hooks:
     record_kinds: tuple[RecordKind, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     workbench: str | None = None  # dotted: workbench_items(user) -> list[WorkItem]
-    # dotted: workbench_probe(user) -> list[QuerySet | Bound]: for a person who reads nowhere (no standing above
-    # PUBLIC: a plain member), the querysets `workbench` reads, or a chuxin.core.db.PreparedExists of them bound to
-    # the person's values (compiled once per process: a member's first count of the day is most of its CPU);
-    # when none has a row, `workbench` gives nothing and is not asked. The workbench asks every app's probe in one
+    # dotted: workbench_probe(user) -> list[QuerySet | Bound] | None: the querysets `workbench` reads for this
+    # person, their own rows and their scope's (a superset will do: a secretary's "any meeting to convene or to
+    # file here"), the person's own as a chuxin.core.db.PreparedExists bound to their values (compiled once per
+    # process: a member's first count of the day is most of its CPU); None when it cannot tell for this person.
+    # When none has a row, `workbench` gives nothing and is not asked. The workbench asks every app's probe in one
     # query (chuxin.workbench.selectors).
     workbench_probe: str | None = None
     workbench_kinds: tuple[WorkbenchKind, ...] = ()

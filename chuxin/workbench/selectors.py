@@ -173,7 +173,7 @@ def kept_open_count(user: User) -> int | None:
 
 def _nothing_open(user: User, stamp: tuple[int, ...]) -> int | None:
     """The count, kept as `open_count` keeps it, when the user reads nowhere and every app with a probe finds no
-    row (the apps without one answer such a person at once, with no query: their work is a manager's); None when
+    row (an app without a probe is asked, and must answer such a person without a query); None when
     something may be open, which the badge's request then gathers and counts. Costs the probe's one query (and
     the member file's, when this request has not read it) and no gathering.
 
