@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.paths import ranges_q
 from chuxin.core.protocols import Fact, HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, PartnerUnit
@@ -180,18 +181,20 @@ def _my_own(user, now) -> tuple[QuerySet[Participant], QuerySet[Wish]]:
             Wish.objects.filter(claimed_by__user=user, state=WishState.CLAIMED))
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): the user's own activities and claimed
     wishes, and where they manage, the wishes to review and the held activities to close."""
     if not user.is_authenticated:
         return []
     now = timezone.now()
-    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, now)]
-    if scope_prefixes(user, Need.MANAGE):
-        where = scope_q(user, Need.MANAGE, "organization_path")
-        probe += [Wish.objects.filter(where, state=WishState.SUBMITTED),
-                  Activity.objects.filter(where, status=Status.OPEN, ends_at__lte=now)]
-    return probe
+    bounds = scope_ranges(user, Need.MANAGE)
+    return [_PROBE.bind(user.pk, now), *([_MANAGED_PROBE.bind(bounds, now)] if bounds else [])]
+
+
+# Where the user manages: the wishes to review, the held activities to close (workbench_items' scope parts).
+_MANAGED_PROBE = PreparedExists(lambda bounds, now: (
+    Wish.objects.filter(ranges_q(bounds, "organization_path"), state=WishState.SUBMITTED),
+    Activity.objects.filter(ranges_q(bounds, "organization_path"), status=Status.OPEN, ends_at__lte=now)))
 
 
 _PROBE = PreparedExists(_my_own)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, standings
+from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, scope_ranges, standings
 from chuxin.core.db import Bound, PreparedExists
-from chuxin.core.paths import ancestor_paths, subtree_q
+from chuxin.core.paths import ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 from chuxin.meetings.models import Attendance
 from chuxin.members.models import Member
@@ -259,18 +259,19 @@ def _to_review(user) -> QuerySet[Project]:
         reviews__reviewer=user)
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): projects to review, and where the user
     manages, the running campaigns' participants and the projects to decide."""
     if not user.is_authenticated:
         return []
-    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk)]
-    if scope_prefixes(user, Need.MANAGE):
-        probe += [Participant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
-                                             campaign__status=Campaign.Status.RUNNING),
-                  Project.objects.filter(scope_q(user, Need.MANAGE, "call__organization_path"),
-                                         state=Project.State.SUBMITTED)]
-    return probe
+    bounds = scope_ranges(user, Need.MANAGE)
+    return [_PROBE.bind(user.pk), *([_MANAGED_PROBE.bind(bounds)] if bounds else [])]
+
+
+# Where the user manages: the running campaigns' participants, the projects to decide (workbench_items' scope parts).
+_MANAGED_PROBE = PreparedExists(lambda bounds: (
+    Participant.objects.filter(ranges_q(bounds, "organization_path"), campaign__status=Campaign.Status.RUNNING),
+    Project.objects.filter(ranges_q(bounds, "call__organization_path"), state=Project.State.SUBMITTED)))
 
 
 _PROBE = PreparedExists(_to_review)

@@ -29,7 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chuxin.core import registry
-from chuxin.core.paths import ancestor_paths, minimal_prefixes, subtree_q
+from chuxin.core.paths import ancestor_paths, minimal_prefixes, subtree_bounds, subtree_q
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -135,6 +135,12 @@ def require(user: User, organization: Organization, need: Need) -> None:
 
 def scope_prefixes(user: User, need: Need) -> list[str]:
     return minimal_prefixes([s.path for s in standings(user) if s.rank >= need])
+
+
+def scope_ranges(user: User, need: Need) -> list[str]:
+    """The user's scope for `need` as the ranges of paths scope_q filters on, flat: [low, high, low, high, ...]
+    (chuxin.core.paths.ranges_q); [] for none. The whole house (the superuser) is the range of every path."""
+    return [bound for prefix in scope_prefixes(user, need) for bound in subtree_bounds(prefix)]
 
 
 def scope_q(user: User, need: Need, field: str = "path") -> Q:

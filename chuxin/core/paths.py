@@ -39,8 +39,25 @@ def next_child_path(parent_path: str, last_child_path: str | None) -> str:
 
 def subtree_q(prefix: str, field: str = "path") -> Q:
     """Rows whose `field` lies in the subtree rooted at `prefix` (the root included)."""
-    upper = prefix + "Z" * (PATH_MAX_LEN - len(prefix))
-    return Q(**{f"{field}__gte": prefix, f"{field}__lte": upper})
+    low, high = subtree_bounds(prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def subtree_bounds(prefix: str) -> tuple[str, str]:
+    """The least and the greatest path in the subtree rooted at `prefix`: the range subtree_q filters on."""
+    return prefix, prefix + "Z" * (PATH_MAX_LEN - len(prefix))
+
+
+def ranges_q(bounds: list[str], field: str = "path") -> Q:
+    """Rows whose `field` lies in one of the ranges `bounds` gives flat, [low, high, low, high, ...]
+    (chuxin.core.access.scope_ranges): the filter subtree_q makes, from plain values, for a query compiled once
+    (chuxin.core.db.PreparedExists) whose shape is the number of ranges. No range: no row."""
+    if not bounds:
+        return Q(pk__in=[])
+    q = Q()
+    for low, high in zip(bounds[::2], bounds[1::2], strict=True):
+        q |= Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return q
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -11,15 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q
-from chuxin.core.paths import subtree_q
+from chuxin.core.access import Need, fetch, holders_by_org, scope_prefixes, scope_q, scope_ranges
+from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.paths import ranges_q, subtree_q
 from chuxin.core.protocols import Fact, HistoryRow, HistorySection, Reminder, WorkItem
 from chuxin.members.access import THEMSELF
 from chuxin.members.models import Member
@@ -271,13 +272,15 @@ FLAG_TEXT = {
 }
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): the bills up to last month where the user
     manages (the arrears and the month to close are both among them); nothing for those who manage nowhere."""
-    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
-        return []
-    last = mo.add(mo.first(timezone.localdate()), -1)
-    return [DuesBill.objects.filter(scope_q(user, Need.MANAGE, "organization_path"), month__lte=last)]
+    bounds = scope_ranges(user, Need.MANAGE) if user.is_authenticated else []
+    return [_PROBE.bind(bounds, mo.add(mo.first(timezone.localdate()), -1))] if bounds else []
+
+
+_PROBE = PreparedExists(lambda bounds, last: DuesBill.objects.filter(ranges_q(bounds, "organization_path"),
+                                                                      month__lte=last))
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from chuxin.accounts.models import Role
 from chuxin.core import rules
-from chuxin.core.access import ITSELF, Need, can, fetch, has_any, scope_q
+from chuxin.core.access import ITSELF, Need, can, fetch, has_any, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
-from chuxin.core.paths import subtree_q
+from chuxin.core.paths import ranges_q, subtree_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
@@ -163,7 +163,7 @@ def _seat_q(user, today: datetime.date) -> Q:
         Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[Bound | QuerySet] | None:
+def workbench_probe(user) -> list[Bound] | None:
     """What workbench_items reads (the registry's `workbench_probe`): the user's own parts and the evaluations of
     the committees they sit on, and where they manage, the evaluations there. None from the fourth quarter for
     those who manage somewhere: the talks not yet held are counted, not probed (`_talk_items`)."""
@@ -174,8 +174,12 @@ def workbench_probe(user) -> list[Bound | QuerySet] | None:
         return [_PROBE.bind(user.pk, today)]
     if today.month >= TALKS_DUE_FROM_MONTH:
         return None
-    return [_PROBE.bind(user.pk, today),
-            Evaluation.objects.filter(scope_q(user, Need.MANAGE, "organization__path"), stage__in=_COMMITTEE_STAGES)]
+    return [_PROBE.bind(user.pk, today), _MANAGED_PROBE.bind(scope_ranges(user, Need.MANAGE))]
+
+
+# Where the user manages: the evaluations at proposal or decision (`_my_parts`' scope part).
+_MANAGED_PROBE = PreparedExists(lambda bounds: Evaluation.objects.filter(ranges_q(bounds, "organization__path"),
+                                                                         stage__in=_COMMITTEE_STAGES))
 
 
 _PROBE = PreparedExists(lambda user_id, today: (

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_q
 from chuxin.core.db import PreparedExists
+from chuxin.core.paths import ranges_q
 from chuxin.orgs.models import Organization, PartnerUnit
 
 from .access import HANDLER, OWNER, SEAT
@@ -106,11 +107,6 @@ def my_open_requests(user) -> QuerySet[ServiceRequest]:
             .select_related("host").order_by("due_on", "created_at"))
 
 
-def new_on_my_hosts(user) -> QuerySet[ServiceRequest]:
-    """New requests on the hosts the user runs (the part of `my_open_requests` a scope gives)."""
-    return ServiceRequest.objects.filter(Q(status=ServiceRequest.Status.NEW) & scope_q(user, Need.MANAGE, "host_path"))
-
-
 def my_booking_decisions(user, now: datetime.datetime | None = None) -> QuerySet[Booking]:
     return (_bookings_to_decide(user, now or timezone.now())
             .select_related("resource", "resource__host").order_by("starts_at"))
@@ -130,7 +126,9 @@ def _bookings_to_decide(user, now: datetime.datetime) -> QuerySet[Booking]:
                                   starts_at__gte=now)
 
 
-# The workbench's probe (chuxin.joint.workbench): what my_open_requests and my_booking_decisions read but the
-# hosts in the person's scope (new_on_my_hosts, asked beside it where they manage).
+# The workbench's probes (chuxin.joint.workbench): what my_open_requests and my_booking_decisions read of the
+# person's own, and where they manage, the new requests on their hosts (the ranges of their scope).
 PROBE = PreparedExists(lambda user_id, now: (ServiceRequest.objects.filter(_routed_to_q(user_id)),
                                              _bookings_to_decide(user_id, now)))
+HOSTS_PROBE = PreparedExists(lambda bounds: ServiceRequest.objects.filter(ranges_q(bounds, "host_path"),
+                                                                         status=ServiceRequest.Status.NEW))

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from chuxin.core.access import Need, scope_prefixes
+from chuxin.core.access import Need, scope_ranges
 from chuxin.core.db import Bound
 from chuxin.core.protocols import Reminder, WorkItem
 
 from .models import Seat, ServiceRequest
-from .selectors import PROBE, my_booking_decisions, my_open_requests, new_on_my_hosts
+from .selectors import HOSTS_PROBE, PROBE, my_booking_decisions, my_open_requests
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): requests routed to the user's units, their
     bookings to decide, and where they manage, new requests on their hosts."""
     if not user.is_authenticated:
         return []
-    return [PROBE.bind(user.pk, timezone.now()),
-            *([new_on_my_hosts(user)] if scope_prefixes(user, Need.MANAGE) else [])]
+    bounds = scope_ranges(user, Need.MANAGE)
+    return [PROBE.bind(user.pk, timezone.now()), *([HOSTS_PROBE.bind(bounds)] if bounds else [])]
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
-from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
+from chuxin.core.paths import STEP_LEN, ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import Fact, HistoryRow, HistorySection, WorkItem
 from chuxin.members.models import Member
 from chuxin.orgs.models import Organization, Position
@@ -477,17 +477,20 @@ def _attending_since(user, since: datetime.datetime) -> QuerySet[Attendance]:
 ATTEND_HOURS = datetime.timedelta(hours=12)
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): leave to decide as a meeting's host, meetings
     to attend, and where the user manages, the meetings to convene or to file and the leave to decide there."""
     if not user.is_authenticated:
         return []
-    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, timezone.now() - ATTEND_HOURS)]
-    if scope_prefixes(user, Need.MANAGE):
-        probe += [Meeting.objects.filter(scope_q(user, Need.MANAGE, "organization_path"),
-                                         status__in=[Status.PLANNED, Status.CONVENED]),
-                  _pending_leave().filter(scope_q(user, Need.MANAGE, "attendance__meeting__organization_path"))]
-    return probe
+    probe = [_PROBE.bind(user.pk, timezone.now() - ATTEND_HOURS)]
+    bounds = scope_ranges(user, Need.MANAGE)
+    return [*probe, _MANAGED_PROBE.bind(bounds)] if bounds else probe
+
+
+# Where the user manages: the meetings to convene or to file, the leave to decide (workbench_items' scope parts).
+_MANAGED_PROBE = PreparedExists(lambda bounds: (
+    Meeting.objects.filter(ranges_q(bounds, "organization_path"), status__in=[Status.PLANNED, Status.CONVENED]),
+    _pending_leave().filter(ranges_q(bounds, "attendance__meeting__organization_path"))))
 
 
 _PROBE = PreparedExists(lambda user_id, since: (_pending_leave().filter(attendance__meeting__host__user=user_id),

@@ -8,7 +8,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, fetch, scope_prefixes, scope_q
+from chuxin.core.access import Need, fetch, scope_prefixes, scope_q, scope_ranges
+from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.paths import ranges_q
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
 
@@ -89,17 +91,19 @@ def eligible_people(applicant: Applicant) -> QuerySet:
         "name_pinyin", "id")
 
 
-def _due_by(user, horizon: datetime.date) -> QuerySet[Applicant]:
-    """The people in the process where the user manages whose next step is due by `horizon`."""
-    return Applicant.objects.filter(scope_q(user, Need.MANAGE, "organization_path"), status=Applicant.Status.ACTIVE,
-                                    next_due__lte=horizon)
+def _due_by(where: Q, horizon: datetime.date) -> QuerySet[Applicant]:
+    """The people in the process in `where` (a scope's filter on the organization's path) whose next step is due
+    by `horizon`."""
+    return Applicant.objects.filter(where, status=Applicant.Status.ACTIVE, next_due__lte=horizon)
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
-    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
-        return []
-    return [_due_by(user, timezone.localdate() + datetime.timedelta(days=SOON_DAYS))]
+    bounds = scope_ranges(user, Need.MANAGE) if user.is_authenticated else []
+    return [_PROBE.bind(bounds, timezone.localdate() + datetime.timedelta(days=SOON_DAYS))] if bounds else []
+
+
+_PROBE = PreparedExists(lambda bounds, horizon: _due_by(ranges_q(bounds, "organization_path"), horizon))
 
 
 def workbench_items(user) -> list[WorkItem]:
@@ -111,7 +115,7 @@ def workbench_items(user) -> list[WorkItem]:
     horizon = today + datetime.timedelta(days=SOON_DAYS)
     items: list[WorkItem] = []
     if scope_prefixes(user, Need.MANAGE):
-        rows = (_due_by(user, horizon)
+        rows = (_due_by(scope_q(user, Need.MANAGE, "organization_path"), horizon)
                 .select_related("organization", "rule_set").only(
                     "id", "name", "next_step", "next_due", "organization__name", "rule_set__name",
                     "rule_set__name_en", "rule_set_id").order_by("next_due")[:100])

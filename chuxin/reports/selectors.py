@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, fetch, has_any, scope_q
+from chuxin.core.access import Need, can, fetch, has_any, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
-from chuxin.core.paths import ancestor_paths, subtree_q
+from chuxin.core.paths import ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
 
@@ -185,17 +185,24 @@ def _seats(user, today: datetime.date) -> QuerySet[Position]:
         Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): the seats the user holds, and where they
     manage, their secretary grants (whose organizations' duties `my_duties` reads) and the reports to review."""
     if not user.is_authenticated:
         return []
-    probe: list[Bound | QuerySet] = [_PROBE.bind(user.pk, timezone.localdate())]
-    if has_any(user, Need.MANAGE):
-        from chuxin.accounts.models import Role, RoleGrant
+    probe = [_PROBE.bind(user.pk, timezone.localdate())]
+    bounds = scope_ranges(user, Need.MANAGE)
+    return [*probe, _MANAGER_PROBE.bind(user.pk, bounds)] if bounds else probe
 
-        probe += [RoleGrant.objects.filter(user=user, role=Role.SECRETARY), reports_to_review(user)]
-    return probe
+
+def _manager_probe(user_id: int, bounds: list[str]) -> tuple[QuerySet, QuerySet]:
+    from chuxin.accounts.models import Role, RoleGrant
+
+    return (RoleGrant.objects.filter(user=user_id, role=Role.SECRETARY),
+            _to_review(ranges_q(bounds, "period__requirement__organization__path")))
+
+
+_MANAGER_PROBE = PreparedExists(_manager_probe)
 
 
 _PROBE = PreparedExists(lambda user_id, today: _seats(user_id, today))
@@ -281,11 +288,14 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
     return duties
 
 
+def _to_review(where: Q) -> QuerySet[Report]:
+    """Reports submitted to `where` (a scope's filter on the path of the organization that asked for them)."""
+    return Report.objects.filter(where, status=Report.Status.SUBMITTED)
+
+
 def reports_to_review(user) -> QuerySet[Report]:
     return (
-        Report.objects.filter(
-            scope_q(user, Need.MANAGE, "period__requirement__organization__path"), status=Report.Status.SUBMITTED
-        )
+        _to_review(scope_q(user, Need.MANAGE, "period__requirement__organization__path"))
         .select_related("period__requirement", "organization", "author", "holder")
         .order_by("period__due_on", "submitted_at")
     )

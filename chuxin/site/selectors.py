@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chuxin.core.access import Need, fetch, scope_q
 from chuxin.core.db import PreparedExists
+from chuxin.core.paths import ranges_q
 from chuxin.orgs.models import Organization
 
 from .access import SUBJECT
@@ -93,6 +94,9 @@ def _stories_about(user) -> QuerySet[Article]:
 
 # The workbench's probe (chuxin.site.workbench): stories about the person (and, where they read, waiting_review).
 PROBE = PreparedExists(_stories_about)
+# Where the person reads, the articles waiting for review (waiting_review, with the ranges of their scope).
+REVIEW_PROBE = PreparedExists(lambda user_id, bounds: Article.objects.filter(
+    ranges_q(bounds, "organization_path"), status=Article.Status.SUBMITTED).exclude(author=user_id))
 
 
 def access_article(user, pk, *, need: Need) -> Article:

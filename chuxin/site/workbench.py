@@ -3,11 +3,10 @@ wait for their consent (asked once, never pressed)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, has_any
+from chuxin.core.access import Need, scope_ranges
 from chuxin.core.db import Bound
 from chuxin.core.protocols import WorkItem
 
@@ -15,12 +14,13 @@ from . import selectors
 from .access import is_committee
 
 
-def workbench_probe(user) -> list[Bound | QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): stories about the user, and where they read,
     the articles waiting for review."""
     if not user.is_authenticated:
         return []
-    return [selectors.PROBE.bind(user.pk), *([selectors.waiting_review(user)] if has_any(user, Need.READ) else [])]
+    bounds = scope_ranges(user, Need.READ)
+    return [selectors.PROBE.bind(user.pk), *([selectors.REVIEW_PROBE.bind(user.pk, bounds)] if bounds else [])]
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q
+from chuxin.core.access import Need, can, fetch, scope_prefixes, scope_q, scope_ranges
+from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.paths import ranges_q
 from chuxin.core.protocols import HistoryRow, HistorySection, WorkItem
 
 from .access import RECEIVING, RECEIVING_MANAGER, THE_MEMBER
@@ -29,17 +33,19 @@ def access_transfer(user, pk, *, need: Need = Need.READ) -> Transfer:
                  relations=[RECEIVING, RECEIVING_MANAGER, THE_MEMBER])
 
 
-def _open_in_scope(user) -> QuerySet[Transfer]:
-    """Transfers requested or approved, sent from or to where the user manages."""
+def _open_in(scope: Callable[[str], Q]) -> QuerySet[Transfer]:
+    """Transfers requested or approved, sent from or to the scope (`scope(field)`: its filter on a path field)."""
     return (Transfer.objects.filter(status__in=[Status.REQUESTED, Status.APPROVED])
-            .filter(scope_q(user, Need.MANAGE, "organization_path") | scope_q(user, Need.MANAGE, "destination_path")))
+            .filter(scope("organization_path") | scope("destination_path")))
 
 
-def workbench_probe(user) -> list[QuerySet]:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
-    if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
-        return []
-    return [_open_in_scope(user)]
+    bounds = scope_ranges(user, Need.MANAGE) if user.is_authenticated else []
+    return [_PROBE.bind(bounds)] if bounds else []
+
+
+_PROBE = PreparedExists(lambda bounds: _open_in(lambda field: ranges_q(bounds, field)))
 
 
 def workbench_items(user) -> list[WorkItem]:
@@ -48,7 +54,7 @@ def workbench_items(user) -> list[WorkItem]:
     if not user.is_authenticated or not scope_prefixes(user, Need.MANAGE):
         return []
     today = timezone.localdate()
-    rows = (_open_in_scope(user)
+    rows = (_open_in(lambda field: scope_q(user, Need.MANAGE, field))
             .select_related("member", "organization", "destination")[:100])
     mine = scope_prefixes(user, Need.MANAGE)
 

@@ -91,3 +91,25 @@ def test_authorize_is_a_services_own_check(world):
     authorize(world.member_user, world.b2, Need.READ, obj=world.member, relations=[OWN])
     with pytest.raises(PermissionDenied):
         authorize(world.member_user, world.b2, Need.READ, obj=world.b2_member, relations=[OWN])
+
+
+def test_a_scopes_ranges_pick_the_rows_its_filter_picks(world):
+    """scope_ranges and paths.ranges_q (the workbench's probes, compiled once) against scope_q: the same
+    organizations for one place, two places, none, and the whole house."""
+    from chuxin.core.access import scope_q, scope_ranges
+    from chuxin.core.paths import ranges_q
+
+    RoleGrant.objects.create(user=world.secretary, organization=world.b2, role=Role.SECRETARY)  # two places now
+    admin = make_user("admin")
+    admin.is_superuser = True
+    admin.save()
+    cases = [(world.secretary, Need.MANAGE, {world.b1, world.b2}), (world.worker, Need.MANAGE, None),
+             (world.member_user, Need.MANAGE, set()), (world.stranger, Need.READ, set()), (admin, Need.ADMIN, None)]
+    for user, need, expected in cases:
+        by_ranges = set(Organization.objects.filter(ranges_q(scope_ranges(user, need))))
+        assert by_ranges == set(Organization.objects.filter(scope_q(user, need))), user
+        if expected is not None:
+            assert {o for o in by_ranges if o.kind in Organization.BRANCH_KINDS} == expected, user
+    assert len(scope_ranges(world.secretary, Need.MANAGE)) == 4  # two ranges, flat
+    assert set(Organization.objects.filter(ranges_q(scope_ranges(admin, Need.ADMIN)))) == set(
+        Organization.objects.all())
