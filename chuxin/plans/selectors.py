@@ -309,7 +309,8 @@ def _pass_on_items(user, today: datetime.date) -> list[WorkItem]:
     query); else one query, and three more when there are such people in their scope."""
     if not has_any(user, Need.MANAGE):
         return []
-    rows = list(_pass_on_rows(scope_q(user, Need.MANAGE, "member__organization__path")).select_related("member__organization", "task__plan_item__plan__organization")
+    rows = list(_pass_on_rows(scope_q(user, Need.MANAGE, "member__organization__path"))
+                .select_related("member__organization", "task__plan_item__plan__organization")
                 .order_by("task__due_on", "id"))
     if not rows:
         return []

@@ -115,6 +115,34 @@ def test_the_workbench_asks_each_for_their_part(branch):
     assert kinds(branch.world.secretary) == [("evaluation", propose)]
 
 
+def test_before_october_a_secretarys_probe_finds_the_evaluation_in_their_scope(branch, monkeypatch):
+    """From October a manager's probe cannot tell (the talks are counted); before it, the evaluations to propose or
+    to decide in the manager's scope are probed, compiled once: found for B1's secretary, not for B2's, and the
+    gathering (which the suite's probe check makes ask every app) brings the secretary's item."""
+    import datetime
+
+    from django.utils import timezone
+
+    from chuxin.core.db import rows_exist
+    from chuxin.evaluation.selectors import workbench_probe
+
+    evaluation = branch.to_decision()
+    march = datetime.date(branch.today.year, 3, 10)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: march)
+
+    def fresh(user):
+        return type(user).objects.get(pk=user.pk)
+
+    assert workbench_probe(fresh(branch.world.secretary)) is not None
+    assert any(rows_exist(workbench_probe(fresh(branch.world.secretary))))
+    assert not any(rows_exist(workbench_probe(fresh(branch.world.outsider))))
+    decide = reverse("evaluation:decide", kwargs={"pk": evaluation.pk})
+    assert [i.url for i in my_items(fresh(branch.world.secretary)) if i.kind == "evaluation"] == [decide]
+    october = datetime.date(march.year, 10, 1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: october)
+    assert workbench_probe(fresh(branch.world.secretary)) is None
+
+
 def test_grades_go_to_the_member_file_for_those_who_may_read_it(branch, client_for):
     evaluation = branch.to_decision()
     grades = {p.pk: "qualified" for p in evaluation.participants.filter(graded=True)}
