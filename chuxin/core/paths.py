@@ -39,8 +39,7 @@ def next_child_path(parent_path: str, last_child_path: str | None) -> str:
 
 def subtree_q(prefix: str, field: str = "path") -> Q:
     """Rows whose `field` lies in the subtree rooted at `prefix` (the root included)."""
-    low, high = subtree_bounds(prefix)
-    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return ranges_q(list(subtree_bounds(prefix)), field)
 
 
 def subtree_bounds(prefix: str) -> tuple[str, str]:

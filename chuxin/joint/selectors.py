@@ -102,8 +102,7 @@ def request_by_token(token: str) -> ServiceRequest:
 
 def my_open_requests(user) -> QuerySet[ServiceRequest]:
     """Requests routed to a partner unit the user sits for, not yet answered; and new ones on hosts they run."""
-    return (ServiceRequest.objects.filter(_routed_to_q(user) | (Q(status=ServiceRequest.Status.NEW)
-                                                                & scope_q(user, Need.MANAGE, "host_path")))
+    return (ServiceRequest.objects.filter(_routed_to_q(user) | _new_on_q(scope_q(user, Need.MANAGE, "host_path")))
             .select_related("host").order_by("due_on", "created_at"))
 
 
@@ -115,6 +114,11 @@ def my_booking_decisions(user, now: datetime.datetime | None = None) -> QuerySet
 def _units(user) -> QuerySet[Seat]:
     """The partner units the user sits for (`user`: an account or its id)."""
     return Seat.objects.filter(user=user, is_active=True, partner_unit__isnull=False).values("partner_unit")
+
+
+def _new_on_q(hosts: Q) -> Q:
+    """New requests on the hosts `hosts` filters (a scope's filter on the host's path)."""
+    return Q(status=ServiceRequest.Status.NEW) & hosts
 
 
 def _routed_to_q(user) -> Q:
@@ -130,5 +134,4 @@ def _bookings_to_decide(user, now: datetime.datetime) -> QuerySet[Booking]:
 # person's own, and where they manage, the new requests on their hosts (the ranges of their scope).
 PROBE = PreparedExists(lambda user_id, now: (ServiceRequest.objects.filter(_routed_to_q(user_id)),
                                              _bookings_to_decide(user_id, now)))
-HOSTS_PROBE = PreparedExists(lambda bounds: ServiceRequest.objects.filter(ranges_q(bounds, "host_path"),
-                                                                         status=ServiceRequest.Status.NEW))
+HOSTS_PROBE = PreparedExists(lambda bounds: ServiceRequest.objects.filter(_new_on_q(ranges_q(bounds, "host_path"))))

@@ -84,8 +84,14 @@ def sites_in_scope(user) -> QuerySet[Organization]:
 
 
 def waiting_review(user) -> QuerySet[Article]:
-    return (Article.objects.filter(scope_q(user, Need.READ, "organization_path"), status=Article.Status.SUBMITTED)
-            .exclude(author=user).select_related("organization").order_by("updated_at"))
+    return (_submitted_to(scope_q(user, Need.READ, "organization_path"), user)
+            .select_related("organization").order_by("updated_at"))
+
+
+def _submitted_to(where: Q, reader) -> QuerySet[Article]:
+    """Articles submitted in `where` (a scope's filter on the path) by someone other than `reader` (an account or
+    its id)."""
+    return Article.objects.filter(where, status=Article.Status.SUBMITTED).exclude(author=reader)
 
 
 def _stories_about(user) -> QuerySet[Article]:
@@ -95,8 +101,7 @@ def _stories_about(user) -> QuerySet[Article]:
 # The workbench's probe (chuxin.site.workbench): stories about the person (and, where they read, waiting_review).
 PROBE = PreparedExists(_stories_about)
 # Where the person reads, the articles waiting for review (waiting_review, with the ranges of their scope).
-REVIEW_PROBE = PreparedExists(lambda user_id, bounds: Article.objects.filter(
-    ranges_q(bounds, "organization_path"), status=Article.Status.SUBMITTED).exclude(author=user_id))
+REVIEW_PROBE = PreparedExists(lambda user_id, bounds: _submitted_to(ranges_q(bounds, "organization_path"), user_id))
 
 
 def access_article(user, pk, *, need: Need) -> Article:
