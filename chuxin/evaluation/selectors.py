@@ -163,18 +163,33 @@ def _seat_q(user, today: datetime.date) -> Q:
         Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
 
 
-def workbench_probe(user) -> list[Bound] | None:
+def workbench_probe(user) -> list[Bound]:
     """What workbench_items reads (the registry's `workbench_probe`): the user's own parts and the evaluations of
-    the committees they sit on, and where they manage, the evaluations there. None from the fourth quarter for
-    those who manage somewhere: the talks not yet held are counted, not probed (`_talk_items`)."""
+    the committees they sit on, and where they manage, the evaluations there; from the fourth quarter, the
+    branches where they are secretary by a grant whose committee has someone in office with a member file (where
+    `_talk_items` may count talks not yet held; a branch without such a seat counts none)."""
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
     if not has_any(user, Need.MANAGE):
         return [_PROBE.bind(user.pk, today)]
+    probe = [_PROBE.bind(user.pk, today), _MANAGED_PROBE.bind(scope_ranges(user, Need.MANAGE))]
     if today.month >= TALKS_DUE_FROM_MONTH:
-        return None
-    return [_PROBE.bind(user.pk, today), _MANAGED_PROBE.bind(scope_ranges(user, Need.MANAGE))]
+        probe.append(_TALKS_PROBE.bind(user.pk, today))
+    return probe
+
+
+def _talk_branches(user) -> QuerySet[Organization]:
+    """The active branches where the user is secretary by a grant on the branch itself (`user`: an account or its
+    id)."""
+    return Organization.objects.filter(kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE,
+                                       role_grants__user=user, role_grants__role=Role.SECRETARY)
+
+
+# Those of the branches whose committee has a seat in office today held by a member file (committee_members).
+_TALKS_PROBE = PreparedExists(lambda user_id, today: _talk_branches(user_id).filter(
+    Q(positions__ended_on__isnull=True) | Q(positions__ended_on__gte=today), positions__member__isnull=False,
+    positions__started_on__lte=today))
 
 
 # Where the user manages: the evaluations at proposal or decision (`_my_parts`' scope part).
@@ -233,9 +248,7 @@ def _talk_items(user, today: datetime.date) -> list[WorkItem]:
     with. A secretary grant gives MANAGE: without that standing anywhere, no query (a plain member)."""
     if not has_any(user, Need.MANAGE):
         return []
-    branches = [g for g in Organization.objects.filter(
-        kind__in=Organization.BRANCH_KINDS, status=Organization.Status.ACTIVE, role_grants__user=user,
-        role_grants__role=Role.SECRETARY).distinct()]
+    branches = list(_talk_branches(user).distinct())
     items = []
     for org in branches:
         missing = missing_talks(org, today.year, today=today)

@@ -116,9 +116,9 @@ def test_the_workbench_asks_each_for_their_part(branch):
 
 
 def test_before_october_a_secretarys_probe_finds_the_evaluation_in_their_scope(branch, monkeypatch):
-    """From October a manager's probe cannot tell (the talks are counted); before it, the evaluations to propose or
-    to decide in the manager's scope are probed, compiled once: found for B1's secretary, not for B2's, and the
-    gathering (which the suite's probe check makes ask every app) brings the secretary's item."""
+    """Before October the evaluations to propose or to decide in the manager's scope are probed, compiled once: found
+    for B1's secretary, not for B2's, and the gathering (which the suite's probe check makes ask every app) brings
+    the secretary's item. From October the branches with talks to hold are probed as well."""
     import datetime
 
     from django.utils import timezone
@@ -138,9 +138,16 @@ def test_before_october_a_secretarys_probe_finds_the_evaluation_in_their_scope(b
     assert not any(rows_exist(workbench_probe(fresh(branch.world.outsider))))
     decide = reverse("evaluation:decide", kwargs={"pk": evaluation.pk})
     assert [i.url for i in my_items(fresh(branch.world.secretary)) if i.kind == "evaluation"] == [decide]
+    # From October the talks not yet held are probed too: B1's committee has a seat in office (陈一), so B1's
+    # secretary's probe finds a row with the evaluation decided; B2's secretary, whose branch has no seat, finds none.
+    services.evaluation_conclude(actor=branch.world.secretary, evaluation=evaluation, grades={
+        p.pk: "qualified" for p in evaluation.participants.filter(graded=True)}, meeting_on=march)
     october = datetime.date(march.year, 10, 1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: october)
-    assert workbench_probe(fresh(branch.world.secretary)) is None
+    assert any(rows_exist(workbench_probe(fresh(branch.world.secretary))))
+    assert not any(rows_exist(workbench_probe(fresh(branch.world.outsider))))
+    assert [i.kind for i in my_items(fresh(branch.world.secretary)) if i.kind == "talk"] == ["talk"]
+    assert [i.kind for i in my_items(fresh(branch.world.outsider))] == []
 
 
 def test_grades_go_to_the_member_file_for_those_who_may_read_it(branch, client_for):
