@@ -8,6 +8,7 @@ prefix included. Make it per request (not at import: the script prefix belongs t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.urls import reverse
@@ -17,7 +18,27 @@ _MARKER = 987654321  # an id no URL of the site otherwise contains
 
 def id_url(name: str, kwarg: str = "pk") -> Callable[[int], str]:
     """A function id -> the URL `reverse(name, kwargs={kwarg: id})` gives, for a URL with one integer argument."""
-    head, found, tail = reverse(name, kwargs={kwarg: _MARKER}).rpartition(str(_MARKER))
-    if not found:
-        raise ValueError(f"{name}'s URL does not show its {kwarg}")
-    return lambda pk: f"{head}{int(pk)}{tail}"
+    return ids_url(name, kwarg)
+
+
+def ids_url(name: str, *kwargs: str) -> Callable[..., str]:
+    """A function (id, id, ...) -> the URL `reverse(name, kwargs=dict(zip(kwargs, ids)))` gives, for a URL with
+    integer arguments only, taken in the order of `kwargs`."""
+    markers = [str(_MARKER + i) for i in range(len(kwargs))]
+    url = reverse(name, kwargs={kwarg: _MARKER + i for i, kwarg in enumerate(kwargs)})
+    pieces, order, start = [], [], 0
+    for found in re.finditer("|".join(markers), url):
+        pieces.append(url[start:found.start()])
+        order.append(markers.index(found.group()))
+        start = found.end()
+    pieces.append(url[start:])
+    if sorted(order) != list(range(len(kwargs))):
+        raise ValueError(f"{name}'s URL does not show each of {', '.join(kwargs)} once")
+
+    def url_of(*ids: int) -> str:
+        parts = [pieces[0]]
+        for piece, at in zip(pieces[1:], order, strict=True):
+            parts += [str(int(ids[at])), piece]
+        return "".join(parts)
+
+    return url_of

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, can, fetch, has_any, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.links import id_url, ids_url
 from chuxin.core.paths import ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import WorkItem
 from chuxin.orgs.models import Organization, Position
@@ -301,12 +301,6 @@ def reports_to_review(user) -> QuerySet[Report]:
     )
 
 
-def duty_url(duty: Duty) -> str:
-    if duty.report is not None:
-        return reverse("reports:report", args=[duty.report.pk])
-    return reverse("reports:write", args=[duty.period.pk, duty.organization.pk])
-
-
 def workbench_items(user) -> list[WorkItem]:
     """Reports the user must write (due soon, overdue or returned) and reports waiting for their review.
 
@@ -314,23 +308,28 @@ def workbench_items(user) -> list[WorkItem]:
     items, so a cap would understate it."""
     today = timezone.localdate()
     items = []
-    for duty in my_duties(user, today):
-        overdue = today > duty.period.due_on
-        if duty.status == Report.Status.RETURNED:
-            state = _("returned")
-        elif overdue:
-            state = _("overdue")
-        else:
-            state = _("to write")
+    duties = my_duties(user, today)
+    # Each URL reversed once and each period named once, not per row (core.links): a secretary may have dozens.
+    report_url, write_url = id_url("reports:report"), ids_url("reports:write", "period", "org")
+    returned, overdue_label, to_write = _("returned"), _("overdue"), _("to write")
+    titles: dict[int, str] = {}
+    for duty in duties:
+        period = duty.period
+        overdue = today > period.due_on
+        state = returned if duty.status == Report.Status.RETURNED else overdue_label if overdue else to_write
+        if period.pk not in titles:
+            titles[period.pk] = f"{period.requirement.title} {period.label}"
+        url = report_url(duty.report.pk) if duty.report is not None else write_url(period.pk, duty.organization.pk)
         items.append(WorkItem(
-            kind="report", title=f"{duty.period.requirement.title} {duty.period.label}", url=duty_url(duty),
-            due=duty.period.due_on, state=state, organization=duty.organization.name, overdue=overdue,
-            uid=f"report-{duty.period.pk}-{duty.organization.pk}-{duty.holder_id or 0}@chuxin",
+            kind="report", title=titles[period.pk], url=url, due=period.due_on, state=state,
+            organization=duty.organization.name, overdue=overdue,
+            uid=f"report-{period.pk}-{duty.organization.pk}-{duty.holder_id or 0}@chuxin",
         ))
+    review_url, to_review = id_url("reports:review"), _("to review")
     for report in reports_to_review(user):
         items.append(WorkItem(
             kind="report", title=f"{report.period.requirement.title} {report.period.label} · {report.organization.name}",
-            url=reverse("reports:review", args=[report.pk]), due=None, state=_("to review"),
+            url=review_url(report.pk), due=None, state=to_review,
             organization=report.organization.name, uid=f"report-review-{report.pk}@chuxin",
         ))
     return items

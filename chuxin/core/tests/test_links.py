@@ -21,3 +21,20 @@ def test_it_keeps_the_script_prefix_and_takes_only_integers():
         set_script_prefix("/")
     with pytest.raises(ValueError):
         id_url("plans:task")("7/../../admin")
+
+
+def test_several_ids_go_where_reverse_puts_them_in_the_order_named():
+    from chuxin.core.links import ids_url
+
+    write_url = ids_url("reports:write", "period", "org")
+    for period, org in ((1, 2), (2, 1), (987654322, 987654321), (10**12, 3)):
+        assert write_url(period, org) == reverse("reports:write", kwargs={"period": period, "org": org})
+    # Named the other way round, the ids are taken the other way round.
+    assert ids_url("reports:write", "org", "period")(5, 9) == reverse("reports:write", kwargs={"period": 9, "org": 5})
+    set_script_prefix("/chuxin/")
+    try:
+        assert ids_url("reports:write", "period", "org")(3, 4) == "/chuxin/reports/periods/3/write/4/"
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(ValueError):
+        write_url(3, "4/../../admin")
