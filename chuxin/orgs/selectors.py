@@ -49,8 +49,12 @@ def organization_roots(user) -> QuerySet[Organization]:
 CHILDREN_PAGE = 100
 
 
-def organization_children(user, parent: Organization) -> QuerySet[Organization]:
+def organization_children(user, parent: Organization, *, counted: bool = True) -> QuerySet[Organization]:
+    """The parent's children in tree order, each with `child_count` unless `counted` is False (a page that only
+    names and links them: no count per row, and only the columns that do so)."""
     require(user, parent, Need.READ)
+    if not counted:
+        return parent.children.only("id", "name", "path", "status", "parent").order_by("path")
     return with_child_counts(parent.children.all()).order_by("path")
 
 

@@ -103,7 +103,7 @@ def summary_view(request):
             raise Http404  # a superuser before any organization exists
         organization = roots[0]
     today = timezone.localdate()
-    children = org_selectors.organization_children(request.user, organization).filter(
+    children = org_selectors.organization_children(request.user, organization, counted=False).filter(
         status=Organization.Status.ACTIVE)[:50]
     context = {
         "organization": organization, "cards": subtree_summary(organization, today=today), "year": today.year,
