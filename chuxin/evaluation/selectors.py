@@ -157,10 +157,16 @@ _OWN_STAGES = [S.SELF_ASSESSMENT, S.GRADING]
 _COMMITTEE_STAGES = [S.PROPOSAL, S.DECISION]
 
 
+def _in_office(today: datetime.date, via: str = "") -> Q:
+    """Seats held today (`via`: the path to the positions, e.g. "positions__"), one condition for the committee,
+    the seats the user sits in and the workbench's probe."""
+    return Q(**{f"{via}started_on__lte": today}) & (
+        Q(**{f"{via}ended_on__isnull": True}) | Q(**{f"{via}ended_on__gte": today}))
+
+
 def _seat_q(user, today: datetime.date) -> Q:
     """Evaluations of an organization whose committee the user sits on today (`user`: an account or its id)."""
-    return Q(organization__positions__member__user=user, organization__positions__started_on__lte=today) & (
-        Q(organization__positions__ended_on__isnull=True) | Q(organization__positions__ended_on__gte=today))
+    return Q(organization__positions__member__user=user) & _in_office(today, "organization__positions__")
 
 
 def workbench_probe(user) -> list[Bound]:
@@ -188,8 +194,7 @@ def _talk_branches(user) -> QuerySet[Organization]:
 
 # Those of the branches whose committee has a seat in office today held by a member file (committee_members).
 _TALKS_PROBE = PreparedExists(lambda user_id, today: _talk_branches(user_id).filter(
-    Q(positions__ended_on__isnull=True) | Q(positions__ended_on__gte=today), positions__member__isnull=False,
-    positions__started_on__lte=today))
+    _in_office(today, "positions__"), positions__member__isnull=False))
 
 
 # Where the user manages: the evaluations at proposal or decision (`_my_parts`' scope part).
@@ -307,8 +312,7 @@ def talk_list(organization: Organization, year: int) -> QuerySet[Talk]:
 def committee_members(organization: Organization, today: datetime.date) -> list[Member]:
     """Who sits on the organization's committee today with a member file, in office order (1 query)."""
     seats = (Position.objects.in_office_order().filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), organization=organization, started_on__lte=today,
-        member__isnull=False).select_related("member"))
+        _in_office(today), organization=organization, member__isnull=False).select_related("member"))
     found: dict[int, Member] = {}
     for seat in seats:
         found.setdefault(seat.member_id, seat.member)
