@@ -23,6 +23,7 @@ kernel never imports an app, and an app's hooks may import anything below it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Mapping
@@ -184,6 +185,31 @@ def workbench_probes() -> dict[Callable, Callable]:
     """{provider: its probe} for the apps that declare both."""
     return {load(e.hooks.workbench): load(e.hooks.workbench_probe)
             for e in entries() if e.hooks.workbench and e.hooks.workbench_probe}
+
+
+_PROBED_ATTR = "_chuxin_workbench_probed"
+
+
+@contextlib.contextmanager
+def probed(user, answers: Mapping[Any, bool]):
+    """While the workbench gathers a person's items: what its probe found, {PreparedExists: found a row} for each
+    `Bound` the apps' probes gave (chuxin.workbench.selectors), for `probe_found`."""
+    setattr(user, _PROBED_ATTR, answers)
+    try:
+        yield
+    finally:
+        delattr(user, _PROBED_ATTR)
+
+
+def probe_found(user, prepared) -> bool | None:
+    """Whether the workbench's probe, in the gathering under way, found a row for `prepared` (a PreparedExists the
+    app's own `workbench_probe` bound for this person); None when unknown (no gathering, or not probed). A provider
+    skips the query a False stands for: the probe asked it a moment ago, in the same request (a secretary's
+    gathering read "tasks to pass on" and "reports to review" again, ~6 ms, to find what the probe had found:
+    nothing). It must be the same question: with CHUXIN_CHECK_WORKBENCH_PROBES (the suite) every provider that
+    skipped something is asked again without the answers and must give the same items."""
+    answers = getattr(user, _PROBED_ATTR, None)
+    return None if answers is None else answers.get(prepared)
 
 
 def workbench_kinds() -> dict[str, WorkbenchKind]:

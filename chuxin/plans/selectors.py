@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.accounts.models import Role, RoleGrant, User
+from chuxin.core import registry
 from chuxin.core.access import Need, Relation, fetch, has_any, holders_by_org, scope_q, scope_ranges
 from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.links import id_url
@@ -307,8 +308,8 @@ def _pass_on_items(user, today: datetime.date) -> list[WorkItem]:
     """Open tasks of people without a login whom this user tells of them (passers_on: the secretary of their
     organization, nearest up the tree), until they have an account. Nothing for those who manage nowhere (no
     query); else one query, and three more when there are such people in their scope."""
-    if not has_any(user, Need.MANAGE):
-        return []
+    if not has_any(user, Need.MANAGE) or registry.probe_found(user, _PASS_ON_PROBE) is False:
+        return []  # no standing to pass anything on, or the workbench's probe just found nothing to pass on
     rows = list(_pass_on_rows(scope_q(user, Need.MANAGE, "member__organization__path"))
                 .select_related("member__organization", "task__plan_item__plan__organization")
                 .order_by("task__due_on", "id"))

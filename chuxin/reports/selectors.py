@@ -15,6 +15,7 @@ from chuxin.core.db import Bound, PreparedExists
 from chuxin.core.links import id_url, ids_url
 from chuxin.core.paths import ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import WorkItem
+from chuxin.core.registry import probe_found
 from chuxin.orgs.models import Organization, Position
 
 from .access import WRITER
@@ -192,32 +193,39 @@ def workbench_probe(user) -> list[Bound]:
         return []
     probe = [_PROBE.bind(user.pk, timezone.localdate())]
     bounds = scope_ranges(user, Need.MANAGE)
-    return [*probe, _MANAGER_PROBE.bind(user.pk, bounds)] if bounds else probe
+    return [*probe, _SECRETARY_PROBE.bind(user.pk), _REVIEW_PROBE.bind(bounds)] if bounds else probe
 
 
-def _manager_probe(user_id: int, bounds: list[str]) -> tuple[QuerySet, QuerySet]:
+def _secretary_grants(user_id: int) -> QuerySet:
     from chuxin.accounts.models import Role, RoleGrant
 
-    return (RoleGrant.objects.filter(user=user_id, role=Role.SECRETARY),
-            _to_review(ranges_q(bounds, "period__requirement__organization__path")))
+    return RoleGrant.objects.filter(user=user_id, role=Role.SECRETARY)
 
 
-_MANAGER_PROBE = PreparedExists(_manager_probe)
+_SECRETARY_PROBE = PreparedExists(_secretary_grants)
+# On its own: workbench_items skips the reports to review when it found none (registry.probe_found).
+_REVIEW_PROBE = PreparedExists(lambda bounds: _to_review(ranges_q(bounds, "period__requirement__organization__path")))
 
 
 _PROBE = PreparedExists(lambda user_id, today: _seats(user_id, today))
 
 
+# What a duty shows of an organization and decides by (its name and link; its path, kind and status): the rest of
+# the row is not read.
+_ORG_COLUMNS = ("id", "name", "path", "kind", "status")
+
+
 def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Position]]:
     """Organizations the user writes for as their secretary (a secretary grant or a secretary seat), and the
-    seats they hold. Two queries."""
-    from chuxin.accounts.models import Role, RoleGrant
-
-    positions = list(_seats(user, today).select_related("organization"))
-    orgs = {  # a secretary grant gives MANAGE: without that standing anywhere, no query (a plain member)
+    seats they hold. Two queries, each reading the organization's columns `_ORG_COLUMNS` only."""
+    org_columns = [f"organization__{name}" for name in _ORG_COLUMNS]
+    positions = list(_seats(user, today).select_related("organization").only("kind", "organization", *org_columns))
+    # A secretary grant gives MANAGE: without that standing anywhere, no query (a plain member); nor when the
+    # workbench's probe just found no grant.
+    orgs = {
         g.organization.pk: g.organization
-        for g in RoleGrant.objects.filter(user=user, role=Role.SECRETARY).select_related("organization")
-    } if has_any(user, Need.MANAGE) else {}
+        for g in _secretary_grants(user.pk).select_related("organization").only("organization", *org_columns)
+    } if has_any(user, Need.MANAGE) and probe_found(user, _SECRETARY_PROBE) is not False else {}
     for position in positions:
         if position.kind == Position.Kind.SECRETARY:
             orgs.setdefault(position.organization.pk, position.organization)
@@ -227,8 +235,7 @@ def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Posi
 def my_duties(user, today: datetime.date | None = None, *, open_only: bool = True) -> list[Duty]:
     """Reports the user must write: periods whose end is near or past, not yet submitted (or returned).
 
-    Constant queries: seats (2), requirements (1), opening periods (1 when none is missing), periods (1),
-    reports (1).
+    Constant queries: seats (2), the periods with their requirements (1), reports (1).
     """
     today = today or timezone.localdate()
     if not user.is_authenticated:
@@ -238,20 +245,18 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
         return []
     paths = {p for org in orgs for p in ancestor_paths(org.path)}
     paths |= {p for pos in positions for p in ancestor_paths(pos.organization.path)}
-    requirements = list(
-        ReportRequirement.objects.filter(is_active=True, organization__path__in=paths).select_related("organization")
-    )
-    if not requirements:
-        return []
-    by_req = {r.pk: r for r in requirements}
+    # The periods of the active requirements set above the user's organizations, with what a duty shows and
+    # decides by of each requirement: one query (the requirements were a query of their own, read whole).
     periods = list(
         ReportPeriod.objects.filter(
-            requirement__in=requirements, start__lte=today,
+            requirement__is_active=True, requirement__organization__path__in=paths, start__lte=today,
             due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
+        ).select_related("requirement__organization").only(
+            "requirement", "start", "end", "due_on", "requirement__title", "requirement__frequency",
+            "requirement__audience", "requirement__org_kinds", "requirement__position_kinds",
+            "requirement__organization", "requirement__organization__path",
         ).order_by("due_on", "requirement_id")
     )
-    for period in periods:
-        period.requirement = by_req[period.requirement_id]
     wanted: list[tuple[ReportPeriod, Organization, int | None]] = []
     for period in periods:
         requirement = period.requirement
@@ -273,7 +278,7 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
         (r.period_id, r.organization_id, r.holder_id): r
         for r in Report.objects.filter(period__in={p.pk for p, _o, _h in wanted})
         .filter(Q(holder__isnull=True) | Q(holder=user))
-        .only("id", "period_id", "organization_id", "holder_id", "status", "version")
+        .only("id", "period_id", "organization_id", "holder_id", "status", "version").order_by()
     }
     duties = []
     for period, org, holder_id in wanted:
@@ -325,6 +330,8 @@ def workbench_items(user) -> list[WorkItem]:
             organization=duty.organization.name, overdue=overdue,
             uid=f"report-{period.pk}-{duty.organization.pk}-{duty.holder_id or 0}@chuxin",
         ))
+    if probe_found(user, _REVIEW_PROBE) is False:  # the workbench's probe just found none to review
+        return items
     review_url, to_review = id_url("reports:review"), _("to review")
     for report in reports_to_review(user):
         items.append(WorkItem(

@@ -21,8 +21,10 @@ from .selectors import Group, is_overdue
 DEFAULT_KIND = (_("Other"), "circle")
 
 
-def kind_look(kind: str) -> tuple[Promise, str]:
-    declared = registry.workbench_kinds().get(kind)
+def kind_look(kind: str, kinds: dict | None = None) -> tuple[Promise, str]:
+    """`kinds`: registry.workbench_kinds(), when the caller has it (a section's rows look it up once, not per row:
+    each lookup walks every installed app)."""
+    declared = (registry.workbench_kinds() if kinds is None else kinds).get(kind)
     return (declared.label, declared.icon) if declared else DEFAULT_KIND
 
 GROUP_LABELS: dict[str, Promise] = {
@@ -99,8 +101,8 @@ def badge_of(item: WorkItem, today: datetime.date) -> str:
     return "secondary"
 
 
-def row_of(item: WorkItem, today: datetime.date) -> Row:
-    label, icon = kind_look(item.kind)
+def row_of(item: WorkItem, today: datetime.date, kinds: dict | None = None) -> Row:
+    label, icon = kind_look(item.kind, kinds)
     return Row(item.title, item.url, item.organization, item.due, item.state, icon, label, badge_of(item, today),
                item.due == today)
 
@@ -109,7 +111,8 @@ def section_of(key: str, items: list[WorkItem], today: datetime.date, *, limit: 
                count: int | None = None) -> Section:
     """The group's rows (its first `limit` ones); `count` when `items` is already one page of a bigger group."""
     shown = items if limit is None else items[:limit]
-    return Section(key, GROUP_LABELS[key], [row_of(item, today) for item in shown],
+    kinds = registry.workbench_kinds()
+    return Section(key, GROUP_LABELS[key], [row_of(item, today, kinds) for item in shown],
                    len(items) if count is None else count)
 
 

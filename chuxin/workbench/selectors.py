@@ -21,7 +21,7 @@ from django.utils import translation
 
 from chuxin.core import access, registry, versions
 from chuxin.core.access import Need
-from chuxin.core.db import rows_exist
+from chuxin.core.db import Bound, rows_exist
 from chuxin.core.protocols import WorkItem
 
 if TYPE_CHECKING:
@@ -76,18 +76,34 @@ def has_open_items(user: User) -> bool:
     if _fresh(kept, _stamp(user)):
         return kept[1] > 0
     with access.kept(user):
-        return any(provider(user) for provider in _to_ask(user))
+        asked, answers = _to_ask(user)
+        with registry.probed(user, answers):
+            return any(provider(user) for provider in asked)
 
 
 def _gather(user: User, providers: list[Provider] | None = None) -> list[WorkItem]:
     items: list[WorkItem] = []
     with access.kept(user):  # the apps share the person's own lookups (their member file)
-        for provider in _to_ask(user) if providers is None else providers:
-            items.extend(provider(user))
+        asked, answers = _to_ask(user) if providers is None else (providers, {})
+        with registry.probed(user, answers):  # the probe's answers, for the apps to skip what it found empty
+            for provider in asked:
+                items.extend(provider(user))
+        if answers and not all(answers.values()) and getattr(settings, "CHUXIN_CHECK_WORKBENCH_PROBES", False):
+            _check_skips(user, asked, items)
     return items
 
 
-def _to_ask(user: User) -> list[Provider]:
+def _check_skips(user: User, asked: list[Provider], items: list[WorkItem]) -> None:
+    """The suite's check of registry.probe_found: every app asked again without the probe's answers gives the
+    same items (an app that skipped a query on a False must not have lost anything by it)."""
+    again = [item for provider in asked for item in provider(user)]
+    if again != items:
+        raise AssertionError(f"the workbench's items differ when the apps do not skip what the probe found empty: "
+                             f"{[i.uid for i in again if i not in items]} missing, "
+                             f"{[i.uid for i in items if i not in again]} extra")
+
+
+def _to_ask(user: User) -> tuple[list[Provider], dict]:
     """The providers that may have work for the user. Every app with a probe says in one query together whether
     any of the rows it would read for this person exist, and only those with rows are asked (and those whose
     probe cannot tell): a member's first gathering of the day was some twenty queries (~40 ms of CPU), most of
@@ -100,25 +116,31 @@ def _to_ask(user: User) -> list[Provider]:
     found = providers()
     probes = registry.workbench_probes()
     if not any(provider in probes for provider in found):
-        return found
-    silent = _silent(user, found)
+        return found, {}
+    silent, answers = _silent(user, found)
     if getattr(settings, "CHUXIN_CHECK_WORKBENCH_PROBES", False):
         for i in silent:
             if found[i](user):
                 raise AssertionError(f"{found[i].__module__}.{found[i].__qualname__}: its workbench probe found no "
                                      "row, but it gives work")
-    return [provider for i, provider in enumerate(found) if i not in silent]
+    return [provider for i, provider in enumerate(found) if i not in silent], answers
 
 
-def _silent(user: User, found: list[Provider]) -> set[int]:
+def _silent(user: User, found: list[Provider]) -> tuple[set[int], dict]:
     """The positions in `found` of the apps whose probe finds no row for the user, in one query (none without a
-    probe)."""
+    probe); and what the probe found for each prepared question the probes bound ({PreparedExists: found},
+    registry.probe_found)."""
     probes = registry.workbench_probes()
     asked = [(i, probe_qs) for i, probe_qs in ((i, probes[p](user)) for i, p in enumerate(found) if p in probes)
              if probe_qs is not None]  # None: the probe cannot tell for this person; the app is asked
     querysets = [qs for _i, probe_qs in asked for qs in probe_qs]
-    answers = iter(rows_exist(querysets) if querysets else [])
-    return {i for i, probe_qs in asked if not any([next(answers) for _qs in probe_qs])}
+    found_rows = rows_exist(querysets) if querysets else []
+    answers: dict = {}
+    for qs, row in zip(querysets, found_rows, strict=True):
+        if isinstance(qs, Bound):  # one bound twice with other values: found if either found
+            answers[qs.prepared] = answers.get(qs.prepared, False) or row
+    rows = iter(found_rows)
+    return {i for i, probe_qs in asked if not any([next(rows) for _qs in probe_qs])}, answers
 
 
 def forget(user: User) -> None:
@@ -187,7 +209,7 @@ def _nothing_open(user: User, stamp: tuple[int, ...]) -> int | None:
             or access.has_any(user, Need.READ)):
         return None
     with access.kept(user):
-        silent = _silent(user, found)
+        silent, _answers = _silent(user, found)
         if any(provider in probes and i not in silent for i, provider in enumerate(found)):
             return None
         rest = [provider for i, provider in enumerate(found) if i not in silent]  # those without a probe

@@ -285,7 +285,7 @@ def _asked(user) -> set[str]:
 
     fresh = User.objects.get(pk=user.pk)
     with access.kept(fresh):
-        return {provider.__module__.split(".")[1] for provider in selectors._to_ask(fresh)}
+        return {provider.__module__.split(".")[1] for provider in selectors._to_ask(fresh)[0]}
 
 
 def test_a_secretarys_probes_cover_their_scope_and_leave_out_the_apps_with_nothing_there(world):
@@ -338,3 +338,84 @@ def test_a_probe_that_misses_work_fails_every_test_that_gathers(world, monkeypat
 def test_a_probe_that_cannot_tell_leaves_the_app_asked(world, monkeypatch, installed):
     _probed_app(monkeypatch, installed, lambda user: None, lambda user: [item(D(2026, 1, 1), "asked")])
     assert [i.title for i in my_items(world.member_user)] == ["asked"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The probe's answers, for the apps to skip what it just found empty (registry.probe_found)
+
+
+def _two_questions():
+    """Two prepared questions of a person: their role grants (the world's workers and secretaries have some) and
+    their notices to confirm (nobody has any here)."""
+    from chuxin.accounts.models import RoleGrant
+    from chuxin.core.db import PreparedExists
+    from chuxin.notices.models import NoticeRecipient
+
+    return (PreparedExists(lambda user_id: RoleGrant.objects.filter(user=user_id)),
+            PreparedExists(lambda user_id: NoticeRecipient.objects.filter(user=user_id)))
+
+
+def test_an_app_learns_what_its_probe_found_while_its_work_is_gathered_and_only_then(world, monkeypatch, installed):
+    grants, notices = _two_questions()
+    seen = []
+
+    def work(user):
+        seen.append((registry.probe_found(user, grants), registry.probe_found(user, notices)))
+        return [item(D(2026, 1, 1), "granted")]
+
+    _probed_app(monkeypatch, installed, lambda user: [grants.bind(user.pk), notices.bind(user.pk)], work)
+    assert [i.title for i in my_items(world.worker)] == ["granted"]
+    assert seen[0] == (True, False)  # then the suite's check asks again, without the answers
+    assert registry.probe_found(world.worker, grants) is None  # the gathering is over
+
+
+def test_an_app_that_skips_work_its_probe_did_not_rule_out_fails_every_test_that_gathers(world, monkeypatch,
+                                                                                        installed):
+    """The test settings ask every app again without the probe's answers when one was False: an app that lost an
+    item by skipping (its skip does not stand for the question the probe asked) is an error."""
+    grants, notices = _two_questions()
+
+    def work(user):  # wrong on purpose: skips its grants' item when the *notices* question found nothing
+        return [] if registry.probe_found(user, notices) is False else [item(D(2026, 1, 1), "granted")]
+
+    _probed_app(monkeypatch, installed, lambda user: [grants.bind(user.pk), notices.bind(user.pk)], work)
+    with pytest.raises(AssertionError, match="differ when the apps do not skip"):
+        my_items(world.worker)
+
+
+def _review_queries(user) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chuxin.accounts.models import User
+
+    with CaptureQueriesContext(connection) as queries:
+        items = my_items(User.objects.get(pk=user.pk))
+    reads = [q["sql"] for q in queries.captured_queries
+             if 'FROM "reports_report"' in q["sql"] and not q["sql"].startswith("SELECT EXISTS")]
+    return [i for i in items if i.kind == "report"], reads
+
+
+def test_the_reports_to_review_are_read_only_when_the_probe_found_some(world, settings):
+    """A committee's worker with nothing to review: the reports app does not read the reports again after the
+    probe found none. Once a branch submits one, the probe finds it and the item is there."""
+    from chuxin.reports.periods import periods_open
+    from chuxin.reports.services import report_start, report_submit
+    from chuxin.reports.tests.conftest import make_requirement
+
+    settings.CHUXIN_CHECK_WORKBENCH_PROBES = False  # as in production: no second asking
+    requirement = make_requirement(world.pc, title="季度报告", starts_on=D(2026, 1, 1))
+    periods_open(D(2026, 6, 5), [requirement])
+    items, reads = _review_queries(world.worker)
+    assert items == [] and reads == []
+    period = requirement.periods.get(start=D(2026, 4, 1))
+    report = report_start(actor=world.outsider, period=period, organization=world.b2)
+    report_submit(actor=world.outsider, report=report, sections=["完成"], version=report.version)
+    items, reads = _review_queries(world.worker)
+    assert [i.state for i in items] == [str(_to_review())] and len(reads) == 1
+
+
+def _to_review():
+    from django.utils.translation import gettext
+
+    return gettext("to review")
