@@ -13,6 +13,15 @@ from .models import AuditEntry
 __all__ = ["audit_record", "client_ip", "diff", "snapshot"]  # client_ip: the kernel's, named here as before
 
 
+# Entries of an access or of an account's logins, which change no one's open work: every login in a province
+# renewed every workbench in it.
+_NO_WORK = frozenset({
+    AuditEntry.Action.EXPORT, AuditEntry.Action.REVEAL, AuditEntry.Action.LOGIN, AuditEntry.Action.LOGIN_FAILED,
+    AuditEntry.Action.LOCKOUT, AuditEntry.Action.UNLOCK, AuditEntry.Action.PASSWORD, AuditEntry.Action.PASSWORD_RESET,
+    AuditEntry.Action.REFUSED,
+})
+
+
 def audit_record(
     *,
     actor,
@@ -30,7 +39,11 @@ def audit_record(
     command) no address is recorded."""
     actor = actor if actor is not None and actor.is_authenticated else None
     where = AuditContext.of(request) if request is not None else (current() or AuditContext())
-    versions.bump_on_commit("work")  # a change someone's open work may depend on (workbench counts)
+    if action not in _NO_WORK:
+        # A change someone's open work may depend on (workbench counts and kept items): of the app whose service
+        # wrote the entry and of the target's app (a foundation app's or code outside an app: every app's work).
+        versions.work_changed({versions.caller_app(), versions.app_of(target.__module__) if target is not None
+                               else None})
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=(str(actor) if actor else "")[:150],

@@ -84,8 +84,8 @@ class AuditContextMiddleware:
 
 class OwnWorkMiddleware:
     """After a person's own write (any method but GET, HEAD, OPTIONS that was answered without an error), their
-    own work version moves on (chuxin.core.versions.of_user): what their workbench keeps (the count, the items) is
-    gathered afresh on their next page. Services that change anyone's work write an audit entry or a work record,
+    own work version in the view's app moves on (chuxin.core.versions.work_changed): what their workbench keeps of
+    that app (the count, the items) is gathered afresh on their next page. Services that change anyone's work write an audit entry or a work record,
     which renew the counts they reach; some changes of one's own work do neither (a notice confirmed, a ballot cast
     in secret), and without this the person would see the item they just dealt with for up to a minute more.
     A view that changes no one's open work says so with `versions.leaves_work_alone` (a practice question
@@ -104,7 +104,11 @@ class OwnWorkMiddleware:
         match = getattr(request, "resolver_match", None)
         if user is not None and user.is_authenticated and not getattr(match and match.func, "leaves_work_alone",
                                                                        False):
-            versions.bump(versions.of_user(user.pk))
+            # The app of the view (its URL namespace is its label): the person's work in that app; a view outside
+            # the apps (no namespace) or of the foundation renews all of theirs.
+            namespaces = getattr(match, "namespaces", None)
+            app = namespaces[0] if namespaces else None
+            versions.work_changed([versions.app_of(f"chuxin.{app}") if app else None], users=[user.pk])
         return response
 
 

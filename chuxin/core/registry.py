@@ -112,6 +112,10 @@ class Hooks:
     # When none has a row, `workbench` gives nothing and is not asked. The workbench asks every app's probe in one
     # query (chuxin.workbench.selectors).
     workbench_probe: str | None = None
+    # The other apps whose rows `workbench` reads besides its own and the foundation's (accounts, members, orgs):
+    # their writes renew its kept items too (chuxin.core.versions.work_changed). The suite checks every kept
+    # app's items against a fresh gathering (CHUXIN_CHECK_WORKBENCH_KEPT): a missing one fails where it shows.
+    workbench_reads: tuple[str, ...] = ()
     workbench_kinds: tuple[WorkbenchKind, ...] = ()
     reminders: str | None = None  # dotted: due_reminders(today) -> list[Reminder]
     housekeeping: tuple[str, ...] = ()  # dotted: f(today) -> None, run before the reminders
@@ -179,6 +183,19 @@ def consumers(kind: str) -> list[Callable]:
 
 def workbench_providers() -> list[Callable]:
     return [load(e.hooks.workbench) for e in entries() if e.hooks.workbench]
+
+
+def workbench_apps() -> list[tuple[str, Callable, tuple[str, ...]]]:
+    """(app label, provider, the apps it reads besides its own) for every app with a `workbench` hook."""
+    return [(e.app, load(e.hooks.workbench), e.hooks.workbench_reads) for e in entries() if e.hooks.workbench]
+
+
+def record_kind_apps(code: str) -> set[str | None]:
+    """The apps whose work a record of this kind may change: the app that declares it and those with a consumer
+    of it that may change work (not `no_work`); None for a kind nobody declares."""
+    found: set[str | None] = {e.app for e in entries() for kind in e.hooks.record_kinds if kind.code == code} or {None}
+    found |= {e.app for e in entries() for c in e.hooks.consumers if code in c.kinds and not c.no_work}
+    return found
 
 
 def workbench_probes() -> dict[Callable, Callable]:

@@ -14,9 +14,19 @@ its own people's work (chuxin.core.registry.RecordKind.own_work: an exam submitt
 moves only those people's versions, and one that changes no one's (RecordKind.no_work: a practice finished)
 moves none. Five hundred members submitting an exam at once so renew five hundred counts, not five hundred
 times everyone's; finishing their daily practice renews none. See docs/scaling.md for versions per subtree beyond that.
+
+Both are kept per app too (`work_changed`): a write of the plans app moves the plans app's version (everyone's,
+or its own people's), and a person's workbench then gathers the plans app's items again and reads the other apps'
+where it kept them (chuxin.workbench.selectors; each app's items depend on its own version and on those of the
+apps it declares it reads, registry.Hooks.workbench_reads). A write of the foundation (accounts, members, orgs:
+who people are, where, with which roles, which every app's work reads) or of code outside an app moves the
+house's version or the person's, as before: every app is asked again.
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -44,12 +54,18 @@ def current_with(name: str, *keys: str) -> tuple[int, dict]:
     return version, found
 
 
-def current_many_with(names: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple[int, ...], dict]:
+def current_many_with(names: tuple[str, ...], keys: tuple[str, ...], optional: tuple[str, ...] = ()
+                      ) -> tuple[tuple[int, ...], dict]:
     """Several versions and the cache's values for `keys`, in one round trip (the workbench count kept under the
-    house's version and the person's)."""
+    house's version and the person's). `optional`: more versions, read as 0 while they are not in the cache rather
+    than made (the apps' versions: a person's first page would make some thirty, one round trip each); their
+    values follow `names`' in the tuple. A version moves from 0 to 2 at its first bump, never back to 0 but by
+    eviction from the cache, which COUNT_SECONDS bounds as for any version (chuxin.workbench.selectors)."""
     vkeys = [_PREFIX + name for name in names]
-    found = cache.get_many([*vkeys, *keys])
+    okeys = [_PREFIX + name for name in optional]
+    found = cache.get_many([*vkeys, *okeys, *keys])
     versions = tuple(found.pop(vkey) if vkey in found else _first(vkey) for vkey in vkeys)
+    versions += tuple(found.pop(okey, 0) for okey in okeys)
     return versions, found
 
 
@@ -62,9 +78,48 @@ def _first(key: str) -> int:
     return cache.get(key, 1)
 
 
-def of_user(user_id: int) -> str:
-    """The name of one person's own work version."""
-    return f"work:user:{user_id}"
+def of_user(user_id: int, app: str | None = None) -> str:
+    """The name of one person's own work version, of every app or of one (`app`, its label)."""
+    return f"work:user:{user_id}" if app is None else f"work:user:{user_id}:{app}"
+
+
+def of_app(app: str) -> str:
+    """The name of one app's work version (everyone's work in it)."""
+    return f"work:app:{app}"
+
+
+# Every app's work reads these apps' rows (who people are, where, with which roles): a write of theirs renews all.
+FOUNDATION = frozenset({"accounts", "members", "orgs"})
+
+
+def app_of(module: str | None) -> str | None:
+    """The app a module belongs to ("chuxin.plans.services" -> "plans"); None outside the apps and for the kernel
+    (chuxin.core), whose writes are anyone's."""
+    parts = (module or "").split(".")
+    if len(parts) < 2 or parts[0] != "chuxin" or parts[1] in ("core", "testing"):
+        return None
+    return parts[1]
+
+
+def caller_app(depth: int = 2) -> str | None:
+    """The app of the code that called the function calling this (an audit entry's service)."""
+    return app_of(sys._getframe(depth).f_globals.get("__name__"))
+
+
+def work_changed(apps: Iterable[str | None], users: Iterable[int] | None = None) -> None:
+    """A write that may change someone's open work, in the apps `apps` (their labels): their versions move, now
+    and at the commit (bump_on_commit). `users`: only these people's work changed (RecordKind.own_work, a
+    person's own write); None: anyone's. A foundation app, an unknown one (None) or no app at all moves the
+    house's version, or the people's own, for every app."""
+    labels = set(apps)
+    scoped = sorted(labels) if labels and None not in labels and not labels & FOUNDATION else [None]
+    if users is None:
+        for app in scoped:
+            bump_on_commit("work" if app is None else of_app(app))
+        return
+    for pk in sorted(set(users)):
+        for app in scoped:
+            bump_on_commit(of_user(pk, app))
 
 
 def bump(name: str) -> None:

@@ -125,7 +125,7 @@ def notice_open(*, user, notice: Notice) -> NoticeRecipient:
         row.read_at = now
         # Opening is a GET, which the own-write renewal (core.middleware.OwnWorkMiddleware) leaves alone: a notice
         # asking for confirmation goes from "to read" to "to confirm" on the reader's kept workbench.
-        versions.bump_on_commit(versions.of_user(user.pk))
+        versions.work_changed(["notices"], users=[user.pk])
     return row
 
 

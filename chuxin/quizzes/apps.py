@@ -52,6 +52,8 @@ class QuizzesConfig(AppConfig):
         consumers=(Consumer(POINT_KINDS, "chuxin.quizzes.points.award", no_work=True),),
         workbench="chuxin.quizzes.selectors.workbench_items",
         workbench_probe="chuxin.quizzes.selectors.workbench_probe",
+        # A training class's roster joins its final exam's audience (learning.services.class_enroll).
+        workbench_reads=("learning",),
         workbench_kinds=(WorkbenchKind("exam", _("Exams"), "pencil-square", order=60),),
         reminders="chuxin.quizzes.reminders.due_reminders",
         housekeeping=("chuxin.quizzes.services.attempts_expire",),

@@ -43,20 +43,21 @@ def _payload(kind: registry.RecordKind, payload: dict[str, Any]) -> dict[str, An
 
 
 def _renew_counts(spec: registry.RecordKind, actor, users: list, members: list) -> None:
-    """Someone's open work changed: drop the workbench counts it may reach (chuxin.core.versions). A kind that
+    """Someone's open work changed: drop the workbench counts and kept items it may reach (chuxin.core.versions),
+    those of the app that declares the kind and of the apps whose consumers of it may change work. A kind that
     changes only its own people's work renews theirs (the actor, the users, the members' accounts); any other
     renews everyone's; a kind that changes no one's (a practice finished) renews none."""
     if spec.no_work:
         return
+    apps = registry.record_kind_apps(spec.code)
     if not spec.own_work:
-        versions.bump_on_commit("work")
+        versions.work_changed(apps)
         return
     people = {u.pk for u in users}
     people |= {m.user_id for m in members if getattr(m, "user_id", None)}
     if actor is not None and getattr(actor, "is_authenticated", False):
         people.add(actor.pk)
-    for pk in sorted(people):
-        versions.bump_on_commit(versions.of_user(pk))
+    versions.work_changed(apps, users=people)
 
 
 def record_work(

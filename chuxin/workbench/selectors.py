@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
@@ -37,30 +38,98 @@ def providers() -> list[Provider]:
     return registry.workbench_providers()
 
 
+def provider_apps() -> list[tuple[str, Provider, tuple[str, ...]]]:
+    """(app label, provider, the other apps it reads) for each of `providers()` (registry.workbench_apps); a
+    provider no app declares (a test's) stands for an app of its own that reads every app."""
+    declared = {provider: (label, reads) for label, provider, reads in registry.workbench_apps()}
+    found = []
+    for provider in providers():
+        label, reads = declared.get(provider) or (f"{provider.__module__}:{id(provider)}",
+                                                  tuple(config.label for config in django_apps.get_app_configs()))
+        found.append((label, provider, reads))
+    return found
+
+
 def my_items(user: User) -> list[WorkItem]:
     """Everything waiting for the user, soonest first (no date last). Kept on the user object, so the page and
     the navigation count of one request share one gathering (as chuxin.core.access keeps standings), and in the
-    cache under the versions it was gathered at (as the count below): the workbench, the calendar and the feed
-    read it again until something is written or COUNT_SECONDS (five minutes) pass, instead of asking every app each time."""
+    cache per app, each app's items under the versions they were gathered at (chuxin.core.versions): the
+    workbench, the calendar and the feed read them again until something is written or COUNT_SECONDS (five
+    minutes) pass, and after a write only the apps it reached are asked again (a task done: the plans app's items;
+    a member's file changed: every app's)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     items: list[WorkItem] = []
     if user.is_authenticated and user.is_active:
-        stamp = _stamp(user)  # before gathering: a write meanwhile leaves what is kept below out of date
+        # The versions before gathering (a write meanwhile leaves what is kept below out of date), read with what
+        # was kept in one round trip: (stamp, items, oldest gathering, {app: (its stamp, its items, gathered at)}).
         key = _items_key(user)
-        kept = cache.get(key)  # (stamp, items, gathered at)
-        if _fresh(kept, stamp):
-            items = kept[1]
-        else:
-            items = _gather(user)
-            items.sort(key=lambda item: item.sort_key)
-            now = time.time()
-            cache.set(key, (stamp, items, now), COUNT_SECONDS)
-            # The badge after this page (or the calendar) finds the count made: no second gathering.
-            cache.set(_count_key(user), (stamp, len(items), now), COUNT_KEPT_SECONDS)
+        base, per_app = _version_names(user)
+        stamp, found = versions.current_many_with(base, (key,), per_app)
+        kept = found.get(key)
+        # What an older release kept has no apps' part (three values): everything is gathered afresh.
+        items = kept[1] if _fresh(kept, stamp) else _regather(user, stamp, kept[3] if kept and len(kept) > 3 else {})
     setattr(user, _CACHE_ATTR, items)
     return items
+
+
+def _regather(user: User, stamp: tuple[int, ...], kept: dict[str, tuple]) -> list[WorkItem]:
+    """The apps whose kept items are out of date asked again, the others' read from `kept`; all kept again."""
+    now = time.time()
+    stamps = _app_stamps(user, stamp)
+    apps: dict[str, tuple] = {}
+    stale: list[tuple[str, Provider]] = []
+    for label, provider, _reads in provider_apps():
+        mine = kept.get(label)
+        if mine is not None and tuple(mine[0]) == stamps[label] and now - mine[2] < COUNT_SECONDS:
+            apps[label] = mine
+        else:
+            stale.append((label, provider))
+    gathered = _gather_apps(user, stale)
+    if apps and getattr(settings, "CHUXIN_CHECK_WORKBENCH_KEPT", False):
+        _check_kept(user, apps)
+    for label, _provider in stale:
+        apps[label] = (stamps[label], gathered[label], now)
+    items = sorted((item for _stamp, app_items, _at in apps.values() for item in app_items),
+                   key=lambda item: item.sort_key)
+    oldest = min((at for _stamp, _items, at in apps.values()), default=now)
+    cache.set(_items_key(user), (stamp, items, oldest, apps), COUNT_SECONDS)
+    # The badge after this page (or the calendar) finds the count made: no second gathering.
+    cache.set(_count_key(user), (stamp, len(items), oldest), COUNT_KEPT_SECONDS)
+    return items
+
+
+def _check_kept(user: User, apps: dict[str, tuple]) -> None:
+    """The suite's check of the versions per app (CHUXIN_CHECK_WORKBENCH_KEPT): every app whose items were kept
+    gives the same items asked afresh. A difference is a write that reached an app's work without moving its
+    version: an app missing from a provider's `workbench_reads`, or a service writing outside its own app."""
+    fresh = _gather_apps(user, [(label, provider) for label, provider, _reads in provider_apps()
+                                if label in apps])
+    for label, (_stamp, kept_items, _at) in apps.items():
+        if sorted(kept_items, key=_identity) != sorted(fresh[label], key=_identity):
+            raise AssertionError(f"the workbench kept {label}'s items, but asked afresh it gives others: kept "
+                                 f"{[i.uid or i.title for i in kept_items]}, now {[i.uid or i.title for i in fresh[label]]}")
+
+
+def _identity(item: WorkItem) -> tuple:
+    return (item.sort_key, item.uid, item.url, item.state)
+
+
+def _gather_apps(user: User, apps: list[tuple[str, Provider]]) -> dict[str, list[WorkItem]]:
+    """{app: its items} for these apps, their probes asked in one query (an app whose probe finds nothing: [])."""
+    found: dict[str, list[WorkItem]] = {label: [] for label, _provider in apps}
+    if not apps:
+        return found
+    label_of = {provider: label for label, provider in apps}
+    with access.kept(user):  # the apps share the person's own lookups (their member file)
+        asked, answers = _to_ask(user, [provider for _label, provider in apps])
+        with registry.probed(user, answers):  # the probe's answers, for the apps to skip what it found empty
+            for provider in asked:
+                found[label_of[provider]] = provider(user)
+        if answers and not all(answers.values()) and getattr(settings, "CHUXIN_CHECK_WORKBENCH_PROBES", False):
+            _check_skips(user, asked, [item for provider in asked for item in found[label_of[provider]]])
+    return found
 
 
 def has_open_items(user: User) -> bool:
@@ -81,18 +150,6 @@ def has_open_items(user: User) -> bool:
             return any(provider(user) for provider in asked)
 
 
-def _gather(user: User, providers: list[Provider] | None = None) -> list[WorkItem]:
-    items: list[WorkItem] = []
-    with access.kept(user):  # the apps share the person's own lookups (their member file)
-        asked, answers = _to_ask(user) if providers is None else (providers, {})
-        with registry.probed(user, answers):  # the probe's answers, for the apps to skip what it found empty
-            for provider in asked:
-                items.extend(provider(user))
-        if answers and not all(answers.values()) and getattr(settings, "CHUXIN_CHECK_WORKBENCH_PROBES", False):
-            _check_skips(user, asked, items)
-    return items
-
-
 def _check_skips(user: User, asked: list[Provider], items: list[WorkItem]) -> None:
     """The suite's check of registry.probe_found: every app asked again without the probe's answers gives the
     same items (an app that skipped a query on a False must not have lost anything by it)."""
@@ -103,7 +160,7 @@ def _check_skips(user: User, asked: list[Provider], items: list[WorkItem]) -> No
                              f"{[i.uid for i in items if i not in again]} extra")
 
 
-def _to_ask(user: User) -> tuple[list[Provider], dict]:
+def _to_ask(user: User, found: list[Provider] | None = None) -> tuple[list[Provider], dict]:
     """The providers that may have work for the user. Every app with a probe says in one query together whether
     any of the rows it would read for this person exist, and only those with rows are asked (and those whose
     probe cannot tell): a member's first gathering of the day was some twenty queries (~40 ms of CPU), most of
@@ -113,7 +170,7 @@ def _to_ask(user: User) -> tuple[list[Provider], dict]:
 
     With settings.CHUXIN_CHECK_WORKBENCH_PROBES (the test suite) an app whose probe found no row is asked all
     the same, and giving anything then is an error: every test that gathers a workbench checks the probes."""
-    found = providers()
+    found = providers() if found is None else found
     probes = registry.workbench_probes()
     if not any(provider in probes for provider in found):
         return found, {}
@@ -212,12 +269,15 @@ def _nothing_open(user: User, stamp: tuple[int, ...]) -> int | None:
         silent, _answers = _silent(user, found)
         if any(provider in probes and i not in silent for i, provider in enumerate(found)):
             return None
+        apps = provider_apps()
         rest = [provider for i, provider in enumerate(found) if i not in silent]  # those without a probe
-        items = _gather(user, rest)
-    items.sort(key=lambda item: item.sort_key)
+        by_app = {label: provider(user) if provider in rest else [] for label, provider, _reads in apps}
+    items = sorted((item for app_items in by_app.values() for item in app_items), key=lambda item: item.sort_key)
     now = time.time()
+    stamps = _app_stamps(user, stamp)
+    kept = {label: (stamps[label], app_items, now) for label, app_items in by_app.items()}
     # One round trip for both (the items are few: a plain member's); `_fresh` bounds their use to COUNT_SECONDS.
-    cache.set_many({_items_key(user): (stamp, items, now), _count_key(user): (stamp, len(items), now)},
+    cache.set_many({_items_key(user): (stamp, items, now, kept), _count_key(user): (stamp, len(items), now)},
                    COUNT_KEPT_SECONDS)
     setattr(user, _CACHE_ATTR, items)
     return len(items)
@@ -233,14 +293,35 @@ def _count_known(user: User) -> tuple[int | None, tuple | None, tuple[int, ...] 
     if not (user.is_authenticated and user.is_active):
         return 0, None, None
     key = _count_key(user)
-    stamp, found = versions.current_many_with(("work", versions.of_user(user.pk)), (key,))
+    base, per_app = _version_names(user)
+    stamp, found = versions.current_many_with(base, (key,), per_app)
     kept = found.get(key)
     return (kept[1] if _fresh(kept, stamp) else None), kept, stamp
 
 
 def _stamp(user: User) -> tuple[int, ...]:
-    """The versions a count is valid under: the house's work and the person's own (chuxin.core.versions)."""
-    return versions.current_many("work", versions.of_user(user.pk))
+    """The versions a count is valid under (chuxin.core.versions): the house's work and the person's own, then
+    every app's and the person's in every app (`_version_names`), in one round trip."""
+    base, per_app = _version_names(user)
+    return versions.current_many_with(base, (), per_app)[0]
+
+
+def _version_names(user: User) -> tuple[tuple[str, str], tuple[str, ...]]:
+    """(the house's and the person's versions; the apps' versions the workbench's apps depend on, everyone's and
+    the person's, in a fixed order)."""
+    apps = sorted({app for label, _provider, reads in provider_apps() for app in (label, *reads)})
+    per_app = tuple(name for app in apps for name in (versions.of_app(app), versions.of_user(user.pk, app)))
+    return ("work", versions.of_user(user.pk)), per_app
+
+
+def _app_stamps(user: User, stamp: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """{app: the versions its items are valid under}: the house's and the person's, then its own app's and those
+    of the apps it reads, from `stamp` (as `_stamp` reads them)."""
+    base, per_app = _version_names(user)
+    value = dict(zip((*base, *per_app), stamp, strict=True))
+    return {label: (stamp[0], stamp[1], *(value[name] for app in (label, *reads)
+                                          for name in (versions.of_app(app), versions.of_user(user.pk, app))))
+            for label, _provider, reads in provider_apps()}
 
 
 def _fresh(kept: tuple | None, stamp: tuple[int, ...]) -> bool:

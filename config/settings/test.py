@@ -44,3 +44,6 @@ CHUXIN_ROBOT_TIMEOUT = 1
 # Every gathering of a plain member's workbench checks each app's probe against the app itself
 # (chuxin.workbench.selectors._to_ask): a probe that misses work fails the test that gathered.
 CHUXIN_CHECK_WORKBENCH_PROBES = True
+# Every app's items the workbench reads from what it kept are checked against the app asked afresh: a write that
+# reaches an app's work without moving its version fails the test where it shows (chuxin.core.versions).
+CHUXIN_CHECK_WORKBENCH_KEPT = True

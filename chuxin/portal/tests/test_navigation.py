@@ -97,9 +97,9 @@ def test_a_page_draws_both_counts_when_the_work_count_is_known(world, client_for
     directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请按期报送。",
                    due_on=datetime.date(2030, 1, 1), recipients=[world.b1], subtree=False)
     notify(recipient=world.secretary, actor=world.worker, kind="assigned", target=world.b1, title="请查收", url="/")
-    gather = workbench._gather
+    gather = workbench._gather_apps
     gathered = []
-    workbench._gather = lambda user, providers=None: gathered.append(user) or gather(user, providers)
+    workbench._gather_apps = lambda user, apps: gathered.append(user) or gather(user, apps)
     try:
         page = client.get(reverse("portal:me")).content.decode()
         assert gathered == [] and 'hx-trigger="load, notifications-changed from:body, every 120s"' in page
@@ -110,7 +110,7 @@ def test_a_page_draws_both_counts_when_the_work_count_is_known(world, client_for
             page = client.get(reverse("portal:me")).content.decode()
         assert len(gathered) == 1  # not gathered again: the count kept is drawn in
     finally:
-        workbench._gather = gather
+        workbench._gather_apps = gather
     assert 'hx-trigger="notifications-changed from:body, every 120s"' in page and 'hx-trigger="load' not in page
     bell = page[page.index('data-testid="bell"'):page.index("</a>", page.index('data-testid="bell"'))]
     assert 'data-testid="unread-count" aria-hidden="true">1</span>' in bell
@@ -159,19 +159,19 @@ def test_a_plain_members_first_page_counts_nothing_open_itself(world, client_for
 
     assert not access.has_any(world.member_user, access.Need.READ)
     client = client_for(world.member_user)
-    gather = workbench._gather
+    gather = workbench._gather_apps
     gathered = []
-    workbench._gather = lambda user, providers=None: gathered.append(providers) or gather(user, providers)
+    workbench._gather_apps = lambda user, apps: gathered.append(apps) or gather(user, apps)
     try:
         with CaptureQueriesContext(connection) as queries:
             page = client.get(reverse("portal:me")).content.decode()
     finally:
-        workbench._gather = gather
+        workbench._gather_apps = gather
     assert 'hx-trigger="load' not in page and "hx-trigger=\"notifications-changed from:body, every 120s\"" in page
     from chuxin.accounts.models import User
 
     assert workbench._count_known(User.objects.get(pk=world.member_user.pk))[0] == 0  # counted, and kept
-    assert len(gathered) == 1 and gathered[0] is not None  # only the apps without a probe, each at once
+    assert gathered == []  # no gathering: the apps without a probe asked directly, each at once
     assert sum(q["sql"].startswith("SELECT EXISTS") for q in queries.captured_queries) == 1
     with django_capture_on_commit_callbacks(execute=True):
         notice_send(actor=world.worker, organization=world.pc, title="请确认收到", body="请按期报送。",

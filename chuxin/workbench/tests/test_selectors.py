@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.urls import reverse
 
 from chuxin.core import registry
 from chuxin.core.protocols import WorkItem
@@ -419,3 +420,117 @@ def _to_review():
     from django.utils.translation import gettext
 
     return gettext("to review")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kept per app: after a write, only the apps it reached are asked again (chuxin.core.versions.work_changed)
+
+
+def _regathered(user) -> tuple[list[WorkItem], set[str]]:
+    """A new request's items for `user`, and the apps it asked (the others' items read from what was kept)."""
+    from chuxin.accounts.models import User
+
+    asked: set[str] = set()
+    calls = []
+    gather = selectors._gather_apps
+
+    def spy(who, apps):
+        if not calls:  # the first call: the suite's check of kept items asks the kept apps after it
+            asked.update(label for label, _provider in apps)
+        calls.append(who)
+        return gather(who, apps)
+
+    selectors._gather_apps = spy
+    try:
+        return my_items(User.objects.get(pk=user.pk)), asked
+    finally:
+        selectors._gather_apps = gather
+
+
+def test_after_a_write_only_the_apps_it_reached_are_asked_again(world):
+    """A directive sent: the directives app (its service's audit entry) and the notices app (which pushes a
+    directive issued to the groups' robots: a consumer of its record) are asked again; plans, reports and the rest
+    are read from what was kept, and the secretary's new directive is there. A change of an organization (the
+    foundation: everyone's work reads it) asks every app again."""
+    from chuxin.directives.services import directive_send
+    from chuxin.orgs.services import organization_update
+
+    items, asked = _regathered(world.secretary)
+    every = {label for label, _provider, _reads in selectors.provider_apps()}
+    assert asked == every
+    assert _regathered(world.secretary)[1] == set()  # nothing written: all kept
+    directive_send(actor=world.worker, sender=world.pc, title="关于开展自查的通知", body="请按期报送。",
+                   due_on=D(2030, 1, 1), recipients=[world.b1], subtree=False)
+    items, asked = _regathered(world.secretary)
+    assert asked == {"directives", "notices"}
+    assert [i.title for i in items if i.kind == "directive"] == ["关于开展自查的通知"]
+    organization_update(actor=world.worker, organization=world.b2, name="第二党支部（新）")
+    assert _regathered(world.secretary)[1] == every
+
+
+def test_logins_and_exports_renew_no_ones_work(world):
+    """An audit entry of an access or a login changes no one's open work: every workbench stays kept."""
+    from chuxin.audit.models import AuditEntry
+    from chuxin.audit.services import audit_record
+
+    _regathered(world.secretary)
+    audit_record(actor=world.worker, action=AuditEntry.Action.LOGIN, target=world.worker)  # as the login view does
+    audit_record(actor=world.worker, action=AuditEntry.Action.EXPORT, target=world.b1, organization=world.b1)
+    assert _regathered(world.secretary)[1] == set()
+    audit_record(actor=world.worker, action=AuditEntry.Action.UPDATE, target=world.b1, organization=world.b1)
+    assert _regathered(world.secretary)[1] == {label for label, _p, _r in selectors.provider_apps()}
+
+
+def test_a_persons_own_write_asks_again_the_app_of_the_view_only(world, client_for):
+    """A POST answered without an error renews the person's own work in the view's app (OwnWorkMiddleware: the
+    URL namespace is the app's label); a POST outside the apps renews all of theirs."""
+    from chuxin.core import versions
+
+    _regathered(world.secretary)
+    client = client_for(world.secretary)
+    assert client.post(reverse("workbench:feed-settings")).status_code == 200
+    assert _regathered(world.secretary)[1] == set()  # the workbench app gives no work of its own
+    versions.work_changed(["plans"], users=[world.secretary.pk])  # what a POST to a plans page does
+    assert _regathered(world.secretary)[1] == {"plans"}
+    assert _regathered(world.worker)[1] != {"plans"}  # another person's is their own
+    assert client.post(reverse("set_language"), {"language": "zh-hans"}).status_code == 302  # no app
+    assert _regathered(world.secretary)[1] == {label for label, _p, _r in selectors.provider_apps()}
+
+
+def test_an_app_reading_another_apps_rows_says_so_or_the_suite_fails(world, monkeypatch, installed, settings):
+    """An app whose items change with a write of another app must name it in `workbench_reads`: then that app's
+    writes ask it again. Without it, the suite's check of kept items (CHUXIN_CHECK_WORKBENCH_KEPT) finds the
+    kept items stale and fails the test that shows it."""
+    from chuxin.core import versions
+    from chuxin.notices.models import NoticeRecipient
+    from chuxin.notices.services import notice_send
+
+    def work(user):  # the notices this person has, read by an app that is not the notices app
+        return [item(D(2026, 1, 1), f"notice {pk}", uid=f"n-{pk}")
+                for pk in NoticeRecipient.objects.filter(user=user).values_list("pk", flat=True)]
+
+    def install(reads):  # the reader, and the notices app (its own items: none here)
+        fake_module(monkeypatch, "chuxin.reader")
+        fake_module(monkeypatch, "chuxin.reader.selectors", workbench_items=work, nothing=lambda user: [])
+        installed(app("notices", Hooks(workbench="chuxin.reader.selectors.nothing")),
+                  app("reader", Hooks(workbench="chuxin.reader.selectors.workbench_items", workbench_reads=reads)))
+
+    notice_send(actor=world.secretary, organization=world.b1, title="学习通知", body="<p>请阅</p>",
+                to_organizations=[world.b1])
+    rows = list(NoticeRecipient.objects.filter(user=world.member_user))
+    NoticeRecipient.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    install(())
+    assert my_items(world.member_user) == []
+    NoticeRecipient.objects.bulk_create(rows)  # the notice reaches them: a write of the notices app
+    versions.work_changed(["notices"])
+    with pytest.raises(AssertionError, match="the workbench kept reader's items, but asked afresh it gives others"):
+        my_items(_fresh_user(world.member_user))
+    install(("notices",))
+    versions.work_changed(["notices"])
+    assert len(my_items(_fresh_user(world.member_user))) == 1
+
+
+def _fresh_user(user):
+    from chuxin.accounts.models import User
+
+    return User.objects.get(pk=user.pk)
