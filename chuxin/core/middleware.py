@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from . import versions
+from . import registry, versions
 from .audit_context import AuditContext, acting_from
 
 NUL = "\x00"
@@ -104,11 +104,12 @@ class OwnWorkMiddleware:
         match = getattr(request, "resolver_match", None)
         if user is not None and user.is_authenticated and not getattr(match and match.func, "leaves_work_alone",
                                                                        False):
-            # The app of the view (its URL namespace is its label): the person's work in that app; a view outside
-            # the apps (no namespace) or of the foundation renews all of theirs.
+            # The app of the view (its URL namespace is its label), when it gives work itself: the person's work
+            # in that app. A view of another app (the portal, the foundation) or outside the apps renews all of
+            # theirs: what such a view writes without an audit entry may be any app's.
             namespaces = getattr(match, "namespaces", None)
             app = namespaces[0] if namespaces else None
-            versions.work_changed([versions.app_of(f"chuxin.{app}") if app else None], users=[user.pk])
+            versions.work_changed([app if app in registry.workbench_app_labels() else None], users=[user.pk])
         return response
 
 

@@ -190,6 +190,10 @@ def workbench_apps() -> list[tuple[str, Callable, tuple[str, ...]]]:
     return [(e.app, load(e.hooks.workbench), e.hooks.workbench_reads) for e in entries() if e.hooks.workbench]
 
 
+def workbench_app_labels() -> set[str]:
+    return {e.app for e in entries() if e.hooks.workbench}
+
+
 def record_kind_apps(code: str) -> set[str | None]:
     """The apps whose work a record of this kind may change: the app that declares it and those with a consumer
     of it that may change work (not `no_work`); None for a kind nobody declares."""
