@@ -26,6 +26,7 @@ house's version or the person's, as before: every app is asked again.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -59,8 +60,8 @@ def current_many_with(names: tuple[str, ...], keys: tuple[str, ...], optional: t
     """Several versions and the cache's values for `keys`, in one round trip (the workbench count kept under the
     house's version and the person's). `optional`: more versions, read as 0 while they are not in the cache rather
     than made (the apps' versions: a person's first page would make some thirty, one round trip each); their
-    values follow `names`' in the tuple. A version moves from 0 to 2 at its first bump, never back to 0 but by
-    eviction from the cache, which COUNT_SECONDS bounds as for any version (chuxin.workbench.selectors)."""
+    values follow `names`' in the tuple. Such a version is made at its first bump from the clock and expires
+    (`bump(expiring=True)`)."""
     vkeys = [_PREFIX + name for name in names]
     okeys = [_PREFIX + name for name in optional]
     found = cache.get_many([*vkeys, *okeys, *keys])
@@ -115,28 +116,46 @@ def work_changed(apps: Iterable[str | None], users: Iterable[int] | None = None)
     scoped = sorted(labels) if labels and None not in labels and not labels & FOUNDATION else [None]
     if users is None:
         for app in scoped:
-            bump_on_commit("work" if app is None else of_app(app))
+            bump_on_commit("work" if app is None else of_app(app), expiring=app is not None)
         return
     for pk in sorted(set(users)):
         for app in scoped:
-            bump_on_commit(of_user(pk, app))
+            bump_on_commit(of_user(pk, app), expiring=app is not None)
 
 
-def bump(name: str) -> None:
+# How long an app's version lives in the cache after it is made (`bump(expiring=True)`): a person's versions per
+# app are one key for each app they write in, which kept forever would fill Redis (no eviction there: the job queue
+# lives in it too). Far longer than anything kept under a version is used (COUNT_SECONDS, five minutes).
+EXPIRING_SECONDS = 86400
+
+
+def bump(name: str, *, expiring: bool = False) -> None:
+    """Move a version on. `expiring`: a version read as 0 while it is not in the cache (`current_many_with`'s
+    `optional`), which is made from the clock (milliseconds) and lives EXPIRING_SECONDS from then: made again after
+    that, it starts above every value it had (one bump is +1), so a stamp kept from before never matches it again;
+    and 0, read while it is away, matched only what was kept before it was first made, longer ago than
+    EXPIRING_SECONDS."""
     key = _PREFIX + name
     try:
-        cache.incr(key)
-    except ValueError:  # not there yet (a new cache, or evicted): any new value differs from the keys in use
-        cache.set(key, current(name) + 1, timeout=None)
+        cache.incr(key)  # keeps the key's expiry
+    except ValueError:  # not there yet (a new cache, evicted, or expired): any new value differs from the keys in use
+        if expiring:
+            cache.add(key, time.time_ns() // 1_000_000, timeout=EXPIRING_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # gone again at once: made from the clock once more, which is later still
+                cache.set(key, time.time_ns() // 1_000_000, timeout=EXPIRING_SECONDS)
+        else:
+            cache.set(key, current(name) + 1, timeout=None)
 
 
-def bump_on_commit(name: str) -> None:
+def bump_on_commit(name: str, *, expiring: bool = False) -> None:
     """Now and again after the surrounding transaction commits. Now: so the writer's own later reads in the
     transaction (and tests, which never commit) see a new version; again at the commit: a value another request
     computed and cached meanwhile, from the data before the commit, is dropped too. A rollback leaves one bump
     too many, which costs one recomputation."""
-    bump(name)
-    transaction.on_commit(lambda: bump(name))
+    bump(name, expiring=expiring)
+    transaction.on_commit(lambda: bump(name, expiring=expiring))
 
 
 def leaves_work_alone(view):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 
 from chuxin.core import versions
@@ -34,3 +36,26 @@ def test_several_versions_and_kept_values_in_one_read(db):
     cache.set("kept:y", 5)
     found = versions.current_many_with(("test:e", "test:f"), ("kept:y", "kept:none"))
     assert found == ((2, 1), {"kept:y": 5})
+
+
+def test_an_apps_version_is_0_until_moved_then_made_from_the_clock_and_made_again_above_after_it_expires(
+        db, monkeypatch):
+    """The versions per app and person (work_changed) are read as 0 until a write moves them, are made with an
+    expiry (a person's one key per app would otherwise stay in Redis for ever), and made again after it from the
+    clock: never back to a value a kept stamp may hold."""
+    name = versions.of_user(7, "plans")
+    key = "chuxin:version:" + name
+    assert versions.current_many_with(("work",), (), (name,))[0] == (1, 0)
+    versions.work_changed(["plans"], users=[7])  # now, and again at the commit (at once: no transaction here)
+    first = versions.current_many_with(("work",), (), (name,))[0][1]
+    assert first > 1_700_000_000_000  # milliseconds of the clock
+    versions.work_changed(["plans"], users=[7])
+    moved = versions.current_many_with(("work",), (), (name,))[0][1]
+    assert moved > first
+    cache.delete(key)  # expired, EXPIRING_SECONDS after it was made
+    later = time.time_ns() + versions.EXPIRING_SECONDS * 1_000_000_000
+    monkeypatch.setattr(versions.time, "time_ns", lambda: later)
+    assert versions.current_many_with(("work",), (), (name,))[0][1] == 0
+    versions.bump(name, expiring=True)
+    assert versions.current_many_with(("work",), (), (name,))[0][1] > moved
+    assert versions.current("work") == 1  # the house's version: a write of one app's work leaves it alone
