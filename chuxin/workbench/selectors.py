@@ -77,10 +77,11 @@ def my_items(user: User) -> list[WorkItem]:
 def _regather(user: User, stamp: tuple[int, ...], kept: dict[str, tuple]) -> list[WorkItem]:
     """The apps whose kept items are out of date asked again, the others' read from `kept`; all kept again."""
     now = time.time()
-    stamps = _app_stamps(user, stamp)
+    declared = provider_apps()
+    stamps = _app_stamps(user, stamp, declared)
     apps: dict[str, tuple] = {}
     stale: list[tuple[str, Provider]] = []
-    for label, provider, _reads in provider_apps():
+    for label, provider, _reads in declared:
         mine = kept.get(label)
         if mine is not None and tuple(mine[0]) == stamps[label] and now - mine[2] < COUNT_SECONDS:
             apps[label] = mine
@@ -91,8 +92,7 @@ def _regather(user: User, stamp: tuple[int, ...], kept: dict[str, tuple]) -> lis
         _check_kept(user, apps)
     for label, _provider in stale:
         apps[label] = (stamps[label], gathered[label], now)
-    items = sorted((item for _stamp, app_items, _at in apps.values() for item in app_items),
-                   key=lambda item: item.sort_key)
+    items = _soonest_first(app_items for _stamp, app_items, _at in apps.values())
     oldest = min((at for _stamp, _items, at in apps.values()), default=now)
     cache.set(_items_key(user), (stamp, items, oldest, apps), COUNT_SECONDS)
     # The badge after this page (or the calendar) finds the count made: no second gathering.
@@ -272,9 +272,9 @@ def _nothing_open(user: User, stamp: tuple[int, ...]) -> int | None:
         apps = provider_apps()
         rest = [provider for i, provider in enumerate(found) if i not in silent]  # those without a probe
         by_app = {label: provider(user) if provider in rest else [] for label, provider, _reads in apps}
-    items = sorted((item for app_items in by_app.values() for item in app_items), key=lambda item: item.sort_key)
+    items = _soonest_first(by_app.values())
     now = time.time()
-    stamps = _app_stamps(user, stamp)
+    stamps = _app_stamps(user, stamp, apps)
     kept = {label: (stamps[label], app_items, now) for label, app_items in by_app.items()}
     # One round trip for both (the items are few: a plain member's); `_fresh` bounds their use to COUNT_SECONDS.
     cache.set_many({_items_key(user): (stamp, items, now, kept), _count_key(user): (stamp, len(items), now)},
@@ -306,22 +306,28 @@ def _stamp(user: User) -> tuple[int, ...]:
     return versions.current_many_with(base, (), per_app)[0]
 
 
-def _version_names(user: User) -> tuple[tuple[str, str], tuple[str, ...]]:
+def _version_names(user: User, declared: list | None = None) -> tuple[tuple[str, str], tuple[str, ...]]:
     """(the house's and the person's versions; the apps' versions the workbench's apps depend on, everyone's and
-    the person's, in a fixed order)."""
-    apps = sorted({app for label, _provider, reads in provider_apps() for app in (label, *reads)})
+    the person's, in a fixed order). `declared`: provider_apps(), when the caller has it."""
+    declared = provider_apps() if declared is None else declared
+    apps = sorted({app for label, _provider, reads in declared for app in (label, *reads)})
     per_app = tuple(name for app in apps for name in (versions.of_app(app), versions.of_user(user.pk, app)))
     return ("work", versions.of_user(user.pk)), per_app
 
 
-def _app_stamps(user: User, stamp: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+def _app_stamps(user: User, stamp: tuple[int, ...], declared: list) -> dict[str, tuple[int, ...]]:
     """{app: the versions its items are valid under}: the house's and the person's, then its own app's and those
-    of the apps it reads, from `stamp` (as `_stamp` reads them)."""
-    base, per_app = _version_names(user)
+    of the apps it reads, from `stamp` (as `_stamp` reads them); `declared`: provider_apps()."""
+    base, per_app = _version_names(user, declared)
     value = dict(zip((*base, *per_app), stamp, strict=True))
     return {label: (stamp[0], stamp[1], *(value[name] for app in (label, *reads)
                                           for name in (versions.of_app(app), versions.of_user(user.pk, app))))
-            for label, _provider, reads in provider_apps()}
+            for label, _provider, reads in declared}
+
+
+def _soonest_first(lists) -> list[WorkItem]:
+    """The items of several apps' lists in one list, soonest first (no date last)."""
+    return sorted((item for items in lists for item in items), key=lambda item: item.sort_key)
 
 
 def _fresh(kept: tuple | None, stamp: tuple[int, ...]) -> bool:
