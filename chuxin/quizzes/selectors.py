@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, scope_q, standings
-from chuxin.core.db import Bound, Prepared, PreparedExists
+from chuxin.core.db import Bound, Prepared, PreparedExists, PreparedRows
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -50,6 +51,26 @@ def question_pool(user) -> QuerySet[Question]:
     return Question.objects.filter(active=True, current__isnull=False, organization_path__in=pool_paths(user))
 
 
+def pool_current(user) -> dict[int, int]:
+    """{question: its current version} of the user's pool, in the pool's order (topic, then question): what the
+    daily practice draws from, on each member's first page of the day (a query compiled once per number of
+    places, chuxin.core.db.PreparedRows)."""
+    return dict(_POOL_CURRENT.tuples(pool_paths(user)))
+
+
+_POOL_CURRENT = PreparedRows(lambda paths: Question.objects.filter(
+    active=True, current__isnull=False, organization_path__in=paths).order_by("topic", "pk").values_list(
+    "pk", "current_id"))
+
+
+def answers_of(session: PracticeSession) -> dict[int, Answer]:
+    """{version: the answer} of a practice (a query compiled once: every practice page with an answer asks)."""
+    return {answer.version_id: answer for answer in _ANSWERS.objects(session.pk)}
+
+
+_ANSWERS = PreparedRows(lambda session_id: Answer.objects.filter(session_id=session_id).order_by())
+
+
 def question_list(user, *, topic: str = "", kind: str = "", search: str = "") -> QuerySet[Question]:
     """Questions a manager sees: their own subtree's banks and the banks above (read-only), active first."""
     q = scope_q(user, Need.MANAGE, "organization_path") | Q(organization_path__in=pool_paths(user))
@@ -72,8 +93,27 @@ def access_question(user, pk, *, need: Need) -> Question:
 
 
 def versions_in_order(ids: list[int]) -> list[QuestionVersion]:
-    found = QuestionVersion.objects.select_related("question").in_bulk(ids)
+    """The versions of `ids` in that order (those that exist), each with its question's type, topic and source
+    (what a question's card shows; the question's other fields are read if asked for). A version never changes,
+    so every practice page and answer asks this: one query compiled once per number of ids
+    (chuxin.core.db.PreparedRows)."""
+    if not ids:
+        return []
+    found = {}
+    for row in _VERSIONS.dicts(list(ids)):
+        question = Question.from_db(DEFAULT_DB_ALIAS, _QUESTION_FIELDS, [row.pop(f"question__{name}") if name != "id"
+                                                                          else row["question_id"]
+                                                                          for name in _QUESTION_FIELDS])
+        version = QuestionVersion.from_db(DEFAULT_DB_ALIAS, list(row), list(row.values()))
+        version.question = question
+        found[version.pk] = version
     return [found[i] for i in ids if i in found]
+
+
+_QUESTION_FIELDS = ["id", "kind", "topic", "source"]
+_VERSIONS = PreparedRows(lambda ids: QuestionVersion.objects.filter(pk__in=ids).order_by().values(
+    *(field.attname for field in QuestionVersion._meta.concrete_fields),
+    *(f"question__{name}" for name in _QUESTION_FIELDS[1:])))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from chuxin.audit.models import AuditEntry
 from chuxin.audit.services import audit_record
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, authorize
+from chuxin.core.db import PreparedRows
 from chuxin.core.paths import ancestor_paths
 from chuxin.members.models import Member
 from chuxin.records.services import record_work
@@ -118,7 +119,7 @@ def daily_practice(*, user, day: datetime.date) -> PracticeSession | None:
     if org is None:
         return None
     count = core_rules.value(DAILY_COUNT, org)
-    current = dict(selectors.question_pool(user).values_list("pk", "current_id"))  # the pool's current versions
+    current = selectors.pool_current(user)  # the pool's current versions
     if not current:
         return None
     versions = [current[pk] for pk in _draw(list(current), count, f"daily:{user.pk}:{day.isoformat()}")]
@@ -165,13 +166,20 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
         raise PermissionDenied
     if version_id not in session.versions:
         raise ValidationError(_("This question is not part of this practice."))
-    version = QuestionVersion.objects.select_related("question").get(pk=version_id)
+    found = selectors.versions_in_order([version_id])
+    if not found:
+        raise QuestionVersion.DoesNotExist
+    version = found[0]
     given = session
     with transaction.atomic():
         # Under the session's lock every answer to it is made (here only), so the one already given is found
-        # here and no twin can be inserted meanwhile: no savepoint, no second look afterwards.
-        session = PracticeSession.objects.select_for_update().get(pk=session.pk)
-        existing = Answer.objects.filter(session=session, version_id=version_id).first()
+        # here and no twin can be inserted meanwhile: no savepoint, no second look afterwards. `answered` counts
+        # them (kept here, under the lock): none yet, none to look for. Both queries compiled once
+        # (chuxin.core.db.PreparedRows): every answer of every practice asks them.
+        session = _LOCKED_SESSION.first_object(session.pk)
+        if session is None:
+            raise PracticeSession.DoesNotExist
+        existing = _ANSWER_GIVEN.first_object(session.pk, version_id) if session.answered else None
         if existing is not None:
             existing.version = version
             return existing, False
@@ -200,6 +208,11 @@ def practice_answer(*, user, session: PracticeSession, version_id: int, raw: lis
     # The caller's copy shows what was just saved, without reading the row again.
     given.answered, given.correct, given.finished_at = session.answered, session.correct, session.finished_at
     return answer, True
+
+
+_LOCKED_SESSION = PreparedRows(lambda pk: PracticeSession.objects.select_for_update().filter(pk=pk))
+_ANSWER_GIVEN = PreparedRows(lambda session_id, version_id: Answer.objects.filter(
+    session_id=session_id, version_id=version_id).order_by()[:1])
 
 
 def wrong_review(*, user, question: Question, raw: list[str]) -> bool:

@@ -83,7 +83,7 @@ def home_view(request):
 
 def _session_items(session: PracticeSession) -> list[dict]:
     # `answered` counts the answers (the service keeps it, under the session's lock): none yet, nothing to read.
-    answers = {a.version_id: a for a in session.answers.all()} if session.answered else {}
+    answers = selectors.answers_of(session) if session.answered else {}
     return [shown(v, answers.get(v.pk), reveal=v.pk in answers) for v in selectors.versions_in_order(session.versions)]
 
 

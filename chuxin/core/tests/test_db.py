@@ -76,6 +76,51 @@ def test_a_prepared_query_must_take_its_value_once_and_objects_whole():
         Prepared(lambda pk: User.objects.filter(pk=pk).only("username")).first_object(1)
 
 
+def test_prepared_rows_read_what_the_orm_reads_for_any_values_of_the_same_shape(world):
+    """PreparedRows: dicts, tuples and objects as the ORM gives them (dates and JSON converted), one query each,
+    compiled once per shape (a list of two ids and one of three are two shapes); empty by its conditions: no SQL."""
+    import datetime
+
+    import pytest
+
+    from chuxin.accounts.models import RoleGrant
+    from chuxin.audit.models import AuditEntry
+    from chuxin.core.db import PreparedRows
+
+    orgs = PreparedRows(lambda pks, kind: Organization.objects.filter(pk__in=pks, kind=kind).order_by("path")
+                        .values("id", "name", "path", "created_at"))
+    rows = PreparedRows(lambda pks: Organization.objects.filter(pk__in=pks).order_by("-path").values_list("code",
+                                                                                                      "parent_id"))
+    objects = PreparedRows(lambda pks: Member.objects.filter(pk__in=pks).order_by("pk"))
+    every = list(Organization.objects.order_by("path"))
+    for pks in ([every[0].pk, every[1].pk], [o.pk for o in every[:3]], [o.pk for o in every], [-1]):
+        for kind in {o.kind for o in every}:
+            expected = list(Organization.objects.filter(pk__in=pks, kind=kind).order_by("path")
+                            .values("id", "name", "path", "created_at"))
+            with CaptureQueriesContext(connection) as queries:
+                assert orgs.dicts(pks, kind) == expected
+            assert len(queries) == 1
+            assert all(isinstance(row["created_at"], datetime.datetime) for row in expected)
+        assert rows.tuples(pks) == list(Organization.objects.filter(pk__in=pks).order_by("-path")
+                                        .values_list("code", "parent_id"))
+    members = list(Member.objects.order_by("pk")[:4])
+    found = objects.objects([m.pk for m in members])
+    assert found == members and all(m._state.adding is False for m in found)
+    assert [m.name for m in found] == [m.name for m in members] and found[0].organization_id == members[0].organization_id
+    assert objects.first_object([-3]) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert objects.objects([]) == [] and orgs.dicts([], "branch") == []
+    assert len(queries) == 0
+    # JSON is read as JSON (the ORM's converter on SQLite, the driver's on PostgreSQL).
+    entry = AuditEntry.objects.create(action=AuditEntry.Action.UPDATE, changes={"名称": ["旧", "新"], "n": [1, 2]})
+    changes = PreparedRows(lambda pk: AuditEntry.objects.filter(pk=pk).values("changes")).dicts(entry.pk)
+    assert changes == [{"changes": {"名称": ["旧", "新"], "n": [1, 2]}}]
+    with pytest.raises(ValueError, match="own columns only"):
+        PreparedRows(lambda pk: RoleGrant.objects.filter(pk=pk).select_related("user")).objects(1)
+    with pytest.raises(ValueError, match="derived from a value"):  # a LIKE pattern made of it
+        PreparedRows(lambda name: Member.objects.filter(name__contains=name).values("id")).dicts("张")
+
+
 def test_a_deactivated_account_is_logged_out_at_its_next_request(world, client_for):
     """The session's user is read through a Prepared query (accounts.backends): an account made inactive meanwhile
     is no one at the next request, as with Django's own backend."""
