@@ -223,7 +223,7 @@ class PreparedRows(PreparedExists):
     """A query of a fixed shape built from a few values, as PreparedExists takes them (ids, texts, dates, times,
     lists of them; compiled by the ORM once per database, process and shape), that reads its rows: a queryset of
     `.values(...)` gives dicts (`dicts`), of `.values_list(...)`, tuples (`tuples`), of the model's own columns
-    (no select_related, nothing deferred), model objects (`objects`); each value converted as the ORM converts it
+    (all, or those `.only()` names; no select_related, no annotation), model objects (`objects`); each value converted as the ORM converts it
     (JSON, dates, booleans on SQLite). Ordering and slices belong to the shape.
 
     For the queries a request makes many times over with other values: the daily practice's answers
@@ -242,28 +242,32 @@ class PreparedRows(PreparedExists):
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
         query = built.query
         if built._iterable_class is ModelIterable:
+            # The model's own columns, all of them or those `.only()` names (the others deferred, as the ORM
+            # leaves them): nothing joined in, nothing annotated.
             model = built.model
-            if query.select_related or query.deferred_loading[0] or len(compiler.select) != len(
-                    model._meta.concrete_fields):
+            targets = [getattr(expression, "target", None) for expression, _sql, _alias in compiler.select]
+            if query.select_related or any(target is None or target.model._meta.concrete_model
+                                           is not model._meta.concrete_model for target in targets):
                 raise ValueError("PreparedRows: model objects are read with their model's own columns only")
-            names = [field.attname for field in model._meta.concrete_fields]
+            names = [target.attname for target in targets]
         elif built._iterable_class is ValuesIterable:
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
         elif built._iterable_class is ValuesListIterable:
             names = None
         else:
             raise ValueError("PreparedRows: objects, .values() or .values_list() (not flat, not named)")
-        return sql, list(params), (converters, names, built.model)
+        # A DISTINCT ordered by columns it does not read selects them too, after its own: cut, as the ORM does.
+        return sql, list(params), (converters, names, built.model, len(compiler.select))
 
     def _rows(self, values: tuple, using: str) -> tuple[list[list], Any]:
         found = self._filled(values, using)
         if found is None:
             return [], None
-        sql, params, (converters, names, model) = found
+        sql, params, (converters, names, model, width) = found
         db = connections[using]
         with db.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = [list(row) for row in cursor.fetchall()]
+            rows = [list(row[:width]) for row in cursor.fetchall()]
         for row in rows:
             for position, (functions, expression) in converters.items():
                 for function in functions:
@@ -287,6 +291,16 @@ class PreparedRows(PreparedExists):
     def first_object(self, *values, using: str = DEFAULT_DB_ALIAS) -> Model | None:
         found = self.objects(*values, using=using)
         return found[0] if found else None
+
+
+def loaded(model: type[Model], values: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> Model:
+    """A model object as the ORM makes one from a row: `values` by attribute name (`organization_id`), the
+    model's other fields deferred (read when asked for, as `.only()` leaves them). Model.from_db takes the values
+    in the order of the model's fields; this puts them in it."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    if len(names) != len(values):
+        raise ValueError(f"{model.__name__} has no field {sorted(set(values) - set(names))}")
+    return model.from_db(using, names, [values[name] for name in names])
 
 
 def _shape(value) -> tuple:

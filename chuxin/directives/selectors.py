@@ -17,9 +17,10 @@ from django.utils.translation import gettext_noop as noop
 from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
-from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q
+from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q, scope_ranges
+from chuxin.core.db import PreparedRows
 from chuxin.core.links import id_url
-from chuxin.core.paths import subtree_q
+from chuxin.core.paths import ranges_q, subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.plans.selectors import origin_counts, tasks_of_origin
@@ -283,6 +284,26 @@ def workbench_probe(user) -> list[QuerySet]:
     return [_waiting(user)] if scope_prefixes(user, Need.MANAGE) else []
 
 
+def _sender_ranges(user) -> list[str] | None:
+    """`_from_above_q` as plain values: the ranges of the senders the user reaches (None: every sender)."""
+    if scope_prefixes(user, Need.READ) == [""]:
+        return None
+    return scope_ranges(user, Need.READ)
+
+
+def _waiting_rows(manage: list[str], reached: list[str] | None) -> QuerySet:
+    """`_waiting` from plain values, as workbench_items reads it: compiled once per shape (PreparedRows)."""
+    rows = DirectiveRecipient.objects.filter(ranges_q(manage, "organization__path"))
+    rows = rows.filter(pk__in=[]) if reached is None else rows.exclude(ranges_q(reached, "directive__sender__path")) \
+        if reached else rows
+    return (rows.exclude(state=State.COMPLETED).filter(directive__status=Directive.Status.OPEN)
+            .order_by("directive__due_on", "id")
+            .values_list("id", "state", "directive__title", "directive__due_on", "organization__name"))
+
+
+_WAITING_ROWS = PreparedRows(_waiting_rows)
+
+
 def workbench_items(user) -> list[WorkItem]:
     """Directives from above waiting for an organization the user manages: to acknowledge or to complete.
 
@@ -291,11 +312,7 @@ def workbench_items(user) -> list[WorkItem]:
     if not scope_prefixes(user, Need.MANAGE):  # a directive waits for an organization someone manages
         return []
     today = timezone.localdate()
-    rows = (
-        _waiting(user)
-        .order_by("directive__due_on", "id")
-        .values_list("id", "state", "directive__title", "directive__due_on", "organization__name")
-    )
+    rows = _WAITING_ROWS.tuples(scope_ranges(user, Need.MANAGE), _sender_ranges(user))
     recipient_url = id_url("directives:recipient")
     overdue_label, acknowledge_label, complete_label = _("overdue"), _("to acknowledge"), _("to complete")
     items = []

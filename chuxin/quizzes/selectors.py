@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, fetch, scope_q, standings
-from chuxin.core.db import Bound, Prepared, PreparedExists, PreparedRows
+from chuxin.core.db import Bound, Prepared, PreparedExists, PreparedRows, loaded
 from chuxin.core.paths import ancestor_paths
 from chuxin.core.protocols import WorkItem
 from chuxin.members.models import Member
@@ -101,10 +100,9 @@ def versions_in_order(ids: list[int]) -> list[QuestionVersion]:
         return []
     found = {}
     for row in _VERSIONS.dicts(list(ids)):
-        question = Question.from_db(DEFAULT_DB_ALIAS, _QUESTION_FIELDS, [row.pop(f"question__{name}") if name != "id"
-                                                                          else row["question_id"]
-                                                                          for name in _QUESTION_FIELDS])
-        version = QuestionVersion.from_db(DEFAULT_DB_ALIAS, list(row), list(row.values()))
+        question = loaded(Question, {"id": row["question_id"], **{
+            name: row.pop(f"question__{name}") for name in _QUESTION_FIELDS[1:]}})
+        version = loaded(QuestionVersion, row)
         version.question = question
         found[version.pk] = version
     return [found[i] for i in ids if i in found]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuxin.core.access import Need, can, fetch, has_any, scope_q, scope_ranges
-from chuxin.core.db import Bound, PreparedExists
+from chuxin.core.db import Bound, PreparedExists, PreparedRows, loaded
 from chuxin.core.links import id_url, ids_url
 from chuxin.core.paths import ancestor_paths, ranges_q, subtree_q
 from chuxin.core.protocols import WorkItem
@@ -215,16 +215,54 @@ _PROBE = PreparedExists(lambda user_id, today: _seats(user_id, today))
 _ORG_COLUMNS = ("id", "name", "path", "kind", "status")
 
 
+def _organization(row: dict) -> Organization:
+    return loaded(Organization, {name: row[f"organization__{name}"] for name in _ORG_COLUMNS})
+
+
+# my_duties' queries, compiled once (chuxin.core.db.PreparedRows): a secretary's workbench asks them at each
+# gathering, and building and compiling them cost more than running them.
+_ORG_VALUES = tuple(f"organization__{name}" for name in _ORG_COLUMNS)
+_SEATS = PreparedRows(lambda user_id, today: _seats(user_id, today).values("id", "kind", *_ORG_VALUES))
+_GRANTED = PreparedRows(lambda user_id: _secretary_grants(user_id).values(*_ORG_VALUES))
+_PERIOD_FIELDS = ("id", "requirement_id", "start", "end", "due_on")
+_REQUIREMENT_FIELDS = ("id", "title", "frequency", "audience", "org_kinds", "position_kinds", "organization_id")
+_PERIODS = PreparedRows(lambda paths, today, since: ReportPeriod.objects.filter(
+    requirement__is_active=True, requirement__organization__path__in=paths, start__lte=today, due_on__gte=since,
+).order_by("due_on", "requirement_id").values(
+    *_PERIOD_FIELDS, *(f"requirement__{name}" for name in _REQUIREMENT_FIELDS[1:]),
+    "requirement__organization__path"))
+_REPORTS = PreparedRows(lambda period_ids, user_id: Report.objects.filter(period__in=period_ids).filter(
+    Q(holder__isnull=True) | Q(holder=user_id)).only("id", "period_id", "organization_id", "holder_id", "status",
+                                                      "version").order_by())
+
+
+def _periods(paths: list[str], today: datetime.date) -> list[ReportPeriod]:
+    """The periods of the active requirements set at `paths` that have begun and are due at most LOOKBACK_DAYS
+    ago, soonest due first, each with its requirement and the requirement's organization (id and path)."""
+    periods = []
+    for row in _PERIODS.dicts(paths, today, today - datetime.timedelta(days=LOOKBACK_DAYS)):
+        requirement = loaded(ReportRequirement, {"id": row["requirement_id"], **{
+            name: row[f"requirement__{name}"] for name in _REQUIREMENT_FIELDS[1:]}})
+        requirement.organization = loaded(Organization, {"id": row["requirement__organization_id"],
+                                                         "path": row["requirement__organization__path"]})
+        period = loaded(ReportPeriod, {name: row[name] for name in _PERIOD_FIELDS})
+        period.requirement = requirement
+        periods.append(period)
+    return periods
+
+
 def _my_seats(user, today: datetime.date) -> tuple[list[Organization], list[Position]]:
     """Organizations the user writes for as their secretary (a secretary grant or a secretary seat), and the
     seats they hold. Two queries, each reading the organization's columns `_ORG_COLUMNS` only."""
-    org_columns = [f"organization__{name}" for name in _ORG_COLUMNS]
-    positions = list(_seats(user, today).select_related("organization").only("kind", "organization", *org_columns))
+    positions = []
+    for row in _SEATS.dicts(user.pk, today):
+        position = loaded(Position, {"id": row["id"], "kind": row["kind"], "organization_id": row["organization__id"]})
+        position.organization = _organization(row)
+        positions.append(position)
     # A secretary grant gives MANAGE: without that standing anywhere, no query (a plain member); nor when the
     # workbench's probe just found no grant.
     orgs = {
-        g.organization.pk: g.organization
-        for g in _secretary_grants(user.pk).select_related("organization").only("organization", *org_columns)
+        row["organization__id"]: _organization(row) for row in _GRANTED.dicts(user.pk)
     } if has_any(user, Need.MANAGE) and probe_found(user, _SECRETARY_PROBE) is not False else {}
     for position in positions:
         if position.kind == Position.Kind.SECRETARY:
@@ -247,16 +285,7 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
     paths |= {p for pos in positions for p in ancestor_paths(pos.organization.path)}
     # The periods of the active requirements set above the user's organizations, with what a duty shows and
     # decides by of each requirement: one query (the requirements were a query of their own, read whole).
-    periods = list(
-        ReportPeriod.objects.filter(
-            requirement__is_active=True, requirement__organization__path__in=paths, start__lte=today,
-            due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS),
-        ).select_related("requirement__organization").only(
-            "requirement", "start", "end", "due_on", "requirement__title", "requirement__frequency",
-            "requirement__audience", "requirement__org_kinds", "requirement__position_kinds",
-            "requirement__organization", "requirement__organization__path",
-        ).order_by("due_on", "requirement_id")
-    )
+    periods = _periods(sorted(paths), today)
     wanted: list[tuple[ReportPeriod, Organization, int | None]] = []
     for period in periods:
         requirement = period.requirement
@@ -276,9 +305,7 @@ def my_duties(user, today: datetime.date | None = None, *, open_only: bool = Tru
         return []
     reports = {
         (r.period_id, r.organization_id, r.holder_id): r
-        for r in Report.objects.filter(period__in={p.pk for p, _o, _h in wanted})
-        .filter(Q(holder__isnull=True) | Q(holder=user))
-        .only("id", "period_id", "organization_id", "holder_id", "status", "version").order_by()
+        for r in _REPORTS.objects(sorted({p.pk for p, _o, _h in wanted}), user.pk)
     }
     duties = []
     for period, org, holder_id in wanted:

@@ -103,6 +103,12 @@ def test_prepared_rows_read_what_the_orm_reads_for_any_values_of_the_same_shape(
             assert all(isinstance(row["created_at"], datetime.datetime) for row in expected)
         assert rows.tuples(pks) == list(Organization.objects.filter(pk__in=pks).order_by("-path")
                                         .values_list("code", "parent_id"))
+    # DISTINCT ordered by a column it does not read: the ORM selects that column too, and cuts it off.
+    names = PreparedRows(lambda pks: Member.objects.filter(pk__in=pks).distinct().order_by("-created_at", "pk")
+                         .values_list("name", "organization__name"))
+    pks = list(Member.objects.values_list("pk", flat=True)[:5])
+    assert names.tuples(pks) == list(Member.objects.filter(pk__in=pks).distinct().order_by("-created_at", "pk")
+                                     .values_list("name", "organization__name"))
     members = list(Member.objects.order_by("pk")[:4])
     found = objects.objects([m.pk for m in members])
     assert found == members and all(m._state.adding is False for m in found)
