@@ -294,8 +294,10 @@ def _sender_ranges(user) -> list[str] | None:
 def _waiting_rows(manage: list[str], reached: list[str] | None) -> QuerySet:
     """`_waiting` from plain values, as workbench_items reads it: compiled once per shape (PreparedRows)."""
     rows = DirectiveRecipient.objects.filter(ranges_q(manage, "organization__path"))
-    rows = rows.filter(pk__in=[]) if reached is None else rows.exclude(ranges_q(reached, "directive__sender__path")) \
-        if reached else rows
+    if reached is None:  # the superuser reaches every sender: everything is on the sent list
+        rows = rows.filter(pk__in=[])
+    elif reached:
+        rows = rows.exclude(ranges_q(reached, "directive__sender__path"))
     return (rows.exclude(state=State.COMPLETED).filter(directive__status=Directive.Status.OPEN)
             .order_by("directive__due_on", "id")
             .values_list("id", "state", "directive__title", "directive__due_on", "organization__name"))

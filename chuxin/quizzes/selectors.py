@@ -47,7 +47,11 @@ def pool_paths(user) -> list[str]:
 
 
 def question_pool(user) -> QuerySet[Question]:
-    return Question.objects.filter(active=True, current__isnull=False, organization_path__in=pool_paths(user))
+    return _pool(pool_paths(user))
+
+
+def _pool(paths: list[str]) -> QuerySet[Question]:
+    return Question.objects.filter(active=True, current__isnull=False, organization_path__in=paths)
 
 
 def pool_current(user) -> dict[int, int]:
@@ -57,9 +61,7 @@ def pool_current(user) -> dict[int, int]:
     return dict(_POOL_CURRENT.tuples(pool_paths(user)))
 
 
-_POOL_CURRENT = PreparedRows(lambda paths: Question.objects.filter(
-    active=True, current__isnull=False, organization_path__in=paths).order_by("topic", "pk").values_list(
-    "pk", "current_id"))
+_POOL_CURRENT = PreparedRows(lambda paths: _pool(paths).order_by("topic", "pk").values_list("pk", "current_id"))
 
 
 def answers_of(session: PracticeSession) -> dict[int, Answer]:
