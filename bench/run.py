@@ -241,7 +241,15 @@ def measure_pages(repeat: int, *, fresh_connections: bool = True) -> dict[str, d
     settings.ROOT_URLCONF = "floor_urls"  # the site's URLs and the floor (bench/floor_urls.py)
     clients: dict[str, Client] = {}
     results = {}
-    for name, url, htmx, has_target, who in page_plan():
+    plan = page_plan()  # makes bench/workbench.py's world the first time
+    if connection.vendor == "postgresql":
+        # Every table's statistics, as autovacuum keeps them in production (docs/operations.md: keep it on). A
+        # machine may run PostgreSQL with autovacuum off (this one did, 2026-12-02): the workbench world's tables
+        # were then never analyzed, and the planner, guessing one row where there are 300, took 2 ms more on the
+        # workbench's probe alone. ANALYZE samples: a second or two at 10^6 members.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    for name, url, htmx, has_target, who in plan:
         if who not in clients:
             clients[who] = Client()
             clients[who].force_login(User.objects.get(username=who))

@@ -265,7 +265,7 @@ class PreparedRows(PreparedExists):
             return [], None
         sql, params, (converters, names, model, width) = found
         db = connections[using]
-        with db.cursor() as cursor:
+        with _planned_once_cursor(db) as cursor:
             cursor.execute(sql, params)
             rows = [list(row[:width]) for row in cursor.fetchall()]
         for row in rows:

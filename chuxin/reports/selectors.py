@@ -238,13 +238,17 @@ _REPORTS = PreparedRows(lambda period_ids, user_id: Report.objects.filter(period
 
 def _periods(paths: list[str], today: datetime.date) -> list[ReportPeriod]:
     """The periods of the active requirements set at `paths` that have begun and are due at most LOOKBACK_DAYS
-    ago, soonest due first, each with its requirement and the requirement's organization (id and path)."""
+    ago, soonest due first, each with its requirement and the requirement's organization (id and path). The
+    periods of one requirement share one requirement object (a secretary's ~60 periods come from a handful)."""
     periods = []
+    requirements: dict[int, ReportRequirement] = {}
     for row in _PERIODS.dicts(paths, today, today - datetime.timedelta(days=LOOKBACK_DAYS)):
-        requirement = loaded(ReportRequirement, {"id": row["requirement_id"], **{
-            name: row[f"requirement__{name}"] for name in _REQUIREMENT_FIELDS[1:]}})
-        requirement.organization = loaded(Organization, {"id": row["requirement__organization_id"],
-                                                         "path": row["requirement__organization__path"]})
+        requirement = requirements.get(row["requirement_id"])
+        if requirement is None:
+            requirement = requirements[row["requirement_id"]] = loaded(ReportRequirement, {
+                "id": row["requirement_id"], **{name: row[f"requirement__{name}"] for name in _REQUIREMENT_FIELDS[1:]}})
+            requirement.organization = loaded(Organization, {"id": row["requirement__organization_id"],
+                                                             "path": row["requirement__organization__path"]})
         period = loaded(ReportPeriod, {name: row[name] for name in _PERIOD_FIELDS})
         period.requirement = requirement
         periods.append(period)
