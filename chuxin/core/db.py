@@ -251,19 +251,25 @@ class PreparedRows(PreparedExists):
                 raise ValueError("PreparedRows: model objects are read with their model's own columns only")
             names = [target.attname for target in targets]
         elif built._iterable_class is ValuesIterable:
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            # As ValuesIterable names them: in the order .values() gave (Django 5.2 selects in that order).
+            names = list(query.selected) if query.selected else [
+                *query.extra_select, *query.values_select, *query.annotation_select]
         elif built._iterable_class is ValuesListIterable:
             names = None
         else:
             raise ValueError("PreparedRows: objects, .values() or .values_list() (not flat, not named)")
         # A DISTINCT ordered by columns it does not read selects them too, after its own: cut, as the ORM does.
-        return sql, list(params), (converters, names, built.model, len(compiler.select))
+        return sql, list(params), (converters, names, built.model, len(compiler.select), query.is_sliced)
 
-    def _rows(self, values: tuple, using: str) -> tuple[list[list], Any]:
+    def _rows(self, values: tuple, using: str, window: tuple[int, int] | None = None) -> tuple[list[list], Any]:
         found = self._filled(values, using)
         if found is None:
             return [], None
-        sql, params, (converters, names, model, width) = found
+        sql, params, (converters, names, model, width, sliced) = found
+        if window is not None:  # a page of the rows: one statement for every page, its bounds as parameters
+            if sliced:
+                raise ValueError("PreparedRows: a window of a query that is sliced already")
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, window[1] - window[0], window[0]]
         db = connections[using]
         with _planned_once_cursor(db) as cursor:
             cursor.execute(sql, params)
@@ -277,9 +283,14 @@ class PreparedRows(PreparedExists):
     def tuples(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         return [tuple(row) for row in self._rows(values, using)[0]]
 
-    def dicts(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
-        rows, how = self._rows(values, using)
+    def dicts(self, *values, using: str = DEFAULT_DB_ALIAS, window: tuple[int, int] | None = None) -> list[dict]:
+        """The rows as dicts; `window` (start, stop): only those rows, as a slice of the queryset would read."""
+        rows, how = self._rows(values, using, window)
         return [dict(zip(how[0], row, strict=True)) for row in rows] if rows else []
+
+    def pages(self, *values, count: int, using: str = DEFAULT_DB_ALIAS) -> Pages:
+        """The rows as dicts for a paginator that knows their `count`: each page it slices is one query."""
+        return Pages(self, values, count, using)
 
     def objects(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
         rows, how = self._rows(values, using)
@@ -291,6 +302,25 @@ class PreparedRows(PreparedExists):
     def first_object(self, *values, using: str = DEFAULT_DB_ALIAS) -> Model | None:
         found = self.objects(*values, using=using)
         return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Pages:
+    """PreparedRows.pages: a sequence of `count` rows that reads only the slice asked for (Paginator.page)."""
+
+    prepared: PreparedRows
+    values: tuple
+    count: int
+    using: str
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("Pages: slices only")
+        start, stop, _step = window.indices(self.count)
+        return self.prepared.dicts(*self.values, using=self.using, window=(start, max(start, stop)))
 
 
 def loaded(model: type[Model], values: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> Model:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from django.db.models import QuerySet
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -70,13 +69,8 @@ def _person(display_name: str | None, first_name: str | None, last_name: str | N
     return display_name or f"{first_name} {last_name}".strip() or username
 
 
-def matrix_values(rows: QuerySet[DirectiveRecipient]) -> QuerySet:
-    """selectors.directive_matrix's rows as plain values (a dict per row), for a paginator."""
-    return rows.values(*FIELDS)
-
-
 def matrix_rows(values: Iterable[dict]) -> list[MatrixRow]:
-    """One page of matrix_values as MatrixRows (the page's one query runs here)."""
+    """One page of the matrix's rows as plain values (selectors.matrix_pages with FIELDS) as MatrixRows."""
     url = id_url("directives:recipient")
     return [
         MatrixRow(

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q, scope_ranges
-from chuxin.core.db import PreparedRows
+from chuxin.core.db import Bound, Pages, PreparedExists, PreparedRows
 from chuxin.core.links import id_url
 from chuxin.core.paths import ranges_q, subtree_q
 from chuxin.core.protocols import Fact, WorkItem
@@ -104,15 +104,26 @@ def ack_due_on(directive: Directive) -> datetime.date:
     return add_working_days(timezone.localdate(directive.created_at), days)
 
 
+def behind_mode(directive: Directive, today: datetime.date, *, ack_due: datetime.date | None = None) -> bool | None:
+    """Which rows of one directive are behind today: True, every row not completed (past the due date); False,
+    those not acknowledged (past the working days the sender allows for it, `ack_due`, from ack_due_on); None,
+    none (a directive sent a minute ago has nobody behind)."""
+    if directive.due_on < today:
+        return True
+    if today > (ack_due or ack_due_on(directive)):
+        return False
+    return None
+
+
+def _behind(mode: bool | None) -> Q:
+    return ~Q(state=State.COMPLETED) if mode else Q(state=State.SENT) if mode is False else Q(pk__in=[])
+
+
 def behind_q(directive: Directive, today: datetime.date, *, ack_due: datetime.date | None = None) -> Q:
     """Rows of one directive that are behind: not completed, and past the due date, or not acknowledged within
     the working days the sender allows (`ack_due`, from ack_due_on). A directive sent a minute ago has nobody
     behind."""
-    if directive.due_on < today:
-        return ~Q(state=State.COMPLETED)
-    if today > (ack_due or ack_due_on(directive)):
-        return Q(state=State.SENT)
-    return Q(pk__in=[])
+    return _behind(behind_mode(directive, today, ack_due=ack_due))
 
 
 # The matrix's counters are cumulative: a row that has completed has also acknowledged (completing acknowledges
@@ -124,30 +135,35 @@ REACHED: dict[str, tuple[str, ...]] = {
     State.IN_PROGRESS: (State.IN_PROGRESS, State.COMPLETED),
     State.COMPLETED: (State.COMPLETED,),
 }
+COUNTS = ("total", "behind", *REACHED)
+
+
+def _counts(directive_id: int, mode: bool | None) -> QuerySet:
+    return (DirectiveRecipient.objects.filter(directive=directive_id).order_by().values("directive")
+            .annotate(total=Count("id"), behind=Count("id", filter=_behind(mode)),
+                      **{state: Count("id", filter=Q(state__in=states)) for state, states in REACHED.items()})
+            .values(*COUNTS))
+
+
+# The sender's page asks these at each view and each refresh of its matrix (every 30 seconds while it is open):
+# compiled once (chuxin.core.db.PreparedRows), the matrix's rows one statement for every page.
+_COUNTS = PreparedRows(_counts)
 
 
 def directive_counts(directive: Directive, today: datetime.date, *,
                      ack_due: datetime.date | None = None) -> dict[str, int]:
     """Recipients in total, behind, not yet acknowledged ("sent") and having reached each later state
     (cumulative), in one aggregate query."""
-    counts = directive.recipients.aggregate(
-        total=Count("id"),
-        behind=Count("id", filter=behind_q(directive, today, ack_due=ack_due)),
-        **{state: Count("id", filter=Q(state__in=states)) for state, states in REACHED.items()},
-    )
-    return counts
+    found = _COUNTS.dicts(directive.pk, behind_mode(directive, today, ack_due=ack_due))
+    return found[0] if found else dict.fromkeys(COUNTS, 0)
 
 
 MATRIX_FILTERS = ("behind", *State.values)
 
 
-def directive_matrix(directive: Directive, *, today: datetime.date, show: str = "",
-                     ack_due: datetime.date | None = None) -> QuerySet[DirectiveRecipient]:
-    """Every recipient row with its organization, in tree order, each marked behind or not and with how many of
-    the tasks it made of the directive are done out of how many (one query a page). `show` filters as the
-    counters count: behind, not acknowledged ("sent"), or having reached a state."""
-    behind = behind_q(directive, today, ack_due=ack_due)
-    rows = DirectiveRecipient.objects.filter(directive=directive)
+def _matrix(directive_id: int, mode: bool | None, show: str = "") -> QuerySet[DirectiveRecipient]:
+    behind = _behind(mode)
+    rows = DirectiveRecipient.objects.filter(directive=directive_id)
     if show == "behind":
         rows = rows.filter(behind)
     elif show in REACHED:
@@ -166,6 +182,30 @@ def directive_matrix(directive: Directive, *, today: datetime.date, show: str = 
         )
         .order_by("organization__path")
     )
+
+
+def directive_matrix(directive: Directive, *, today: datetime.date, show: str = "",
+                     ack_due: datetime.date | None = None) -> QuerySet[DirectiveRecipient]:
+    """Every recipient row with its organization, in tree order, each marked behind or not and with how many of
+    the tasks it made of the directive are done out of how many (one query a page). `show` filters as the
+    counters count: behind, not acknowledged ("sent"), or having reached a state."""
+    return _matrix(directive.pk, behind_mode(directive, today, ack_due=ack_due), show)
+
+
+def matrix_pages(directive: Directive, *, today: datetime.date, show: str, count: int,
+                 ack_due: datetime.date | None = None, fields: tuple[str, ...]) -> Pages:
+    """directive_matrix's rows as dicts of `fields` (`count` of them, as directive_counts counted), for a paginator:
+    each page one query, compiled once per filter."""
+    if show not in ("", *MATRIX_FILTERS):
+        raise ValueError(f"no such filter of the matrix: {show!r}")
+    prepared = _MATRIX.get((show, fields))
+    if prepared is None:
+        prepared = _MATRIX[show, fields] = PreparedRows(
+            lambda directive_id, mode: _matrix(directive_id, mode, show).values(*fields))
+    return prepared.pages(directive.pk, behind_mode(directive, today, ack_due=ack_due), count=count)
+
+
+_MATRIX: dict[tuple[str, tuple[str, ...]], PreparedRows] = {}
 
 
 def directive_sent_list(user) -> QuerySet[Directive]:
@@ -271,17 +311,11 @@ def officers(organizations, today: datetime.date | None = None) -> dict[int, lis
 # What other apps read
 
 
-def _waiting(user) -> QuerySet[DirectiveRecipient]:
-    """The open directives from above not yet completed by an organization the user manages."""
-    return (DirectiveRecipient.objects.filter(scope_q(user, Need.MANAGE, "organization__path"))
-            .filter(_from_above_q(user))
-            .exclude(state=State.COMPLETED)
-            .filter(directive__status=Directive.Status.OPEN))
-
-
-def workbench_probe(user) -> list[QuerySet]:
-    """What workbench_items reads (the registry's `workbench_probe`); nothing for those who manage nowhere."""
-    return [_waiting(user)] if scope_prefixes(user, Need.MANAGE) else []
+def workbench_probe(user) -> list[Bound]:
+    """What workbench_items reads (the registry's `workbench_probe`), the same rows from the same values, compiled
+    once per shape; nothing for those who manage nowhere."""
+    manage = scope_ranges(user, Need.MANAGE)
+    return [_WAITING_PROBE.bind(manage, _sender_ranges(user))] if manage else []
 
 
 def _sender_ranges(user) -> list[str] | None:
@@ -292,7 +326,9 @@ def _sender_ranges(user) -> list[str] | None:
 
 
 def _waiting_rows(manage: list[str], reached: list[str] | None) -> QuerySet:
-    """`_waiting` from plain values, as workbench_items reads it: compiled once per shape (PreparedRows)."""
+    """The open directives from above not yet completed by an organization in `manage` (the ranges the user
+    manages), sent from outside `reached` (the ranges of the senders the user reaches; None: every sender), as
+    workbench_items reads them and its probe asks: from plain values, compiled once per shape."""
     rows = DirectiveRecipient.objects.filter(ranges_q(manage, "organization__path"))
     if reached is None:  # the superuser reaches every sender: everything is on the sent list
         rows = rows.filter(pk__in=[])
@@ -304,6 +340,7 @@ def _waiting_rows(manage: list[str], reached: list[str] | None) -> QuerySet:
 
 
 _WAITING_ROWS = PreparedRows(_waiting_rows)
+_WAITING_PROBE = PreparedExists(_waiting_rows)
 
 
 def workbench_items(user) -> list[WorkItem]:

@@ -139,10 +139,10 @@ def detail_view(request, pk: int):
     show = request.GET.get("show", "") if request.GET.get("show") in selectors.MATRIX_FILTERS else ""
     ack_due = selectors.ack_due_on(directive)
     counts = selectors.directive_counts(directive, today, ack_due=ack_due)
-    rows = matrix.matrix_values(selectors.directive_matrix(directive, today=today, show=show, ack_due=ack_due))
-    paginator = CountedPaginator(rows, MATRIX_PAGE_SIZE, count=counts[show] if show else counts["total"])
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = matrix.matrix_rows(page.object_list)  # the page's one query, as plain values
+    count = counts[show] if show else counts["total"]
+    rows = selectors.matrix_pages(directive, today=today, show=show, count=count, ack_due=ack_due, fields=matrix.FIELDS)
+    page = CountedPaginator(rows, MATRIX_PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    page.object_list = matrix.matrix_rows(page.object_list)  # the page's one query (Paginator sliced it), as values
     State = services.State
     context = {
         "directive": directive, "counts": counts, "page_obj": page,

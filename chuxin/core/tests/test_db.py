@@ -127,6 +127,36 @@ def test_prepared_rows_read_what_the_orm_reads_for_any_values_of_the_same_shape(
         PreparedRows(lambda name: Member.objects.filter(name__contains=name).values("id")).dicts("张")
 
 
+def test_prepared_rows_name_values_in_their_order_and_read_pages_of_them(world):
+    """.values() mixing columns and annotations is read in the order it names them (as the ORM reads it), and a
+    paginator's pages (PreparedRows.pages) are the slices the ORM gives, each one query of one statement."""
+    import pytest
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from chuxin.core.db import PreparedRows
+
+    def build(kind):
+        return (Organization.objects.filter(kind=kind).annotate(n=Count("members")).order_by("path", "id")
+                .values("code", "n", "name"))
+
+    kind = Organization.objects.values("kind").annotate(n=Count("id")).order_by("-n").values_list("kind", flat=True)[0]
+    expected = list(build(kind))
+    assert len(expected) >= 2
+    prepared = PreparedRows(build)
+    assert prepared.dicts(kind) == expected and list(expected[0]) == ["code", "n", "name"]
+    pages = Paginator(prepared.pages(kind, count=len(expected)), 2)
+    statements = set()
+    for number in pages.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(pages.page(number).object_list)
+        assert rows == expected[(number - 1) * 2:number * 2] and len(queries) == 1
+        statements.add(queries[0]["sql"].split(" LIMIT ")[0])
+    assert len(statements) == 1
+    with pytest.raises(ValueError, match="sliced already"):
+        PreparedRows(lambda k: build(k)[:1]).dicts(kind, window=(0, 1))
+
+
 def test_a_deactivated_account_is_logged_out_at_its_next_request(world, client_for):
     """The session's user is read through a Prepared query (accounts.backends): an account made inactive meanwhile
     is no one at the next request, as with Django's own backend."""
