@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable, get_related_populators
 
 # A write of at least this many rows refreshes the table's statistics at once (see analyze).
 BULK_ROWS = 1000
@@ -222,9 +222,10 @@ class Bound:
 class PreparedRows(PreparedExists):
     """A query of a fixed shape built from a few values, as PreparedExists takes them (ids, texts, dates, times,
     lists of them; compiled by the ORM once per database, process and shape), that reads its rows: a queryset of
-    `.values(...)` gives dicts (`dicts`), of `.values_list(...)`, tuples (`tuples`), of the model's own columns
-    (all, or those `.only()` names; no select_related, no annotation), model objects (`objects`); each value converted as the ORM converts it
-    (JSON, dates, booleans on SQLite). Ordering and slices belong to the shape.
+    `.values(...)` gives dicts (`dicts`), of `.values_list(...)`, tuples (`tuples`), of objects, model objects
+    as the ORM makes them (`objects`: the model's columns or those `.only()` names, what select_related joins,
+    annotations; no prefetch_related); each value converted as the ORM converts it (JSON, dates, booleans on
+    SQLite). Ordering and slices belong to the shape; `window` or `pages` read a page of the rows.
 
     For the queries a request makes many times over with other values: the daily practice's answers
     (chuxin.quizzes.services), where building and compiling a `.get()` cost ~0.7-1 ms of CPU and running it
@@ -242,14 +243,14 @@ class PreparedRows(PreparedExists):
         converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
         query = built.query
         if built._iterable_class is ModelIterable:
-            # The model's own columns, all of them or those `.only()` names (the others deferred, as the ORM
-            # leaves them): nothing joined in, nothing annotated.
-            model = built.model
-            targets = [getattr(expression, "target", None) for expression, _sql, _alias in compiler.select]
-            if query.select_related or any(target is None or target.model._meta.concrete_model
-                                           is not model._meta.concrete_model for target in targets):
-                raise ValueError("PreparedRows: model objects are read with their model's own columns only")
-            names = [target.attname for target in targets]
+            # Made as ModelIterable makes them: the model's columns (all, or those `.only()` names, the others
+            # deferred), the related objects select_related reads, the annotations.
+            if built._prefetch_related_lookups or built._known_related_objects:
+                raise ValueError("PreparedRows: objects without prefetch_related or known related objects")
+            info, select = compiler.klass_info, compiler.select
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            names = _Objects([column[0].target.attname for column in select[start:end]], start, end,
+                             get_related_populators(info, select, using), dict(compiler.annotation_col_map or {}))
         elif built._iterable_class is ValuesIterable:
             # As ValuesIterable names them: in the order .values() gave (Django 5.2 selects in that order).
             names = list(query.selected) if query.selected else [
@@ -296,12 +297,31 @@ class PreparedRows(PreparedExists):
         rows, how = self._rows(values, using)
         if not rows:
             return []
-        names, model = how
-        return [model.from_db(using, names, row) for row in rows]
+        made, model = how
+        found = []
+        for row in rows:
+            obj = model.from_db(using, made.init_list, row[made.start:made.end])
+            for populator in made.related:
+                populator.populate(row, obj)
+            for name, position in made.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
     def first_object(self, *values, using: str = DEFAULT_DB_ALIAS) -> Model | None:
         found = self.objects(*values, using=using)
         return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class _Objects:
+    """How PreparedRows.objects makes a row into objects (what ModelIterable works out at each query)."""
+
+    init_list: list[str]
+    start: int
+    end: int
+    related: list
+    annotations: dict[str, int]
 
 
 @dataclass(frozen=True)

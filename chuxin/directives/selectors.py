@@ -37,14 +37,19 @@ State = DirectiveRecipient.State
 
 def access_directive(user, pk, *, need: Need) -> Directive:
     """A directive as its sender sees it: the need is on the sending organization."""
-    return fetch(user, Directive.objects.select_related("sender", "created_by"), pk, need=need, organization="sender")
+    return fetch(user, _DIRECTIVE, pk, need=need, organization="sender")
 
 
 def access_recipient(user, pk, *, need: Need) -> DirectiveRecipient:
     """One recipient's row as that organization sees it: the need is on the receiving organization only, so a
     branch never reaches a sibling's row or the sender's matrix."""
-    return fetch(user, DirectiveRecipient.objects.select_related("directive__sender", "organization",
-                                                                 "acknowledged_by", "completed_by"), pk, need=need)
+    return fetch(user, _RECIPIENT, pk, need=need)
+
+
+# The sender's page and a recipient's are opened (and their matrix refreshed) most: compiled once.
+_DIRECTIVE = PreparedRows(lambda pk: Directive.objects.select_related("sender", "created_by").filter(pk=pk))
+_RECIPIENT = PreparedRows(lambda pk: DirectiveRecipient.objects.select_related(
+    "directive__sender", "organization", "acknowledged_by", "completed_by").filter(pk=pk))
 
 
 def access_action(user, pk, *, need: Need) -> DirectiveAction:
@@ -72,8 +77,12 @@ def access_attachment(user, pk, *, need: Need) -> DirectiveAttachment:
 
 
 def directive_attachments(directive: Directive) -> list[DirectiveAttachment]:
-    """The sender's files (the notice, templates). One query."""
-    return list(directive.attachments.filter(recipient__isnull=True).order_by("created_at", "id"))
+    """The sender's files (the notice, templates). One query, compiled once (the sender's page lists them)."""
+    return _SENDERS_FILES.objects(directive.pk)
+
+
+_SENDERS_FILES = PreparedRows(lambda directive_id: DirectiveAttachment.objects.filter(
+    directive=directive_id, recipient__isnull=True).order_by("created_at", "id"))
 
 
 def recipient_attachments(recipient: DirectiveRecipient) -> list[DirectiveAttachment]:

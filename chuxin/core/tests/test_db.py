@@ -82,6 +82,7 @@ def test_prepared_rows_read_what_the_orm_reads_for_any_values_of_the_same_shape(
     import datetime
 
     import pytest
+    from django.db.models.functions import Length
 
     from chuxin.accounts.models import RoleGrant
     from chuxin.audit.models import AuditEntry
@@ -121,8 +122,20 @@ def test_prepared_rows_read_what_the_orm_reads_for_any_values_of_the_same_shape(
     entry = AuditEntry.objects.create(action=AuditEntry.Action.UPDATE, changes={"名称": ["旧", "新"], "n": [1, 2]})
     changes = PreparedRows(lambda pk: AuditEntry.objects.filter(pk=pk).values("changes")).dicts(entry.pk)
     assert changes == [{"changes": {"名称": ["旧", "新"], "n": [1, 2]}}]
-    with pytest.raises(ValueError, match="own columns only"):
-        PreparedRows(lambda pk: RoleGrant.objects.filter(pk=pk).select_related("user")).objects(1)
+    # Objects with what select_related joins and annotations, as the ORM makes them: no query for the relation.
+    grants = PreparedRows(lambda pks: RoleGrant.objects.filter(pk__in=pks).select_related("user", "organization")
+                          .annotate(path_length=Length("organization__path")).order_by("pk"))
+    expected = list(RoleGrant.objects.select_related("user", "organization")
+                    .annotate(path_length=Length("organization__path")).order_by("pk"))
+    assert expected
+    found = grants.objects([g.pk for g in expected])
+    with CaptureQueriesContext(connection) as queries:
+        assert [(g, g.user, g.organization, g.path_length) for g in found] == [
+            (g, g.user, g.organization, g.path_length) for g in expected]
+        assert found[0].organization.path == expected[0].organization.path
+    assert len(queries) == 0
+    with pytest.raises(ValueError, match="prefetch_related"):
+        PreparedRows(lambda pk: Organization.objects.filter(pk=pk).prefetch_related("members")).objects(1)
     with pytest.raises(ValueError, match="derived from a value"):  # a LIKE pattern made of it
         PreparedRows(lambda name: Member.objects.filter(name__contains=name).values("id")).dicts("张")
 
