@@ -383,12 +383,13 @@ def week_end(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=6 - today.weekday())
 
 
-def group_of(item: WorkItem, today: datetime.date) -> str:
+def group_of(item: WorkItem, today: datetime.date, sunday: datetime.date | None = None) -> str:
+    """`sunday`: week_end(today), when the caller has it (a workbench groups hundreds of items)."""
     if is_overdue(item, today):
         return Group.OVERDUE
     if item.due is None:
         return Group.NO_DATE
-    if item.due <= week_end(today):
+    if item.due <= (sunday or week_end(today)):
         return Group.THIS_WEEK
     return Group.LATER
 
@@ -396,8 +397,9 @@ def group_of(item: WorkItem, today: datetime.date) -> str:
 def grouped(items: list[WorkItem], today: datetime.date) -> dict[str, list[WorkItem]]:
     """{group: items}, every group present (maybe empty), in Group.ORDER, each still soonest first."""
     groups: dict[str, list[WorkItem]] = {name: [] for name in Group.ORDER}
+    sunday = week_end(today)
     for item in items:
-        groups[group_of(item, today)].append(item)
+        groups[group_of(item, today, sunday)].append(item)
     return groups
 
 

@@ -259,3 +259,22 @@ def test_prepared_exists_refuses_values_it_cannot_put_in_the_sql(world):
         rows_exist([PreparedExists(lambda pk, name: Member.objects.filter(pk=pk)).bind(1, "x")])
     with pytest.raises(TypeError):
         PreparedExists(lambda value: Member.objects.filter(pk=value)).bind(1.5).sql()
+
+
+def test_loaded_makes_the_object_the_orm_makes_from_those_columns(world):
+    """core.db.loaded: the values given, the model's other fields deferred (read on demand), a row of the database
+    (saved as an update, equal to the ORM's object); a field the model does not have is refused."""
+    import pytest
+
+    from chuxin.core.db import loaded
+
+    org = Organization.objects.order_by("path").last()
+    made = loaded(Organization, {"id": org.pk, "path": org.path, "parent_id": org.parent_id})
+    orm = Organization.objects.only("id", "path", "parent_id").get(pk=org.pk)
+    assert made == orm and made.get_deferred_fields() == orm.get_deferred_fields() and "name" in made.get_deferred_fields()
+    assert made._state.adding is False and made._state.db == orm._state.db
+    with CaptureQueriesContext(connection) as queries:
+        assert made.name == org.name  # deferred: read when asked for
+    assert len(queries) == 1
+    with pytest.raises(ValueError, match="no field"):
+        loaded(Organization, {"id": org.pk, "nonsense": 1})
