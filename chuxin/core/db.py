@@ -297,6 +297,10 @@ class PreparedRows(PreparedExists):
         # A DISTINCT ordered by columns it does not read selects them too, after its own: cut, as the ORM does.
         return sql, list(params), (converters, names, built.model, len(compiler.select), query.is_sliced)
 
+    def queryset(self, *values) -> QuerySet:
+        """The queryset these values build, as the ORM would run it (what a test compares or inspects)."""
+        return self._build(*values)
+
     def _rows(self, values: tuple, using: str, window: tuple[int, int] | None = None) -> tuple[list[list], Any]:
         found = self._filled(values, using)
         if found is None:
@@ -316,8 +320,8 @@ class PreparedRows(PreparedExists):
                     row[position] = function(row[position], expression, db)
         return rows, (names, model)
 
-    def tuples(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        return [tuple(row) for row in self._rows(values, using)[0]]
+    def tuples(self, *values, using: str = DEFAULT_DB_ALIAS, window: tuple[int, int] | None = None) -> list[tuple]:
+        return [tuple(row) for row in self._rows(values, using, window)[0]]
 
     def dicts(self, *values, using: str = DEFAULT_DB_ALIAS, window: tuple[int, int] | None = None) -> list[dict]:
         """The rows as dicts; `window` (start, stop): only those rows, as a slice of the queryset would read."""
@@ -328,8 +332,8 @@ class PreparedRows(PreparedExists):
         """The rows as dicts for a paginator that knows their `count`: each page it slices is one query."""
         return Pages(self, values, count, using)
 
-    def objects(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
-        rows, how = self._rows(values, using)
+    def objects(self, *values, using: str = DEFAULT_DB_ALIAS, window: tuple[int, int] | None = None) -> list[Model]:
+        rows, how = self._rows(values, using, window)
         if not rows:
             return []
         made, model = how

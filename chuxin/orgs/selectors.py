@@ -12,8 +12,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from chuxin.core.access import ITSELF, Need, can, fetch, require, scope_prefixes, scope_q
-from chuxin.core.paths import STEP_LEN, ancestor_paths, subtree_q
+from chuxin.core.access import ITSELF, Need, can, fetch, require, scope_prefixes, scope_q, scope_ranges
+from chuxin.core.db import PreparedRows
+from chuxin.core.paths import STEP_LEN, ancestor_paths, ranges_q, subtree_q
 from chuxin.core.rules import Resolver, Rule
 from chuxin.members.models import MemberTally
 
@@ -187,35 +188,19 @@ def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list
     _least, max_min_full = _bounds(book, rules.BRANCH_MIN_FULL_MEMBERS)
     committee_from, _most = _bounds(book, rules.BRANCH_COMMITTEE_FROM_FULL_MEMBERS)
     _least, warn_days = _bounds(book, rules.TERM_WARNING_DAYS)
-    seated = Position.objects.filter(organization=OuterRef("pk"), started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    candidates = (
-        organization_list(user, need=Need.READ)
-        .filter(status=Organization.Status.ACTIVE)
-        .exclude(kind=Organization.Kind.PARTY_GROUP)
-        .annotate(full_members=Coalesce(F("member_tally__full"), 0))
-        .filter(
-            Q(term_end__lte=today + datetime.timedelta(days=warn_days))
-            | Q(kind__in=Organization.BRANCH_KINDS, full_members__lt=max_min_full)
-            | Q(kind__in=Organization.BRANCH_KINDS, full_members__gte=committee_from)
-            | Exists(seated)
-        )
-        .only("id", "name", "path", "kind", "status", "term_end")
-        .order_by("path")
-    )
+    bounds = scope_ranges(user, Need.READ)
+    warn_until = today + datetime.timedelta(days=warn_days)
     result: list[tuple[Organization, list[rules.Warning]]] = []
     after = ""
     size = max(WARNING_FIRST_BATCH, limit)
     while len(result) < limit:
-        batch = list(candidates.filter(path__gt=after)[:size])
+        batch = _CANDIDATES.objects(bounds, after, warn_until, max_min_full, committee_from, today, window=(0, size))
         if not batch:
             break
         seats_by_org: dict[int, list] = defaultdict(list)
-        for org_id, kind, member_id, name in (
-            Position.objects.filter(organization__in=[org.pk for org in batch], started_on__lte=today)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-            .values_list("organization_id", "kind", "member_id", "person_name")
-        ):
+        # The batch's ids padded to the batch's size with its last: one statement per size, not per length.
+        ids = [org.pk for org in batch] + [batch[-1].pk] * (size - len(batch))
+        for org_id, kind, member_id, name in _SEATS_OF.tuples(ids, today):
             seats_by_org[org_id].append((kind, member_id, name))
         for org in batch:
             found = rules.check(org, _facts(org.full_members, seats_by_org.get(org.id, [])), today, book)
@@ -228,6 +213,35 @@ def warnings_in_scope(user, *, limit: int = 50) -> list[tuple[Organization, list
         after = batch[-1].path
         size = WARNING_BATCH
     return result
+
+
+def _candidates(bounds: list[str], after: str, warn_until: datetime.date, max_min_full: int, committee_from: int,
+                today: datetime.date) -> QuerySet[Organization]:
+    """warnings_in_scope's organizations that might break a rule, in tree order after the path `after`, within the
+    scope `bounds` (access.scope_ranges), each rule at its loosest value anywhere."""
+    return (
+        Organization.objects.filter(ranges_q(bounds), path__gt=after, status=Organization.Status.ACTIVE)
+        .exclude(kind=Organization.Kind.PARTY_GROUP)
+        .annotate(full_members=Coalesce(F("member_tally__full"), 0))
+        .filter(
+            Q(term_end__lte=warn_until)
+            | Q(kind__in=Organization.BRANCH_KINDS, full_members__lt=max_min_full)
+            | Q(kind__in=Organization.BRANCH_KINDS, full_members__gte=committee_from)
+            | Exists(_current_seats(today).filter(organization=OuterRef("pk")))
+        )
+        .only("id", "name", "path", "kind", "status", "term_end")
+        .order_by("path")
+    )
+
+
+def _current_seats(today: datetime.date) -> QuerySet[Position]:
+    return Position.objects.filter(started_on__lte=today).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+
+
+# The home page asks these at each view: compiled once (chuxin.core.db.PreparedRows), a batch a window of rows.
+_CANDIDATES = PreparedRows(_candidates)
+_SEATS_OF = PreparedRows(lambda org_ids, today: _current_seats(today).filter(organization__in=org_ids)
+                         .values_list("organization_id", "kind", "member_id", "person_name"))
 
 
 def rule_overrides(prefixes: list[str]) -> list[tuple[str, str, Any]]:

@@ -17,6 +17,7 @@ from django.http import Http404
 import chuxin
 from chuxin.core import access
 from chuxin.core.access import Need
+from chuxin.core.db import PreparedRows
 from chuxin.testing import make_user
 
 SKIPPED_PARTS = {"tests", "migrations", "management"}
@@ -87,7 +88,8 @@ def test_every_access_function_answers_404_to_someone_without_standing_for_rows_
     for module, name, function in access_functions():
         seen = fetched(monkeypatch, module, function, stranger)
         assert seen is not None, f"{name} does not go through fetch"
-        model = seen.queryset.model
+        # fetch takes a queryset, or a PreparedRows of one by its pk (core.db)
+        model = (seen.queryset.queryset(1) if isinstance(seen.queryset, PreparedRows) else seen.queryset).model
         existing = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         if existing is None:
             untried.append(name)
