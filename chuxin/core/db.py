@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Value
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
@@ -328,6 +328,11 @@ class PreparedRows(PreparedExists):
         rows, how = self._rows(values, using, window)
         return [dict(zip(how[0], row, strict=True)) for row in rows] if rows else []
 
+    def row(self, *values, using: str = DEFAULT_DB_ALIAS) -> dict | None:
+        """The one row as a dict (a `totals` query's), None when there is none."""
+        found = self.dicts(*values, using=using)
+        return found[0] if found else None
+
     def pages(self, *values, count: int, using: str = DEFAULT_DB_ALIAS) -> Pages:
         """The rows as dicts for a paginator that knows their `count`: each page it slices is one query."""
         return Pages(self, values, count, using)
@@ -380,6 +385,14 @@ class Pages:
             raise TypeError("Pages: slices only")
         start, stop, _step = window.indices(self.count)
         return self.prepared.dicts(*self.values, using=self.using, window=(start, max(start, stop)))
+
+
+def totals(queryset: QuerySet, **aggregates) -> QuerySet:
+    """What `queryset.aggregate(**aggregates)` computes, as a queryset of one row of values (a PreparedRows can
+    compile it once): grouped by a constant, which the ORM leaves out of GROUP BY, so the aggregates run over
+    every row, and over none (counts 0) when there are none."""
+    return (queryset.order_by().annotate(_whole=Value(1)).values("_whole").annotate(**aggregates)
+            .values(*aggregates))
 
 
 def loaded(model: type[Model], values: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> Model:
@@ -460,6 +473,8 @@ def _key(param):
     try:
         hash(param)
     except TypeError:
+        return (type(param).__name__, repr(param))
+    if type(param).__eq__ is object.__eq__:  # equal only to itself (psycopg's Jsonb(True)): by what it shows
         return (type(param).__name__, repr(param))
     if isinstance(param, int) and not isinstance(param, bool):
         return ("int", int(param))  # psycopg's Int2(5) is the value 5

@@ -18,9 +18,9 @@ from django.utils.translation import ngettext, pgettext
 
 from chuxin.core import rules as core_rules
 from chuxin.core.access import Need, Relation, can, fetch, holders_by_org, scope_prefixes, scope_q, scope_ranges
-from chuxin.core.db import Bound, Pages, PreparedExists, PreparedRows
+from chuxin.core.db import Bound, Pages, PreparedExists, PreparedRows, totals
 from chuxin.core.links import id_url
-from chuxin.core.paths import ranges_q, subtree_q
+from chuxin.core.paths import ranges_q, subtree_bounds, subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 from chuxin.plans.selectors import origin_counts, tasks_of_origin
@@ -437,7 +437,9 @@ def directives_sentence(*, received: int, on_time: int, late: int, still_open: i
 def overdue_in(organization: Organization, *, today: datetime.date) -> int:
     """Recipient rows of open directives, received in the organization's subtree, not completed and past their
     due date: a state, for the summary of a subtree (completions are work records). One query."""
-    return DirectiveRecipient.objects.filter(
-        subtree_q(organization.path, "organization__path"), directive__status=Directive.Status.OPEN,
-        directive__due_on__lt=today,
-    ).exclude(state=State.COMPLETED).count()
+    return (_OVERDUE_IN.row(list(subtree_bounds(organization.path)), today) or {"n": 0})["n"]
+
+
+_OVERDUE_IN = PreparedRows(lambda bounds, today: totals(
+    DirectiveRecipient.objects.filter(ranges_q(bounds, "organization__path"), directive__status=Directive.Status.OPEN,
+                                      directive__due_on__lt=today).exclude(state=State.COMPLETED), n=Count("id")))

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_noop as noop
 from chuxin.accounts.models import Role, RoleGrant, User
 from chuxin.core import registry
 from chuxin.core.access import Need, Relation, fetch, has_any, holders_by_org, scope_q, scope_ranges
-from chuxin.core.db import Bound, PreparedExists, PreparedRows
+from chuxin.core.db import Bound, PreparedExists, PreparedRows, totals
 from chuxin.core.links import id_url
-from chuxin.core.paths import ranges_q, subtree_q
+from chuxin.core.paths import ranges_q, subtree_bounds, subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.members.models import Member
 from chuxin.members.selectors import member_search
@@ -366,10 +366,14 @@ def period_facts(organization: Organization, start: datetime.date, end: datetime
 def task_counts_in(organization: Organization, *, today: datetime.date) -> dict[str, int]:
     """The tasks of the published plans of the organization's subtree not done yet, and of those the ones past
     their due date: a state, for the summary of a subtree (completed tasks are work records). One query."""
-    return Task.objects.filter(
-        subtree_q(organization.path, "plan_item__plan__organization__path"),
-        plan_item__plan__status=Plan.Status.PUBLISHED,
-    ).exclude(status=Task.Status.DONE).aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    return _TASK_COUNTS.row(list(subtree_bounds(organization.path)), today) or {"open": 0, "overdue": 0}
+
+
+# The summary's counts, compiled once (chuxin.core.db.PreparedRows): the subtree as its two bounds.
+_TASK_COUNTS = PreparedRows(lambda bounds, today: totals(
+    Task.objects.filter(ranges_q(bounds, "plan_item__plan__organization__path"),
+                        plan_item__plan__status=Plan.Status.PUBLISHED).exclude(status=Task.Status.DONE),
+    open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))))
 
 
 def tasks_of_origin(target) -> QuerySet[Task]:

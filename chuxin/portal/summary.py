@@ -1,6 +1,6 @@
 """The summary of a subtree's work: what a superior viewer (READ on the subtree) looks at first.
 
-Completed work is counted from the work records (collect once: `records_in`, one aggregate over the kinds, for the
+Completed work is counted from the work records (collect once: the records of the subtree, `records_between`, one aggregate over the kinds, for the
 year so far); states that are not records come from the apps' selectors: tasks open and overdue (plans), directive
 rows open past their due date (directives), the year's responsibility duties done (responsibilities). Each number
 comes with the list behind it. A constant number of queries, whatever the size of the subtree.
@@ -15,12 +15,25 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chuxin.core.db import PreparedRows, totals
+from chuxin.core.paths import subtree_bounds
 from chuxin.directives.selectors import overdue_in
 from chuxin.plans.selectors import task_counts_in
-from chuxin.records.selectors import records_in
+from chuxin.records.selectors import records_between
 from chuxin.responsibilities.selectors import progress_in
 
 KINDS = ("task_done", "directive_done", "report_filed", "report_accepted")
+_DONE_COUNTS = {
+    "tasks": Count("id", filter=Q(kind="task_done")),
+    "directives_on_time": Count("id", filter=Q(kind="directive_done", payload__on_time=True)),
+    "directives_late": Count("id", filter=Q(kind="directive_done", payload__on_time=False)),
+    "reports_on_time": Count("id", filter=Q(kind="report_filed", payload__late=False)),
+    "reports_late": Count("id", filter=Q(kind="report_filed", payload__late=True)),
+    "reports_accepted": Count("id", filter=Q(kind="report_accepted")),
+}
+# The year's records of the subtree counted in one aggregate, compiled once (chuxin.core.db.PreparedRows).
+_DONE = PreparedRows(lambda bounds, kinds, start, end: totals(records_between(bounds, kinds, start, end),
+                                                              **_DONE_COUNTS))
 
 
 @dataclass(frozen=True)
@@ -50,14 +63,8 @@ def percent(part: int, whole: int) -> str:
 def subtree_summary(organization, *, today: datetime.date) -> list[Card]:
     """The four cards for the organization's subtree, this year up to today. Four queries."""
     year = today.year
-    done = records_in(organization, kinds=KINDS, start=datetime.date(year, 1, 1), end=today).aggregate(
-        tasks=Count("id", filter=Q(kind="task_done")),
-        directives_on_time=Count("id", filter=Q(kind="directive_done", payload__on_time=True)),
-        directives_late=Count("id", filter=Q(kind="directive_done", payload__on_time=False)),
-        reports_on_time=Count("id", filter=Q(kind="report_filed", payload__late=False)),
-        reports_late=Count("id", filter=Q(kind="report_filed", payload__late=True)),
-        reports_accepted=Count("id", filter=Q(kind="report_accepted")),
-    )
+    done = _DONE.row(list(subtree_bounds(organization.path)), list(KINDS), datetime.date(year, 1, 1), today) or dict.fromkeys(
+        _DONE_COUNTS, 0)
     tasks = task_counts_in(organization, today=today)
     directives_overdue = overdue_in(organization, today=today)
     duties = progress_in(organization, year=year)

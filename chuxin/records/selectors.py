@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Count, QuerySet
 
 from chuxin.core import registry
-from chuxin.core.paths import subtree_q
+from chuxin.core.paths import ranges_q, subtree_q
 from chuxin.core.protocols import Fact
 
 from .models import WorkRecord
@@ -31,6 +31,12 @@ def records_in(
     if end is not None:
         qs = qs.filter(on__lte=end)
     return qs
+
+
+def records_between(bounds: list[str], kinds: list[str], start: datetime.date, end: datetime.date) -> QuerySet[WorkRecord]:
+    """records_in from plain values, for a query compiled once (chuxin.core.db.PreparedRows): the subtree as its
+    bounds (chuxin.core.paths.subtree_bounds), every argument given."""
+    return WorkRecord.objects.filter(ranges_q(bounds, "organization_path"), kind__in=kinds, on__gte=start, on__lte=end)
 
 
 def has_records(target) -> bool:

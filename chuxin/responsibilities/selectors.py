@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
 from chuxin.core.access import Need, fetch
-from chuxin.core.db import Bound, PreparedExists
-from chuxin.core.paths import subtree_q
+from chuxin.core.db import Bound, PreparedExists, PreparedRows, totals
+from chuxin.core.paths import ranges_q, subtree_bounds, subtree_q
 from chuxin.core.protocols import Fact, WorkItem
 from chuxin.orgs.models import Organization
 
@@ -90,10 +90,13 @@ def overview(organization: Organization, *, year: int, post_kind: str = "") -> Q
 def progress_in(organization: Organization, *, year: int) -> dict[str, int]:
     """The year's responsibility lists in the organization's subtree: how many, their duties and those done.
     For the summary of a subtree. One query."""
-    return ListItem.objects.filter(
-        subtree_q(organization.path, "list__organization__path"), list__year=year,
-    ).aggregate(lists=Count("list", distinct=True), items=Count("id"),
-                done=Count("id", filter=Q(done_at__isnull=False)))
+    return _PROGRESS_IN.row(list(subtree_bounds(organization.path)), year) or {"lists": 0, "items": 0, "done": 0}
+
+
+# Compiled once (chuxin.core.db.PreparedRows): the subtree as its two bounds.
+_PROGRESS_IN = PreparedRows(lambda bounds, year: totals(
+    ListItem.objects.filter(ranges_q(bounds, "list__organization__path"), list__year=year),
+    lists=Count("list", distinct=True), items=Count("id"), done=Count("id", filter=Q(done_at__isnull=False))))
 
 
 def templates_applying(organization: Organization) -> list[tuple[str, ResponsibilityTemplate | None]]:
