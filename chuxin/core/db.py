@@ -116,7 +116,14 @@ def _planned_cursor_class():
 
     class PlannedCursor(psycopg.RawCursor):
         def execute(self, query, params=None, **kwargs):
-            return super().execute(_numbered(query), params, **kwargs)
+            numbered = _numbered(query)
+            found = super().execute(numbered, params, **kwargs)
+            if self._query is None:
+                # A prepared statement's run leaves no query on the cursor, where Django's debug cursor reads the
+                # SQL it logs (the suite's captured queries, the debug toolbar): the text, as run.
+                self._query = self._query_cls(self._tx)
+                self._query.query = numbered.encode(self._encoding)
+            return found
 
     return PlannedCursor
 

@@ -278,3 +278,16 @@ def test_loaded_makes_the_object_the_orm_makes_from_those_columns(world):
     assert len(queries) == 1
     with pytest.raises(ValueError, match="no field"):
         loaded(Organization, {"id": org.pk, "nonsense": 1})
+
+
+def test_a_statement_planned_once_is_logged_with_its_text_every_time(world):
+    """On PostgreSQL a PreparedRows statement is prepared after a few runs on a connection; its later runs are still
+    logged with their SQL (the suite's captured queries, the debug toolbar), not as nothing."""
+    from chuxin.core.db import PreparedRows
+
+    names = PreparedRows(lambda pk: Organization.objects.filter(pk=pk).values_list("name"))
+    org = Organization.objects.first()
+    for _ in range(8):
+        with CaptureQueriesContext(connection) as queries:
+            assert names.tuples(org.pk) == [(org.name,)]
+        assert len(queries) == 1 and "orgs_organization" in (queries[0]["sql"] or "")
