@@ -148,10 +148,9 @@ COUNTS = ("total", "behind", *REACHED)
 
 
 def _counts(directive_id: int, mode: bool | None) -> QuerySet:
-    return (DirectiveRecipient.objects.filter(directive=directive_id).order_by().values("directive")
-            .annotate(total=Count("id"), behind=Count("id", filter=_behind(mode)),
-                      **{state: Count("id", filter=Q(state__in=states)) for state, states in REACHED.items()})
-            .values(*COUNTS))
+    return totals(DirectiveRecipient.objects.filter(directive=directive_id),
+                  total=Count("id"), behind=Count("id", filter=_behind(mode)),
+                  **{state: Count("id", filter=Q(state__in=states)) for state, states in REACHED.items()})
 
 
 # The sender's page asks these at each view and each refresh of its matrix (every 30 seconds while it is open):
@@ -163,8 +162,7 @@ def directive_counts(directive: Directive, today: datetime.date, *,
                      ack_due: datetime.date | None = None) -> dict[str, int]:
     """Recipients in total, behind, not yet acknowledged ("sent") and having reached each later state
     (cumulative), in one aggregate query."""
-    found = _COUNTS.dicts(directive.pk, behind_mode(directive, today, ack_due=ack_due))
-    return found[0] if found else dict.fromkeys(COUNTS, 0)
+    return _COUNTS.row(directive.pk, behind_mode(directive, today, ack_due=ack_due)) or dict.fromkeys(COUNTS, 0)
 
 
 MATRIX_FILTERS = ("behind", *State.values)
